@@ -1,0 +1,291 @@
+//! A campaign: `letters/<id>/campaign.toml` and its templates, as loaded and checked.
+
+use std::path::PathBuf;
+
+use jiff::civil::Date;
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::diag::{Diagnostics, Origin, Source};
+use crate::fields::{self, Country};
+
+/// How coordinators get their copy.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Copies {
+    /// In the Cc of every e-mail letter.
+    #[default]
+    Cc,
+    /// In the Bcc of every e-mail letter.
+    Bcc,
+    /// In a separate copy message, so the authorities never see their addresses.
+    Separate,
+}
+
+/// One letter per authority, or one letter to all of them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Addressing {
+    #[default]
+    Each,
+    Joint,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawCampaign {
+    title: Spanned<String>,
+    subject: Spanned<String>,
+    issued: Spanned<toml::value::Datetime>,
+    deadline: Option<Spanned<toml::value::Datetime>>,
+    summary: Option<Spanned<String>>,
+    demands: Spanned<Vec<Spanned<String>>>,
+    to: Spanned<Vec<Spanned<String>>>,
+    #[serde(default)]
+    cc: Vec<Spanned<String>>,
+    #[serde(default)]
+    copies: Copies,
+    #[serde(default)]
+    addressing: Addressing,
+}
+
+/// A target as the campaign names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TargetRef {
+    /// A `[contacts.<id>]` entry.
+    Contact(String),
+    /// `embassy:XX`: the embassy of state XX in the sender's country.
+    Embassy(Country),
+}
+
+impl TargetRef {
+    /// How the campaign writes it (`knb-press`, `embassy:KZ`).
+    pub fn key(&self) -> String {
+        match self {
+            TargetRef::Contact(id) => id.clone(),
+            TargetRef::Embassy(c) => format!("embassy:{}", c.code()),
+        }
+    }
+}
+
+/// A template file of the campaign, or a body of text from campaign.toml.
+#[derive(Debug, Clone)]
+pub struct Template {
+    pub source: Source,
+    /// The line in its file where the template text starts (1 for a whole file).
+    pub first_line: usize,
+}
+
+/// The templates a campaign brings. Channel layouts fall back to outcry's own.
+#[derive(Debug, Clone)]
+pub struct Templates {
+    pub letter: Template,
+    pub subject: Template,
+    /// Optional overrides: `fax.hbs`, `post.hbs`, `web.hbs`, `call.hbs`, `copy.hbs`.
+    pub layouts: Vec<(String, Template)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Campaign {
+    pub id: String,
+    pub dir: PathBuf,
+    pub title: String,
+    pub issued: Date,
+    pub deadline: Option<(Date, Origin)>,
+    pub summary: Option<String>,
+    pub demands: Vec<String>,
+    pub to: Vec<(TargetRef, Origin)>,
+    pub cc: Vec<(String, Origin)>,
+    pub copies: Copies,
+    pub addressing: Addressing,
+    pub templates: Templates,
+    /// Where `subject` is written, for messages about the rendered subject.
+    pub subject_origin: Origin,
+}
+
+/// The file names a campaign may use to override a channel layout.
+pub const LAYOUTS: [&str; 5] = ["fax", "post", "web", "call", "copy"];
+
+impl Campaign {
+    /// Checks a parsed `campaign.toml`. `read` loads a template file beside it (None if absent).
+    pub fn parse(
+        id: &str,
+        dir: PathBuf,
+        src: &Source,
+        read: &dyn Fn(&str) -> Result<Option<Source>, String>,
+        diags: &mut Diagnostics,
+    ) -> Option<Campaign> {
+        let raw: RawCampaign = match src.parse_toml() {
+            Ok(r) => r,
+            Err(d) => {
+                diags.error(d.origin, d.message);
+                return None;
+            }
+        };
+        let before = diags.errors().count();
+        let mut line = |what: &str, v: &Spanned<String>| {
+            if let Err(e) = fields::check_line(what, v.get_ref()) {
+                diags.error(src.at(&v.span()), e);
+            }
+        };
+        line("title", &raw.title);
+        line("subject", &raw.subject);
+        let issued = date(src, &raw.issued, "issued", diags);
+        let deadline = raw
+            .deadline
+            .as_ref()
+            .and_then(|d| date(src, d, "deadline", diags).map(|v| (v, src.at(&d.span()))));
+        if let Some(s) = &raw.summary {
+            if let Err(e) = fields::check_text("summary", s.get_ref()) {
+                diags.error(src.at(&s.span()), e);
+            }
+        }
+        if raw.demands.get_ref().is_empty() {
+            diags.error(src.at(&raw.demands.span()), "demands is empty: list at least one demand");
+        }
+        for d in raw.demands.get_ref() {
+            if let Err(e) = fields::check_text("demand", d.get_ref()) {
+                diags.error(src.at(&d.span()), e);
+            }
+        }
+        if raw.to.get_ref().is_empty() {
+            diags.error(src.at(&raw.to.span()), "to is empty: name at least one authority");
+        }
+        let mut to = Vec::new();
+        for t in raw.to.get_ref() {
+            let origin = src.at(&t.span());
+            let target = match t.get_ref().strip_prefix("embassy:") {
+                Some(code) => code.parse::<Country>().map(TargetRef::Embassy).map_err(|e| format!("target {:?}: {e}", t.get_ref())),
+                None => fields::check_id(t.get_ref()).map(|()| TargetRef::Contact(t.get_ref().clone())).map_err(|e| format!("target {e}")),
+            };
+            match target {
+                Ok(target) if to.iter().any(|(x, _)| *x == target) => {
+                    diags.warning(origin, format!("target {:?} is listed twice; it gets one letter", t.get_ref()));
+                }
+                Ok(target) => to.push((target, origin)),
+                Err(e) => diags.error(origin, e),
+            }
+        }
+        let mut cc = Vec::new();
+        for c in &raw.cc {
+            let origin = src.at(&c.span());
+            match fields::check_id(c.get_ref()) {
+                Ok(()) => cc.push((c.get_ref().clone(), origin)),
+                Err(e) => diags.error(origin, format!("cc {e}")),
+            }
+        }
+        let templates = load_templates(src, &raw.subject, &dir, read, diags);
+        if diags.errors().count() > before {
+            return None;
+        }
+        Some(Campaign {
+            id: id.to_string(),
+            dir,
+            title: raw.title.into_inner().trim().to_string(),
+            issued: issued?,
+            deadline,
+            summary: raw.summary.map(|s| s.into_inner().trim().to_string()),
+            demands: raw.demands.into_inner().into_iter().map(|d| d.into_inner().trim().to_string()).collect(),
+            to,
+            cc,
+            copies: raw.copies,
+            addressing: raw.addressing,
+            templates: templates?,
+            subject_origin: src.at(&raw.subject.span()),
+        })
+    }
+}
+
+fn load_templates(
+    src: &Source,
+    subject: &Spanned<String>,
+    dir: &std::path::Path,
+    read: &dyn Fn(&str) -> Result<Option<Source>, String>,
+    diags: &mut Diagnostics,
+) -> Option<Templates> {
+    let subject = Template {
+        source: Source::new(&src.path, subject.get_ref().clone()),
+        first_line: src.line_of(subject.span().start),
+    };
+    let letter = match read("letter.hbs") {
+        Ok(Some(s)) => Some(Template { source: s, first_line: 1 }),
+        Ok(None) => {
+            diags.error(Origin::file(dir.join("letter.hbs")), "missing: every campaign needs a letter.hbs template");
+            None
+        }
+        Err(e) => {
+            diags.error(Origin::file(dir.join("letter.hbs")), e);
+            None
+        }
+    };
+    let mut layouts = Vec::new();
+    for name in LAYOUTS {
+        let file = format!("{name}.hbs");
+        match read(&file) {
+            Ok(Some(s)) => layouts.push((name.to_string(), Template { source: s, first_line: 1 })),
+            Ok(None) => {}
+            Err(e) => diags.error(Origin::file(dir.join(&file)), e),
+        }
+    }
+    Some(Templates { letter: letter?, subject, layouts })
+}
+
+fn date(src: &Source, v: &Spanned<toml::value::Datetime>, key: &str, diags: &mut Diagnostics) -> Option<Date> {
+    let dt = v.get_ref();
+    let parsed = match (dt.date, dt.time, dt.offset) {
+        (Some(d), None, None) => Date::new(i16::try_from(d.year).unwrap_or(i16::MAX), i8::try_from(d.month).unwrap_or(0), i8::try_from(d.day).unwrap_or(0)).ok(),
+        _ => None,
+    };
+    if parsed.is_none() {
+        diags.error(src.at(&v.span()), format!("{key} must be a plain date such as 2011-05-02 (no time, no quotes)"));
+    }
+    parsed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> (Option<Campaign>, Vec<String>) {
+        let mut d = Diagnostics::default();
+        let src = Source::new("letters/x/campaign.toml", text.into());
+        let read = |name: &str| -> Result<Option<Source>, String> {
+            Ok((name == "letter.hbs").then(|| Source::new(format!("letters/x/{name}"), "Hello".into())))
+        };
+        let c = Campaign::parse("x", "letters/x".into(), &src, &read, &mut d);
+        (c, d.iter().map(ToString::to_string).collect())
+    }
+
+    const GOOD: &str = "title = \"T\"\nsubject = \"S {{campaign.title}}\"\nissued = 2011-05-02\ndemands = [\"One\", \"Two\"]\nto = [\"knb\", \"embassy:KZ\"]\ncc = [\"robert\"]\ncopies = \"separate\"\n";
+
+    #[test]
+    fn a_good_campaign_loads() {
+        let (c, d) = parse(GOOD);
+        assert!(d.is_empty(), "{d:?}");
+        let c = c.unwrap();
+        assert_eq!(c.demands, ["One", "Two"]);
+        assert_eq!(c.to[1].0.key(), "embassy:KZ");
+        assert_eq!(c.copies, Copies::Separate);
+        assert_eq!(c.templates.subject.first_line, 2);
+    }
+
+    #[test]
+    fn problems_are_located() {
+        let (c, d) = parse("title = \"T\"\nsubject = \"S\\r\\nBcc: x@y\"\nissued = \"2011-05-02\"\ndemands = []\nto = [\"embassy:kz\"]\n");
+        assert!(c.is_none());
+        assert!(d[0].starts_with("letters/x/campaign.toml:2: subject contains a control character"), "{d:?}");
+        assert!(d.iter().any(|m| m.starts_with("letters/x/campaign.toml:3: invalid type")), "{d:?}");
+        let (_, d) = parse("title = \"T\"\nsubject = \"S\"\nissued = 2011-05-02T10:00:00\ndemands = []\nto = [\"embassy:kz\"]\n");
+        assert_eq!(d, [
+            "letters/x/campaign.toml:3: issued must be a plain date such as 2011-05-02 (no time, no quotes)",
+            "letters/x/campaign.toml:4: demands is empty: list at least one demand",
+            "letters/x/campaign.toml:5: target \"embassy:kz\": unknown country \"kz\": use an ISO 3166-1 alpha-2 code in upper case, such as KZ, GB or DE",
+        ]);
+    }
+
+    #[test]
+    fn unknown_keys_are_errors() {
+        let (_, d) = parse(&GOOD.replace("demands", "demandz"));
+        assert!(d[0].starts_with("letters/x/campaign.toml:4: unknown field `demandz`, expected one of"), "{d:?}");
+    }
+}

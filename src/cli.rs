@@ -1,0 +1,123 @@
+//! The command line, declared with clap. The doc comments are the `--help` text.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Compose protest letters for urgent solidarity appeals.
+///
+/// outcry merges a campaign's demands into letter templates, addresses one letter to each
+/// authority by e-mail, fax, post, web form or phone, copies the coordinators, and shows
+/// the result for review or writes it as drafts.
+///
+/// Example: outcry compose mayday-2011 --out drafts/
+#[derive(Debug, Parser)]
+#[command(name = "outcry", version, max_term_width = 100)]
+pub struct Cli {
+    /// Run as if outcry was started in DIR.
+    #[arg(short = 'C', value_name = "DIR", global = true)]
+    pub directory: Option<PathBuf>,
+
+    /// Read sender settings from FILE, over the personal and workspace config.
+    #[arg(long, value_name = "FILE", env = "OUTCRY_CONFIG", global = true)]
+    pub config: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub sender: SenderArgs,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Sender profile overrides; each beats every config file.
+#[derive(Debug, Default, Args)]
+#[command(next_help_heading = "Sender")]
+pub struct SenderArgs {
+    /// Your name, as it signs the letters.
+    #[arg(long, value_name = "NAME", env = "OUTCRY_SENDER_NAME", global = true)]
+    pub sender_name: Option<String>,
+    /// Your e-mail address (the From of every e-mail letter).
+    #[arg(long, value_name = "ADDRESS", env = "OUTCRY_SENDER_EMAIL", global = true)]
+    pub sender_email: Option<String>,
+    /// The organisation or branch you write for.
+    #[arg(long, value_name = "NAME", env = "OUTCRY_SENDER_ORGANISATION", global = true)]
+    pub sender_organisation: Option<String>,
+    /// Your city.
+    #[arg(long, value_name = "CITY", env = "OUTCRY_SENDER_CITY", global = true)]
+    pub sender_city: Option<String>,
+    /// Your country (ISO code such as GB); picks the embassy for `embassy:XX` targets.
+    #[arg(long, value_name = "CC", env = "OUTCRY_SENDER_COUNTRY", global = true)]
+    pub sender_country: Option<String>,
+    /// Your postal address (for letters sent by post).
+    #[arg(long, value_name = "ADDRESS", env = "OUTCRY_SENDER_ADDRESS", global = true)]
+    pub sender_address: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List the campaigns in letters/.
+    ///
+    /// One line per campaign: id, number of demands and targets, deadline, title.
+    Campaigns,
+
+    /// Validate the workspace: files, contacts, numbers, templates.
+    ///
+    /// Prints every problem as `file:line: message` and exits 2 if any is an error.
+    /// Warnings (an embassy missing for your country, a past deadline) do not fail the check.
+    ///
+    /// Example: outcry check mayday-2011
+    Check {
+        /// Check only this campaign (and the address book and config).
+        #[arg(value_name = "CAMPAIGN")]
+        campaign: Option<String>,
+    },
+
+    /// Render a campaign's letters for review, or write them as drafts.
+    ///
+    /// Without --out, --maildir or --mbox, prints a review of every letter (channel, From,
+    /// To, Cc, Subject and body) and a plan summary on stdout. With them, writes e-mail
+    /// letters as drafts and fax letters, postal letters, web-form texts and call scripts as
+    /// text files.
+    ///
+    /// Example: outcry compose mayday-2011 --skip embassy:KZ --out drafts/
+    Compose(ComposeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ComposeArgs {
+    /// The campaign: a folder name under letters/.
+    #[arg(value_name = "CAMPAIGN")]
+    pub campaign: String,
+
+    /// Address only these targets (contact ids or embassy:XX as in campaign.toml).
+    #[arg(long, value_name = "ID", num_args = 1.., action = clap::ArgAction::Append)]
+    pub to: Vec<String>,
+
+    /// Leave out these targets.
+    #[arg(long, value_name = "ID", num_args = 1.., action = clap::ArgAction::Append)]
+    pub skip: Vec<String>,
+
+    /// Review format on stdout.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// Write drafts into DIR: one .eml per e-mail letter, .txt for the rest.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+
+    /// Deliver the e-mail drafts into the Maildir DIR (cur/, flagged as drafts).
+    #[arg(long, value_name = "DIR")]
+    pub maildir: Option<PathBuf>,
+
+    /// Append the e-mail drafts to the mbox FILE.
+    #[arg(long, value_name = "FILE")]
+    pub mbox: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// For people.
+    Text,
+    /// For scripts: one JSON document.
+    Json,
+}

@@ -1,0 +1,223 @@
+//! The commands: short functions that compose load → validate → plan → render → output.
+
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use jiff::Timestamp;
+use jiff::civil::Date;
+
+use crate::campaign::Campaign;
+use crate::cli::{Cli, Command, ComposeArgs, Format};
+use crate::config::{self, Sender};
+use crate::contacts::AddressBook;
+use crate::diag::{Diagnostics, Invalid, Usage};
+use crate::letter::Letter;
+use crate::plan::{self, Plan, Selection};
+use crate::render::Renderer;
+use crate::workspace::{Partial, Workspace};
+use crate::{drafts, review};
+
+pub fn dispatch(cli: &Cli) -> Result<ExitCode> {
+    let now = now()?;
+    match &cli.command {
+        Command::Campaigns => campaigns(cli),
+        Command::Check { campaign } => check(cli, campaign.as_deref(), now),
+        Command::Compose(args) => compose(cli, args, now),
+    }
+}
+
+/// The moment letters are dated: `SOURCE_DATE_EPOCH` if set (reproducible output), else now.
+fn now() -> Result<Timestamp> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(v) => v
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .and_then(|s| Timestamp::from_second(s).ok())
+            .ok_or_else(|| Usage(format!("SOURCE_DATE_EPOCH={v:?} is not a number of seconds since 1970")).into()),
+        Err(_) => Ok(Timestamp::now()),
+    }
+}
+
+fn today(now: Timestamp) -> Date {
+    now.to_zoned(jiff::tz::TimeZone::UTC).date()
+}
+
+/// What every command that renders needs: the workspace, the address book, the sender, partials.
+struct Loaded {
+    ws: Workspace,
+    book: AddressBook,
+    sender: Sender,
+    partials: Vec<Partial>,
+}
+
+fn load(cli: &Cli, diags: &mut Diagnostics) -> Result<Loaded> {
+    let cwd = std::env::current_dir().context("cannot read the current directory")?;
+    let ws = Workspace::find(&cwd)?;
+    let book = AddressBook::load(&ws.root, diags);
+    let sender = config::load_sender(&ws.root, cli.config.as_deref(), &cli.sender, diags);
+    let partials = ws.partials(diags);
+    Ok(Loaded { ws, book, sender, partials })
+}
+
+/// A campaign rendered: its plan and its letters.
+struct Composed {
+    campaign: Campaign,
+    plan: Plan,
+    letters: Vec<Letter>,
+}
+
+/// Loads, plans and renders one campaign; every problem goes to `diags`.
+fn compose_campaign(l: &Loaded, id: &str, sel: &Selection, now: Timestamp, diags: &mut Diagnostics) -> Result<Option<Composed>> {
+    let Some(campaign) = l.ws.load_campaign(id, diags) else { return Ok(None) };
+    if let Some((deadline, origin)) = &campaign.deadline {
+        if *deadline < today(now) {
+            diags.warning(origin.clone(), format!("the deadline {deadline} has passed"));
+        }
+    }
+    let renderer = Renderer::new(&campaign, &l.partials, diags);
+    let plan = plan::plan(&campaign, &l.book, &l.sender, sel, diags)?;
+    let Some(renderer) = renderer else { return Ok(None) };
+    let mut letters = Vec::new();
+    for p in &plan.letters {
+        match renderer.render(&campaign, p, &l.sender, today(now)) {
+            Ok(letter) => letters.push(letter),
+            Err(d) => diags.error(d.origin, d.message),
+        }
+    }
+    Ok(Some(Composed { campaign, plan, letters }))
+}
+
+fn require_campaign(ws: &Workspace, id: &str) -> Result<(), Usage> {
+    if ws.has_campaign(id) {
+        return Ok(());
+    }
+    let mut d = Diagnostics::default();
+    let known = ws.campaign_ids(&mut d);
+    Err(Usage(format!(
+        "no campaign {id:?} in {}: the campaigns are {}",
+        ws.root.join("letters").display(),
+        if known.is_empty() { "none yet".to_string() } else { known.join(", ") }
+    )))
+}
+
+fn print_warnings(diags: &Diagnostics) {
+    for w in diags.warnings() {
+        eprintln!("{w}");
+    }
+}
+
+fn campaigns(cli: &Cli) -> Result<ExitCode> {
+    let mut diags = Diagnostics::default();
+    let cwd = std::env::current_dir().context("cannot read the current directory")?;
+    let ws = Workspace::find(&cwd)?;
+    let _ = cli;
+    let mut rows = Vec::new();
+    for id in ws.campaign_ids(&mut diags) {
+        if let Some(c) = ws.load_campaign(&id, &mut diags) {
+            let deadline = c.deadline.map_or_else(|| "-".to_string(), |(d, _)| d.to_string());
+            rows.push(format!("{:<24} {:>3} demands {:>3} targets  deadline {deadline:<10}  {}", c.id, c.demands.len(), c.to.len(), c.title));
+        }
+    }
+    let mut out = std::io::stdout().lock();
+    for r in rows {
+        writeln!(out, "{r}")?;
+    }
+    diags.into_result()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn check(cli: &Cli, only: Option<&str>, now: Timestamp) -> Result<ExitCode> {
+    let mut diags = Diagnostics::default();
+    let l = load(cli, &mut diags)?;
+    let ids = match only {
+        Some(id) => {
+            require_campaign(&l.ws, id)?;
+            vec![id.to_string()]
+        }
+        None => l.ws.campaign_ids(&mut diags),
+    };
+    let mut letters = 0;
+    for id in &ids {
+        if let Some(c) = compose_campaign(&l, id, &Selection::default(), now, &mut diags)? {
+            letters += c.letters.len();
+        }
+    }
+    let errors = diags.errors().count();
+    for d in diags.iter() {
+        eprintln!("{d}");
+    }
+    if errors > 0 {
+        eprintln!("{errors} error(s): fix them and run outcry check again");
+        return Ok(ExitCode::from(crate::EXIT_INVALID));
+    }
+    eprintln!(
+        "ok: {} campaign(s), {} contact(s), {} embass(ies), {letters} letter(s) render",
+        ids.len(),
+        l.book.contacts.len(),
+        l.book.embassies.len()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn compose(cli: &Cli, args: &ComposeArgs, now: Timestamp) -> Result<ExitCode> {
+    let mut diags = Diagnostics::default();
+    let l = load(cli, &mut diags)?;
+    require_campaign(&l.ws, &args.campaign)?;
+    let sel = Selection { only: args.to.clone(), skip: args.skip.clone() };
+    let composed = compose_campaign(&l, &args.campaign, &sel, now, &mut diags)?;
+    let writes_drafts = args.out.is_some() || args.maildir.is_some() || args.mbox.is_some();
+    let missing = l.sender.missing();
+    if writes_drafts && (l.sender.name.is_none() || l.sender.email.is_none()) {
+        diags.error(
+            crate::diag::Origin::Setting("sender".into()),
+            format!(
+                "drafts need a sender: set name and email in [sender] of {} or outcry.toml, or use --sender-name and --sender-email",
+                config::personal_config_path().map_or_else(|| "your config file".into(), |p| p.display().to_string())
+            ),
+        );
+    }
+    let diags = diags.into_result()?;
+    let Some(Composed { campaign, plan, letters }) = composed else {
+        return Err(Invalid(Vec::new()).into());
+    };
+    print_warnings(&diags);
+    if !writes_drafts && !missing.is_empty() {
+        eprintln!(
+            "warning: no sender {} configured: the review shows placeholders such as [YOUR NAME] (see `outcry --help`, Sender)",
+            missing.join(", ")
+        );
+    }
+    if writes_drafts {
+        write_drafts(args, &letters, now)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let text = match args.format {
+        Format::Text => review::text(&campaign, &letters, &plan.unresolved),
+        Format::Json => review::json(&campaign, today(now), &letters, &plan.unresolved),
+    };
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn write_drafts(args: &ComposeArgs, letters: &[Letter], now: Timestamp) -> Result<()> {
+    if let Some(dir) = &args.out {
+        let paths: Vec<PathBuf> = drafts::write_folder(dir, letters, now)?;
+        for p in paths {
+            eprintln!("wrote {}", p.display());
+        }
+    }
+    if let Some(dir) = &args.maildir {
+        let n = drafts::write_maildir(dir, letters, now)?;
+        eprintln!("stored {n} draft(s) in the Maildir {}", dir.display());
+    }
+    if let Some(file) = &args.mbox {
+        let n = drafts::append_mbox(file, letters, now)?;
+        eprintln!("appended {n} draft(s) to {}", file.display());
+    }
+    Ok(())
+}

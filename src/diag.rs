@@ -1,0 +1,200 @@
+//! Diagnostics: problems found in the user's files, each tied to a file and line.
+//!
+//! Loading and validation never stop at the first problem: they collect every
+//! [`Diagnostic`] into a [`Diagnostics`] list so that `outcry check` can report them all.
+
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+/// How serious a problem is: errors stop a command, warnings are reported and let it go on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// Where a value came from: a file and (usually) a line, or a flag or environment variable.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Origin {
+    File { path: PathBuf, line: Option<usize> },
+    Setting(String),
+}
+
+impl Origin {
+    pub fn file(path: impl Into<PathBuf>) -> Self {
+        Origin::File { path: path.into(), line: None }
+    }
+
+    pub fn at(path: impl Into<PathBuf>, line: usize) -> Self {
+        Origin::File { path: path.into(), line: Some(line) }
+    }
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Origin::File { path, line: Some(line) } => write!(f, "{}:{line}", path.display()),
+            Origin::File { path, line: None } => write!(f, "{}", path.display()),
+            Origin::Setting(name) => f.write_str(name),
+        }
+    }
+}
+
+/// One problem, printed as `file:line: message` (warnings as `file:line: warning: message`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub origin: Origin,
+    pub message: String,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.severity {
+            Severity::Error => write!(f, "{}: {}", self.origin, self.message),
+            Severity::Warning => write!(f, "{}: warning: {}", self.origin, self.message),
+        }
+    }
+}
+
+/// The problems found so far, in the order they were found.
+#[derive(Debug, Default)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn error(&mut self, origin: Origin, message: impl Into<String>) {
+        self.push(Severity::Error, origin, message.into());
+    }
+
+    pub fn warning(&mut self, origin: Origin, message: impl Into<String>) {
+        self.push(Severity::Warning, origin, message.into());
+    }
+
+    fn push(&mut self, severity: Severity, origin: Origin, message: String) {
+        let d = Diagnostic { severity, origin, message };
+        if !self.items.contains(&d) {
+            self.items.push(d);
+        }
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.items.iter().filter(|d| d.severity == Severity::Error)
+    }
+
+    pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.items.iter().filter(|d| d.severity == Severity::Warning)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.items.iter()
+    }
+
+    pub fn extend(&mut self, other: Diagnostics) {
+        for d in other.items {
+            self.push(d.severity, d.origin, d.message);
+        }
+    }
+
+    /// Turns collected errors into a Rust error (warnings stay behind for the caller to print).
+    pub fn into_result(self) -> Result<Diagnostics, Invalid> {
+        if self.has_errors() {
+            Err(Invalid(self.items))
+        } else {
+            Ok(self)
+        }
+    }
+}
+
+/// The user's input is invalid: every problem found, errors first. Exit code 2.
+#[derive(Debug)]
+pub struct Invalid(pub Vec<Diagnostic>);
+
+impl fmt::Display for Invalid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut items: Vec<&Diagnostic> = self.0.iter().collect();
+        items.sort_by_key(|d| d.severity);
+        for (i, d) in items.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{d}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Invalid {}
+
+/// A usage error (a flag that does not fit, a campaign that does not exist). Exit code 2.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct Usage(pub String);
+
+/// A file's text with its display path, for turning byte offsets into line numbers.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub path: PathBuf,
+    pub text: String,
+}
+
+impl Source {
+    pub fn new(path: impl AsRef<Path>, text: String) -> Self {
+        Source { path: path.as_ref().to_path_buf(), text }
+    }
+
+    /// The 1-based line on which byte `offset` stands.
+    pub fn line_of(&self, offset: usize) -> usize {
+        let end = offset.min(self.text.len());
+        self.text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1
+    }
+
+    pub fn at(&self, span: &Range<usize>) -> Origin {
+        Origin::at(&self.path, self.line_of(span.start))
+    }
+
+    /// Parses the file as TOML into `T`, with any error located at its line.
+    pub fn parse_toml<T: serde::de::DeserializeOwned>(&self) -> Result<T, Diagnostic> {
+        toml::from_str(&self.text).map_err(|e| {
+            let origin = match e.span() {
+                Some(span) => self.at(&span),
+                None => Origin::file(&self.path),
+            };
+            Diagnostic { severity: Severity::Error, origin, message: e.message().trim().to_string() }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_numbers_are_one_based() {
+        let s = Source::new("a.toml", "x = 1\ny = 2\n\nz = 3".into());
+        assert_eq!(s.line_of(0), 1);
+        assert_eq!(s.line_of(6), 2);
+        assert_eq!(s.line_of(13), 4);
+        assert_eq!(s.line_of(999), 4);
+    }
+
+    #[test]
+    fn toml_errors_name_file_and_line() {
+        #[derive(serde::Deserialize, Debug)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct T {
+            title: String,
+        }
+        let s = Source::new("c.toml", "title = \"x\"\ndemandz = []\n".into());
+        let d = s.parse_toml::<T>().unwrap_err();
+        assert_eq!(d.to_string(), "c.toml:2: unknown field `demandz`, expected `title`");
+    }
+}

@@ -1,0 +1,210 @@
+//! Validated field types shared by contacts, campaigns and the sender profile:
+//! ids, header-safe text, e-mail addresses, phone and fax numbers, countries and URLs.
+//!
+//! Each parser returns a message fit to follow `file:line: ` on error.
+
+use std::fmt;
+use std::str::FromStr;
+
+/// An id that is safe as a file name: `[a-z0-9]` then `[a-z0-9_-]`, at most 64 characters.
+pub fn check_id(id: &str) -> Result<(), String> {
+    let ok = !id.is_empty()
+        && id.len() <= 64
+        && id.as_bytes()[0].is_ascii_alphanumeric()
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "invalid id {id:?}: use lowercase letters, digits, '-' and '_' (at most 64, starting with a letter or digit)"
+        ))
+    }
+}
+
+/// Text that goes into a mail header or a one-line field: no control characters at all.
+pub fn check_line(what: &str, text: &str) -> Result<(), String> {
+    if let Some(c) = text.chars().find(|c| c.is_control()) {
+        return Err(format!(
+            "{what} contains a control character ({}); it must be a single line of text",
+            escape(c)
+        ));
+    }
+    if text.trim().is_empty() {
+        return Err(format!("{what} is empty"));
+    }
+    Ok(())
+}
+
+/// Multi-line text (a postal address, a demand): line breaks are allowed, other controls are not.
+pub fn check_text(what: &str, text: &str) -> Result<(), String> {
+    if let Some(c) = text.chars().find(|&c| c.is_control() && c != '\n') {
+        return Err(format!("{what} contains a control character ({})", escape(c)));
+    }
+    if text.trim().is_empty() {
+        return Err(format!("{what} is empty"));
+    }
+    Ok(())
+}
+
+fn escape(c: char) -> String {
+    match c {
+        '\r' => "carriage return".into(),
+        '\n' => "line feed".into(),
+        '\t' => "tab".into(),
+        c => format!("U+{:04X}", u32::from(c)),
+    }
+}
+
+/// An e-mail address, checked by lettre's parser (the one that will build the message).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Email(pub lettre::Address);
+
+impl FromStr for Email {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        lettre::Address::from_str(s.trim())
+            .map(Email)
+            .map_err(|e| format!("invalid e-mail address {s:?}: {e}"))
+    }
+}
+
+impl fmt::Display for Email {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// A phone or fax number, normalised to international form.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Phone {
+    /// E.164, e.g. `+77272715802`: what a fax machine or phone dials.
+    pub e164: String,
+    /// Grouped for reading, e.g. `+7 7272 71 58 02`.
+    pub international: String,
+}
+
+impl Phone {
+    /// Parses a number as appeals write them: `++7727 2715802`, `00 44 20 …`, `+7 (7172) 74 55 24`.
+    /// A number without a country prefix is read in `country`'s national format.
+    pub fn parse(raw: &str, country: Option<&str>) -> Result<Phone, String> {
+        let trimmed = raw.trim().trim_end_matches(['/', ',', ';']).trim();
+        let normalised = if let Some(rest) = trimmed.strip_prefix("++") {
+            format!("+{rest}")
+        } else if let Some(rest) = trimmed.strip_prefix("00") {
+            format!("+{rest}")
+        } else {
+            trimmed.to_string()
+        };
+        let region = country.and_then(|c| phonenumber::country::Id::from_str(c).ok());
+        let number = phonenumber::parse(region, &normalised)
+            .map_err(|e| format!("invalid phone number {raw:?}: {e}"))?;
+        if !phonenumber::is_valid(&number) {
+            return Err(format!(
+                "invalid phone number {raw:?}: not a valid number for its country (write it in international form, e.g. +7 727 271 5802)"
+            ));
+        }
+        Ok(Phone {
+            e164: number.format().mode(phonenumber::Mode::E164).to_string(),
+            international: number.format().mode(phonenumber::Mode::International).to_string(),
+        })
+    }
+}
+
+impl fmt::Display for Phone {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.international)
+    }
+}
+
+/// An ISO 3166-1 alpha-2 country code, upper case, with its English name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Country(isocountry::CountryCode);
+
+impl Country {
+    pub fn code(self) -> &'static str {
+        self.0.alpha2()
+    }
+
+    pub fn name(self) -> &'static str {
+        self.0.name()
+    }
+}
+
+impl FromStr for Country {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        if s.len() == 2 && s.bytes().all(|b| b.is_ascii_uppercase()) {
+            if let Ok(code) = isocountry::CountryCode::for_alpha2(s) {
+                return Ok(Country(code));
+            }
+        }
+        Err(format!(
+            "unknown country {s:?}: use an ISO 3166-1 alpha-2 code in upper case, such as KZ, GB or DE"
+        ))
+    }
+}
+
+/// A web address (a contact form): http or https only.
+pub fn check_web(raw: &str) -> Result<String, String> {
+    match url::Url::parse(raw.trim()) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => Ok(u.to_string()),
+        Ok(_) => Err(format!("invalid web address {raw:?}: use an http:// or https:// URL")),
+        Err(e) => Err(format!("invalid web address {raw:?}: {e}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn appeal_style_numbers_normalise() {
+        let fax = Phone::parse("++7727 2715802", None).unwrap();
+        assert_eq!(fax.e164, "+77272715802");
+        let tel = Phone::parse("++7 (7172) 74 55 24", None).unwrap();
+        assert_eq!(tel.e164, "+77172745524");
+        let slash = Phone::parse("++7727 2715807/", None).unwrap();
+        assert_eq!(slash.e164, "+77272715807");
+        let national = Phone::parse("020 7935 1925", Some("GB")).unwrap();
+        assert_eq!(national.e164, "+442079351925");
+    }
+
+    #[test]
+    fn bad_numbers_are_rejected() {
+        assert!(Phone::parse("not a number", None).is_err());
+        assert!(Phone::parse("+7 12", None).is_err());
+        assert!(Phone::parse("2715802", None).is_err());
+    }
+
+    #[test]
+    fn ids_are_file_name_safe() {
+        assert!(check_id("knb-press").is_ok());
+        assert!(check_id("court_2").is_ok());
+        for bad in ["", "../x", "a/b", "Knb", "-x", ".hidden", "a b"] {
+            assert!(check_id(bad).is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn header_text_refuses_control_characters() {
+        assert!(check_line("name", "Jane Doe").is_ok());
+        let e = check_line("name", "Jane\r\nBcc: x@y").unwrap_err();
+        assert!(e.contains("carriage return"), "{e}");
+        assert!(check_line("name", "  ").is_err());
+        assert!(check_text("post", "1 Street\nCity").is_ok());
+        assert!(check_text("post", "1 Street\r\nCity").is_err());
+    }
+
+    #[test]
+    fn countries_and_addresses() {
+        assert_eq!("KZ".parse::<Country>().unwrap().name(), "Kazakhstan");
+        assert!("kz".parse::<Country>().is_err());
+        assert!("XX".parse::<Country>().is_err());
+        assert!("press@knb.kz".parse::<Email>().is_ok());
+        assert!("press at knb.kz".parse::<Email>().is_err());
+        assert!(check_web("https://www.osce.org/contacts").is_ok());
+        assert!(check_web("javascript:alert(1)").is_err());
+    }
+}

@@ -1,0 +1,90 @@
+//! The rendered letter: what goes to one authority (or to all, for a joint letter) by one channel.
+
+use serde::Serialize;
+
+/// How a letter reaches its addressee. The order is the order of preference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Channel {
+    Email,
+    Fax,
+    Web,
+    Post,
+    Phone,
+}
+
+impl Channel {
+    /// The word people read in the review.
+    pub fn label(self) -> &'static str {
+        match self {
+            Channel::Email => "e-mail",
+            Channel::Fax => "fax",
+            Channel::Web => "web form",
+            Channel::Post => "post",
+            Channel::Phone => "call",
+        }
+    }
+}
+
+/// A protest letter, or the coordinators' copy of one (`copies = "separate"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Letter,
+    Copy,
+}
+
+/// Somebody a letter is addressed to, with the address the channel uses.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Addressee {
+    /// The contact id (`knb-press`, `embassy-kz-gb`).
+    pub id: String,
+    pub name: String,
+    /// E-mail address, fax or phone number (E.164), web-form URL, or postal address.
+    pub address: String,
+}
+
+/// The sender as the letter shows it (placeholders when no profile is set).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct From {
+    pub name: String,
+    pub email: String,
+}
+
+/// A finished letter, ready for review, drafts or delivery.
+#[derive(Debug, Clone, Serialize)]
+pub struct Letter {
+    /// Unique in the campaign and safe as a file name: the contact id, `joint`, or `<id>.copy`.
+    pub id: String,
+    pub kind: Kind,
+    pub channel: Channel,
+    pub from: From,
+    pub to: Vec<Addressee>,
+    pub cc: Vec<Addressee>,
+    pub bcc: Vec<Addressee>,
+    pub subject: String,
+    /// Plain text with `\n` line ends, ending in one `\n`.
+    pub body: String,
+    /// For e-mail letters: stable across runs for the same campaign, letter and sender.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<String>,
+    /// Other ways to reach the addressee (`phone +7 …`), for the review.
+    pub alternatives: Vec<String>,
+}
+
+impl Letter {
+    pub fn is_email(&self) -> bool {
+        self.channel == Channel::Email
+    }
+
+    /// The draft file name: `<id>.eml` for e-mail, `<id>.<channel>.txt` for the rest.
+    pub fn file_name(&self) -> String {
+        match self.channel {
+            Channel::Email => format!("{}.eml", self.id),
+            Channel::Fax => format!("{}.fax.txt", self.id),
+            Channel::Web => format!("{}.web.txt", self.id),
+            Channel::Post => format!("{}.post.txt", self.id),
+            Channel::Phone => format!("{}.call.txt", self.id),
+        }
+    }
+}

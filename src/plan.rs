@@ -1,0 +1,240 @@
+//! Planning: which letters a campaign makes, to whom, by which channel, with which copies.
+//!
+//! Resolves the campaign's targets against the address book (`embassy:XX` by the sender's
+//! country), applies `--to`/`--skip`, picks each target's channel and lays out the copies
+//! for the coordinators. No target is dropped silently: what cannot be reached is listed
+//! as unresolved.
+
+use serde::Serialize;
+
+use crate::campaign::{Addressing, Campaign, Copies, TargetRef};
+use crate::config::Sender;
+use crate::contacts::{AddressBook, Contact};
+use crate::diag::{Diagnostics, Usage};
+use crate::letter::{Channel, Kind};
+
+/// A target resolved to a contact, with the channel its letter takes.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// As the campaign writes it: `knb-press`, `embassy:KZ`.
+    pub key: String,
+    pub contact: Contact,
+    pub channel: Channel,
+}
+
+/// A target that gets no letter, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct Unresolved {
+    pub target: String,
+    pub reason: String,
+}
+
+/// One letter to be rendered.
+#[derive(Debug, Clone)]
+pub struct Planned {
+    pub id: String,
+    pub kind: Kind,
+    pub channel: Channel,
+    pub to: Vec<Target>,
+    /// For a copy: the addressees of the letter it copies (`to` holds the coordinators).
+    pub copy_of: Vec<Target>,
+    pub cc: Vec<Contact>,
+    pub bcc: Vec<Contact>,
+    /// Coordinators named on a fax or postal letter ("cc:" line), in `copies = "cc"`.
+    pub noted_copies: Vec<Contact>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Plan {
+    pub letters: Vec<Planned>,
+    pub unresolved: Vec<Unresolved>,
+    pub coordinators: Vec<Contact>,
+}
+
+/// Which targets to address (`--to`) and leave out (`--skip`).
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    pub only: Vec<String>,
+    pub skip: Vec<String>,
+}
+
+/// Plans the letters of `campaign`. Unknown contact ids are errors; unreachable targets are
+/// warnings and `unresolved` entries. A selection naming no target is a usage error.
+pub fn plan(
+    campaign: &Campaign,
+    book: &AddressBook,
+    sender: &Sender,
+    selection: &Selection,
+    diags: &mut Diagnostics,
+) -> Result<Plan, Usage> {
+    check_selection(campaign, book, selection)?;
+    let mut plan = Plan::default();
+    let mut targets = Vec::new();
+    for (target, origin) in &campaign.to {
+        let key = target.key();
+        let contact = match target {
+            TargetRef::Contact(id) => {
+                if let Some(c) = book.get(id) {
+                    c
+                } else {
+                    diags.error(origin.clone(), format!("target {id:?} is not in contacts.toml"));
+                    continue;
+                }
+            }
+            TargetRef::Embassy(state) => {
+                let reason = match sender.country {
+                    None => Some(format!(
+                        "{key}: no sender country to pick the embassy by: set country in [sender] or --sender-country"
+                    )),
+                    Some(host) => match book.embassy(state.code(), host.code()) {
+                        Some(_) => None,
+                        None => Some(format!(
+                            "{key}: no embassy of {} in {} in contacts.toml: add [embassies.{}.{}]",
+                            state.name(),
+                            host.name(),
+                            state.code(),
+                            host.code()
+                        )),
+                    },
+                };
+                if let Some(reason) = reason {
+                    diags.warning(origin.clone(), reason.clone());
+                    if selected(selection, &key, None) {
+                        plan.unresolved.push(Unresolved { target: key, reason });
+                    }
+                    continue;
+                }
+                match sender.country.and_then(|h| book.embassy(state.code(), h.code())) {
+                    Some(c) => c,
+                    None => continue,
+                }
+            }
+        };
+        if !selected(selection, &key, Some(&contact.id)) {
+            continue;
+        }
+        let Some(channel) = channel_of(contact) else {
+            let reason = format!(
+                "{}: {} has no e-mail, fax, web form, postal address or phone in contacts.toml",
+                key, contact.name
+            );
+            diags.warning(contact.origin.clone(), reason.clone());
+            plan.unresolved.push(Unresolved { target: key, reason });
+            continue;
+        };
+        targets.push(Target { key, contact: contact.clone(), channel });
+    }
+    for (id, origin) in &campaign.cc {
+        match book.get(id) {
+            Some(c) if c.email.is_some() => plan.coordinators.push(c.clone()),
+            Some(c) => diags.error(origin.clone(), format!("coordinator {id:?} ({}) has no e-mail address for the copies", c.name)),
+            None => diags.error(origin.clone(), format!("coordinator {id:?} is not in contacts.toml")),
+        }
+    }
+    lay_out(campaign, targets, &mut plan);
+    Ok(plan)
+}
+
+/// The letters for the resolved targets, and the copies for the coordinators.
+fn lay_out(campaign: &Campaign, targets: Vec<Target>, plan: &mut Plan) {
+    let coordinators = plan.coordinators.clone();
+    let (emails, others): (Vec<Target>, Vec<Target>) = match campaign.addressing {
+        Addressing::Each => (Vec::new(), targets),
+        Addressing::Joint => targets.into_iter().partition(|t| t.channel == Channel::Email),
+    };
+    let push_email = |plan: &mut Plan, id: String, to: Vec<Target>| {
+        let (cc, bcc) = match campaign.copies {
+            Copies::Cc => (coordinators.clone(), Vec::new()),
+            Copies::Bcc => (Vec::new(), coordinators.clone()),
+            Copies::Separate => (Vec::new(), Vec::new()),
+        };
+        let copy = (campaign.copies == Copies::Separate && !coordinators.is_empty()).then(|| Planned {
+            id: format!("{id}.copy"),
+            kind: Kind::Copy,
+            channel: Channel::Email,
+            to: coordinators.iter().map(|c| Target { key: c.id.clone(), contact: c.clone(), channel: Channel::Email }).collect(),
+            copy_of: to.clone(),
+            cc: Vec::new(),
+            bcc: Vec::new(),
+            noted_copies: Vec::new(),
+        });
+        plan.letters.push(Planned { id, kind: Kind::Letter, channel: Channel::Email, to, copy_of: Vec::new(), cc, bcc, noted_copies: Vec::new() });
+        plan.letters.extend(copy);
+    };
+    if !emails.is_empty() {
+        push_email(plan, "joint".to_string(), emails);
+    }
+    for t in others {
+        if t.channel == Channel::Email {
+            push_email(plan, t.contact.id.clone(), vec![t]);
+            continue;
+        }
+        let noted = if campaign.copies == Copies::Cc && matches!(t.channel, Channel::Fax | Channel::Post) {
+            coordinators.clone()
+        } else {
+            Vec::new()
+        };
+        plan.letters.push(Planned {
+            id: t.contact.id.clone(),
+            kind: Kind::Letter,
+            channel: t.channel,
+            to: vec![t],
+            copy_of: Vec::new(),
+            cc: Vec::new(),
+            bcc: Vec::new(),
+            noted_copies: noted,
+        });
+    }
+}
+
+/// The preferred channel: e-mail, then fax, web form, post, and a phone call last.
+pub fn channel_of(c: &Contact) -> Option<Channel> {
+    channels_of(c).first().copied()
+}
+
+/// Every channel the contact can be reached by, in order of preference.
+pub fn channels_of(c: &Contact) -> Vec<Channel> {
+    let mut v = Vec::new();
+    if c.email.is_some() {
+        v.push(Channel::Email);
+    }
+    if c.fax.is_some() {
+        v.push(Channel::Fax);
+    }
+    if c.web.is_some() {
+        v.push(Channel::Web);
+    }
+    if c.post.is_some() {
+        v.push(Channel::Post);
+    }
+    if c.phone.is_some() {
+        v.push(Channel::Phone);
+    }
+    v
+}
+
+fn selected(sel: &Selection, key: &str, id: Option<&str>) -> bool {
+    let hit = |names: &[String]| names.iter().any(|n| n == key || Some(n.as_str()) == id);
+    (sel.only.is_empty() || hit(&sel.only)) && !hit(&sel.skip)
+}
+
+fn check_selection(campaign: &Campaign, book: &AddressBook, sel: &Selection) -> Result<(), Usage> {
+    let mut known: Vec<String> = Vec::new();
+    for (t, _) in &campaign.to {
+        known.push(t.key());
+        if let TargetRef::Embassy(state) = t {
+            known.extend(book.embassies.values().filter(|c| c.id.starts_with(&format!("embassy-{}-", state.code().to_ascii_lowercase()))).map(|c| c.id.clone()));
+        }
+    }
+    for name in sel.only.iter().chain(&sel.skip) {
+        if !known.contains(name) {
+            let listed: Vec<String> = campaign.to.iter().map(|(t, _)| t.key()).collect();
+            return Err(Usage(format!(
+                "{name:?} is not a target of campaign {}: its targets are {}",
+                campaign.id,
+                listed.join(", ")
+            )));
+        }
+    }
+    Ok(())
+}

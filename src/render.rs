@@ -1,0 +1,344 @@
+//! Rendering: campaign templates and planned letters in, finished letters out. No I/O.
+//!
+//! Handlebars runs in strict mode (a missing variable is an error, never "Dear ,") with
+//! HTML escaping off. Every template is registered under its file path so that errors name
+//! the file and line. Channel layouts (fax page, postal letter, web form, call script,
+//! coordinators' copy) are outcry's own unless the campaign brings `<channel>.hbs`.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use handlebars::{Handlebars, RenderErrorReason};
+use jiff::civil::Date;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+use crate::campaign::{Campaign, Template};
+use crate::config::Sender;
+use crate::contacts::{Contact, DEFAULT_SALUTATION};
+use crate::diag::{Diagnostic, Diagnostics, Origin, Severity};
+use crate::fields;
+use crate::letter::{Addressee, Channel, From, Kind, Letter};
+use crate::plan::{Planned, Target, channels_of};
+use crate::workspace::Partial;
+
+/// Placeholders shown in the review when the sender profile lacks a field.
+pub const PLACEHOLDER_NAME: &str = "[YOUR NAME]";
+pub const PLACEHOLDER_EMAIL: &str = "[your e-mail]";
+pub const PLACEHOLDER_CITY: &str = "[your city]";
+pub const PLACEHOLDER_COUNTRY: &str = "[your country]";
+
+const BUILTIN: [(&str, &str); 5] = [
+    ("fax", include_str!("layouts/fax.hbs")),
+    ("post", include_str!("layouts/post.hbs")),
+    ("web", include_str!("layouts/web.hbs")),
+    ("call", include_str!("layouts/call.hbs")),
+    ("copy", include_str!("layouts/copy.hbs")),
+];
+
+/// A campaign's compiled templates.
+pub struct Renderer {
+    hb: Handlebars<'static>,
+    /// Registered name → (file, line of the template's first line), for error messages.
+    files: HashMap<String, (PathBuf, usize)>,
+    letter: String,
+    subject: String,
+    layouts: HashMap<&'static str, String>,
+}
+
+impl Renderer {
+    /// Compiles the campaign's templates and the shared partials. Syntax errors go to `diags`.
+    pub fn new(campaign: &Campaign, partials: &[Partial], diags: &mut Diagnostics) -> Option<Renderer> {
+        let mut hb = Handlebars::new();
+        hb.set_strict_mode(true);
+        hb.register_escape_fn(handlebars::no_escape);
+        let mut r = Renderer {
+            hb,
+            files: HashMap::new(),
+            letter: String::new(),
+            subject: String::new(),
+            layouts: HashMap::new(),
+        };
+        let before = diags.errors().count();
+        for p in partials {
+            let t = Template { source: p.source.clone(), first_line: 1 };
+            r.register(&p.name, &t, diags);
+        }
+        let t = &campaign.templates;
+        r.letter = t.letter.source.path.display().to_string();
+        r.register(&r.letter.clone(), &t.letter, diags);
+        r.subject = format!("{} (subject)", t.subject.source.path.display());
+        r.register(&r.subject.clone(), &t.subject, diags);
+        for (name, text) in BUILTIN {
+            let own = t.layouts.iter().find(|(n, _)| n == name);
+            let registered = match own {
+                Some((_, tpl)) => tpl.source.path.display().to_string(),
+                None => format!("outcry:{name}"),
+            };
+            let tpl = own.map_or_else(
+                || Template { source: crate::diag::Source::new(&registered, text.to_string()), first_line: 1 },
+                |(_, tpl)| tpl.clone(),
+            );
+            r.register(&registered, &tpl, diags);
+            r.layouts.insert(name, registered);
+        }
+        (diags.errors().count() == before).then_some(r)
+    }
+
+    fn register(&mut self, name: &str, t: &Template, diags: &mut Diagnostics) {
+        let text = t.source.text.replace("\r\n", "\n");
+        self.files.insert(name.to_string(), (t.source.path.clone(), t.first_line));
+        if let Err(e) = self.hb.register_template_string(name, text) {
+            let line = e.pos().map_or(t.first_line, |(l, _)| t.first_line + l - 1);
+            diags.error(Origin::at(&t.source.path, line), format!("template syntax: {}", e.reason()));
+        }
+    }
+
+    /// Renders one planned letter.
+    pub fn render(&self, campaign: &Campaign, planned: &Planned, sender: &Sender, date: Date) -> Result<Letter, Diagnostic> {
+        let recipients = match planned.kind {
+            Kind::Letter => &planned.to,
+            Kind::Copy => &planned.copy_of,
+        };
+        let to: Vec<Addressee> = planned.to.iter().map(|t| Addressee { id: t.contact.id.clone(), name: t.contact.name.clone(), address: address(t) }).collect();
+        let mut ctx = context(campaign, recipients, sender, date);
+        let subject = self.subject_line(&ctx, campaign)?;
+        let body = tidy(&self.run(&self.letter, &ctx)?);
+        let from = From {
+            name: sender.name.clone().unwrap_or_else(|| PLACEHOLDER_NAME.to_string()),
+            email: sender.email.as_ref().map_or_else(|| PLACEHOLDER_EMAIL.to_string(), ToString::to_string),
+        };
+        ctx["subject"] = json!(subject);
+        ctx["body"] = json!(body.trim_end());
+        ctx["copy_to"] = Value::Array(planned.noted_copies.iter().map(recipient_ctx).collect());
+        let (subject, body) = match (planned.kind, planned.channel) {
+            (Kind::Copy, _) => {
+                ctx["original_to"] = Value::Array(planned.copy_of.iter().map(|t| json!({"name": t.contact.name, "address": address(t)})).collect());
+                (format!("Copy: {subject}"), tidy(&self.run(&self.layouts["copy"], &ctx)?))
+            }
+            (Kind::Letter, Channel::Email) => (subject, body),
+            (Kind::Letter, ch) => {
+                ctx["addressee"] = recipient_ctx(&planned.to[0].contact);
+                (subject, tidy(&self.run(&self.layouts[layout_name(ch)], &ctx)?))
+            }
+        };
+        let alternatives = match planned.kind {
+            Kind::Copy => Vec::new(),
+            Kind::Letter => planned.to.iter().flat_map(alternatives).collect(),
+        };
+        let message_id = (planned.channel == Channel::Email).then(|| message_id(campaign, &planned.id, sender));
+        Ok(Letter {
+            id: planned.id.clone(),
+            kind: planned.kind,
+            channel: planned.channel,
+            from,
+            to,
+            cc: planned.cc.iter().map(coordinator).collect(),
+            bcc: planned.bcc.iter().map(coordinator).collect(),
+            subject,
+            body,
+            message_id,
+            alternatives,
+        })
+    }
+
+    fn subject_line(&self, ctx: &Value, campaign: &Campaign) -> Result<String, Diagnostic> {
+        let raw = self.run(&self.subject, ctx)?;
+        let subject = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+        fields::check_line("the rendered subject", &raw.trim().replace('\n', "\u{2028}"))
+            .and_then(|()| fields::check_line("the rendered subject", &subject))
+            .map_err(|e| Diagnostic { severity: Severity::Error, origin: campaign.subject_origin.clone(), message: e })?;
+        Ok(subject)
+    }
+
+    fn run(&self, name: &str, ctx: &Value) -> Result<String, Diagnostic> {
+        self.hb.render(name, ctx).map_err(|e| {
+            let (path, first) = e
+                .template_name
+                .as_ref()
+                .and_then(|n| self.files.get(n))
+                .or_else(|| self.files.get(name))
+                .cloned()
+                .unwrap_or_else(|| (PathBuf::from(name), 1));
+            let origin = match e.line_no {
+                Some(l) => Origin::at(path, first + l - 1),
+                None => Origin::file(path),
+            };
+            let message = match e.reason() {
+                RenderErrorReason::MissingVariable(Some(v)) => format!(
+                    "template uses `{v}`, which is not defined (known: campaign, demands, recipient, recipients, sender, date)"
+                ),
+                RenderErrorReason::PartialNotFound(p) => format!("partial `{p}` not found: add letters/_partials/{p}.hbs"),
+                other => format!("template: {other}"),
+            };
+            Diagnostic { severity: Severity::Error, origin, message }
+        })
+    }
+}
+
+fn layout_name(ch: Channel) -> &'static str {
+    match ch {
+        Channel::Fax => "fax",
+        Channel::Post => "post",
+        Channel::Web => "web",
+        Channel::Phone | Channel::Email => "call",
+    }
+}
+
+/// The template context: `campaign`, `demands`, `recipient`, `recipients`, `sender`, `date`.
+fn context(campaign: &Campaign, recipients: &[Target], sender: &Sender, date: Date) -> Value {
+    let list: Vec<Value> = recipients.iter().map(|t| recipient_ctx(&t.contact)).collect();
+    let recipient = match recipients {
+        [one] => recipient_ctx(&one.contact),
+        many => joint_recipient(many),
+    };
+    let demands: Vec<Value> = campaign.demands.iter().enumerate().map(|(i, d)| json!({"number": i + 1, "text": d})).collect();
+    json!({
+        "campaign": {
+            "id": campaign.id,
+            "title": campaign.title,
+            "summary": campaign.summary.clone().unwrap_or_default(),
+            "issued": long_date(campaign.issued),
+            "deadline": campaign.deadline.as_ref().map(|(d, _)| long_date(*d)).unwrap_or_default(),
+        },
+        "demands": demands,
+        "recipient": recipient,
+        "recipients": list,
+        "sender": {
+            "name": sender.name.clone().unwrap_or_else(|| PLACEHOLDER_NAME.into()),
+            "email": sender.email.as_ref().map_or_else(|| PLACEHOLDER_EMAIL.into(), ToString::to_string),
+            "organisation": sender.organisation.clone().unwrap_or_default(),
+            "city": sender.city.clone().unwrap_or_else(|| PLACEHOLDER_CITY.into()),
+            "country": sender.country.map_or(PLACEHOLDER_COUNTRY, fields::Country::code),
+            "country_name": sender.country.map_or(PLACEHOLDER_COUNTRY, fields::Country::name),
+            "address": sender.address.clone().unwrap_or_default(),
+        },
+        "date": long_date(date),
+    })
+}
+
+fn recipient_ctx(c: &Contact) -> Value {
+    json!({
+        "id": c.id,
+        "name": c.name,
+        "salutation": c.salutation,
+        "country": c.country.code(),
+        "country_name": c.country.name(),
+        "email": c.email.as_ref().map(ToString::to_string).unwrap_or_default(),
+        "fax": c.fax.as_ref().map(ToString::to_string).unwrap_or_default(),
+        "phone": c.phone.as_ref().map(ToString::to_string).unwrap_or_default(),
+        "post": c.post.clone().unwrap_or_default(),
+        "web": c.web.clone().unwrap_or_default(),
+        "language": c.language.clone().unwrap_or_default(),
+    })
+}
+
+/// The `recipient` of a joint letter: every name, and a salutation they share.
+fn joint_recipient(targets: &[Target]) -> Value {
+    let names: Vec<&str> = targets.iter().map(|t| t.contact.name.as_str()).collect();
+    let name = match names.as_slice() {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    };
+    let first = targets.first().map(|t| t.contact.salutation.as_str());
+    let salutation = match first {
+        Some(s) if targets.iter().all(|t| t.contact.salutation == s) => s,
+        _ => DEFAULT_SALUTATION,
+    };
+    let country = targets.first().map(|t| t.contact.country).filter(|c| targets.iter().all(|t| t.contact.country == *c));
+    json!({
+        "id": "joint",
+        "name": name,
+        "salutation": salutation,
+        "country": country.map(fields::Country::code).unwrap_or_default(),
+        "country_name": country.map(fields::Country::name).unwrap_or_default(),
+        "email": "", "fax": "", "phone": "", "post": "", "web": "", "language": "",
+    })
+}
+
+/// `2 May 2011`.
+pub fn long_date(d: Date) -> String {
+    d.strftime("%-d %B %Y").to_string()
+}
+
+fn address(t: &Target) -> String {
+    let c = &t.contact;
+    let s = match t.channel {
+        Channel::Email => c.email.as_ref().map(ToString::to_string),
+        Channel::Fax => c.fax.as_ref().map(|p| p.e164.clone()),
+        Channel::Phone => c.phone.as_ref().map(|p| p.e164.clone()),
+        Channel::Web => c.web.clone(),
+        Channel::Post => c.post.clone(),
+    };
+    s.unwrap_or_default()
+}
+
+fn alternatives(t: &Target) -> Vec<String> {
+    channels_of(&t.contact)
+        .into_iter()
+        .filter(|ch| *ch != t.channel)
+        .map(|ch| {
+            let c = &t.contact;
+            let value = match ch {
+                Channel::Email => c.email.as_ref().map(ToString::to_string),
+                Channel::Fax => c.fax.as_ref().map(ToString::to_string),
+                Channel::Phone => c.phone.as_ref().map(ToString::to_string),
+                Channel::Web => c.web.clone(),
+                Channel::Post => c.post.as_ref().map(|p| p.lines().map(str::trim).collect::<Vec<_>>().join(", ")),
+            };
+            format!("{} {}", ch.label(), value.unwrap_or_default())
+        })
+        .collect()
+}
+
+fn coordinator(c: &Contact) -> Addressee {
+    Addressee { id: c.id.clone(), name: c.name.clone(), address: c.email.as_ref().map(ToString::to_string).unwrap_or_default() }
+}
+
+/// A Message-ID that is the same every time the same sender renders the same letter of the
+/// same campaign (so a resend is recognisable), on the sender's domain, never the machine's.
+pub fn message_id(campaign: &Campaign, letter_id: &str, sender: &Sender) -> String {
+    let email = sender.email.as_ref().map(ToString::to_string).unwrap_or_default();
+    let mut h = Sha256::new();
+    for part in [campaign.id.as_str(), letter_id, email.as_str(), &campaign.issued.to_string()] {
+        h.update(part.as_bytes());
+        h.update([0]);
+    }
+    let hex: String = h.finalize()[..16].iter().map(|b| format!("{b:02x}")).collect();
+    let domain = sender.email.as_ref().map_or("invalid", |e| e.0.domain());
+    format!("<{hex}@{domain}>")
+}
+
+/// Normalises line ends to `\n`, drops trailing spaces and leading blank lines, ends with one `\n`.
+fn tidy(text: &str) -> String {
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let mut out = String::with_capacity(text.len());
+    for line in text.trim_start_matches('\n').lines() {
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    while out.ends_with("\n\n") {
+        out.pop();
+    }
+    if out.is_empty() {
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tidy_normalises_line_ends() {
+        assert_eq!(tidy("\n\nDear A,  \r\nline\rnext\n\n\n"), "Dear A,\nline\nnext\n");
+        assert_eq!(tidy(""), "\n");
+    }
+
+    #[test]
+    fn dates_read_like_letters() {
+        assert_eq!(long_date(jiff::civil::date(2011, 5, 2)), "2 May 2011");
+    }
+}

@@ -1,0 +1,121 @@
+//! The workspace: a folder with `contacts.toml`, `letters/<campaign>/` and `letters/_partials/`.
+//!
+//! Finds the root, lists campaigns and reads their files. Paths in messages are shown
+//! relative to the root.
+
+use std::path::{Path, PathBuf};
+
+use crate::campaign::Campaign;
+use crate::diag::{Diagnostics, Origin, Source, Usage};
+use crate::fields;
+
+#[derive(Debug, Clone)]
+pub struct Workspace {
+    pub root: PathBuf,
+}
+
+/// A shared partial from `letters/_partials/<name>.hbs`, used as `{{> name}}`.
+#[derive(Debug, Clone)]
+pub struct Partial {
+    pub name: String,
+    pub source: Source,
+}
+
+impl Workspace {
+    /// The nearest folder, from `start` upwards, that holds a `contacts.toml`.
+    pub fn find(start: &Path) -> Result<Workspace, Usage> {
+        for dir in start.ancestors() {
+            if dir.join("contacts.toml").is_file() {
+                return Ok(Workspace { root: dir.to_path_buf() });
+            }
+        }
+        Err(Usage(format!(
+            "{} is not in an outcry workspace: no contacts.toml here or in any parent folder (use -C DIR to point at one)",
+            start.display()
+        )))
+    }
+
+    /// The campaign ids: folders under `letters/` except those starting with `_` or `.`.
+    pub fn campaign_ids(&self, diags: &mut Diagnostics) -> Vec<String> {
+        let letters = self.root.join("letters");
+        let entries = match std::fs::read_dir(&letters) {
+            Ok(e) => e,
+            Err(e) => {
+                diags.error(Origin::file("letters"), format!("cannot read the campaigns folder: {e}"));
+                return Vec::new();
+            }
+        };
+        let mut ids = Vec::new();
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with('_') || name.starts_with('.') || !entry.path().is_dir() {
+                continue;
+            }
+            match fields::check_id(&name) {
+                Ok(()) => ids.push(name),
+                Err(e) => diags.error(Origin::file(Path::new("letters").join(&name)), format!("campaign folder: {e}")),
+            }
+        }
+        ids.sort();
+        ids
+    }
+
+    /// Whether `letters/<id>/campaign.toml` exists.
+    pub fn has_campaign(&self, id: &str) -> bool {
+        fields::check_id(id).is_ok() && self.root.join("letters").join(id).join("campaign.toml").is_file()
+    }
+
+    /// Reads and checks one campaign.
+    pub fn load_campaign(&self, id: &str, diags: &mut Diagnostics) -> Option<Campaign> {
+        let dir = Path::new("letters").join(id);
+        let src = match self.read(&dir.join("campaign.toml")) {
+            Ok(Some(s)) => s,
+            Ok(None) => {
+                diags.error(Origin::file(dir.join("campaign.toml")), "missing: every campaign needs a campaign.toml");
+                return None;
+            }
+            Err(e) => {
+                diags.error(Origin::file(dir.join("campaign.toml")), e);
+                return None;
+            }
+        };
+        let read = |name: &str| self.read(&dir.join(name));
+        Campaign::parse(id, dir.clone(), &src, &read, diags)
+    }
+
+    /// The shared partials in `letters/_partials/`, by file stem.
+    pub fn partials(&self, diags: &mut Diagnostics) -> Vec<Partial> {
+        let rel = Path::new("letters").join("_partials");
+        let Ok(entries) = std::fs::read_dir(self.root.join(&rel)) else {
+            return Vec::new();
+        };
+        let mut partials = Vec::new();
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.extension().is_none_or(|e| e != "hbs") {
+                continue;
+            }
+            let Some(name) = path.file_stem().map(|s| s.to_string_lossy().into_owned()) else { continue };
+            let shown = rel.join(entry.file_name());
+            match self.read(&shown) {
+                Ok(Some(source)) => partials.push(Partial { name, source }),
+                Ok(None) => {}
+                Err(e) => diags.error(Origin::file(&shown), e),
+            }
+        }
+        partials.sort_by(|a, b| a.name.cmp(&b.name));
+        partials
+    }
+
+    /// Reads a file given relative to the root; `None` if it does not exist.
+    fn read(&self, rel: &Path) -> Result<Option<Source>, String> {
+        match std::fs::read(self.root.join(rel)) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => Ok(Some(Source::new(rel, text))),
+                Err(_) => Err("not valid UTF-8: save the file as UTF-8".into()),
+            },
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(format!("cannot read: {e}")),
+        }
+    }
+}
