@@ -104,7 +104,7 @@ fn require_campaign(ws: &Workspace, id: &str) -> Result<(), Usage> {
 }
 
 fn print_warnings(diags: &Diagnostics) {
-    for w in diags.warnings() {
+    for w in diags.sorted().into_iter().filter(|d| d.severity == crate::diag::Severity::Warning) {
         eprintln!("{w}");
     }
 }
@@ -146,7 +146,7 @@ fn check(cli: &Cli, only: Option<&str>, now: Timestamp) -> Result<ExitCode> {
         }
     }
     let errors = diags.errors().count();
-    for d in diags.iter() {
+    for d in diags.sorted() {
         eprintln!("{d}");
     }
     if errors > 0 {

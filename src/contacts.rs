@@ -198,6 +198,9 @@ fn check_contact(src: &Source, id: &str, raw: RawContact, diags: &mut Diagnostic
         return None;
     }
     let origin = src.at(&raw.name.span());
+    if [&raw.email, &raw.fax, &raw.phone, &raw.post, &raw.web].iter().all(|v| v.is_none()) {
+        diags.warning(origin.clone(), format!("contact {id:?} has no email, fax, web, post or phone: no letter can reach it"));
+    }
     Some(Contact {
         id: id.to_string(),
         name: raw.name.into_inner().trim().to_string(),
@@ -223,7 +226,7 @@ mod tests {
     fn parse(text: &str) -> (AddressBook, Vec<String>) {
         let mut d = Diagnostics::default();
         let book = AddressBook::parse(&Source::new("contacts.toml", text.into()), &mut d);
-        (book, d.iter().map(ToString::to_string).collect())
+        (book, d.sorted().iter().map(ToString::to_string).collect())
     }
 
     #[test]

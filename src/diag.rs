@@ -89,12 +89,15 @@ impl Diagnostics {
         self.items.iter().filter(|d| d.severity == Severity::Error)
     }
 
-    pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
-        self.items.iter().filter(|d| d.severity == Severity::Warning)
-    }
-
     pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
         self.items.iter()
+    }
+
+    /// Every problem in file and line order (settings from flags and environment last).
+    pub fn sorted(&self) -> Vec<&Diagnostic> {
+        let mut v: Vec<&Diagnostic> = self.items.iter().collect();
+        v.sort_by(|a, b| a.origin.cmp(&b.origin));
+        v
     }
 
     pub fn extend(&mut self, other: Diagnostics) {
@@ -113,14 +116,14 @@ impl Diagnostics {
     }
 }
 
-/// The user's input is invalid: every problem found, errors first. Exit code 2.
+/// The user's input is invalid: every problem found, in file and line order. Exit code 2.
 #[derive(Debug)]
 pub struct Invalid(pub Vec<Diagnostic>);
 
 impl fmt::Display for Invalid {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut items: Vec<&Diagnostic> = self.0.iter().collect();
-        items.sort_by_key(|d| d.severity);
+        items.sort_by(|a, b| a.origin.cmp(&b.origin));
         for (i, d) in items.iter().enumerate() {
             if i > 0 {
                 writeln!(f)?;

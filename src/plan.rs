@@ -35,8 +35,12 @@ pub struct Planned {
     pub id: String,
     pub kind: Kind,
     pub channel: Channel,
+    /// Whom the letter goes to by its channel (for a copy: the coordinators).
     pub to: Vec<Target>,
-    /// For a copy: the addressees of the letter it copies (`to` holds the coordinators).
+    /// Whom the letter's text addresses: its own addressee, or for a joint letter every
+    /// target the campaign names (reachable or not); for a copy, those of the letter it copies.
+    pub recipients: Vec<Contact>,
+    /// For a copy: the addressees of the letter it copies.
     pub copy_of: Vec<Target>,
     pub cc: Vec<Contact>,
     pub bcc: Vec<Contact>,
@@ -70,6 +74,7 @@ pub fn plan(
     check_selection(campaign, book, selection)?;
     let mut plan = Plan::default();
     let mut targets = Vec::new();
+    let mut named = Vec::new();
     for (target, origin) in &campaign.to {
         let key = target.key();
         let contact = match target {
@@ -113,12 +118,13 @@ pub fn plan(
         if !selected(selection, &key, Some(&contact.id)) {
             continue;
         }
+        named.push(contact.clone());
         let Some(channel) = channel_of(contact) else {
             let reason = format!(
                 "{}: {} has no e-mail, fax, web form, postal address or phone in contacts.toml",
                 key, contact.name
             );
-            diags.warning(contact.origin.clone(), reason.clone());
+            diags.warning(origin.clone(), reason.clone());
             plan.unresolved.push(Unresolved { target: key, reason });
             continue;
         };
@@ -131,18 +137,21 @@ pub fn plan(
             None => diags.error(origin.clone(), format!("coordinator {id:?} is not in contacts.toml")),
         }
     }
-    lay_out(campaign, targets, &mut plan);
+    lay_out(campaign, targets, named, &mut plan);
     Ok(plan)
 }
 
 /// The letters for the resolved targets, and the copies for the coordinators.
-fn lay_out(campaign: &Campaign, targets: Vec<Target>, plan: &mut Plan) {
+fn lay_out(campaign: &Campaign, targets: Vec<Target>, named: Vec<Contact>, plan: &mut Plan) {
     let coordinators = plan.coordinators.clone();
-    let (emails, others): (Vec<Target>, Vec<Target>) = match campaign.addressing {
-        Addressing::Each => (Vec::new(), targets),
-        Addressing::Joint => targets.into_iter().partition(|t| t.channel == Channel::Email),
+    let joint = campaign.addressing == Addressing::Joint;
+    let recipients_of = |t: &Target| if joint { named.clone() } else { vec![t.contact.clone()] };
+    let (emails, others): (Vec<Target>, Vec<Target>) = if joint {
+        targets.into_iter().partition(|t| t.channel == Channel::Email)
+    } else {
+        (Vec::new(), targets)
     };
-    let push_email = |plan: &mut Plan, id: String, to: Vec<Target>| {
+    let push_email = |plan: &mut Plan, id: String, to: Vec<Target>, recipients: Vec<Contact>| {
         let (cc, bcc) = match campaign.copies {
             Copies::Cc => (coordinators.clone(), Vec::new()),
             Copies::Bcc => (Vec::new(), coordinators.clone()),
@@ -153,20 +162,22 @@ fn lay_out(campaign: &Campaign, targets: Vec<Target>, plan: &mut Plan) {
             kind: Kind::Copy,
             channel: Channel::Email,
             to: coordinators.iter().map(|c| Target { key: c.id.clone(), contact: c.clone(), channel: Channel::Email }).collect(),
+            recipients: recipients.clone(),
             copy_of: to.clone(),
             cc: Vec::new(),
             bcc: Vec::new(),
             noted_copies: Vec::new(),
         });
-        plan.letters.push(Planned { id, kind: Kind::Letter, channel: Channel::Email, to, copy_of: Vec::new(), cc, bcc, noted_copies: Vec::new() });
+        plan.letters.push(Planned { id, kind: Kind::Letter, channel: Channel::Email, to, recipients, copy_of: Vec::new(), cc, bcc, noted_copies: Vec::new() });
         plan.letters.extend(copy);
     };
     if !emails.is_empty() {
-        push_email(plan, "joint".to_string(), emails);
+        push_email(plan, "joint".to_string(), emails, named.clone());
     }
     for t in others {
         if t.channel == Channel::Email {
-            push_email(plan, t.contact.id.clone(), vec![t]);
+            let recipients = recipients_of(&t);
+            push_email(plan, t.contact.id.clone(), vec![t], recipients);
             continue;
         }
         let noted = if campaign.copies == Copies::Cc && matches!(t.channel, Channel::Fax | Channel::Post) {
@@ -178,8 +189,9 @@ fn lay_out(campaign: &Campaign, targets: Vec<Target>, plan: &mut Plan) {
             id: t.contact.id.clone(),
             kind: Kind::Letter,
             channel: t.channel,
-            to: vec![t],
+            recipients: recipients_of(&t),
             copy_of: Vec::new(),
+            to: vec![t],
             cc: Vec::new(),
             bcc: Vec::new(),
             noted_copies: noted,

@@ -96,12 +96,8 @@ impl Renderer {
 
     /// Renders one planned letter.
     pub fn render(&self, campaign: &Campaign, planned: &Planned, sender: &Sender, date: Date) -> Result<Letter, Diagnostic> {
-        let recipients = match planned.kind {
-            Kind::Letter => &planned.to,
-            Kind::Copy => &planned.copy_of,
-        };
         let to: Vec<Addressee> = planned.to.iter().map(|t| Addressee { id: t.contact.id.clone(), name: t.contact.name.clone(), address: address(t) }).collect();
-        let mut ctx = context(campaign, recipients, sender, date);
+        let mut ctx = context(campaign, &planned.recipients, sender, date);
         let subject = self.subject_line(&ctx, campaign)?;
         let body = tidy(&self.run(&self.letter, &ctx)?);
         let from = From {
@@ -124,7 +120,7 @@ impl Renderer {
         };
         let alternatives = match planned.kind {
             Kind::Copy => Vec::new(),
-            Kind::Letter => planned.to.iter().flat_map(alternatives).collect(),
+            Kind::Letter => planned.to.iter().flat_map(|t| alternatives(t, planned.to.len() > 1)).collect(),
         };
         let message_id = (planned.channel == Channel::Email).then(|| message_id(campaign, &planned.id, sender));
         Ok(Letter {
@@ -186,10 +182,10 @@ fn layout_name(ch: Channel) -> &'static str {
 }
 
 /// The template context: `campaign`, `demands`, `recipient`, `recipients`, `sender`, `date`.
-fn context(campaign: &Campaign, recipients: &[Target], sender: &Sender, date: Date) -> Value {
-    let list: Vec<Value> = recipients.iter().map(|t| recipient_ctx(&t.contact)).collect();
+fn context(campaign: &Campaign, recipients: &[Contact], sender: &Sender, date: Date) -> Value {
+    let list: Vec<Value> = recipients.iter().map(recipient_ctx).collect();
     let recipient = match recipients {
-        [one] => recipient_ctx(&one.contact),
+        [one] => recipient_ctx(one),
         many => joint_recipient(many),
     };
     let demands: Vec<Value> = campaign.demands.iter().enumerate().map(|(i, d)| json!({"number": i + 1, "text": d})).collect();
@@ -234,19 +230,19 @@ fn recipient_ctx(c: &Contact) -> Value {
 }
 
 /// The `recipient` of a joint letter: every name, and a salutation they share.
-fn joint_recipient(targets: &[Target]) -> Value {
-    let names: Vec<&str> = targets.iter().map(|t| t.contact.name.as_str()).collect();
+fn joint_recipient(contacts: &[Contact]) -> Value {
+    let names: Vec<&str> = contacts.iter().map(|c| c.name.as_str()).collect();
     let name = match names.as_slice() {
         [] => String::new(),
         [one] => (*one).to_string(),
         [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
     };
-    let first = targets.first().map(|t| t.contact.salutation.as_str());
+    let first = contacts.first().map(|c| c.salutation.as_str());
     let salutation = match first {
-        Some(s) if targets.iter().all(|t| t.contact.salutation == s) => s,
+        Some(s) if contacts.iter().all(|c| c.salutation == s) => s,
         _ => DEFAULT_SALUTATION,
     };
-    let country = targets.first().map(|t| t.contact.country).filter(|c| targets.iter().all(|t| t.contact.country == *c));
+    let country = contacts.first().map(|c| c.country).filter(|k| contacts.iter().all(|c| c.country == *k));
     json!({
         "id": "joint",
         "name": name,
@@ -274,7 +270,7 @@ fn address(t: &Target) -> String {
     s.unwrap_or_default()
 }
 
-fn alternatives(t: &Target) -> Vec<String> {
+fn alternatives(t: &Target, name_it: bool) -> Vec<String> {
     channels_of(&t.contact)
         .into_iter()
         .filter(|ch| *ch != t.channel)
@@ -287,7 +283,8 @@ fn alternatives(t: &Target) -> Vec<String> {
                 Channel::Web => c.web.clone(),
                 Channel::Post => c.post.as_ref().map(|p| p.lines().map(str::trim).collect::<Vec<_>>().join(", ")),
             };
-            format!("{} {}", ch.label(), value.unwrap_or_default())
+            let value = value.unwrap_or_default();
+            if name_it { format!("{}: {} {value}", t.contact.id, ch.label()) } else { format!("{} {value}", ch.label()) }
         })
         .collect()
 }

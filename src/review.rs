@@ -70,7 +70,13 @@ pub fn text(campaign: &Campaign, letters: &[Letter], unresolved: &[Unresolved]) 
                         _ => a.address.clone(),
                     };
                     let _ = writeln!(out, "To:      {}", a.name);
-                    let _ = writeln!(out, "{:<9}{addr}", format!("{}:", capitalise(ch.label())));
+                    let label = match ch {
+                        Channel::Fax => "Fax:",
+                        Channel::Web => "Form:",
+                        Channel::Post => "Post:",
+                        Channel::Phone | Channel::Email => "Phone:",
+                    };
+                    let _ = writeln!(out, "{label:<9}{addr}");
                 }
             }
         }
@@ -113,11 +119,6 @@ pub fn text(campaign: &Campaign, letters: &[Letter], unresolved: &[Unresolved]) 
         }
     }
     out
-}
-
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
 }
 
 #[derive(Serialize)]
