@@ -143,13 +143,16 @@ impl Campaign {
             .deadline
             .as_ref()
             .and_then(|d| date(src, d, "deadline", diags).map(|v| (v, src.at(&d.span()))));
-        if let Some(s) = &raw.summary {
-            if let Err(e) = fields::check_text("summary", s.get_ref()) {
-                diags.error(src.at(&s.span()), e);
-            }
+        if let Some(s) = &raw.summary
+            && let Err(e) = fields::check_text("summary", s.get_ref())
+        {
+            diags.error(src.at(&s.span()), e);
         }
         if raw.demands.get_ref().is_empty() {
-            diags.error(src.at(&raw.demands.span()), "demands is empty: list at least one demand");
+            diags.error(
+                src.at(&raw.demands.span()),
+                "demands is empty: list at least one demand",
+            );
         }
         for d in raw.demands.get_ref() {
             if let Err(e) = fields::check_text("demand", d.get_ref()) {
@@ -157,18 +160,32 @@ impl Campaign {
             }
         }
         if raw.to.get_ref().is_empty() {
-            diags.error(src.at(&raw.to.span()), "to is empty: name at least one authority");
+            diags.error(
+                src.at(&raw.to.span()),
+                "to is empty: name at least one authority",
+            );
         }
         let mut to = Vec::new();
         for t in raw.to.get_ref() {
             let origin = src.at(&t.span());
             let target = match t.get_ref().strip_prefix("embassy:") {
-                Some(code) => code.parse::<Country>().map(TargetRef::Embassy).map_err(|e| format!("target {:?}: {e}", t.get_ref())),
-                None => fields::check_id(t.get_ref()).map(|()| TargetRef::Contact(t.get_ref().clone())).map_err(|e| format!("target {e}")),
+                Some(code) => code
+                    .parse::<Country>()
+                    .map(TargetRef::Embassy)
+                    .map_err(|e| format!("target {:?}: {e}", t.get_ref())),
+                None => fields::check_id(t.get_ref())
+                    .map(|()| TargetRef::Contact(t.get_ref().clone()))
+                    .map_err(|e| format!("target {e}")),
             };
             match target {
                 Ok(target) if to.iter().any(|(x, _)| *x == target) => {
-                    diags.warning(origin, format!("target {:?} is listed twice; it gets one letter", t.get_ref()));
+                    diags.warning(
+                        origin,
+                        format!(
+                            "target {:?} is listed twice; it gets one letter",
+                            t.get_ref()
+                        ),
+                    );
                 }
                 Ok(target) => to.push((target, origin)),
                 Err(e) => diags.error(origin, e),
@@ -193,7 +210,12 @@ impl Campaign {
             issued: issued?,
             deadline,
             summary: raw.summary.map(|s| s.into_inner().trim().to_string()),
-            demands: raw.demands.into_inner().into_iter().map(|d| d.into_inner().trim().to_string()).collect(),
+            demands: raw
+                .demands
+                .into_inner()
+                .into_iter()
+                .map(|d| d.into_inner().trim().to_string())
+                .collect(),
             to,
             cc,
             copies: raw.copies,
@@ -216,9 +238,15 @@ fn load_templates(
         first_line: src.line_of(subject.span().start),
     };
     let letter = match read("letter.hbs") {
-        Ok(Some(s)) => Some(Template { source: s, first_line: 1 }),
+        Ok(Some(s)) => Some(Template {
+            source: s,
+            first_line: 1,
+        }),
         Ok(None) => {
-            diags.error(Origin::file(dir.join("letter.hbs")), "missing: every campaign needs a letter.hbs template");
+            diags.error(
+                Origin::file(dir.join("letter.hbs")),
+                "missing: every campaign needs a letter.hbs template",
+            );
             None
         }
         Err(e) => {
@@ -230,12 +258,22 @@ fn load_templates(
     for name in LAYOUTS {
         let file = format!("{name}.hbs");
         match read(&file) {
-            Ok(Some(s)) => layouts.push((name.to_string(), Template { source: s, first_line: 1 })),
+            Ok(Some(s)) => layouts.push((
+                name.to_string(),
+                Template {
+                    source: s,
+                    first_line: 1,
+                },
+            )),
             Ok(None) => {}
             Err(e) => diags.error(Origin::file(dir.join(&file)), e),
         }
     }
-    Some(Templates { letter: letter?, subject, layouts })
+    Some(Templates {
+        letter: letter?,
+        subject,
+        layouts,
+    })
 }
 
 fn date(src: &Source, v: &Spanned<DateValue>, key: &str, diags: &mut Diagnostics) -> Option<Date> {
@@ -252,7 +290,10 @@ fn date(src: &Source, v: &Spanned<DateValue>, key: &str, diags: &mut Diagnostics
         DateValue::Text(t) => t.trim().parse::<Date>().ok(),
     };
     if parsed.is_none() {
-        diags.error(src.at(&v.span()), format!("{key} must be a date such as 2011-05-02 (no time)"));
+        diags.error(
+            src.at(&v.span()),
+            format!("{key} must be a date such as 2011-05-02 (no time)"),
+        );
     }
     parsed
 }
@@ -265,7 +306,8 @@ mod tests {
         let mut d = Diagnostics::default();
         let src = Source::new("letters/x/campaign.toml", text.into());
         let read = |name: &str| -> Result<Option<Source>, String> {
-            Ok((name == "letter.hbs").then(|| Source::new(format!("letters/x/{name}"), "Hello".into())))
+            Ok((name == "letter.hbs")
+                .then(|| Source::new(format!("letters/x/{name}"), "Hello".into())))
         };
         let c = Campaign::parse("x", "letters/x".into(), &src, &read, &mut d);
         (c, d.sorted().iter().map(ToString::to_string).collect())
@@ -286,20 +328,35 @@ mod tests {
 
     #[test]
     fn problems_are_located() {
-        let (c, d) = parse("title = \"T\"\nsubject = \"S\\r\\nBcc: x@y\"\nissued = \"2011-05-02\"\ndemands = [\"a\"]\nto = [\"x\"]\n");
+        let (c, d) = parse(
+            "title = \"T\"\nsubject = \"S\\r\\nBcc: x@y\"\nissued = \"2011-05-02\"\ndemands = [\"a\"]\nto = [\"x\"]\n",
+        );
         assert!(c.is_none());
-        assert_eq!(d, ["letters/x/campaign.toml:2: subject contains a control character (carriage return); it must be a single line of text"]);
-        let (_, d) = parse("title = \"T\"\nsubject = \"S\"\nissued = 2011-05-02T10:00:00\ndemands = []\nto = [\"embassy:kz\"]\n");
-        assert_eq!(d, [
-            "letters/x/campaign.toml:3: issued must be a date such as 2011-05-02 (no time)",
-            "letters/x/campaign.toml:4: demands is empty: list at least one demand",
-            "letters/x/campaign.toml:5: target \"embassy:kz\": unknown country \"kz\": use an ISO 3166-1 alpha-2 code in upper case, such as KZ, GB or DE",
-        ]);
+        assert_eq!(
+            d,
+            [
+                "letters/x/campaign.toml:2: subject contains a control character (carriage return); it must be a single line of text"
+            ]
+        );
+        let (_, d) = parse(
+            "title = \"T\"\nsubject = \"S\"\nissued = 2011-05-02T10:00:00\ndemands = []\nto = [\"embassy:kz\"]\n",
+        );
+        assert_eq!(
+            d,
+            [
+                "letters/x/campaign.toml:3: issued must be a date such as 2011-05-02 (no time)",
+                "letters/x/campaign.toml:4: demands is empty: list at least one demand",
+                "letters/x/campaign.toml:5: target \"embassy:kz\": unknown country \"kz\": use an ISO 3166-1 alpha-2 code in upper case, such as KZ, GB or DE",
+            ]
+        );
     }
 
     #[test]
     fn unknown_keys_are_errors() {
         let (_, d) = parse(&GOOD.replace("demands", "demandz"));
-        assert!(d[0].starts_with("letters/x/campaign.toml:4: unknown field `demandz`, expected one of"), "{d:?}");
+        assert!(
+            d[0].starts_with("letters/x/campaign.toml:4: unknown field `demandz`, expected one of"),
+            "{d:?}"
+        );
     }
 }

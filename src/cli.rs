@@ -37,10 +37,20 @@ pub struct SenderArgs {
     #[arg(long, value_name = "NAME", env = "OUTCRY_SENDER_NAME", global = true)]
     pub sender_name: Option<String>,
     /// Your e-mail address (the From of every e-mail letter).
-    #[arg(long, value_name = "ADDRESS", env = "OUTCRY_SENDER_EMAIL", global = true)]
+    #[arg(
+        long,
+        value_name = "ADDRESS",
+        env = "OUTCRY_SENDER_EMAIL",
+        global = true
+    )]
     pub sender_email: Option<String>,
     /// The organisation or branch you write for.
-    #[arg(long, value_name = "NAME", env = "OUTCRY_SENDER_ORGANISATION", global = true)]
+    #[arg(
+        long,
+        value_name = "NAME",
+        env = "OUTCRY_SENDER_ORGANISATION",
+        global = true
+    )]
     pub sender_organisation: Option<String>,
     /// Your city.
     #[arg(long, value_name = "CITY", env = "OUTCRY_SENDER_CITY", global = true)]
@@ -49,7 +59,12 @@ pub struct SenderArgs {
     #[arg(long, value_name = "CC", env = "OUTCRY_SENDER_COUNTRY", global = true)]
     pub sender_country: Option<String>,
     /// Your postal address (for letters sent by post).
-    #[arg(long, value_name = "ADDRESS", env = "OUTCRY_SENDER_ADDRESS", global = true)]
+    #[arg(
+        long,
+        value_name = "ADDRESS",
+        env = "OUTCRY_SENDER_ADDRESS",
+        global = true
+    )]
     pub sender_address: Option<String>,
 }
 

@@ -36,7 +36,12 @@ fn now() -> Result<Timestamp> {
             .parse::<i64>()
             .ok()
             .and_then(|s| Timestamp::from_second(s).ok())
-            .ok_or_else(|| Usage(format!("SOURCE_DATE_EPOCH={v:?} is not a number of seconds since 1970")).into()),
+            .ok_or_else(|| {
+                Usage(format!(
+                    "SOURCE_DATE_EPOCH={v:?} is not a number of seconds since 1970"
+                ))
+                .into()
+            }),
         Err(_) => Ok(Timestamp::now()),
     }
 }
@@ -59,7 +64,12 @@ fn load(cli: &Cli, diags: &mut Diagnostics) -> Result<Loaded> {
     let book = AddressBook::load(&ws.root, diags);
     let sender = config::load_sender(&ws.root, cli.config.as_deref(), &cli.sender, diags);
     let partials = ws.partials(diags);
-    Ok(Loaded { ws, book, sender, partials })
+    Ok(Loaded {
+        ws,
+        book,
+        sender,
+        partials,
+    })
 }
 
 /// A campaign rendered: its plan and its letters.
@@ -70,16 +80,29 @@ struct Composed {
 }
 
 /// Loads, plans and renders one campaign; every problem goes to `diags`.
-fn compose_campaign(l: &Loaded, id: &str, sel: &Selection, now: Timestamp, diags: &mut Diagnostics) -> Result<Option<Composed>> {
-    let Some(campaign) = l.ws.load_campaign(id, diags) else { return Ok(None) };
-    if let Some((deadline, origin)) = &campaign.deadline {
-        if *deadline < today(now) {
-            diags.warning(origin.clone(), format!("the deadline {deadline} has passed"));
-        }
+fn compose_campaign(
+    l: &Loaded,
+    id: &str,
+    sel: &Selection,
+    now: Timestamp,
+    diags: &mut Diagnostics,
+) -> Result<Option<Composed>> {
+    let Some(campaign) = l.ws.load_campaign(id, diags) else {
+        return Ok(None);
+    };
+    if let Some((deadline, origin)) = &campaign.deadline
+        && *deadline < today(now)
+    {
+        diags.warning(
+            origin.clone(),
+            format!("the deadline {deadline} has passed"),
+        );
     }
     let renderer = Renderer::new(&campaign, &l.partials, diags);
     let plan = plan::plan(&campaign, &l.book, &l.sender, sel, diags)?;
-    let Some(renderer) = renderer else { return Ok(None) };
+    let Some(renderer) = renderer else {
+        return Ok(None);
+    };
     let mut letters = Vec::new();
     for p in &plan.letters {
         match renderer.render(&campaign, p, &l.sender, today(now)) {
@@ -87,7 +110,11 @@ fn compose_campaign(l: &Loaded, id: &str, sel: &Selection, now: Timestamp, diags
             Err(d) => diags.error(d.origin, d.message),
         }
     }
-    Ok(Some(Composed { campaign, plan, letters }))
+    Ok(Some(Composed {
+        campaign,
+        plan,
+        letters,
+    }))
 }
 
 fn require_campaign(ws: &Workspace, id: &str) -> Result<(), Usage> {
@@ -99,12 +126,20 @@ fn require_campaign(ws: &Workspace, id: &str) -> Result<(), Usage> {
     Err(Usage(format!(
         "no campaign {id:?} in {}: the campaigns are {}",
         ws.root.join("letters").display(),
-        if known.is_empty() { "none yet".to_string() } else { known.join(", ") }
+        if known.is_empty() {
+            "none yet".to_string()
+        } else {
+            known.join(", ")
+        }
     )))
 }
 
 fn print_warnings(diags: &Diagnostics) {
-    for w in diags.sorted().into_iter().filter(|d| d.severity == crate::diag::Severity::Warning) {
+    for w in diags
+        .sorted()
+        .into_iter()
+        .filter(|d| d.severity == crate::diag::Severity::Warning)
+    {
         eprintln!("{w}");
     }
 }
@@ -117,8 +152,16 @@ fn campaigns(cli: &Cli) -> Result<ExitCode> {
     let mut rows = Vec::new();
     for id in ws.campaign_ids(&mut diags) {
         if let Some(c) = ws.load_campaign(&id, &mut diags) {
-            let deadline = c.deadline.map_or_else(|| "-".to_string(), |(d, _)| d.to_string());
-            rows.push(format!("{:<24} {:>3} demands {:>3} targets  deadline {deadline:<10}  {}", c.id, c.demands.len(), c.to.len(), c.title));
+            let deadline = c
+                .deadline
+                .map_or_else(|| "-".to_string(), |(d, _)| d.to_string());
+            rows.push(format!(
+                "{:<24} {:>3} demands {:>3} targets  deadline {deadline:<10}  {}",
+                c.id,
+                c.demands.len(),
+                c.to.len(),
+                c.title
+            ));
         }
     }
     let mut out = std::io::stdout().lock();
@@ -139,6 +182,7 @@ fn check(cli: &Cli, only: Option<&str>, now: Timestamp) -> Result<ExitCode> {
         }
         None => l.ws.campaign_ids(&mut diags),
     };
+    l.book.lint(&mut diags);
     let mut letters = 0;
     for id in &ids {
         if let Some(c) = compose_campaign(&l, id, &Selection::default(), now, &mut diags)? {
@@ -166,7 +210,10 @@ fn compose(cli: &Cli, args: &ComposeArgs, now: Timestamp) -> Result<ExitCode> {
     let mut diags = Diagnostics::default();
     let l = load(cli, &mut diags)?;
     require_campaign(&l.ws, &args.campaign)?;
-    let sel = Selection { only: args.to.clone(), skip: args.skip.clone() };
+    let sel = Selection {
+        only: args.to.clone(),
+        skip: args.skip.clone(),
+    };
     let composed = compose_campaign(&l, &args.campaign, &sel, now, &mut diags)?;
     let writes_drafts = args.out.is_some() || args.maildir.is_some() || args.mbox.is_some();
     let missing = l.sender.missing();
@@ -180,7 +227,12 @@ fn compose(cli: &Cli, args: &ComposeArgs, now: Timestamp) -> Result<ExitCode> {
         );
     }
     let diags = diags.into_result()?;
-    let Some(Composed { campaign, plan, letters }) = composed else {
+    let Some(Composed {
+        campaign,
+        plan,
+        letters,
+    }) = composed
+    else {
         return Err(Invalid(Vec::new()).into());
     };
     print_warnings(&diags);

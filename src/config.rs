@@ -94,10 +94,10 @@ pub fn load_sender(
     diags: &mut Diagnostics,
 ) -> Sender {
     let mut layers = SenderLayers::default();
-    if let Some(personal) = personal_config_path() {
-        if personal.is_file() {
-            read_layer(&personal, &personal, &mut layers, diags);
-        }
+    if let Some(personal) = personal_config_path()
+        && personal.is_file()
+    {
+        read_layer(&personal, &personal, &mut layers, diags);
     }
     let branch = root.join("outcry.toml");
     if branch.is_file() {
@@ -129,7 +129,10 @@ fn read_layer(path: &Path, shown: &Path, layers: &mut SenderLayers, diags: &mut 
     let Some(s) = raw.sender else { return };
     let set = |slot: &mut Option<Setting>, v: Option<Spanned<String>>| {
         if let Some(v) = v {
-            *slot = Some(Setting { origin: src.at(&v.span()), value: v.into_inner() });
+            *slot = Some(Setting {
+                origin: src.at(&v.span()),
+                value: v.into_inner(),
+            });
         }
     };
     set(&mut layers.name, s.name);
@@ -144,20 +147,48 @@ fn apply_args(args: &SenderArgs, layers: &mut SenderLayers) {
     let set = |slot: &mut Option<Setting>, v: &Option<String>, flag: &str, env: &str| {
         if let Some(v) = v {
             let origin = Origin::Setting(format!("--{flag} (or {env})"));
-            *slot = Some(Setting { value: v.clone(), origin });
+            *slot = Some(Setting {
+                value: v.clone(),
+                origin,
+            });
         }
     };
-    set(&mut layers.name, &args.sender_name, "sender-name", "OUTCRY_SENDER_NAME");
-    set(&mut layers.email, &args.sender_email, "sender-email", "OUTCRY_SENDER_EMAIL");
+    set(
+        &mut layers.name,
+        &args.sender_name,
+        "sender-name",
+        "OUTCRY_SENDER_NAME",
+    );
+    set(
+        &mut layers.email,
+        &args.sender_email,
+        "sender-email",
+        "OUTCRY_SENDER_EMAIL",
+    );
     set(
         &mut layers.organisation,
         &args.sender_organisation,
         "sender-organisation",
         "OUTCRY_SENDER_ORGANISATION",
     );
-    set(&mut layers.city, &args.sender_city, "sender-city", "OUTCRY_SENDER_CITY");
-    set(&mut layers.country, &args.sender_country, "sender-country", "OUTCRY_SENDER_COUNTRY");
-    set(&mut layers.address, &args.sender_address, "sender-address", "OUTCRY_SENDER_ADDRESS");
+    set(
+        &mut layers.city,
+        &args.sender_city,
+        "sender-city",
+        "OUTCRY_SENDER_CITY",
+    );
+    set(
+        &mut layers.country,
+        &args.sender_country,
+        "sender-country",
+        "OUTCRY_SENDER_COUNTRY",
+    );
+    set(
+        &mut layers.address,
+        &args.sender_address,
+        "sender-address",
+        "OUTCRY_SENDER_ADDRESS",
+    );
 }
 
 fn validate(layers: SenderLayers, diags: &mut Diagnostics) -> Sender {
@@ -175,19 +206,35 @@ fn validate(layers: SenderLayers, diags: &mut Diagnostics) -> Sender {
     let organisation = line("organisation", layers.organisation);
     let city = line("city", layers.city);
     let email = layers.email.and_then(|s| {
-        s.value.parse::<Email>().map_err(|e| diags.error(s.origin.clone(), format!("sender {e}"))).ok()
+        s.value
+            .parse::<Email>()
+            .map_err(|e| diags.error(s.origin.clone(), format!("sender {e}")))
+            .ok()
     });
     let country = layers.country.and_then(|s| {
-        s.value.parse::<Country>().map_err(|e| diags.error(s.origin.clone(), format!("sender {e}"))).ok()
+        s.value
+            .parse::<Country>()
+            .map_err(|e| diags.error(s.origin.clone(), format!("sender {e}")))
+            .ok()
     });
-    let address = layers.address.and_then(|s| match fields::check_text("sender address", &s.value) {
-        Ok(()) => Some(s.value.trim().to_string()),
-        Err(e) => {
-            diags.error(s.origin, e);
-            None
-        }
-    });
-    Sender { name, email, organisation, city, country, address }
+    let address =
+        layers
+            .address
+            .and_then(|s| match fields::check_text("sender address", &s.value) {
+                Ok(()) => Some(s.value.trim().to_string()),
+                Err(e) => {
+                    diags.error(s.origin, e);
+                    None
+                }
+            });
+    Sender {
+        name,
+        email,
+        organisation,
+        city,
+        country,
+        address,
+    }
 }
 
 #[cfg(test)]
@@ -205,9 +252,22 @@ mod tests {
     fn later_layers_win_field_by_field() {
         let mut l = SenderLayers::default();
         let mut d = Diagnostics::default();
-        layer("[sender]\nname = \"Personal\"\nemail = \"me@example.org\"\n", &mut l, &mut d, "personal.toml");
-        layer("[sender]\ncountry = \"DE\"\norganisation = \"Branch\"\n", &mut l, &mut d, "outcry.toml");
-        let args = SenderArgs { sender_country: Some("AT".into()), ..SenderArgs::default() };
+        layer(
+            "[sender]\nname = \"Personal\"\nemail = \"me@example.org\"\n",
+            &mut l,
+            &mut d,
+            "personal.toml",
+        );
+        layer(
+            "[sender]\ncountry = \"DE\"\norganisation = \"Branch\"\n",
+            &mut l,
+            &mut d,
+            "outcry.toml",
+        );
+        let args = SenderArgs {
+            sender_country: Some("AT".into()),
+            ..SenderArgs::default()
+        };
         apply_args(&args, &mut l);
         let s = validate(l, &mut d);
         assert!(!d.has_errors(), "{d:?}");
@@ -221,16 +281,40 @@ mod tests {
     fn bad_values_name_their_layer() {
         let mut l = SenderLayers::default();
         let mut d = Diagnostics::default();
-        layer("[sender]\n\nemail = \"not-an-address\"\nnmae = \"x\"\n", &mut l, &mut d, "outcry.toml");
-        assert_eq!(d.errors().next().unwrap().to_string(), "outcry.toml:4: unknown field `nmae`, expected one of `name`, `email`, `organisation`, `city`, `country`, `address`");
+        layer(
+            "[sender]\n\nemail = \"not-an-address\"\nnmae = \"x\"\n",
+            &mut l,
+            &mut d,
+            "outcry.toml",
+        );
+        assert_eq!(
+            d.errors().next().unwrap().to_string(),
+            "outcry.toml:4: unknown field `nmae`, expected one of `name`, `email`, `organisation`, `city`, `country`, `address`"
+        );
         let mut l = SenderLayers::default();
         let mut d = Diagnostics::default();
-        layer("[sender]\n\nemail = \"not-an-address\"\n", &mut l, &mut d, "outcry.toml");
-        let args = SenderArgs { sender_name: Some("A\nB".into()), ..SenderArgs::default() };
+        layer(
+            "[sender]\n\nemail = \"not-an-address\"\n",
+            &mut l,
+            &mut d,
+            "outcry.toml",
+        );
+        let args = SenderArgs {
+            sender_name: Some("A\nB".into()),
+            ..SenderArgs::default()
+        };
         apply_args(&args, &mut l);
         validate(l, &mut d);
         let msgs: Vec<String> = d.iter().map(ToString::to_string).collect();
-        assert!(msgs[0].starts_with("--sender-name (or OUTCRY_SENDER_NAME): sender name contains a control character"), "{msgs:?}");
-        assert!(msgs[1].starts_with("outcry.toml:3: sender invalid e-mail address"), "{msgs:?}");
+        assert!(
+            msgs[0].starts_with(
+                "--sender-name (or OUTCRY_SENDER_NAME): sender name contains a control character"
+            ),
+            "{msgs:?}"
+        );
+        assert!(
+            msgs[1].starts_with("outcry.toml:3: sender invalid e-mail address"),
+            "{msgs:?}"
+        );
     }
 }

@@ -4,11 +4,14 @@
 //! STATE in the HOST country, so that the campaign target `embassy:KZ` resolves to the
 //! embassy of Kazakhstan in the sender's country.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
+
+use std::ops::Range;
 
 use serde::Deserialize;
 use toml::Spanned;
+use toml::de::DeValue;
 
 use crate::diag::{Diagnostics, Origin, Source};
 use crate::fields::{self, Country, Email, Phone};
@@ -29,15 +32,6 @@ struct RawContact {
     salutation: Option<Spanned<String>>,
     language: Option<Spanned<String>>,
     source: Option<Spanned<String>>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-struct RawBook {
-    #[serde(default)]
-    contacts: BTreeMap<Spanned<String>, Spanned<RawContact>>,
-    #[serde(default)]
-    embassies: BTreeMap<Spanned<String>, BTreeMap<Spanned<String>, Spanned<RawContact>>>,
 }
 
 /// A contact whose every field has been checked.
@@ -65,6 +59,11 @@ pub struct AddressBook {
     pub contacts: BTreeMap<String, Contact>,
     /// Embassies by (state, host country) codes.
     pub embassies: BTreeMap<(String, String), Contact>,
+    /// Ids of contacts that are written but have errors (already reported): references to them
+    /// are not reported a second time.
+    pub broken: BTreeSet<String>,
+    /// The file could not be read or parsed at all (already reported).
+    pub unreadable: bool,
 }
 
 impl AddressBook {
@@ -74,7 +73,10 @@ impl AddressBook {
         let text = match std::fs::read_to_string(root.join(rel)) {
             Ok(t) => t,
             Err(e) => {
-                diags.error(Origin::file(rel), format!("cannot read the address book: {e}"));
+                diags.error(
+                    Origin::file(rel),
+                    format!("cannot read the address book: {e}"),
+                );
                 return AddressBook::default();
             }
         };
@@ -82,48 +84,107 @@ impl AddressBook {
     }
 
     pub fn parse(src: &Source, diags: &mut Diagnostics) -> AddressBook {
-        let raw: RawBook = match src.parse_toml() {
-            Ok(r) => r,
+        let mut book = AddressBook::default();
+        let doc = match src.parse_tables() {
+            Ok(d) => d,
             Err(d) => {
                 diags.error(d.origin, d.message);
-                return AddressBook::default();
+                book.unreadable = true;
+                return book;
             }
         };
-        let mut book = AddressBook::default();
-        for (id, raw) in raw.contacts {
-            let origin = src.at(&id.span());
-            if let Err(e) = fields::check_id(id.get_ref()) {
-                diags.error(origin, format!("contact {e}"));
-                continue;
-            }
-            if let Some(c) = check_contact(src, id.get_ref(), raw.into_inner(), diags) {
-                book.contacts.insert(c.id.clone(), c);
-            }
-        }
-        for (state, hosts) in raw.embassies {
-            if let Err(e) = state.get_ref().parse::<Country>() {
-                diags.error(src.at(&state.span()), format!("embassy state: {e}"));
-                continue;
-            }
-            for (host, raw) in hosts {
-                if let Err(e) = host.get_ref().parse::<Country>() {
-                    diags.error(src.at(&host.span()), format!("embassy host country: {e}"));
-                    continue;
+        for (key, value) in doc {
+            match (key.get_ref().as_ref(), value.into_inner()) {
+                ("contacts", DeValue::Table(contacts)) => {
+                    for (id, raw) in contacts {
+                        book.add_contact(src, id.get_ref(), &id.span(), raw, diags);
+                    }
                 }
-                let id = embassy_id(state.get_ref(), host.get_ref());
-                if book.contacts.contains_key(&id) {
-                    diags.error(
-                        src.at(&host.span()),
-                        format!("embassy id {id:?} is also used by a contact"),
-                    );
-                    continue;
+                ("embassies", DeValue::Table(states)) => {
+                    for (state, hosts) in states {
+                        let DeValue::Table(hosts) = hosts.into_inner() else {
+                            diags.error(src.at(&state.span()), "embassies.<STATE> must be a table of [embassies.<STATE>.<HOST>] tables");
+                            continue;
+                        };
+                        for (host, raw) in hosts {
+                            book.add_embassy(
+                                src,
+                                state.get_ref(),
+                                &state.span(),
+                                host.get_ref(),
+                                &host.span(),
+                                raw,
+                                diags,
+                            );
+                        }
+                    }
                 }
-                if let Some(c) = check_contact(src, &id, raw.into_inner(), diags) {
-                    book.embassies.insert((state.get_ref().clone(), host.get_ref().clone()), c);
-                }
+                ("contacts" | "embassies", _) => diags.error(
+                    src.at(&key.span()),
+                    format!("`{}` must be a table", key.get_ref()),
+                ),
+                (other, _) => diags.error(
+                    src.at(&key.span()),
+                    format!("unknown table `{other}`, expected `contacts` or `embassies`"),
+                ),
             }
         }
         book
+    }
+
+    fn add_contact(
+        &mut self,
+        src: &Source,
+        id: &str,
+        span: &Range<usize>,
+        raw: Spanned<DeValue<'_>>,
+        diags: &mut Diagnostics,
+    ) {
+        if let Err(e) = fields::check_id(id) {
+            diags.error(src.at(span), format!("contact {e}"));
+            return;
+        }
+        match check_contact(src, id, raw, diags) {
+            Some(c) => {
+                self.contacts.insert(c.id.clone(), c);
+            }
+            None => {
+                self.broken.insert(id.to_string());
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn add_embassy(
+        &mut self,
+        src: &Source,
+        state: &str,
+        state_span: &Range<usize>,
+        host: &str,
+        host_span: &Range<usize>,
+        raw: Spanned<DeValue<'_>>,
+        diags: &mut Diagnostics,
+    ) {
+        if let Err(e) = state.parse::<Country>() {
+            diags.error(src.at(state_span), format!("embassy state: {e}"));
+            return;
+        }
+        if let Err(e) = host.parse::<Country>() {
+            diags.error(src.at(host_span), format!("embassy host country: {e}"));
+            return;
+        }
+        let id = embassy_id(state, host);
+        if self.contacts.contains_key(&id) {
+            diags.error(
+                src.at(host_span),
+                format!("embassy id {id:?} is also used by a contact"),
+            );
+            return;
+        }
+        if let Some(c) = check_contact(src, &id, raw, diags) {
+            self.embassies
+                .insert((state.to_string(), host.to_string()), c);
+        }
     }
 
     pub fn get(&self, id: &str) -> Option<&Contact> {
@@ -135,18 +196,43 @@ impl AddressBook {
         self.embassies.get(&(state.to_string(), host.to_string()))
     }
 
-    /// Whether any embassy of `state` is listed, in any country.
-    pub fn has_embassies_of(&self, state: &str) -> bool {
-        self.embassies.keys().any(|(s, _)| s == state)
+    /// Warnings about the book as a whole, for `outcry check`: contacts no letter can reach.
+    pub fn lint(&self, diags: &mut Diagnostics) {
+        for c in self.contacts.values().chain(self.embassies.values()) {
+            if c.email.is_none()
+                && c.fax.is_none()
+                && c.phone.is_none()
+                && c.post.is_none()
+                && c.web.is_none()
+            {
+                diags.warning(c.origin.clone(), format!("contact {:?} has no email, fax, web, post or phone: no letter can reach it", c.id));
+            }
+        }
     }
 }
 
 /// The id an embassy gets in file names and messages: `embassy-kz-gb`.
 pub fn embassy_id(state: &str, host: &str) -> String {
-    format!("embassy-{}-{}", state.to_ascii_lowercase(), host.to_ascii_lowercase())
+    format!(
+        "embassy-{}-{}",
+        state.to_ascii_lowercase(),
+        host.to_ascii_lowercase()
+    )
 }
 
-fn check_contact(src: &Source, id: &str, raw: RawContact, diags: &mut Diagnostics) -> Option<Contact> {
+fn check_contact(
+    src: &Source,
+    id: &str,
+    raw: Spanned<DeValue<'_>>,
+    diags: &mut Diagnostics,
+) -> Option<Contact> {
+    let raw: RawContact = match src.deserialize(raw) {
+        Ok(r) => r,
+        Err(d) => {
+            diags.error(d.origin, format!("contact {id:?}: {}", d.message));
+            return None;
+        }
+    };
     let errors_before = diags.errors().count();
     let mut line = |what: &str, v: &Spanned<String>| {
         if let Err(e) = fields::check_line(what, v.get_ref()) {
@@ -184,10 +270,10 @@ fn check_contact(src: &Source, id: &str, raw: RawContact, diags: &mut Diagnostic
     };
     let fax = phone_field(&raw.fax, diags);
     let phone = phone_field(&raw.phone, diags);
-    if let Some(p) = &raw.post {
-        if let Err(e) = fields::check_text("postal address", p.get_ref()) {
-            diags.error(src.at(&p.span()), format!("contact {id:?}: {e}"));
-        }
+    if let Some(p) = &raw.post
+        && let Err(e) = fields::check_text("postal address", p.get_ref())
+    {
+        diags.error(src.at(&p.span()), format!("contact {id:?}: {e}"));
     }
     let web = raw.web.as_ref().and_then(|v| {
         fields::check_web(v.get_ref())
@@ -198,9 +284,6 @@ fn check_contact(src: &Source, id: &str, raw: RawContact, diags: &mut Diagnostic
         return None;
     }
     let origin = src.at(&raw.name.span());
-    if [&raw.email, &raw.fax, &raw.phone, &raw.post, &raw.web].iter().all(|v| v.is_none()) {
-        diags.warning(origin.clone(), format!("contact {id:?} has no email, fax, web, post or phone: no letter can reach it"));
-    }
     Some(Contact {
         id: id.to_string(),
         name: raw.name.into_inner().trim().to_string(),
@@ -210,9 +293,10 @@ fn check_contact(src: &Source, id: &str, raw: RawContact, diags: &mut Diagnostic
         phone,
         post: raw.post.map(|p| p.into_inner().trim().to_string()),
         web,
-        salutation: raw
-            .salutation
-            .map_or_else(|| DEFAULT_SALUTATION.to_string(), |s| s.into_inner().trim().to_string()),
+        salutation: raw.salutation.map_or_else(
+            || DEFAULT_SALUTATION.to_string(),
+            |s| s.into_inner().trim().to_string(),
+        ),
         language: raw.language.map(Spanned::into_inner),
         source: raw.source.map(Spanned::into_inner),
         origin,
@@ -245,7 +329,10 @@ email = "london@mfa.kz"
 "#,
         );
         assert!(diags.is_empty(), "{diags:?}");
-        assert_eq!(book.get("court").unwrap().fax.as_ref().unwrap().e164, "+77272715802");
+        assert_eq!(
+            book.get("court").unwrap().fax.as_ref().unwrap().e164,
+            "+77272715802"
+        );
         assert_eq!(book.get("court").unwrap().salutation, DEFAULT_SALUTATION);
         assert_eq!(book.embassy("KZ", "GB").unwrap().id, "embassy-kz-gb");
         assert!(book.embassy("KZ", "DE").is_none());
@@ -262,11 +349,32 @@ email = "london@mfa.kz"
         assert!(diags[1].starts_with("contacts.toml:4: contact \"a\": invalid e-mail"));
         assert!(diags[2].starts_with("contacts.toml:5: contact \"a\": invalid phone"));
         assert!(diags[3].starts_with("contacts.toml:7: contact invalid id"));
+        assert!(book.broken.contains("a"));
+    }
+
+    #[test]
+    fn one_malformed_contact_does_not_hide_the_others() {
+        let (book, diags) = parse(
+            "[contacts.a]\nname = \"A\"\ncountry = \"KZ\"\nemial = \"x@example.org\"\n\n[contacts.b]\nname = \"B\"\ncountry = \"KZ\"\nemail = \"b@example.org\"\n\n[contacts.c]\nname = \"C\"\ncountry = \"KZ\"\nemail = \"nope\"\n",
+        );
+        assert_eq!(diags.len(), 2, "{diags:#?}");
+        assert!(
+            diags[0].starts_with("contacts.toml:4: contact \"a\": unknown field `emial`"),
+            "{}",
+            diags[0]
+        );
+        assert!(
+            diags[1].starts_with("contacts.toml:14: contact \"c\": invalid e-mail"),
+            "{}",
+            diags[1]
+        );
+        assert!(book.get("b").is_some());
     }
 
     #[test]
     fn header_injection_in_a_name_is_refused() {
-        let (_, diags) = parse("[contacts.a]\nname = \"A\\r\\nBcc: x@example.org\"\ncountry = \"KZ\"\n");
+        let (_, diags) =
+            parse("[contacts.a]\nname = \"A\\r\\nBcc: x@example.org\"\ncountry = \"KZ\"\n");
         assert_eq!(diags.len(), 1);
         assert!(diags[0].starts_with("contacts.toml:2:"), "{}", diags[0]);
     }

@@ -24,18 +24,27 @@ pub enum Origin {
 
 impl Origin {
     pub fn file(path: impl Into<PathBuf>) -> Self {
-        Origin::File { path: path.into(), line: None }
+        Origin::File {
+            path: path.into(),
+            line: None,
+        }
     }
 
     pub fn at(path: impl Into<PathBuf>, line: usize) -> Self {
-        Origin::File { path: path.into(), line: Some(line) }
+        Origin::File {
+            path: path.into(),
+            line: Some(line),
+        }
     }
 }
 
 impl fmt::Display for Origin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Origin::File { path, line: Some(line) } => write!(f, "{}:{line}", path.display()),
+            Origin::File {
+                path,
+                line: Some(line),
+            } => write!(f, "{}:{line}", path.display()),
             Origin::File { path, line: None } => write!(f, "{}", path.display()),
             Origin::Setting(name) => f.write_str(name),
         }
@@ -75,7 +84,11 @@ impl Diagnostics {
     }
 
     fn push(&mut self, severity: Severity, origin: Origin, message: String) {
-        let d = Diagnostic { severity, origin, message };
+        let d = Diagnostic {
+            severity,
+            origin,
+            message,
+        };
         if !self.items.contains(&d) {
             self.items.push(d);
         }
@@ -150,13 +163,16 @@ pub struct Source {
 
 impl Source {
     pub fn new(path: impl AsRef<Path>, text: String) -> Self {
-        Source { path: path.as_ref().to_path_buf(), text }
+        Source {
+            path: path.as_ref().to_path_buf(),
+            text,
+        }
     }
 
     /// The 1-based line on which byte `offset` stands.
     pub fn line_of(&self, offset: usize) -> usize {
         let end = offset.min(self.text.len());
-        self.text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1
+        self.text[..end].matches('\n').count() + 1
     }
 
     pub fn at(&self, span: &Range<usize>) -> Origin {
@@ -165,13 +181,42 @@ impl Source {
 
     /// Parses the file as TOML into `T`, with any error located at its line.
     pub fn parse_toml<T: serde::de::DeserializeOwned>(&self) -> Result<T, Diagnostic> {
-        toml::from_str(&self.text).map_err(|e| {
-            let origin = match e.span() {
-                Some(span) => self.at(&span),
-                None => Origin::file(&self.path),
-            };
-            Diagnostic { severity: Severity::Error, origin, message: e.message().trim().to_string() }
+        toml::from_str(&self.text).map_err(|e| self.toml_error(&e))
+    }
+
+    /// Parses the file into a table whose entries keep their spans, so that each entry can be
+    /// checked on its own (one bad contact does not hide the others).
+    pub fn parse_tables(&self) -> Result<toml::de::DeTable<'_>, Diagnostic> {
+        toml::de::DeTable::parse(&self.text)
+            .map(toml::Spanned::into_inner)
+            .map_err(|e| self.toml_error(&e))
+    }
+
+    /// Deserializes one entry of [`Source::parse_tables`].
+    pub fn deserialize<'a, T: serde::Deserialize<'a>>(
+        &self,
+        value: toml::Spanned<toml::de::DeValue<'a>>,
+    ) -> Result<T, Diagnostic> {
+        let span = value.span();
+        T::deserialize(toml::de::ValueDeserializer::from(value)).map_err(|e| {
+            let mut d = self.toml_error(&e);
+            if e.span().is_none() {
+                d.origin = self.at(&span);
+            }
+            d
         })
+    }
+
+    fn toml_error(&self, e: &toml::de::Error) -> Diagnostic {
+        let origin = match e.span() {
+            Some(span) => self.at(&span),
+            None => Origin::file(&self.path),
+        };
+        Diagnostic {
+            severity: Severity::Error,
+            origin,
+            message: e.message().trim().to_string(),
+        }
     }
 }
 
@@ -198,6 +243,9 @@ mod tests {
         }
         let s = Source::new("c.toml", "title = \"x\"\ndemandz = []\n".into());
         let d = s.parse_toml::<T>().unwrap_err();
-        assert_eq!(d.to_string(), "c.toml:2: unknown field `demandz`, expected `title`");
+        assert_eq!(
+            d.to_string(),
+            "c.toml:2: unknown field `demandz`, expected `title`"
+        );
     }
 }

@@ -4,6 +4,7 @@
 //! ends, `X-Unsent: 1` so mail clients open them as editable drafts). Each file is written
 //! to a temporary name and renamed into place, readable by its owner only.
 
+use std::fmt::Write as _;
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -11,8 +12,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use jiff::Timestamp;
 use lettre::Message;
-use lettre::message::header::{self, ContentType, HeaderName, HeaderValue};
 use lettre::message::SinglePart;
+use lettre::message::header::{self, ContentType, HeaderName, HeaderValue};
 
 use crate::letter::{Addressee, Letter};
 
@@ -36,28 +37,34 @@ impl header::Header for XUnsent {
 ///
 /// lettre would RFC 2047-encode any display name with a comma, parenthesis or apostrophe, and
 /// split long names mid-word, which Thunderbird, Apple Mail and Python's `email` read back with
-/// a stray space (lettre PR 810, CPython gh-128110). So ASCII names are written as quoted
+/// a stray space (lettre PR 810, `CPython` gh-128110). So ASCII names are written as quoted
 /// strings, and non-ASCII names as encoded-words that break only between words.
 fn address_header(header: &'static str, mailboxes: &[(&str, &str)]) -> Result<HeaderValue> {
     let mut raw = String::new();
     let mut encoded = String::new();
     for (i, (name, address)) in mailboxes.iter().enumerate() {
-        let _: lettre::Address = address.parse().with_context(|| format!("invalid e-mail address {address:?}"))?;
+        let _: lettre::Address = address
+            .parse()
+            .with_context(|| format!("invalid e-mail address {address:?}"))?;
         if i > 0 {
             raw.push_str(", ");
             encoded.push_str(",\r\n ");
         }
         let quoted = format!("\"{}\"", name.replace('\\', "\\\\").replace('"', "\\\""));
-        raw.push_str(&format!("{quoted} <{address}>"));
+        let _ = write!(raw, "{quoted} <{address}>");
         if name.is_ascii() {
             encoded.push_str(&quoted);
         } else {
             let line = if i == 0 { header.len() + 2 } else { 1 };
             encode_phrase(name, line, &mut encoded).context("cannot encode a display name")?;
         }
-        encoded.push_str(&format!(" <{address}>"));
+        let _ = write!(encoded, " <{address}>");
     }
-    Ok(HeaderValue::dangerous_new_pre_encoded(HeaderName::new_from_ascii_str(header), raw, encoded))
+    Ok(HeaderValue::dangerous_new_pre_encoded(
+        HeaderName::new_from_ascii_str(header),
+        raw,
+        encoded,
+    ))
 }
 
 /// Writes `phrase` as RFC 2047 encoded-words of whole words, each on its own folded line, with
@@ -69,7 +76,11 @@ fn encode_phrase(phrase: &str, first_line_len: usize, out: &mut String) -> std::
     let mut chunks: Vec<String> = Vec::new();
     let mut current = String::new();
     for (i, word) in phrase.split(' ').enumerate() {
-        let piece = if i == 0 { word.to_string() } else { format!(" {word}") };
+        let piece = if i == 0 {
+            word.to_string()
+        } else {
+            format!(" {word}")
+        };
         let line_len = if chunks.is_empty() { first_line_len } else { 1 };
         if !current.is_empty() && current.len() + piece.len() > budget(line_len) {
             chunks.push(std::mem::take(&mut current));
@@ -88,14 +99,19 @@ fn encode_phrase(phrase: &str, first_line_len: usize, out: &mut String) -> std::
 }
 
 fn pairs(v: &[Addressee]) -> Vec<(&str, &str)> {
-    v.iter().map(|a| (a.name.as_str(), a.address.as_str())).collect()
+    v.iter()
+        .map(|a| (a.name.as_str(), a.address.as_str()))
+        .collect()
 }
 
 /// The draft message for an e-mail letter, as bytes with CRLF line ends. Bcc recipients stay
 /// in a Bcc header, so that the mail client that sends the draft sends them their copy.
 pub fn message(letter: &Letter, date: Timestamp) -> Result<Vec<u8>> {
     let mut b = Message::builder()
-        .raw_header(address_header("From", &[(&letter.from.name, &letter.from.email)])?)
+        .raw_header(address_header(
+            "From",
+            &[(&letter.from.name, &letter.from.email)],
+        )?)
         .raw_header(address_header("To", &pairs(&letter.to))?)
         .subject(letter.subject.clone())
         .date(date.into());
@@ -109,14 +125,28 @@ pub fn message(letter: &Letter, date: Timestamp) -> Result<Vec<u8>> {
         b = b.raw_header(address_header("Bcc", &pairs(&letter.bcc))?);
     }
     b = b.header(XUnsent).keep_bcc();
-    let part = SinglePart::builder().header(ContentType::TEXT_PLAIN).body(letter.body.clone());
-    let msg = b.singlepart(part).with_context(|| format!("cannot build the message for {}", letter.id))?;
+    // lettre ends the part with its own CRLF: pass the body without its final line end.
+    let body = letter
+        .body
+        .strip_suffix('\n')
+        .unwrap_or(&letter.body)
+        .to_string();
+    let part = SinglePart::builder()
+        .header(ContentType::TEXT_PLAIN)
+        .body(body);
+    let msg = b
+        .singlepart(part)
+        .with_context(|| format!("cannot build the message for {}", letter.id))?;
     Ok(msg.formatted())
 }
 
 /// The bytes of a letter's draft file: the message for e-mail, the text for the rest.
 fn draft_bytes(letter: &Letter, date: Timestamp) -> Result<Vec<u8>> {
-    if letter.is_email() { message(letter, date) } else { Ok(letter.body.clone().into_bytes()) }
+    if letter.is_email() {
+        message(letter, date)
+    } else {
+        Ok(letter.body.clone().into_bytes())
+    }
 }
 
 /// Writes every letter into `dir` as `<id>.eml` or `<id>.<channel>.txt`; returns the paths.
@@ -127,9 +157,13 @@ pub fn write_folder(dir: &Path, letters: &[Letter], date: Timestamp) -> Result<V
         .collect::<Result<_>>()?;
     create_private_dir(dir)?;
     for (path, bytes) in &files {
-        let mut tmp = tempfile::NamedTempFile::new_in(dir).with_context(|| format!("cannot write in {}", dir.display()))?;
-        tmp.write_all(bytes).and_then(|()| tmp.as_file().sync_all()).with_context(|| format!("cannot write {}", path.display()))?;
-        tmp.persist(path).with_context(|| format!("cannot write {}", path.display()))?;
+        let mut tmp = tempfile::NamedTempFile::new_in(dir)
+            .with_context(|| format!("cannot write in {}", dir.display()))?;
+        tmp.write_all(bytes)
+            .and_then(|()| tmp.as_file().sync_all())
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        tmp.persist(path)
+            .with_context(|| format!("cannot write {}", path.display()))?;
     }
     Ok(files.into_iter().map(|(p, _)| p).collect())
 }
@@ -139,17 +173,25 @@ fn create_private_dir(dir: &Path) -> Result<()> {
     builder.recursive(true);
     #[cfg(unix)]
     std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder.create(dir).with_context(|| format!("cannot create {}", dir.display()))
+    builder
+        .create(dir)
+        .with_context(|| format!("cannot create {}", dir.display()))
 }
 
 /// Delivers the e-mail letters into the Maildir `dir` (created if needed) under `cur/`,
 /// flagged as drafts. Returns how many.
 pub fn write_maildir(dir: &Path, letters: &[Letter], date: Timestamp) -> Result<usize> {
-    let messages: Vec<Vec<u8>> = letters.iter().filter(|l| l.is_email()).map(|l| message(l, date)).collect::<Result<_>>()?;
+    let messages: Vec<Vec<u8>> = letters
+        .iter()
+        .filter(|l| l.is_email())
+        .map(|l| message(l, date))
+        .collect::<Result<_>>()?;
     let md = maildir::Maildir::from(dir.to_path_buf());
-    md.create_dirs().with_context(|| format!("cannot create the Maildir {}", dir.display()))?;
+    md.create_dirs()
+        .with_context(|| format!("cannot create the Maildir {}", dir.display()))?;
     for m in &messages {
-        md.store_cur_with_flags(m, "D").with_context(|| format!("cannot store a draft in {}", dir.display()))?;
+        md.store_cur_with_flags(m, "D")
+            .with_context(|| format!("cannot store a draft in {}", dir.display()))?;
     }
     Ok(messages.len())
 }
@@ -157,7 +199,10 @@ pub fn write_maildir(dir: &Path, letters: &[Letter], date: Timestamp) -> Result<
 /// Appends the e-mail letters to the mbox `file` (mboxrd quoting), under an exclusive lock.
 pub fn append_mbox(file: &Path, letters: &[Letter], date: Timestamp) -> Result<usize> {
     let mut out = Vec::new();
-    let stamp = date.to_zoned(jiff::tz::TimeZone::UTC).strftime("%a %b %e %H:%M:%S %Y").to_string();
+    let stamp = date
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .strftime("%a %b %e %H:%M:%S %Y")
+        .to_string();
     let mut count = 0;
     for l in letters.iter().filter(|l| l.is_email()) {
         let msg = message(l, date)?;
@@ -177,8 +222,13 @@ pub fn append_mbox(file: &Path, letters: &[Letter], date: Timestamp) -> Result<u
     opts.append(true).create(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
-    let mut f: File = opts.open(file).with_context(|| format!("cannot open {}", file.display()))?;
-    f.lock().with_context(|| format!("cannot lock {}", file.display()))?;
-    f.write_all(&out).and_then(|()| f.sync_all()).with_context(|| format!("cannot append to {}", file.display()))?;
+    let mut f: File = opts
+        .open(file)
+        .with_context(|| format!("cannot open {}", file.display()))?;
+    f.lock()
+        .with_context(|| format!("cannot lock {}", file.display()))?;
+    f.write_all(&out)
+        .and_then(|()| f.sync_all())
+        .with_context(|| format!("cannot append to {}", file.display()))?;
     Ok(count)
 }

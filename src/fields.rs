@@ -40,7 +40,10 @@ pub fn check_line(what: &str, text: &str) -> Result<(), String> {
 /// Multi-line text (a postal address, a demand): line breaks are allowed, other controls are not.
 pub fn check_text(what: &str, text: &str) -> Result<(), String> {
     if let Some(c) = text.chars().find(|&c| c.is_control() && c != '\n') {
-        return Err(format!("{what} contains a control character ({})", escape(c)));
+        return Err(format!(
+            "{what} contains a control character ({})",
+            escape(c)
+        ));
     }
     if text.trim().is_empty() {
         return Err(format!("{what} is empty"));
@@ -107,7 +110,10 @@ impl Phone {
         }
         Ok(Phone {
             e164: number.format().mode(phonenumber::Mode::E164).to_string(),
-            international: number.format().mode(phonenumber::Mode::International).to_string(),
+            international: number
+                .format()
+                .mode(phonenumber::Mode::International)
+                .to_string(),
         })
     }
 }
@@ -135,10 +141,11 @@ impl Country {
 impl FromStr for Country {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
-        if s.len() == 2 && s.bytes().all(|b| b.is_ascii_uppercase()) {
-            if let Ok(code) = isocountry::CountryCode::for_alpha2(s) {
-                return Ok(Country(code));
-            }
+        if s.len() == 2
+            && s.bytes().all(|b| b.is_ascii_uppercase())
+            && let Ok(code) = isocountry::CountryCode::for_alpha2(s)
+        {
+            return Ok(Country(code));
         }
         Err(format!(
             "unknown country {s:?}: use an ISO 3166-1 alpha-2 code in upper case, such as KZ, GB or DE"
@@ -150,7 +157,9 @@ impl FromStr for Country {
 pub fn check_web(raw: &str) -> Result<String, String> {
     match url::Url::parse(raw.trim()) {
         Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => Ok(u.to_string()),
-        Ok(_) => Err(format!("invalid web address {raw:?}: use an http:// or https:// URL")),
+        Ok(_) => Err(format!(
+            "invalid web address {raw:?}: use an http:// or https:// URL"
+        )),
         Err(e) => Err(format!("invalid web address {raw:?}: {e}")),
     }
 }

@@ -26,15 +26,20 @@ pub const EXIT_INVALID: u8 = 2;
 pub const EXIT_FAILED: u8 = 1;
 
 /// Runs the command line. Errors carry their exit code via [`exit_code`].
-pub fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
+pub fn run(cli: &cli::Cli) -> anyhow::Result<ExitCode> {
     if let Some(dir) = &cli.directory {
-        std::env::set_current_dir(dir)
-            .map_err(|e| diag::Usage(format!("cannot change to directory {}: {e}", dir.display())))?;
+        std::env::set_current_dir(dir).map_err(|e| {
+            diag::Usage(format!("cannot change to directory {}: {e}", dir.display()))
+        })?;
     }
-    commands::dispatch(&cli)
+    commands::dispatch(cli)
 }
 
 /// The exit code for an error from [`run`]: 2 for bad input or usage, 1 otherwise.
 pub fn exit_code(err: &anyhow::Error) -> u8 {
-    if err.is::<diag::Invalid>() || err.is::<diag::Usage>() { EXIT_INVALID } else { EXIT_FAILED }
+    if err.is::<diag::Invalid>() || err.is::<diag::Usage>() {
+        EXIT_INVALID
+    } else {
+        EXIT_FAILED
+    }
 }

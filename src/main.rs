@@ -4,7 +4,7 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = outcry::cli::Cli::parse();
-    match outcry::run(cli) {
+    match outcry::run(&cli) {
         Ok(code) => code,
         Err(err) => {
             if let Some(invalid) = err.downcast_ref::<outcry::diag::Invalid>() {

@@ -82,7 +82,12 @@ pub fn plan(
                 if let Some(c) = book.get(id) {
                     c
                 } else {
-                    diags.error(origin.clone(), format!("target {id:?} is not in contacts.toml"));
+                    if !book.unreadable && !book.broken.contains(id) {
+                        diags.error(
+                            origin.clone(),
+                            format!("target {id:?} is not in contacts.toml"),
+                        );
+                    }
                     continue;
                 }
             }
@@ -105,11 +110,17 @@ pub fn plan(
                 if let Some(reason) = reason {
                     diags.warning(origin.clone(), reason.clone());
                     if selected(selection, &key, None) {
-                        plan.unresolved.push(Unresolved { target: key, reason });
+                        plan.unresolved.push(Unresolved {
+                            target: key,
+                            reason,
+                        });
                     }
                     continue;
                 }
-                match sender.country.and_then(|h| book.embassy(state.code(), h.code())) {
+                match sender
+                    .country
+                    .and_then(|h| book.embassy(state.code(), h.code()))
+                {
                     Some(c) => c,
                     None => continue,
                 }
@@ -125,29 +136,54 @@ pub fn plan(
                 key, contact.name
             );
             diags.warning(origin.clone(), reason.clone());
-            plan.unresolved.push(Unresolved { target: key, reason });
+            plan.unresolved.push(Unresolved {
+                target: key,
+                reason,
+            });
             continue;
         };
-        targets.push(Target { key, contact: contact.clone(), channel });
+        targets.push(Target {
+            key,
+            contact: contact.clone(),
+            channel,
+        });
     }
     for (id, origin) in &campaign.cc {
         match book.get(id) {
             Some(c) if c.email.is_some() => plan.coordinators.push(c.clone()),
-            Some(c) => diags.error(origin.clone(), format!("coordinator {id:?} ({}) has no e-mail address for the copies", c.name)),
-            None => diags.error(origin.clone(), format!("coordinator {id:?} is not in contacts.toml")),
+            Some(c) => diags.error(
+                origin.clone(),
+                format!(
+                    "coordinator {id:?} ({}) has no e-mail address for the copies",
+                    c.name
+                ),
+            ),
+            None if book.unreadable || book.broken.contains(id) => {}
+            None => diags.error(
+                origin.clone(),
+                format!("coordinator {id:?} is not in contacts.toml"),
+            ),
         }
     }
-    lay_out(campaign, targets, named, &mut plan);
+    lay_out(campaign, targets, &named, &mut plan);
     Ok(plan)
 }
 
 /// The letters for the resolved targets, and the copies for the coordinators.
-fn lay_out(campaign: &Campaign, targets: Vec<Target>, named: Vec<Contact>, plan: &mut Plan) {
+fn lay_out(campaign: &Campaign, targets: Vec<Target>, named: &[Contact], plan: &mut Plan) {
     let coordinators = plan.coordinators.clone();
     let joint = campaign.addressing == Addressing::Joint;
-    let recipients_of = |t: &Target| if joint { named.clone() } else { vec![t.contact.clone()] };
+    let recipients_of = |t: &Target| {
+        if joint {
+            named.to_vec()
+        } else {
+            vec![t.contact.clone()]
+        }
+    };
     let (emails, others): (Vec<Target>, Vec<Target>) = if joint {
-        targets.into_iter().partition(|t| t.channel == Channel::Email)
+        targets
+            .into_iter()
+            .partition(|t| t.channel == Channel::Email)
     } else {
         (Vec::new(), targets)
     };
@@ -157,22 +193,40 @@ fn lay_out(campaign: &Campaign, targets: Vec<Target>, named: Vec<Contact>, plan:
             Copies::Bcc => (Vec::new(), coordinators.clone()),
             Copies::Separate => (Vec::new(), Vec::new()),
         };
-        let copy = (campaign.copies == Copies::Separate && !coordinators.is_empty()).then(|| Planned {
-            id: format!("{id}.copy"),
-            kind: Kind::Copy,
+        let copy =
+            (campaign.copies == Copies::Separate && !coordinators.is_empty()).then(|| Planned {
+                id: format!("{id}.copy"),
+                kind: Kind::Copy,
+                channel: Channel::Email,
+                to: coordinators
+                    .iter()
+                    .map(|c| Target {
+                        key: c.id.clone(),
+                        contact: c.clone(),
+                        channel: Channel::Email,
+                    })
+                    .collect(),
+                recipients: recipients.clone(),
+                copy_of: to.clone(),
+                cc: Vec::new(),
+                bcc: Vec::new(),
+                noted_copies: Vec::new(),
+            });
+        plan.letters.push(Planned {
+            id,
+            kind: Kind::Letter,
             channel: Channel::Email,
-            to: coordinators.iter().map(|c| Target { key: c.id.clone(), contact: c.clone(), channel: Channel::Email }).collect(),
-            recipients: recipients.clone(),
-            copy_of: to.clone(),
-            cc: Vec::new(),
-            bcc: Vec::new(),
+            to,
+            recipients,
+            copy_of: Vec::new(),
+            cc,
+            bcc,
             noted_copies: Vec::new(),
         });
-        plan.letters.push(Planned { id, kind: Kind::Letter, channel: Channel::Email, to, recipients, copy_of: Vec::new(), cc, bcc, noted_copies: Vec::new() });
         plan.letters.extend(copy);
     };
     if !emails.is_empty() {
-        push_email(plan, "joint".to_string(), emails, named.clone());
+        push_email(plan, "joint".to_string(), emails, named.to_vec());
     }
     for t in others {
         if t.channel == Channel::Email {
@@ -180,11 +234,12 @@ fn lay_out(campaign: &Campaign, targets: Vec<Target>, named: Vec<Contact>, plan:
             push_email(plan, t.contact.id.clone(), vec![t], recipients);
             continue;
         }
-        let noted = if campaign.copies == Copies::Cc && matches!(t.channel, Channel::Fax | Channel::Post) {
-            coordinators.clone()
-        } else {
-            Vec::new()
-        };
+        let noted =
+            if campaign.copies == Copies::Cc && matches!(t.channel, Channel::Fax | Channel::Post) {
+                coordinators.clone()
+            } else {
+                Vec::new()
+            };
         plan.letters.push(Planned {
             id: t.contact.id.clone(),
             kind: Kind::Letter,
@@ -235,7 +290,14 @@ fn check_selection(campaign: &Campaign, book: &AddressBook, sel: &Selection) -> 
     for (t, _) in &campaign.to {
         known.push(t.key());
         if let TargetRef::Embassy(state) = t {
-            known.extend(book.embassies.values().filter(|c| c.id.starts_with(&format!("embassy-{}-", state.code().to_ascii_lowercase()))).map(|c| c.id.clone()));
+            known.extend(
+                book.embassies
+                    .values()
+                    .filter(|c| {
+                        c.id.starts_with(&format!("embassy-{}-", state.code().to_ascii_lowercase()))
+                    })
+                    .map(|c| c.id.clone()),
+            );
         }
     }
     for name in sel.only.iter().chain(&sel.skip) {

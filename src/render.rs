@@ -6,9 +6,10 @@
 //! coordinators' copy) are outcry's own unless the campaign brings `<channel>.hbs`.
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use handlebars::{Handlebars, RenderErrorReason};
+use handlebars::{Handlebars, RenderErrorReason, TemplateErrorReason};
 use jiff::civil::Date;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -48,7 +49,11 @@ pub struct Renderer {
 
 impl Renderer {
     /// Compiles the campaign's templates and the shared partials. Syntax errors go to `diags`.
-    pub fn new(campaign: &Campaign, partials: &[Partial], diags: &mut Diagnostics) -> Option<Renderer> {
+    pub fn new(
+        campaign: &Campaign,
+        partials: &[Partial],
+        diags: &mut Diagnostics,
+    ) -> Option<Renderer> {
         let mut hb = Handlebars::new();
         hb.set_strict_mode(true);
         hb.register_escape_fn(handlebars::no_escape);
@@ -61,7 +66,10 @@ impl Renderer {
         };
         let before = diags.errors().count();
         for p in partials {
-            let t = Template { source: p.source.clone(), first_line: 1 };
+            let t = Template {
+                source: p.source.clone(),
+                first_line: 1,
+            };
             r.register(&p.name, &t, diags);
         }
         let t = &campaign.templates;
@@ -76,7 +84,10 @@ impl Renderer {
                 None => format!("outcry:{name}"),
             };
             let tpl = own.map_or_else(
-                || Template { source: crate::diag::Source::new(&registered, text.to_string()), first_line: 1 },
+                || Template {
+                    source: crate::diag::Source::new(&registered, text.to_string()),
+                    first_line: 1,
+                },
                 |(_, tpl)| tpl.clone(),
             );
             r.register(&registered, &tpl, diags);
@@ -87,42 +98,86 @@ impl Renderer {
 
     fn register(&mut self, name: &str, t: &Template, diags: &mut Diagnostics) {
         let text = t.source.text.replace("\r\n", "\n");
-        self.files.insert(name.to_string(), (t.source.path.clone(), t.first_line));
+        self.files
+            .insert(name.to_string(), (t.source.path.clone(), t.first_line));
         if let Err(e) = self.hb.register_template_string(name, text) {
             let line = e.pos().map_or(t.first_line, |(l, _)| t.first_line + l - 1);
-            diags.error(Origin::at(&t.source.path, line), format!("template syntax: {}", e.reason()));
+            let reason = match e.reason() {
+                TemplateErrorReason::InvalidSyntax(_) => {
+                    "invalid handlebars syntax: a {{...}} tag is malformed, or a block such as {{#each}} or {{#if}} is not closed".to_string()
+                }
+                other => format!("template syntax: {other}"),
+            };
+            diags.error(Origin::at(&t.source.path, line), reason);
         }
     }
 
     /// Renders one planned letter.
-    pub fn render(&self, campaign: &Campaign, planned: &Planned, sender: &Sender, date: Date) -> Result<Letter, Diagnostic> {
-        let to: Vec<Addressee> = planned.to.iter().map(|t| Addressee { id: t.contact.id.clone(), name: t.contact.name.clone(), address: address(t) }).collect();
+    pub fn render(
+        &self,
+        campaign: &Campaign,
+        planned: &Planned,
+        sender: &Sender,
+        date: Date,
+    ) -> Result<Letter, Diagnostic> {
+        let to: Vec<Addressee> = planned
+            .to
+            .iter()
+            .map(|t| Addressee {
+                id: t.contact.id.clone(),
+                name: t.contact.name.clone(),
+                address: address(t),
+            })
+            .collect();
         let mut ctx = context(campaign, &planned.recipients, sender, date);
         let subject = self.subject_line(&ctx, campaign)?;
         let body = tidy(&self.run(&self.letter, &ctx)?);
         let from = From {
-            name: sender.name.clone().unwrap_or_else(|| PLACEHOLDER_NAME.to_string()),
-            email: sender.email.as_ref().map_or_else(|| PLACEHOLDER_EMAIL.to_string(), ToString::to_string),
+            name: sender
+                .name
+                .clone()
+                .unwrap_or_else(|| PLACEHOLDER_NAME.to_string()),
+            email: sender
+                .email
+                .as_ref()
+                .map_or_else(|| PLACEHOLDER_EMAIL.to_string(), ToString::to_string),
         };
         ctx["subject"] = json!(subject);
         ctx["body"] = json!(body.trim_end());
         ctx["copy_to"] = Value::Array(planned.noted_copies.iter().map(recipient_ctx).collect());
         let (subject, body) = match (planned.kind, planned.channel) {
             (Kind::Copy, _) => {
-                ctx["original_to"] = Value::Array(planned.copy_of.iter().map(|t| json!({"name": t.contact.name, "address": address(t)})).collect());
-                (format!("Copy: {subject}"), tidy(&self.run(&self.layouts["copy"], &ctx)?))
+                ctx["original_to"] = Value::Array(
+                    planned
+                        .copy_of
+                        .iter()
+                        .map(|t| json!({"name": t.contact.name, "address": address(t)}))
+                        .collect(),
+                );
+                (
+                    format!("Copy: {subject}"),
+                    tidy(&self.run(&self.layouts["copy"], &ctx)?),
+                )
             }
             (Kind::Letter, Channel::Email) => (subject, body),
             (Kind::Letter, ch) => {
                 ctx["addressee"] = recipient_ctx(&planned.to[0].contact);
-                (subject, tidy(&self.run(&self.layouts[layout_name(ch)], &ctx)?))
+                (
+                    subject,
+                    tidy(&self.run(&self.layouts[layout_name(ch)], &ctx)?),
+                )
             }
         };
         let alternatives = match planned.kind {
             Kind::Copy => Vec::new(),
-            Kind::Letter => planned.to.iter().flat_map(|t| alternatives(t, planned.to.len() > 1)).collect(),
+            Kind::Letter => planned
+                .to
+                .iter()
+                .flat_map(|t| alternatives(t, planned.to.len() > 1))
+                .collect(),
         };
-        let message_id = (planned.channel == Channel::Email).then(|| message_id(campaign, &planned.id, sender));
+        let message_id =
+            (planned.channel == Channel::Email).then(|| message_id(campaign, &planned.id, sender));
         Ok(Letter {
             id: planned.id.clone(),
             kind: planned.kind,
@@ -140,11 +195,13 @@ impl Renderer {
 
     fn subject_line(&self, ctx: &Value, campaign: &Campaign) -> Result<String, Diagnostic> {
         let raw = self.run(&self.subject, ctx)?;
-        let subject = raw.split_whitespace().collect::<Vec<_>>().join(" ");
-        fields::check_line("the rendered subject", &raw.trim().replace('\n', "\u{2028}"))
-            .and_then(|()| fields::check_line("the rendered subject", &subject))
-            .map_err(|e| Diagnostic { severity: Severity::Error, origin: campaign.subject_origin.clone(), message: e })?;
-        Ok(subject)
+        let subject = raw.trim();
+        fields::check_line("the rendered subject", subject).map_err(|e| Diagnostic {
+            severity: Severity::Error,
+            origin: campaign.subject_origin.clone(),
+            message: e,
+        })?;
+        Ok(subject.to_string())
     }
 
     fn run(&self, name: &str, ctx: &Value) -> Result<String, Diagnostic> {
@@ -188,7 +245,12 @@ fn context(campaign: &Campaign, recipients: &[Contact], sender: &Sender, date: D
         [one] => recipient_ctx(one),
         many => joint_recipient(many),
     };
-    let demands: Vec<Value> = campaign.demands.iter().enumerate().map(|(i, d)| json!({"number": i + 1, "text": d})).collect();
+    let demands: Vec<Value> = campaign
+        .demands
+        .iter()
+        .enumerate()
+        .map(|(i, d)| json!({"number": i + 1, "text": d}))
+        .collect();
     json!({
         "campaign": {
             "id": campaign.id,
@@ -242,7 +304,10 @@ fn joint_recipient(contacts: &[Contact]) -> Value {
         Some(s) if contacts.iter().all(|c| c.salutation == s) => s,
         _ => DEFAULT_SALUTATION,
     };
-    let country = contacts.first().map(|c| c.country).filter(|k| contacts.iter().all(|c| c.country == *k));
+    let country = contacts
+        .first()
+        .map(|c| c.country)
+        .filter(|k| contacts.iter().all(|c| c.country == *k));
     json!({
         "id": "joint",
         "name": name,
@@ -281,28 +346,55 @@ fn alternatives(t: &Target, name_it: bool) -> Vec<String> {
                 Channel::Fax => c.fax.as_ref().map(ToString::to_string),
                 Channel::Phone => c.phone.as_ref().map(ToString::to_string),
                 Channel::Web => c.web.clone(),
-                Channel::Post => c.post.as_ref().map(|p| p.lines().map(str::trim).collect::<Vec<_>>().join(", ")),
+                Channel::Post => c
+                    .post
+                    .as_ref()
+                    .map(|p| p.lines().map(str::trim).collect::<Vec<_>>().join(", ")),
             };
             let value = value.unwrap_or_default();
-            if name_it { format!("{}: {} {value}", t.contact.id, ch.label()) } else { format!("{} {value}", ch.label()) }
+            if name_it {
+                format!("{}: {} {value}", t.contact.id, ch.label())
+            } else {
+                format!("{} {value}", ch.label())
+            }
         })
         .collect()
 }
 
 fn coordinator(c: &Contact) -> Addressee {
-    Addressee { id: c.id.clone(), name: c.name.clone(), address: c.email.as_ref().map(ToString::to_string).unwrap_or_default() }
+    Addressee {
+        id: c.id.clone(),
+        name: c.name.clone(),
+        address: c
+            .email
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default(),
+    }
 }
 
 /// A Message-ID that is the same every time the same sender renders the same letter of the
 /// same campaign (so a resend is recognisable), on the sender's domain, never the machine's.
 pub fn message_id(campaign: &Campaign, letter_id: &str, sender: &Sender) -> String {
-    let email = sender.email.as_ref().map(ToString::to_string).unwrap_or_default();
+    let email = sender
+        .email
+        .as_ref()
+        .map(ToString::to_string)
+        .unwrap_or_default();
     let mut h = Sha256::new();
-    for part in [campaign.id.as_str(), letter_id, email.as_str(), &campaign.issued.to_string()] {
+    for part in [
+        campaign.id.as_str(),
+        letter_id,
+        email.as_str(),
+        &campaign.issued.to_string(),
+    ] {
         h.update(part.as_bytes());
         h.update([0]);
     }
-    let hex: String = h.finalize()[..16].iter().map(|b| format!("{b:02x}")).collect();
+    let hex = h.finalize()[..16].iter().fold(String::new(), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    });
     let domain = sender.email.as_ref().map_or("invalid", |e| e.0.domain());
     format!("<{hex}@{domain}>")
 }
@@ -330,7 +422,10 @@ mod tests {
 
     #[test]
     fn tidy_normalises_line_ends() {
-        assert_eq!(tidy("\n\nDear A,  \r\nline\rnext\n\n\n"), "Dear A,\nline\nnext\n");
+        assert_eq!(
+            tidy("\n\nDear A,  \r\nline\rnext\n\n\n"),
+            "Dear A,\nline\nnext\n"
+        );
         assert_eq!(tidy(""), "\n");
     }
 

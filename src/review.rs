@@ -25,7 +25,11 @@ pub struct Summary {
 }
 
 pub fn summary(letters: &[Letter], unresolved: &[Unresolved]) -> Summary {
-    let mut s = Summary { letters: letters.len(), unresolved: unresolved.len(), ..Summary::default() };
+    let mut s = Summary {
+        letters: letters.len(),
+        unresolved: unresolved.len(),
+        ..Summary::default()
+    };
     for l in letters {
         match (l.kind, l.channel) {
             (Kind::Copy, _) => s.copies += 1,
@@ -54,7 +58,12 @@ pub fn text(campaign: &Campaign, letters: &[Letter], unresolved: &[Unresolved]) 
         match l.channel {
             Channel::Email => {
                 let _ = writeln!(out, "From:    {} <{}>", l.from.name, l.from.email);
-                let list = |v: &[crate::letter::Addressee]| v.iter().map(|a| format!("{} <{}>", a.name, a.address)).collect::<Vec<_>>().join(",\n         ");
+                let list = |v: &[crate::letter::Addressee]| {
+                    v.iter()
+                        .map(|a| format!("{} <{}>", a.name, a.address))
+                        .collect::<Vec<_>>()
+                        .join(",\n         ")
+                };
                 let _ = writeln!(out, "To:      {}", list(&l.to));
                 if !l.cc.is_empty() {
                     let _ = writeln!(out, "Cc:      {}", list(&l.cc));
@@ -92,23 +101,56 @@ pub fn text(campaign: &Campaign, letters: &[Letter], unresolved: &[Unresolved]) 
     let s = summary(letters, unresolved);
     let _ = writeln!(out, "\n=== plan ===");
     let ids = |pred: &dyn Fn(&Letter) -> bool| {
-        let v: Vec<&str> = letters.iter().filter(|l| pred(l)).map(|l| l.id.as_str()).collect();
-        if v.is_empty() { String::new() } else { format!("  ({})", v.join(", ")) }
+        let v: Vec<&str> = letters
+            .iter()
+            .filter(|l| pred(l))
+            .map(|l| l.id.as_str())
+            .collect();
+        if v.is_empty() {
+            String::new()
+        } else {
+            format!("  ({})", v.join(", "))
+        }
     };
     let row = |out: &mut String, label: &str, count: usize, ch: Channel| {
-        let _ = writeln!(out, "{label:<11}{count}{}", ids(&|l: &Letter| l.kind == Kind::Letter && l.channel == ch));
+        let _ = writeln!(
+            out,
+            "{label:<11}{count}{}",
+            ids(&|l: &Letter| l.kind == Kind::Letter && l.channel == ch)
+        );
     };
     row(&mut out, "e-mail", s.email, Channel::Email);
     row(&mut out, "fax", s.fax, Channel::Fax);
     row(&mut out, "web form", s.web, Channel::Web);
     row(&mut out, "post", s.post, Channel::Post);
     row(&mut out, "calls", s.calls, Channel::Phone);
-    let copied: Vec<String> = letters.iter().flat_map(|l| l.cc.iter().chain(&l.bcc)).map(|a| a.id.clone()).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+    let copied: Vec<String> = letters
+        .iter()
+        .flat_map(|l| l.cc.iter().chain(&l.bcc))
+        .map(|a| a.id.clone())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
     if s.copies > 0 {
-        let _ = writeln!(out, "{:<11}{}{}", "copies", s.copies, ids(&|l: &Letter| l.kind == Kind::Copy));
+        let _ = writeln!(
+            out,
+            "{:<11}{}{}",
+            "copies",
+            s.copies,
+            ids(&|l: &Letter| l.kind == Kind::Copy)
+        );
     } else if !copied.is_empty() {
-        let how = if campaign.copies == crate::campaign::Copies::Bcc { "Bcc" } else { "Cc" };
-        let _ = writeln!(out, "{:<11}{} (in the {how} of every e-mail letter)", "copies", copied.join(", "));
+        let how = if campaign.copies == crate::campaign::Copies::Bcc {
+            "Bcc"
+        } else {
+            "Cc"
+        };
+        let _ = writeln!(
+            out,
+            "{:<11}{} (in the {how} of every e-mail letter)",
+            "copies",
+            copied.join(", ")
+        );
     }
     if unresolved.is_empty() {
         let _ = writeln!(out, "{:<11}none", "unresolved");
@@ -143,7 +185,12 @@ struct JsonReview<'a> {
 }
 
 /// The review for scripts: one JSON document (schema `outcry.compose/1`).
-pub fn json(campaign: &Campaign, date: jiff::civil::Date, letters: &[Letter], unresolved: &[Unresolved]) -> String {
+pub fn json(
+    campaign: &Campaign,
+    date: jiff::civil::Date,
+    letters: &[Letter],
+    unresolved: &[Unresolved],
+) -> String {
     let doc = JsonReview {
         schema: JSON_SCHEMA,
         campaign: JsonCampaign {

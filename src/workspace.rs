@@ -26,7 +26,9 @@ impl Workspace {
     pub fn find(start: &Path) -> Result<Workspace, Usage> {
         for dir in start.ancestors() {
             if dir.join("contacts.toml").is_file() {
-                return Ok(Workspace { root: dir.to_path_buf() });
+                return Ok(Workspace {
+                    root: dir.to_path_buf(),
+                });
             }
         }
         Err(Usage(format!(
@@ -41,7 +43,10 @@ impl Workspace {
         let entries = match std::fs::read_dir(&letters) {
             Ok(e) => e,
             Err(e) => {
-                diags.error(Origin::file("letters"), format!("cannot read the campaigns folder: {e}"));
+                diags.error(
+                    Origin::file("letters"),
+                    format!("cannot read the campaigns folder: {e}"),
+                );
                 return Vec::new();
             }
         };
@@ -53,7 +58,10 @@ impl Workspace {
             }
             match fields::check_id(&name) {
                 Ok(()) => ids.push(name),
-                Err(e) => diags.error(Origin::file(Path::new("letters").join(&name)), format!("campaign folder: {e}")),
+                Err(e) => diags.error(
+                    Origin::file(Path::new("letters").join(&name)),
+                    format!("campaign folder: {e}"),
+                ),
             }
         }
         ids.sort();
@@ -62,7 +70,13 @@ impl Workspace {
 
     /// Whether `letters/<id>/campaign.toml` exists.
     pub fn has_campaign(&self, id: &str) -> bool {
-        fields::check_id(id).is_ok() && self.root.join("letters").join(id).join("campaign.toml").is_file()
+        fields::check_id(id).is_ok()
+            && self
+                .root
+                .join("letters")
+                .join(id)
+                .join("campaign.toml")
+                .is_file()
     }
 
     /// Reads and checks one campaign.
@@ -71,7 +85,10 @@ impl Workspace {
         let src = match self.read(&dir.join("campaign.toml")) {
             Ok(Some(s)) => s,
             Ok(None) => {
-                diags.error(Origin::file(dir.join("campaign.toml")), "missing: every campaign needs a campaign.toml");
+                diags.error(
+                    Origin::file(dir.join("campaign.toml")),
+                    "missing: every campaign needs a campaign.toml",
+                );
                 return None;
             }
             Err(e) => {
@@ -95,7 +112,9 @@ impl Workspace {
             if path.extension().is_none_or(|e| e != "hbs") {
                 continue;
             }
-            let Some(name) = path.file_stem().map(|s| s.to_string_lossy().into_owned()) else { continue };
+            let Some(name) = path.file_stem().map(|s| s.to_string_lossy().into_owned()) else {
+                continue;
+            };
             let shown = rel.join(entry.file_name());
             match self.read(&shown) {
                 Ok(Some(source)) => partials.push(Partial { name, source }),

@@ -1,0 +1,161 @@
+//! `outcry check`: the shipped workspace passes; broken ones fail with `file:line` messages.
+
+use crate::Case;
+
+#[test]
+fn the_shipped_workspace_passes() {
+    let run = Case::example().args(["check"]).run().success();
+    insta::assert_snapshot!("check_example", run.stderr);
+}
+
+#[test]
+fn one_campaign_can_be_checked() {
+    Case::example()
+        .args(["check", "mayday-2011"])
+        .run()
+        .success()
+        .stderr_has("ok: 1 campaign(s)");
+    Case::example()
+        .args(["check", "nope"])
+        .run()
+        .code(2)
+        .stderr_has("no campaign \"nope\"");
+}
+
+/// A workspace with one mistake of each kind: every one is reported, with its file and line.
+#[test]
+fn every_problem_is_reported_with_file_and_line() {
+    let run = Case::empty()
+        .file(
+            "contacts.toml",
+            r#"[contacts.ministry]
+name = "Ministry"
+country = "KZ"
+email = "ministry at example.org"
+
+[contacts.court]
+name = "Court"
+country = "KZ"
+fax = "++7727 27158"
+
+[contacts.evil]
+name = "Evil\r\nBcc: someone@example.org"
+country = "KZ"
+email = "evil@example.org"
+
+[contacts.typo]
+name = "Typo"
+country = "KZ"
+emial = "typo@example.org"
+"#,
+        )
+        .file(
+            "letters/keys/campaign.toml",
+            "title = \"Keys\"\nsubject = \"S\"\nissued = 2011-05-02\ndemandz = [\"x\"]\nto = [\"court\"]\n",
+        )
+        .file("letters/keys/letter.hbs", "Hello\n")
+        .file(
+            "letters/refs/campaign.toml",
+            "title = \"Refs\"\nsubject = \"S\"\nissued = 2011-05-02\ndemands = [\"x\"]\nto = [\"ministry\", \"nobody\"]\ncc = [\"ghost\"]\n",
+        )
+        .file("letters/refs/letter.hbs", "Dear {{recipient.name}},\n\n{{recipient.title}}\n")
+        .file(
+            "letters/syntax/campaign.toml",
+            "title = \"Syntax\"\nsubject = \"S\"\nissued = 2011-05-02\ndemands = [\"x\"]\nto = [\"court\"]\n",
+        )
+        .file("letters/syntax/letter.hbs", "Dear all,\n\n{{#each demands}}\n{{text}}\n")
+        .args(["check"])
+        .run()
+        .code(2);
+    insta::assert_snapshot!("check_broken", run.stderr);
+}
+
+#[test]
+fn a_missing_template_variable_names_the_template_line() {
+    Case::minimal()
+        .file(
+            "letters/c/letter.hbs",
+            "Dear {{recipient.name}},\n\nsigned,\n{{sender.nickname}}\n",
+        )
+        .args(["check", "c"])
+        .run()
+        .code(2)
+        .stderr_has(
+            "letters/c/letter.hbs:4: template uses `sender.nickname`, which is not defined",
+        );
+}
+
+#[test]
+fn a_missing_partial_is_reported() {
+    Case::minimal()
+        .file("letters/c/letter.hbs", "Dear all,\n{{> footer}}\n")
+        .args(["check", "c"])
+        .run()
+        .code(2)
+        .stderr_has("partial `footer` not found: add letters/_partials/footer.hbs");
+}
+
+#[test]
+fn malformed_toml_names_the_line() {
+    Case::minimal()
+        .file(
+            "contacts.toml",
+            "[contacts.a]\nname = \"A\"\ncountry = \"KZ\nemail = \"a@example.org\"\n",
+        )
+        .args(["check"])
+        .run()
+        .code(2)
+        .stderr_has("contacts.toml:3: ");
+}
+
+#[test]
+fn a_bad_campaign_folder_name_is_reported() {
+    Case::minimal()
+        .file("letters/Bad Name/campaign.toml", "")
+        .args(["check"])
+        .run()
+        .code(2)
+        .stderr_has("letters/Bad Name: campaign folder: invalid id \"Bad Name\"");
+}
+
+#[test]
+fn a_past_deadline_is_a_warning() {
+    let case = Case::minimal();
+    let text = std::fs::read_to_string(case.path().join("letters/c/campaign.toml")).expect("read")
+        + "deadline = 2011-05-01\n";
+    case.file("letters/c/campaign.toml", &text)
+        .args(["check"])
+        .run()
+        .success()
+        .stderr_has("letters/c/campaign.toml:7: warning: the deadline 2011-05-01 has passed");
+}
+
+#[test]
+fn input_never_panics() {
+    // Odd but possible input: empty files, binary junk, wrong types, huge numbers.
+    let cases: [(&str, &str); 6] = [
+        ("contacts.toml", ""),
+        ("contacts.toml", "\u{0}\u{1}\u{2}"),
+        ("contacts.toml", "contacts = 3"),
+        ("letters/c/campaign.toml", "title = 1\n"),
+        (
+            "letters/c/campaign.toml",
+            "title = \"T\"\nsubject = \"S\"\nissued = 99999-99-99\ndemands = [\"x\"]\nto = [\"ministry\"]\n",
+        ),
+        ("letters/c/letter.hbs", "{{#if}}{{/each}}{{{{raw}}}}"),
+    ];
+    for (file, text) in cases {
+        let run = Case::minimal().file(file, text).args(["check"]).run();
+        assert!(
+            run.code == 0 || run.code == 2,
+            "{file} {text:?}: exit {}\n{}",
+            run.code,
+            run.stderr
+        );
+        assert!(
+            !run.stderr.contains("panicked"),
+            "{file} {text:?}:\n{}",
+            run.stderr
+        );
+    }
+}

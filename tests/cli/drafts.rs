@@ -1,0 +1,319 @@
+//! Drafts: `.eml` files, Maildir and mbox, read back with an independent parser (mail-parser).
+
+use mail_parser::{Message, MessageParser};
+
+use crate::{Case, EPOCH};
+
+/// A sender whose name needs RFC 2047 encoding and is long enough to be folded.
+const CYRILLIC_NAME: &str = "Жанна Д'Арк-Петровна Иванова-Сидорова из Лондона";
+
+fn example_drafts(extra: &[&str]) -> crate::Run {
+    let mut args = vec!["compose", "mayday-2011", "--out", "drafts"];
+    args.extend_from_slice(extra);
+    Case::example()
+        .env("OUTCRY_SENDER_NAME", CYRILLIC_NAME)
+        .env("OUTCRY_SENDER_EMAIL", "jeanne@example.org")
+        .args(args)
+        .run()
+        .success()
+}
+
+fn parse(bytes: &[u8]) -> Message<'_> {
+    MessageParser::default()
+        .parse(bytes)
+        .expect("a parsable message")
+}
+
+fn mailboxes(a: Option<&mail_parser::Address<'_>>) -> Vec<(String, String)> {
+    a.map(|a| {
+        a.iter()
+            .map(|m| {
+                (
+                    m.name().unwrap_or_default().to_string(),
+                    m.address().unwrap_or_default().to_string(),
+                )
+            })
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
+#[test]
+fn out_writes_one_file_per_letter_named_by_contact_id() {
+    let run = example_drafts(&[]);
+    assert_eq!(
+        run.files("drafts"),
+        [
+            "almaty-police-press.eml",
+            "court-tikhonov.fax.txt",
+            "embassy-kz-gb.eml",
+            "knb-press.eml",
+            "mfa-kz.eml",
+            "presidential-administration.call.txt"
+        ]
+    );
+    let fax = String::from_utf8(run.read("drafts/court-tikhonov.fax.txt")).expect("utf-8");
+    assert!(fax.starts_with("FAX\n\nTo:       Court hearing the case of Dmitry Tikhonov, Almaty\nFax:      +7 7272 71 58 02\n"), "{fax}");
+    assert!(
+        fax.contains(&format!(
+            "From:     {CYRILLIC_NAME}, Example Solidarity Branch"
+        )),
+        "{fax}"
+    );
+}
+
+#[test]
+fn eml_drafts_parse_with_the_right_headers() {
+    let run = example_drafts(&[]);
+    let bytes = run.read("drafts/knb-press.eml");
+    let m = parse(&bytes);
+    assert_eq!(
+        mailboxes(m.from()),
+        [(CYRILLIC_NAME.to_string(), "jeanne@example.org".to_string())]
+    );
+    assert_eq!(
+        mailboxes(m.to()),
+        [(
+            "Press Office of the National Security Committee (KNB)".to_string(),
+            "press@knb.kz".to_string()
+        )]
+    );
+    assert_eq!(
+        mailboxes(m.cc()),
+        [
+            (
+                "Robert (CWI)".to_string(),
+                "robert.cwi@gmail.com".to_string()
+            ),
+            (
+                "Ainur Kurmanov".to_string(),
+                "ainur1917@gmail.com".to_string()
+            )
+        ]
+    );
+    assert_eq!(
+        m.subject(),
+        Some(
+            "Protest: stop police violence against activists in Almaty and drop the charges against Dmitry Tikhonov"
+        )
+    );
+    assert_eq!(m.header_raw("X-Unsent").map(str::trim), Some("1"));
+    let id = m.message_id().expect("Message-ID");
+    assert!(id.ends_with("@example.org"), "{id}");
+    assert_eq!(
+        m.date().expect("Date").to_timestamp(),
+        EPOCH.parse::<i64>().expect("epoch")
+    );
+    let body = m.body_text(0).expect("text body");
+    assert!(
+        body.starts_with("Dear Sir or Madam,\r\n") || body.starts_with("Dear Sir or Madam,\n"),
+        "{body}"
+    );
+    assert!(body.contains(CYRILLIC_NAME));
+    // Metadata: nothing names the program or the machine.
+    for (name, _) in m.headers_raw() {
+        assert!(
+            !["User-Agent", "X-Mailer", "Received"].contains(&name),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn eml_drafts_use_crlf_only() {
+    let run = example_drafts(&[]);
+    let bytes = run.read("drafts/mfa-kz.eml");
+    for (i, b) in bytes.iter().enumerate() {
+        if *b == b'\n' {
+            assert!(i > 0 && bytes[i - 1] == b'\r', "bare LF at byte {i}");
+        }
+        if *b == b'\r' {
+            assert_eq!(bytes.get(i + 1), Some(&b'\n'), "bare CR at byte {i}");
+        }
+    }
+}
+
+#[test]
+fn drafts_are_byte_identical_for_the_same_input() {
+    let a = example_drafts(&[]);
+    let b = example_drafts(&[]);
+    for f in a.files("drafts") {
+        assert_eq!(
+            a.read(&format!("drafts/{f}")),
+            b.read(&format!("drafts/{f}")),
+            "{f}"
+        );
+    }
+}
+
+#[test]
+fn message_ids_are_stable_and_distinct() {
+    let a = example_drafts(&[]);
+    let ids: Vec<String> = [
+        "knb-press",
+        "almaty-police-press",
+        "mfa-kz",
+        "embassy-kz-gb",
+    ]
+    .iter()
+    .map(|f| {
+        parse(&a.read(&format!("drafts/{f}.eml")))
+            .message_id()
+            .expect("id")
+            .to_string()
+    })
+    .collect();
+    let mut unique = ids.clone();
+    unique.dedup();
+    assert_eq!(unique.len(), 4, "{ids:?}");
+    let later = Case::example()
+        .env("SOURCE_DATE_EPOCH", "1400000000")
+        .env("OUTCRY_SENDER_NAME", CYRILLIC_NAME)
+        .env("OUTCRY_SENDER_EMAIL", "jeanne@example.org")
+        .args([
+            "compose",
+            "mayday-2011",
+            "--out",
+            "drafts",
+            "--to",
+            "knb-press",
+        ])
+        .run()
+        .success();
+    assert_eq!(
+        parse(&later.read("drafts/knb-press.eml"))
+            .message_id()
+            .map(str::to_string),
+        Some(ids[0].clone())
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn drafts_are_private_to_their_owner() {
+    use std::os::unix::fs::PermissionsExt;
+    let run = example_drafts(&[]);
+    let mode = |rel: &str| {
+        std::fs::metadata(run.root.join(rel))
+            .expect("meta")
+            .permissions()
+            .mode()
+            & 0o777
+    };
+    assert_eq!(mode("drafts"), 0o700);
+    assert_eq!(mode("drafts/knb-press.eml"), 0o600);
+}
+
+#[test]
+fn maildir_holds_the_email_drafts_flagged_as_drafts() {
+    let run = example_drafts(&["--maildir", "Mail/Drafts"]);
+    let cur = run.files("Mail/Drafts/cur");
+    assert_eq!(cur.len(), 4, "{cur:?}");
+    assert!(run.files("Mail/Drafts/new").is_empty());
+    let mut subjects = Vec::new();
+    for f in &cur {
+        assert!(f.ends_with(":2,D"), "{f}");
+        let bytes = run.read(&format!("Mail/Drafts/cur/{f}"));
+        subjects.push(
+            parse(&bytes)
+                .to()
+                .and_then(|a| a.first())
+                .and_then(|a| a.address())
+                .map(str::to_string),
+        );
+    }
+    subjects.sort();
+    let expected: Vec<Option<String>> = [
+        "delta@police.kz",
+        "london@mfa.kz",
+        "mid@mid.kz",
+        "press@knb.kz",
+    ]
+    .iter()
+    .map(|s| Some((*s).to_string()))
+    .collect();
+    assert_eq!(subjects, expected);
+}
+
+#[test]
+fn mbox_appends_the_email_drafts() {
+    let case = Case::example()
+        .env("OUTCRY_SENDER_NAME", CYRILLIC_NAME)
+        .env("OUTCRY_SENDER_EMAIL", "jeanne@example.org")
+        .file("drafts.mbox", "");
+    let run = case
+        .args(["compose", "mayday-2011", "--mbox", "drafts.mbox"])
+        .run()
+        .success();
+    let bytes = run.read("drafts.mbox");
+    let messages: Vec<_> = mail_parser::mailbox::mbox::MessageIterator::new(&bytes[..])
+        .collect::<Result<_, _>>()
+        .expect("mbox");
+    assert_eq!(messages.len(), 4);
+    for m in &messages {
+        let parsed = parse(m.contents());
+        assert_eq!(mailboxes(parsed.from())[0].1, "jeanne@example.org");
+        assert!(
+            parsed
+                .body_text(0)
+                .expect("body")
+                .contains("Yours faithfully")
+        );
+    }
+}
+
+#[test]
+fn drafts_need_a_sender_and_nothing_is_written_without_one() {
+    let run = Case::example()
+        .args(["compose", "mayday-2011", "--out", "drafts"])
+        .run()
+        .code(2);
+    assert!(
+        run.stderr.contains("drafts need a sender"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.root.join("drafts").exists());
+}
+
+#[test]
+fn nothing_is_written_when_a_letter_fails_to_render() {
+    let run = Case::minimal()
+        .sender()
+        .file(
+            "letters/c/letter.hbs",
+            "{{#if recipient.fax}}{{recipient.nickname}}{{/if}}Dear all\n",
+        )
+        .args([
+            "compose",
+            "c",
+            "--out",
+            "drafts",
+            "--maildir",
+            "md",
+            "--mbox",
+            "box",
+        ])
+        .run()
+        .code(2)
+        .stderr_has("letters/c/letter.hbs:1: template uses `recipient.nickname`");
+    assert!(!run.root.join("drafts").exists());
+    assert!(!run.root.join("md").exists());
+    assert!(!run.root.join("box").exists());
+}
+
+#[test]
+fn a_body_with_a_lone_dot_line_stays_intact() {
+    let run = Case::minimal()
+        .sender()
+        .file("letters/c/letter.hbs", "Dear all,\n.\nsecond line\n..\n")
+        .args(["compose", "c", "--out", "drafts"])
+        .run()
+        .success();
+    let bytes = run.read("drafts/ministry.eml");
+    let m = parse(&bytes);
+    assert_eq!(
+        m.body_text(0).expect("body").replace("\r\n", "\n"),
+        "Dear all,\n.\nsecond line\n..\n"
+    );
+}

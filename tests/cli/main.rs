@@ -1,0 +1,212 @@
+//! The integration tests: the real `outcry` binary, run in temporary workspaces.
+//!
+//! `Case` builds a workspace (empty, or a copy of the shipped example), runs outcry in it with
+//! a clean environment (no HOME config, no `OUTCRY_*` variables, a fixed `SOURCE_DATE_EPOCH`)
+//! and returns what it printed and wrote.
+
+// The builder and assertion methods return `self` to chain; an unused one is harmless here.
+#![allow(clippy::return_self_not_must_use)]
+
+mod campaigns;
+mod check;
+mod compose;
+mod config;
+mod drafts;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// 2 May 2011, 12:00 UTC: the day of the May Day appeal.
+pub const EPOCH: &str = "1304337600";
+
+pub struct Case {
+    dir: tempfile::TempDir,
+    args: Vec<String>,
+    env: Vec<(String, String)>,
+}
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+    pub root: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Case {
+    /// An empty folder (not yet a workspace).
+    pub fn empty() -> Case {
+        let dir = tempfile::tempdir().expect("temp dir");
+        Case {
+            dir,
+            args: Vec::new(),
+            env: vec![("SOURCE_DATE_EPOCH".into(), EPOCH.into())],
+        }
+    }
+
+    /// A copy of the shipped example workspace (contacts.toml, outcry.toml, letters/).
+    pub fn example() -> Case {
+        let case = Case::empty();
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        for f in ["contacts.toml", "outcry.toml"] {
+            std::fs::copy(repo.join(f), case.dir.path().join(f)).expect("copy");
+        }
+        copy_dir(&repo.join("letters"), &case.dir.path().join("letters"));
+        case
+    }
+
+    /// A small workspace with one campaign `c` and the contacts it names.
+    pub fn minimal() -> Case {
+        Case::empty()
+            .file(
+                "contacts.toml",
+                "[contacts.ministry]\nname = \"Ministry\"\ncountry = \"KZ\"\nemail = \"ministry@example.org\"\n\n\
+                 [contacts.court]\nname = \"Court\"\ncountry = \"KZ\"\nfax = \"+7 727 271 5802\"\n\n\
+                 [contacts.coordinator]\nname = \"Coordinator\"\ncountry = \"GB\"\nemail = \"coord@example.org\"\n",
+            )
+            .file(
+                "letters/c/campaign.toml",
+                "title = \"Test\"\nsubject = \"Protest\"\nissued = 2011-05-02\ndemands = [\"One\", \"Two\"]\nto = [\"ministry\", \"court\"]\ncc = [\"coordinator\"]\n",
+            )
+            .file("letters/c/letter.hbs", "{{recipient.salutation}},\n\n{{#each demands}}\n{{number}}. {{text}}\n{{/each}}\n\n{{sender.name}}\n")
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Writes a file into the workspace (folders created as needed).
+    pub fn file(self, rel: &str, contents: &str) -> Case {
+        let p = self.dir.path().join(rel);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(p, contents).expect("write");
+        self
+    }
+
+    pub fn args<I: IntoIterator<Item = S>, S: AsRef<str>>(mut self, args: I) -> Case {
+        self.args
+            .extend(args.into_iter().map(|a| a.as_ref().to_string()));
+        self
+    }
+
+    pub fn env(mut self, key: &str, value: &str) -> Case {
+        self.env.push((key.into(), value.into()));
+        self
+    }
+
+    /// A complete sender profile through the environment.
+    pub fn sender(self) -> Case {
+        self.env("OUTCRY_SENDER_NAME", "Test Sender")
+            .env("OUTCRY_SENDER_EMAIL", "sender@example.org")
+            .env("OUTCRY_SENDER_COUNTRY", "GB")
+    }
+
+    pub fn run(self) -> Run {
+        let home = self.dir.path().join(".home");
+        std::fs::create_dir_all(&home).expect("home");
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_outcry"));
+        cmd.env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", &home)
+            .env("XDG_CONFIG_HOME", home.join(".config"))
+            .current_dir(self.dir.path())
+            .args(&self.args);
+        for (k, v) in &self.env {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().expect("run outcry");
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8(out.stdout).expect("utf-8 stdout"),
+            stderr: String::from_utf8(out.stderr).expect("utf-8 stderr"),
+            root: self.dir.path().to_path_buf(),
+            _dir: self.dir,
+        }
+    }
+}
+
+impl Run {
+    #[track_caller]
+    pub fn success(self) -> Run {
+        assert_eq!(
+            self.code, 0,
+            "expected success\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+
+    #[track_caller]
+    pub fn code(self, code: i32) -> Run {
+        assert_eq!(
+            self.code, code,
+            "expected exit {code}\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+
+    #[track_caller]
+    pub fn stderr_has(self, text: &str) -> Run {
+        assert!(
+            self.stderr.contains(text),
+            "stderr lacks {text:?}:\n{}",
+            self.stderr
+        );
+        self
+    }
+
+    #[track_caller]
+    pub fn stdout_has(self, text: &str) -> Run {
+        assert!(
+            self.stdout.contains(text),
+            "stdout lacks {text:?}:\n{}",
+            self.stdout
+        );
+        self
+    }
+
+    /// The JSON document on stdout.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
+    }
+
+    pub fn read(&self, rel: &str) -> Vec<u8> {
+        std::fs::read(self.root.join(rel)).unwrap_or_else(|e| panic!("cannot read {rel}: {e}"))
+    }
+
+    /// Every file under `rel`, relative to it, sorted.
+    pub fn files(&self, rel: &str) -> Vec<String> {
+        let mut v = Vec::new();
+        walk(&self.root.join(rel), &self.root.join(rel), &mut v);
+        v.sort();
+        v
+    }
+}
+
+fn walk(base: &Path, dir: &Path, out: &mut Vec<String>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            walk(base, &p, out);
+        } else {
+            out.push(p.strip_prefix(base).expect("prefix").display().to_string());
+        }
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for e in std::fs::read_dir(from).expect("read_dir").flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            copy_dir(&p, &to.join(e.file_name()));
+        } else {
+            std::fs::copy(&p, to.join(e.file_name())).expect("copy");
+        }
+    }
+}
