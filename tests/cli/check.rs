@@ -159,3 +159,30 @@ fn input_never_panics() {
         );
     }
 }
+
+/// The campaign the README's walkthrough writes is a valid campaign.
+#[test]
+fn the_readme_walkthrough_campaign_checks() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).expect("README");
+    let block = |marker: &str| -> String {
+        let start = readme
+            .find(marker)
+            .unwrap_or_else(|| panic!("README lacks {marker:?}"));
+        let rest = &readme[start..];
+        let body_start = rest.find('\n').expect("newline") + 1;
+        let end = rest.find("```").expect("end of block");
+        rest[body_start..end].to_string()
+    };
+    let toml = block("# letters/free-dmitry/campaign.toml");
+    let hbs_start =
+        readme.find("```handlebars\n").expect("handlebars block") + "```handlebars\n".len();
+    let hbs = &readme[hbs_start..hbs_start + readme[hbs_start..].find("```").expect("end")];
+    Case::example()
+        .file("letters/free-dmitry/campaign.toml", &toml)
+        .file("letters/free-dmitry/letter.hbs", hbs)
+        .args(["check", "free-dmitry"])
+        .run()
+        .success()
+        .stderr_has("ok: 1 campaign(s)");
+}
