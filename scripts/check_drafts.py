@@ -20,6 +20,17 @@ def fail(msg):
     sys.exit(1)
 
 
+def squash(name):
+    """Display names compared with runs of spaces folded to one.
+
+    Python 3.11 (this machine's) keeps the folding white space between two adjacent encoded-words in an
+    address header (CPython gh-128110, fixed later), although RFC 2047 section 6.2 says to drop it; outcry
+    puts the space between words inside the encoded-words, so Python reads a double space
+    where a long non-ASCII name was folded. Every character other than spacing still counts.
+    """
+    return " ".join(name.split())
+
+
 def check(msg, letter, where):
     defects = list(msg.defects)
     for name, value in msg.items():
@@ -30,9 +41,9 @@ def check(msg, letter, where):
         value = msg.get(header)
         if value is None:
             return []
-        return [(a.display_name, a.addr_spec) for a in value.addresses]
-    expect = lambda key: [(a["name"], a["address"]) for a in letter[key]]
-    if mailboxes("From") != [(letter["from"]["name"], letter["from"]["email"])]:
+        return [(squash(a.display_name), a.addr_spec) for a in value.addresses]
+    expect = lambda key: [(squash(a["name"]), a["address"]) for a in letter[key]]
+    if mailboxes("From") != [(squash(letter["from"]["name"]), letter["from"]["email"])]:
         fail(f"{where}: From {mailboxes('From')}")
     for header, key in (("To", "to"), ("Cc", "cc"), ("Bcc", "bcc")):
         if mailboxes(header) != expect(key):

@@ -12,8 +12,9 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use jiff::Timestamp;
 use lettre::Message;
-use lettre::message::SinglePart;
+use lettre::message::header::ContentTransferEncoding;
 use lettre::message::header::{self, ContentType, HeaderName, HeaderValue};
+use lettre::message::{Body, SinglePart};
 
 use crate::letter::{Addressee, Letter};
 
@@ -125,12 +126,15 @@ pub fn message(letter: &Letter, date: Timestamp) -> Result<Vec<u8>> {
         b = b.raw_header(address_header("Bcc", &pairs(&letter.bcc))?);
     }
     b = b.header(XUnsent).keep_bcc();
-    // lettre ends the part with its own CRLF: pass the body without its final line end.
-    let body = letter
-        .body
-        .strip_suffix('\n')
-        .unwrap_or(&letter.body)
-        .to_string();
+    // lettre ends a part with a CRLF of its own. In 7bit and quoted-printable that CRLF is the
+    // body's last line end, so the text goes without its own; base64 carries the text whole.
+    let text = &letter.body;
+    let trimmed = Body::new(text.strip_suffix('\n').unwrap_or(text).to_string());
+    let body = if trimmed.encoding() == ContentTransferEncoding::Base64 {
+        Body::new(text.clone())
+    } else {
+        trimmed
+    };
     let part = SinglePart::builder()
         .header(ContentType::TEXT_PLAIN)
         .body(body);

@@ -317,3 +317,56 @@ fn a_body_with_a_lone_dot_line_stays_intact() {
         "Dear all,\n.\nsecond line\n..\n"
     );
 }
+
+/// Cyrillic names, subject and body survive the trip through MIME encoding; copies sent
+/// separately go to the coordinators only.
+#[test]
+fn cyrillic_headers_round_trip() {
+    let subject = "Протест: освободите Айнура Курманова и прекратите преследование активистов";
+    let run = Case::empty()
+        .file(
+            "contacts.toml",
+            "[contacts.prokuratura]\nname = \"Генеральная прокуратура Республики Казахстан, приёмная\"\ncountry = \"KZ\"\nemail = \"prokuratura@example.org\"\n\n\
+             [contacts.koordinator]\nname = \"Координатор кампании «Казахстан 2012»\"\ncountry = \"KZ\"\nemail = \"koord@example.org\"\n",
+        )
+        .file(
+            "letters/ru/campaign.toml",
+            &format!("title = \"Свобода\"\nsubject = \"{subject}\"\nissued = 2010-05-05\ndemands = [\"Освободить Айнура Курманова.\"]\nto = [\"prokuratura\"]\ncc = [\"koordinator\"]\ncopies = \"separate\"\n"),
+        )
+        .file("letters/ru/letter.hbs", "Уважаемые господа,\n\n{{#each demands}}\n{{number}}. {{text}}\n{{/each}}\n\n{{sender.name}}\n")
+        .env("OUTCRY_SENDER_NAME", CYRILLIC_NAME)
+        .env("OUTCRY_SENDER_EMAIL", "jeanne@example.org")
+        .args(["compose", "ru", "--out", "drafts"])
+        .run()
+        .success();
+    assert_eq!(
+        run.files("drafts"),
+        ["prokuratura.copy.eml", "prokuratura.eml"]
+    );
+    let bytes = run.read("drafts/prokuratura.eml");
+    let m = parse(&bytes);
+    assert_eq!(m.subject(), Some(subject));
+    assert_eq!(
+        mailboxes(m.to()),
+        [(
+            "Генеральная прокуратура Республики Казахстан, приёмная".to_string(),
+            "prokuratura@example.org".to_string()
+        )]
+    );
+    assert!(m.cc().is_none() && m.bcc().is_none());
+    assert_eq!(
+        m.body_text(0).expect("body").replace("\r\n", "\n"),
+        format!("Уважаемые господа,\n\n1. Освободить Айнура Курманова.\n\n{CYRILLIC_NAME}\n")
+    );
+    assert!(bytes.is_ascii(), "headers and body are 7-bit encoded");
+    let copy_bytes = run.read("drafts/prokuratura.copy.eml");
+    let copy = parse(&copy_bytes);
+    assert_eq!(copy.subject(), Some(format!("Copy: {subject}").as_str()));
+    assert_eq!(
+        mailboxes(copy.to()),
+        [(
+            "Координатор кампании «Казахстан 2012»".to_string(),
+            "koord@example.org".to_string()
+        )]
+    );
+}
