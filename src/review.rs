@@ -76,7 +76,12 @@ pub fn text(campaign: &Campaign, letters: &[Letter], unresolved: &[Unresolved]) 
                 for a in &l.to {
                     let addr = match ch {
                         Channel::Post => a.address.lines().collect::<Vec<_>>().join(", "),
-                        _ => a.address.clone(),
+                        // Numbers are stored in E.164; people read them grouped.
+                        Channel::Fax | Channel::Phone => {
+                            crate::fields::Phone::parse(&a.address, None)
+                                .map_or_else(|_| a.address.clone(), |p| p.international)
+                        }
+                        Channel::Email | Channel::Web => a.address.clone(),
                     };
                     let _ = writeln!(out, "To:      {}", a.name);
                     let label = match ch {
