@@ -4,8 +4,11 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::campaign::Campaign;
-use crate::letter::{Channel, Kind, Letter};
+use std::collections::BTreeSet;
+
+use crate::campaign::{Campaign, Copies};
+use crate::fields::Phone;
+use crate::letter::{Addressee, Channel, Kind, Letter};
 use crate::plan::Unresolved;
 
 /// The version of the JSON document `compose --format json` prints.
@@ -43,7 +46,7 @@ pub fn summary(letters: &[Letter], unresolved: &[Unresolved]) -> Summary {
     s
 }
 
-/// The review for people.
+/// The review for people: every letter, then the plan.
 pub fn text(campaign: &Campaign, letters: &[Letter], unresolved: &[Unresolved]) -> String {
     let mut out = String::new();
     let n = letters.len();
@@ -51,60 +54,62 @@ pub fn text(campaign: &Campaign, letters: &[Letter], unresolved: &[Unresolved]) 
     let _ = writeln!(out, "{} demands, {} letters", campaign.demands.len(), n);
     for (i, l) in letters.iter().enumerate() {
         let what = match l.kind {
-            Kind::Copy => "copy for the coordinators".to_string(),
-            Kind::Letter => l.channel.label().to_string(),
+            Kind::Copy => "copy for the coordinators",
+            Kind::Letter => l.channel.label(),
         };
         let _ = writeln!(out, "\n=== {}/{n} {what}: {} ===", i + 1, l.id);
-        match l.channel {
-            Channel::Email => {
-                let _ = writeln!(out, "From:    {} <{}>", l.from.name, l.from.email);
-                let list = |v: &[crate::letter::Addressee]| {
-                    v.iter()
-                        .map(|a| format!("{} <{}>", a.name, a.address))
-                        .collect::<Vec<_>>()
-                        .join(",\n         ")
-                };
-                let _ = writeln!(out, "To:      {}", list(&l.to));
-                if !l.cc.is_empty() {
-                    let _ = writeln!(out, "Cc:      {}", list(&l.cc));
-                }
-                if !l.bcc.is_empty() {
-                    let _ = writeln!(out, "Bcc:     {}", list(&l.bcc));
-                }
-            }
-            ch => {
-                for a in &l.to {
-                    let addr = match ch {
-                        Channel::Post => a.address.lines().collect::<Vec<_>>().join(", "),
-                        // Numbers are stored in E.164; people read them grouped.
-                        Channel::Fax | Channel::Phone => {
-                            crate::fields::Phone::parse(&a.address, None)
-                                .map_or_else(|_| a.address.clone(), |p| p.international)
-                        }
-                        Channel::Email | Channel::Web => a.address.clone(),
-                    };
-                    let _ = writeln!(out, "To:      {}", a.name);
-                    let label = match ch {
-                        Channel::Fax => "Fax:",
-                        Channel::Web => "Form:",
-                        Channel::Post => "Post:",
-                        Channel::Phone | Channel::Email => "Phone:",
-                    };
-                    let _ = writeln!(out, "{label:<9}{addr}");
-                }
-            }
-        }
-        for alt in &l.alternatives {
-            let _ = writeln!(out, "Also:    {alt}");
-        }
-        if l.channel != Channel::Phone {
-            let _ = writeln!(out, "Subject: {}", l.subject);
-        }
+        envelope(&mut out, l);
         let _ = writeln!(out);
         out.push_str(&l.body);
     }
-    let s = summary(letters, unresolved);
     let _ = writeln!(out, "\n=== plan ===");
+    plan(&mut out, campaign, letters, unresolved);
+    out
+}
+
+/// The lines above a letter's body: From/To/Cc/Bcc, or where the fax, post or call goes.
+fn envelope(out: &mut String, l: &Letter) {
+    let list = |v: &[Addressee]| {
+        v.iter()
+            .map(|a| format!("{} <{}>", a.name, a.address))
+            .collect::<Vec<_>>()
+            .join(",\n         ")
+    };
+    if l.channel == Channel::Email {
+        let _ = writeln!(out, "From:    {} <{}>", l.from.name, l.from.email);
+        let _ = writeln!(out, "To:      {}", list(&l.to));
+        if !l.cc.is_empty() {
+            let _ = writeln!(out, "Cc:      {}", list(&l.cc));
+        }
+        if !l.bcc.is_empty() {
+            let _ = writeln!(out, "Bcc:     {}", list(&l.bcc));
+        }
+    }
+    for a in l.to.iter().filter(|_| l.channel != Channel::Email) {
+        let (label, addr) = match l.channel {
+            Channel::Post => ("Post:", a.address.lines().collect::<Vec<_>>().join(", ")),
+            Channel::Web => ("Form:", a.address.clone()),
+            // Numbers are stored in E.164; people read them grouped.
+            ch => (
+                if ch == Channel::Fax { "Fax:" } else { "Phone:" },
+                Phone::parse(&a.address, None)
+                    .map_or_else(|_| a.address.clone(), |p| p.international),
+            ),
+        };
+        let _ = writeln!(out, "To:      {}", a.name);
+        let _ = writeln!(out, "{label:<9}{addr}");
+    }
+    for alt in &l.alternatives {
+        let _ = writeln!(out, "Also:    {alt}");
+    }
+    if l.channel != Channel::Phone {
+        let _ = writeln!(out, "Subject: {}", l.subject);
+    }
+}
+
+/// The plan: letters by channel, copies, unresolved targets.
+fn plan(out: &mut String, campaign: &Campaign, letters: &[Letter], unresolved: &[Unresolved]) {
+    let s = summary(letters, unresolved);
     let ids = |pred: &dyn Fn(&Letter) -> bool| {
         let v: Vec<&str> = letters
             .iter()
@@ -117,24 +122,23 @@ pub fn text(campaign: &Campaign, letters: &[Letter], unresolved: &[Unresolved]) 
             format!("  ({})", v.join(", "))
         }
     };
-    let row = |out: &mut String, label: &str, count: usize, ch: Channel| {
+    for (label, count, ch) in [
+        ("e-mail", s.email, Channel::Email),
+        ("fax", s.fax, Channel::Fax),
+        ("web form", s.web, Channel::Web),
+        ("post", s.post, Channel::Post),
+        ("calls", s.calls, Channel::Phone),
+    ] {
         let _ = writeln!(
             out,
             "{label:<11}{count}{}",
             ids(&|l: &Letter| l.kind == Kind::Letter && l.channel == ch)
         );
-    };
-    row(&mut out, "e-mail", s.email, Channel::Email);
-    row(&mut out, "fax", s.fax, Channel::Fax);
-    row(&mut out, "web form", s.web, Channel::Web);
-    row(&mut out, "post", s.post, Channel::Post);
-    row(&mut out, "calls", s.calls, Channel::Phone);
-    let copied: Vec<String> = letters
+    }
+    let copied: BTreeSet<&str> = letters
         .iter()
         .flat_map(|l| l.cc.iter().chain(&l.bcc))
-        .map(|a| a.id.clone())
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
+        .map(|a| a.id.as_str())
         .collect();
     if s.copies > 0 {
         let _ = writeln!(
@@ -145,16 +149,17 @@ pub fn text(campaign: &Campaign, letters: &[Letter], unresolved: &[Unresolved]) 
             ids(&|l: &Letter| l.kind == Kind::Copy)
         );
     } else if !copied.is_empty() {
-        let how = if campaign.copies == crate::campaign::Copies::Bcc {
+        let how = if campaign.copies == Copies::Bcc {
             "Bcc"
         } else {
             "Cc"
         };
+        let list: Vec<&str> = copied.into_iter().collect();
         let _ = writeln!(
             out,
             "{:<11}{} (in the {how} of every e-mail letter)",
             "copies",
-            copied.join(", ")
+            list.join(", ")
         );
     }
     if unresolved.is_empty() {
@@ -165,7 +170,6 @@ pub fn text(campaign: &Campaign, letters: &[Letter], unresolved: &[Unresolved]) 
             let _ = writeln!(out, "  {}", u.reason);
         }
     }
-    out
 }
 
 #[derive(Serialize)]
