@@ -13,6 +13,7 @@ pub mod diag;
 pub mod drafts;
 pub mod fields;
 pub mod letter;
+pub mod mime;
 pub mod plan;
 pub mod render;
 pub mod review;
