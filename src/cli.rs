@@ -25,6 +25,9 @@ pub struct Cli {
     #[command(flatten)]
     pub sender: SenderArgs,
 
+    #[command(flatten)]
+    pub smtp: SmtpArgs,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -66,6 +69,45 @@ pub struct SenderArgs {
         global = true
     )]
     pub sender_address: Option<String>,
+}
+
+/// Delivery overrides; each beats every config file. The password is never a flag: use
+/// password-cmd in the config, OUTCRY_SMTP_PASSWORD, or the prompt.
+#[derive(Debug, Default, Args)]
+#[command(next_help_heading = "Delivery")]
+pub struct SmtpArgs {
+    /// How letters go: smtp (default) or sendmail.
+    #[arg(long, value_name = "NAME", env = "OUTCRY_TRANSPORT", global = true)]
+    pub transport: Option<String>,
+    /// SMTP server host name.
+    #[arg(long, value_name = "HOST", env = "OUTCRY_SMTP_HOST", global = true)]
+    pub smtp_host: Option<String>,
+    /// SMTP server port (default 587 for starttls, 465 for tls).
+    #[arg(long, value_name = "PORT", env = "OUTCRY_SMTP_PORT", global = true)]
+    pub smtp_port: Option<String>,
+    /// tls, starttls (default) or none (a server on this machine only).
+    #[arg(long, value_name = "MODE", env = "OUTCRY_SMTP_SECURITY", global = true)]
+    pub smtp_security: Option<String>,
+    /// SMTP login name.
+    #[arg(long, value_name = "NAME", env = "OUTCRY_SMTP_USERNAME", global = true)]
+    pub smtp_username: Option<String>,
+    /// Also trust the CA certificates in FILE (PEM), e.g. for a self-hosted server.
+    #[arg(long, value_name = "FILE", env = "OUTCRY_SMTP_CA_FILE", global = true)]
+    pub smtp_ca_file: Option<PathBuf>,
+    /// Seconds before a silent server is given up on.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        env = "OUTCRY_SMTP_TIMEOUT",
+        global = true
+    )]
+    pub smtp_timeout: Option<String>,
+    /// Letters per minute at most (default 20).
+    #[arg(long, value_name = "N", env = "OUTCRY_RATE", global = true)]
+    pub rate: Option<String>,
+    /// The sendmail program, by absolute path (transport sendmail).
+    #[arg(long, value_name = "PATH", env = "OUTCRY_SENDMAIL", global = true)]
+    pub sendmail: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -10,7 +10,7 @@ use jiff::civil::Date;
 
 use crate::campaign::Campaign;
 use crate::cli::{Cli, Command, ComposeArgs, Format};
-use crate::config::{self, Sender};
+use crate::config;
 use crate::contacts::AddressBook;
 use crate::diag::{Diagnostics, Invalid, Usage};
 use crate::letter::Letter;
@@ -54,7 +54,7 @@ fn today(now: Timestamp) -> Date {
 struct Loaded {
     ws: Workspace,
     book: AddressBook,
-    sender: Sender,
+    settings: config::Settings,
     partials: Vec<Partial>,
 }
 
@@ -62,12 +62,18 @@ fn load(cli: &Cli, diags: &mut Diagnostics) -> Result<Loaded> {
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
     let ws = Workspace::find(&cwd)?;
     let book = AddressBook::load(&ws.root, diags);
-    let sender = config::load_sender(&ws.root, cli.config.as_deref(), &cli.sender, diags);
+    let settings = config::load(
+        &ws.root,
+        cli.config.as_deref(),
+        &cli.sender,
+        &cli.smtp,
+        diags,
+    );
     let partials = ws.partials(diags);
     Ok(Loaded {
         ws,
         book,
-        sender,
+        settings,
         partials,
     })
 }
@@ -99,13 +105,13 @@ fn compose_campaign(
         );
     }
     let renderer = Renderer::new(&campaign, &l.partials, diags);
-    let plan = plan::plan(&campaign, &l.book, &l.sender, sel, diags)?;
+    let plan = plan::plan(&campaign, &l.book, &l.settings.sender, sel, diags)?;
     let Some(renderer) = renderer else {
         return Ok(None);
     };
     let mut letters = Vec::new();
     for p in &plan.letters {
-        match renderer.render(&campaign, p, &l.sender, today(now)) {
+        match renderer.render(&campaign, p, &l.settings.sender, today(now)) {
             Ok(letter) => letters.push(letter),
             Err(d) => diags.error(d.origin, d.message),
         }
@@ -216,8 +222,8 @@ fn compose(cli: &Cli, args: &ComposeArgs, now: Timestamp) -> Result<ExitCode> {
     };
     let composed = compose_campaign(&l, &args.campaign, &sel, now, &mut diags)?;
     let writes_drafts = args.out.is_some() || args.maildir.is_some() || args.mbox.is_some();
-    let missing = l.sender.missing();
-    if writes_drafts && (l.sender.name.is_none() || l.sender.email.is_none()) {
+    let missing = l.settings.sender.missing();
+    if writes_drafts && (l.settings.sender.name.is_none() || l.settings.sender.email.is_none()) {
         diags.error(
             crate::diag::Origin::Setting("sender".into()),
             format!(

@@ -8,7 +8,9 @@ use std::fmt::Write as _;
 use anyhow::{Context, Result};
 use jiff::Timestamp;
 use lettre::Message;
-use lettre::message::header::{self, ContentTransferEncoding, ContentType, HeaderName, HeaderValue};
+use lettre::message::header::{
+    self, ContentTransferEncoding, ContentType, HeaderName, HeaderValue,
+};
 use lettre::message::{Body, SinglePart};
 
 use crate::letter::{Addressee, Letter};
@@ -148,7 +150,8 @@ pub fn message(letter: &Letter, date: Timestamp, purpose: Purpose) -> Result<Vec
         .singlepart(part)
         .with_context(|| format!("cannot build the message for {}", letter.id))?;
     let bytes = msg.formatted();
-    check_line_ends(&bytes).with_context(|| format!("the message for {} is malformed", letter.id))?;
+    check_line_ends(&bytes)
+        .with_context(|| format!("the message for {} is malformed", letter.id))?;
     Ok(bytes)
 }
 
@@ -167,7 +170,6 @@ pub fn check_line_ends(bytes: &[u8]) -> Result<()> {
     }
     Ok(())
 }
-
 
 #[cfg(test)]
 mod tests {
