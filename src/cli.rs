@@ -72,7 +72,7 @@ pub struct SenderArgs {
 }
 
 /// Delivery overrides; each beats every config file. The password is never a flag: use
-/// password-cmd in the config, OUTCRY_SMTP_PASSWORD, or the prompt.
+/// `password-cmd` in the config, `OUTCRY_SMTP_PASSWORD`, or the prompt.
 #[derive(Debug, Default, Args)]
 #[command(next_help_heading = "Delivery")]
 pub struct SmtpArgs {
@@ -138,6 +138,63 @@ pub enum Command {
     ///
     /// Example: outcry compose mayday-2011 --skip embassy:KZ --out drafts/
     Compose(ComposeArgs),
+
+    /// Send a campaign's e-mail letters over SMTP (or a local sendmail).
+    ///
+    /// Shows the plan and asks before the first letter goes (--yes skips the question; without
+    /// a terminal, --yes is required). Every letter's state is journaled in .outcry/, so a run
+    /// that is interrupted resumes where it stopped: accepted letters are never sent twice.
+    /// Exit code 0 when every letter was accepted, 1 when some were not, 2 for bad input.
+    ///
+    /// Example: outcry send mayday-2011 --dry-run
+    Send(SendArgs),
+
+    /// Show what the journal says about each letter of a campaign.
+    ///
+    /// Example: outcry status mayday-2011
+    Status {
+        /// The campaign: a folder name under letters/.
+        #[arg(value_name = "CAMPAIGN")]
+        campaign: String,
+    },
+}
+
+// Each bool is a separate flag a user types; an enum would not read better.
+#[allow(clippy::struct_excessive_bools)]
+#[derive(Debug, Args)]
+pub struct SendArgs {
+    /// The campaign: a folder name under letters/.
+    #[arg(value_name = "CAMPAIGN")]
+    pub campaign: String,
+
+    /// Send only to these targets (contact ids or embassy:XX as in campaign.toml).
+    #[arg(long, value_name = "ID", num_args = 1.., action = clap::ArgAction::Append)]
+    pub to: Vec<String>,
+
+    /// Leave out these targets.
+    #[arg(long, value_name = "ID", num_args = 1.., action = clap::ArgAction::Append)]
+    pub skip: Vec<String>,
+
+    /// Send without asking.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+
+    /// Do everything but connect: print each envelope and message.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Send even though the campaign's deadline has passed.
+    #[arg(long)]
+    pub force: bool,
+
+    /// Send at most N letters in this run.
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+
+    /// Resend letters whose fate is unknown (the connection died after their body went), with
+    /// the same Message-ID.
+    #[arg(long)]
+    pub retry_unknown: bool,
 }
 
 #[derive(Debug, Args)]

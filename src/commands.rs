@@ -9,7 +9,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 
 use crate::campaign::Campaign;
-use crate::cli::{Cli, Command, ComposeArgs, Format};
+use crate::cli::{Cli, Command, ComposeArgs, Format, SendArgs};
 use crate::config;
 use crate::contacts::AddressBook;
 use crate::diag::{Diagnostics, Invalid, Usage};
@@ -25,6 +25,8 @@ pub fn dispatch(cli: &Cli) -> Result<ExitCode> {
         Command::Campaigns => campaigns(cli),
         Command::Check { campaign } => check(cli, campaign.as_deref(), now),
         Command::Compose(args) => compose(cli, args, now),
+        Command::Send(args) => send(cli, args, now),
+        Command::Status { campaign } => status(campaign),
     }
 }
 
@@ -278,4 +280,104 @@ fn write_drafts(args: &ComposeArgs, letters: &[Letter], now: Timestamp) -> Resul
         eprintln!("appended {n} draft(s) to {}", file.display());
     }
     Ok(())
+}
+
+fn send(cli: &Cli, args: &SendArgs, now: Timestamp) -> Result<ExitCode> {
+    let mut diags = Diagnostics::default();
+    let l = load(cli, &mut diags)?;
+    require_campaign(&l.ws, &args.campaign)?;
+    let sel = Selection {
+        only: args.to.clone(),
+        skip: args.skip.clone(),
+    };
+    let composed = compose_campaign(&l, &args.campaign, &sel, now, &mut diags)?;
+    let sender = &l.settings.sender;
+    if sender.name.is_none() || sender.email.is_none() {
+        diags.error(
+            crate::diag::Origin::Setting("sender".into()),
+            "sending needs a sender: set name and email in [sender] of your config or outcry.toml, or use --sender-name and --sender-email",
+        );
+    }
+    if l.settings.delivery.is_none() && !args.dry_run {
+        diags.error(
+            crate::diag::Origin::Setting("smtp".into()),
+            "no way to send: set host (and username) in an [smtp] table, or transport = \"sendmail\" (see README, Sending)",
+        );
+    }
+    let diags = diags.into_result()?;
+    let Some(Composed {
+        campaign,
+        plan,
+        letters,
+    }) = composed
+    else {
+        return Err(Invalid(Vec::new()).into());
+    };
+    print_warnings(&diags);
+    if let Some((deadline, origin)) = &campaign.deadline
+        && *deadline < today(now)
+        && !args.force
+    {
+        return Err(Usage(format!(
+            "{origin}: the deadline {deadline} has passed: pass --force to send anyway"
+        ))
+        .into());
+    }
+    let others = letters.iter().filter(|l| !l.is_email()).count();
+    if others > 0 {
+        eprintln!(
+            "{others} letter(s) go by fax, post, web form or phone: `outcry compose {} --out DIR` writes them",
+            campaign.id
+        );
+    }
+    for u in &plan.unresolved {
+        eprintln!("unresolved: {}", u.reason);
+    }
+    let delivery = l.settings.delivery.clone().unwrap_or(config::Delivery {
+        transport: config::Transport::Sendmail(PathBuf::from("/usr/sbin/sendmail")),
+        rate: config::DEFAULT_RATE,
+    });
+    let opts = crate::send::Options {
+        yes: args.yes,
+        dry_run: args.dry_run,
+        limit: args.limit,
+        retry_unknown: args.retry_unknown,
+    };
+    let report = crate::send::run(&l.ws.root, &campaign.id, &letters, &delivery, &opts, now)?;
+    crate::send::print_report(&campaign.id, &report);
+    Ok(if report.all_accepted() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(crate::EXIT_FAILED)
+    })
+}
+
+fn status(campaign: &str) -> Result<ExitCode> {
+    let cwd = std::env::current_dir().context("cannot read the current directory")?;
+    let ws = Workspace::find(&cwd)?;
+    require_campaign(&ws, campaign)?;
+    let replay = crate::send::journal::Journal::read(&ws.root, campaign)?;
+    let mut out = std::io::stdout().lock();
+    let mut any = false;
+    for r in replay.letters() {
+        any = true;
+        let state = replay
+            .state(&r.message_id)
+            .map_or("?", crate::send::journal::State::label);
+        writeln!(
+            out,
+            "{:<28} {:<9} {}  {}",
+            r.letter,
+            state,
+            r.time,
+            r.reply.as_deref().unwrap_or("")
+        )?;
+        for refused in &r.refused {
+            writeln!(out, "{:<28} {:<9} refused {refused}", "", "")?;
+        }
+    }
+    if !any {
+        eprintln!("nothing sent yet for {campaign}");
+    }
+    Ok(ExitCode::SUCCESS)
 }

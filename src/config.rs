@@ -220,6 +220,7 @@ fn read_layer(path: &Path, shown: &Path, layers: &mut Layers, diags: &mut Diagno
             return;
         }
     };
+    #[allow(clippy::items_after_statements)] // a helper local to this function
     fn set<T, U>(
         slot: &mut Option<Setting<U>>,
         v: Option<Spanned<T>>,
@@ -455,7 +456,7 @@ fn validate_delivery(l: Layers, diags: &mut Diagnostics) -> Option<Delivery> {
         None | Some(("smtp", _)) => {
             let host = l.host?;
             smtp_settings(
-                host,
+                &host,
                 l.port,
                 l.security,
                 l.username,
@@ -467,13 +468,10 @@ fn validate_delivery(l: Layers, diags: &mut Diagnostics) -> Option<Delivery> {
             .map(Transport::Smtp)
         }
         Some(("sendmail", origin)) => {
-            let path = l.sendmail.map_or_else(
-                || Setting {
-                    value: PathBuf::from("/usr/sbin/sendmail"),
-                    origin: origin.clone(),
-                },
-                |s| s,
-            );
+            let path = l.sendmail.unwrap_or_else(|| Setting {
+                value: PathBuf::from("/usr/sbin/sendmail"),
+                origin: origin.clone(),
+            });
             if path.value.is_absolute() {
                 Some(Transport::Sendmail(path.value))
             } else {
@@ -503,7 +501,7 @@ fn validate_delivery(l: Layers, diags: &mut Diagnostics) -> Option<Delivery> {
 
 #[allow(clippy::too_many_arguments)]
 fn smtp_settings(
-    host: Setting<String>,
+    host: &Setting<String>,
     port: Option<Setting<String>>,
     security: Option<Setting<String>>,
     username: Option<Setting<String>>,
@@ -526,9 +524,7 @@ fn smtp_settings(
         Some("tls") => Security::Tls,
         Some("none") => Security::None,
         Some(other) => {
-            let origin = security
-                .map(|s| s.origin)
-                .unwrap_or_else(|| host.origin.clone());
+            let origin = security.map_or_else(|| host.origin.clone(), |s| s.origin);
             diags.error(origin, format!("unknown security {other:?}: use \"tls\" (port 465), \"starttls\" (port 587) or \"none\" (this machine only)"));
             Security::StartTls
         }

@@ -15,15 +15,17 @@ pub mod fields;
 pub mod letter;
 pub mod mime;
 pub mod plan;
+pub mod prompt;
 pub mod render;
 pub mod review;
+pub mod send;
 pub mod workspace;
 
 use std::process::ExitCode;
 
 /// Exit code: bad input or usage.
 pub const EXIT_INVALID: u8 = 2;
-/// Exit code: the job could not be done (a file could not be written; later: letters not delivered).
+/// Exit code: the job could not be done: some letters were not accepted, or a file could not be written.
 pub const EXIT_FAILED: u8 = 1;
 
 /// Runs the command line. Errors carry their exit code via [`exit_code`].

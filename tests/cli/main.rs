@@ -12,7 +12,10 @@ mod check;
 mod compose;
 mod config;
 mod drafts;
+mod send;
+mod smtp_server;
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -26,11 +29,12 @@ pub struct Case {
 }
 
 pub struct Run {
+    env: Vec<(String, String)>,
     pub code: i32,
     pub stdout: String,
     pub stderr: String,
     pub root: PathBuf,
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
 }
 
 impl Case {
@@ -101,7 +105,41 @@ impl Case {
             .env("OUTCRY_SENDER_COUNTRY", "GB")
     }
 
-    pub fn run(self) -> Run {
+    /// Settings for the test SMTP server: STARTTLS, its CA trusted, the password in the
+    /// environment, and no pacing.
+    pub fn smtp(self, server: &smtp_server::Server, user: &str, password: &str) -> Case {
+        let config = format!(
+            "[smtp]\nhost = \"127.0.0.1\"\nport = {}\nsecurity = \"starttls\"\nusername = \"{user}\"\nca-file = \"test-ca.pem\"\nrate = 60000\ntimeout = 10\n",
+            server.port()
+        );
+        let existing =
+            std::fs::read_to_string(self.dir.path().join("outcry.toml")).unwrap_or_default();
+        self.file("test-ca.pem", &server.ca_pem)
+            .file("outcry.toml", &format!("{existing}\n{config}"))
+            .env("OUTCRY_SMTP_PASSWORD", password)
+    }
+
+    /// A workspace with one campaign `many` to `n` authorities, each by e-mail.
+    pub fn many(n: usize) -> Case {
+        let mut contacts = String::new();
+        let mut to = Vec::new();
+        for i in 1..=n {
+            let _ = write!(
+                contacts,
+                "[contacts.a{i}]\nname = \"Authority {i}\"\ncountry = \"KZ\"\nemail = \"a{i}@example.org\"\n\n"
+            );
+            to.push(format!("\"a{i}\""));
+        }
+        Case::empty()
+            .file("contacts.toml", &contacts)
+            .file(
+                "letters/many/campaign.toml",
+                &format!("title = \"Many\"\nsubject = \"Protest\"\nissued = 2011-05-02\ndemands = [\"One\"]\nto = [{}]\n", to.join(", ")),
+            )
+            .file("letters/many/letter.hbs", "{{recipient.salutation}},\n\n{{#each demands}}\n{{number}}. {{text}}\n{{/each}}\n\n{{sender.name}}\n")
+    }
+
+    fn command(&self) -> Command {
         let home = self.dir.path().join(".home");
         std::fs::create_dir_all(&home).expect("home");
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_outcry"));
@@ -114,18 +152,54 @@ impl Case {
         for (k, v) in &self.env {
             cmd.env(k, v);
         }
-        let out = cmd.output().expect("run outcry");
+        cmd
+    }
+
+    /// Starts outcry without waiting for it (stdin closed, output discarded).
+    pub fn spawn(self) -> (std::process::Child, Case) {
+        let child = self
+            .command()
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("spawn outcry");
+        (
+            child,
+            Case {
+                args: Vec::new(),
+                ..self
+            },
+        )
+    }
+
+    pub fn run(self) -> Run {
+        let out = self
+            .command()
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("run outcry");
         Run {
             code: out.status.code().unwrap_or(-1),
             stdout: String::from_utf8(out.stdout).expect("utf-8 stdout"),
             stderr: String::from_utf8(out.stderr).expect("utf-8 stderr"),
             root: self.dir.path().to_path_buf(),
-            _dir: self.dir,
+            env: self.env,
+            dir: self.dir,
         }
     }
 }
 
 impl Run {
+    /// The same workspace and environment, for another run.
+    pub fn again(self) -> Case {
+        Case {
+            dir: self.dir,
+            args: Vec::new(),
+            env: self.env,
+        }
+    }
+
     #[track_caller]
     pub fn success(self) -> Run {
         assert_eq!(

@@ -1,0 +1,272 @@
+//! The journal: an append-only record of what happened to each letter of a campaign, in
+//! `.outcry/journal/<campaign>.jsonl` (folder 0700, file 0600), one JSON object a line, each
+//! line synced to disk before outcry goes on. An exclusive lock on the file keeps two runs of
+//! the same campaign from sending at once. Replaying it tells a new run what is left to do.
+
+use std::collections::BTreeMap;
+use std::fs::{self, File, OpenOptions};
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use serde::{Deserialize, Serialize};
+
+/// A letter's state. The order of the journal is the order of events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum State {
+    /// Rendered, to be sent.
+    Planned,
+    /// The body is being transmitted. Found last in a journal, it means the run died there.
+    Sending,
+    /// The server took responsibility for it (2xx after the body).
+    Accepted,
+    /// A temporary refusal (4xx): retried later in the run and by the next run.
+    Deferred,
+    /// A permanent refusal (5xx): not retried in this run.
+    Failed,
+    /// The connection was lost after the body was sent: the server may have it. Never resent
+    /// automatically; `outcry send --retry-unknown` resends it with the same Message-ID.
+    Unknown,
+}
+
+impl State {
+    pub fn label(self) -> &'static str {
+        match self {
+            State::Planned => "planned",
+            State::Sending => "sending",
+            State::Accepted => "accepted",
+            State::Deferred => "deferred",
+            State::Failed => "failed",
+            State::Unknown => "unknown",
+        }
+    }
+}
+
+/// One line of the journal.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Record {
+    /// UTC, RFC 3339.
+    pub time: String,
+    pub letter: String,
+    pub message_id: String,
+    pub state: State,
+    /// The server's reply, or what went wrong.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply: Option<String>,
+    /// Recipients the server refused while accepting the others, with its reply.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub refused: Vec<String>,
+}
+
+/// What the journal says so far: the last record of each letter, by Message-ID.
+#[derive(Debug, Default)]
+pub struct Replay {
+    last: BTreeMap<String, Record>,
+    order: Vec<String>,
+}
+
+impl Replay {
+    fn push(&mut self, r: Record) {
+        if !self.last.contains_key(&r.message_id) {
+            self.order.push(r.message_id.clone());
+        }
+        self.last.insert(r.message_id.clone(), r);
+    }
+
+    /// The state of a letter: a letter left `sending` by a run that died is `unknown`.
+    pub fn state(&self, message_id: &str) -> Option<State> {
+        self.last.get(message_id).map(|r| match r.state {
+            State::Sending => State::Unknown,
+            s => s,
+        })
+    }
+
+    pub fn last(&self, message_id: &str) -> Option<&Record> {
+        self.last.get(message_id)
+    }
+
+    /// Every letter's last record, in the order letters first appeared.
+    pub fn letters(&self) -> impl Iterator<Item = &Record> {
+        self.order.iter().filter_map(|id| self.last.get(id))
+    }
+}
+
+/// The journal file of `campaign` under `root`.
+pub fn path(root: &Path, campaign: &str) -> PathBuf {
+    root.join(".outcry")
+        .join("journal")
+        .join(format!("{campaign}.jsonl"))
+}
+
+/// An open, locked journal.
+pub struct Journal {
+    file: File,
+    shown: PathBuf,
+}
+
+impl Journal {
+    /// Opens (creating) and locks the campaign's journal, and replays it.
+    pub fn open(root: &Path, campaign: &str) -> Result<(Journal, Replay)> {
+        let p = path(root, campaign);
+        let shown = p.strip_prefix(root).unwrap_or(&p).to_path_buf();
+        let dir = p.parent().unwrap_or(root);
+        let mut builder = fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder
+            .create(dir)
+            .with_context(|| format!("cannot create {}", dir.display()))?;
+        let mut opts = OpenOptions::new();
+        opts.read(true).write(true).create(true).truncate(false);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+        let mut file = opts
+            .open(&p)
+            .with_context(|| format!("cannot open the journal {}", shown.display()))?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => bail!(
+                "another `outcry send {campaign}` is running (its journal {} is locked): wait for it to finish",
+                shown.display()
+            ),
+            Err(std::fs::TryLockError::Error(e)) => {
+                return Err(e)
+                    .with_context(|| format!("cannot lock the journal {}", shown.display()));
+            }
+        }
+        let mut text = String::new();
+        file.read_to_string(&mut text)
+            .with_context(|| format!("cannot read the journal {}", shown.display()))?;
+        let (replay, torn) = parse(&text, &shown)?;
+        if let Some(valid_len) = torn {
+            // A run died while writing its last line: drop the fragment before appending.
+            file.set_len(valid_len as u64)
+                .with_context(|| format!("cannot repair {}", shown.display()))?;
+        }
+        file.seek(SeekFrom::End(0))?;
+        Ok((Journal { file, shown }, replay))
+    }
+
+    /// Reads a journal without locking it (for `outcry status`). A missing journal is empty.
+    pub fn read(root: &Path, campaign: &str) -> Result<Replay> {
+        let p = path(root, campaign);
+        let shown = p.strip_prefix(root).unwrap_or(&p).to_path_buf();
+        match fs::read_to_string(&p) {
+            Ok(text) => Ok(parse(&text, &shown)?.0),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Replay::default()),
+            Err(e) => {
+                Err(e).with_context(|| format!("cannot read the journal {}", shown.display()))
+            }
+        }
+    }
+
+    /// Appends a record and syncs it to disk.
+    pub fn record(&mut self, r: &Record) -> Result<()> {
+        let mut line = serde_json::to_string(r).context("cannot encode a journal record")?;
+        line.push('\n');
+        self.file
+            .write_all(line.as_bytes())
+            .and_then(|()| self.file.sync_data())
+            .with_context(|| format!("cannot write the journal {}", self.shown.display()))
+    }
+}
+
+/// Parses journal text. A last line without its newline is a torn write: it is left out and
+/// the length of the valid part returned. Any other bad line is an error naming its line.
+fn parse(text: &str, shown: &Path) -> Result<(Replay, Option<usize>)> {
+    let mut replay = Replay::default();
+    let mut offset = 0;
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        let complete = line.ends_with('\n');
+        match serde_json::from_str::<Record>(line.trim_end()) {
+            Ok(r) if complete => replay.push(r),
+            _ if !complete => return Ok((replay, Some(offset))),
+            Ok(_) => unreachable!("complete is true here"),
+            Err(e) => bail!(
+                "{}:{}: corrupt journal line ({e}); the journal records what was sent, so fix or move it by hand",
+                shown.display(),
+                i + 1
+            ),
+        }
+        offset += line.len();
+    }
+    Ok((replay, None))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec(id: &str, state: State) -> Record {
+        Record {
+            time: "t".into(),
+            letter: id.into(),
+            message_id: format!("<{id}@x>"),
+            state,
+            reply: None,
+            refused: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn replay_takes_the_last_state_and_sending_means_unknown() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let (mut j, replay) = Journal::open(dir.path(), "c").unwrap();
+            assert!(replay.letters().next().is_none());
+            for r in [
+                rec("a", State::Planned),
+                rec("b", State::Planned),
+                rec("a", State::Sending),
+                rec("a", State::Accepted),
+                rec("b", State::Sending),
+            ] {
+                j.record(&r).unwrap();
+            }
+        }
+        let (_, replay) = Journal::open(dir.path(), "c").unwrap();
+        assert_eq!(replay.state("<a@x>"), Some(State::Accepted));
+        assert_eq!(replay.state("<b@x>"), Some(State::Unknown));
+        assert_eq!(replay.state("<c@x>"), None);
+    }
+
+    #[test]
+    fn a_torn_last_line_is_dropped_and_repaired() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = path(dir.path(), "c");
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        let good = serde_json::to_string(&rec("a", State::Accepted)).unwrap();
+        fs::write(&p, format!("{good}\n{{\"time\":\"t\",\"let")).unwrap();
+        {
+            let (mut j, replay) = Journal::open(dir.path(), "c").unwrap();
+            assert_eq!(replay.state("<a@x>"), Some(State::Accepted));
+            j.record(&rec("b", State::Planned)).unwrap();
+        }
+        let replay = Journal::read(dir.path(), "c").unwrap();
+        assert_eq!(replay.state("<b@x>"), Some(State::Planned));
+    }
+
+    #[test]
+    fn a_corrupt_line_is_an_error_with_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = path(dir.path(), "c");
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(&p, "garbage\n").unwrap();
+        let e = Journal::read(dir.path(), "c").unwrap_err().to_string();
+        assert!(
+            e.starts_with(".outcry/journal/c.jsonl:1: corrupt journal line"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_second_open_is_refused_while_locked() {
+        let dir = tempfile::tempdir().unwrap();
+        let _first = Journal::open(dir.path(), "c").unwrap();
+        let e = Journal::open(dir.path(), "c").err().unwrap().to_string();
+        assert!(e.contains("another `outcry send c` is running"), "{e}");
+    }
+}

@@ -1,0 +1,478 @@
+//! Sending: deliver a campaign's e-mail letters, lose none, send none twice.
+//!
+//! Every letter is rendered (with its stable Message-ID) before the first one goes. The
+//! journal ([`journal`]) records each letter's state before and after its transmission, so a
+//! run that is interrupted anywhere can be resumed: accepted letters are never sent again, and
+//! a letter whose fate is unknown is only resent on request. [`transport`] talks to the server.
+
+pub mod journal;
+pub mod transport;
+
+use std::fmt::Write as _;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use jiff::Timestamp;
+use lettre::Address;
+use secrecy::SecretString;
+
+use crate::config::{Delivery, PasswordSource, SmtpSettings, Transport as TransportConfig};
+use crate::letter::Letter;
+use crate::mime::{self, Purpose};
+use crate::prompt;
+use journal::{Journal, Record, Replay, State};
+use transport::{Outcome, Sendmail, Smtp, Transport};
+
+/// This many letters in a row that fail to go stop the run (a dead server, a spent quota).
+pub const MAX_CONSECUTIVE_FAILURES: usize = 5;
+/// How often a deferred letter is tried again within one run, and the pause before each try.
+const RETRY_PAUSES: [Duration; 2] = [Duration::from_secs(2), Duration::from_secs(8)];
+
+/// What the user asked for.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub yes: bool,
+    pub dry_run: bool,
+    pub limit: Option<usize>,
+    pub retry_unknown: bool,
+}
+
+/// An e-mail letter ready for the wire.
+struct Outgoing<'a> {
+    letter: &'a Letter,
+    message_id: String,
+    from: Address,
+    recipients: Vec<Address>,
+    message: Vec<u8>,
+}
+
+/// How the run ended, for the summary and the exit code.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub accepted: Vec<(String, String)>,
+    pub deferred: Vec<(String, String)>,
+    pub failed: Vec<(String, String)>,
+    pub unknown: Vec<(String, String)>,
+    /// Letters not tried because the run stopped early.
+    pub left: Vec<String>,
+    pub stopped: Option<String>,
+    /// Letters left for a later run by --limit.
+    pub beyond_limit: usize,
+}
+
+impl Report {
+    /// Every letter this run set out to send was accepted (letters beyond --limit aside).
+    pub fn all_accepted(&self) -> bool {
+        self.deferred.is_empty()
+            && self.failed.is_empty()
+            && self.unknown.is_empty()
+            && self.left.is_empty()
+    }
+}
+
+fn outgoing(letters: &[Letter], now: Timestamp) -> Result<Vec<Outgoing<'_>>> {
+    letters
+        .iter()
+        .filter(|l| l.is_email())
+        .map(|l| {
+            let parse = |a: &str| {
+                a.parse::<Address>()
+                    .with_context(|| format!("invalid address {a:?} in {}", l.id))
+            };
+            let recipients =
+                l.to.iter()
+                    .chain(&l.cc)
+                    .chain(&l.bcc)
+                    .map(|a| parse(&a.address))
+                    .collect::<Result<Vec<_>>>()?;
+            Ok(Outgoing {
+                letter: l,
+                message_id: l.message_id.clone().unwrap_or_default(),
+                from: parse(&l.from.email)?,
+                recipients,
+                message: mime::message(l, now, Purpose::Send)?,
+            })
+        })
+        .collect()
+}
+
+/// Which letters this run sends, given what the journal says.
+fn pending<'a, 'b>(
+    out: &'b [Outgoing<'a>],
+    replay: &Replay,
+    opts: &Options,
+) -> (Vec<&'b Outgoing<'a>>, Vec<&'b Outgoing<'a>>) {
+    let (mut todo, mut held) = (Vec::new(), Vec::new());
+    for o in out {
+        match replay.state(&o.message_id) {
+            Some(State::Accepted) => {}
+            Some(State::Unknown) if !opts.retry_unknown => held.push(o),
+            _ => todo.push(o),
+        }
+    }
+    if let Some(n) = opts.limit {
+        todo.truncate(n);
+    }
+    (todo, held)
+}
+
+/// Runs `outcry send` for the rendered letters of one campaign.
+pub fn run(
+    root: &std::path::Path,
+    campaign: &str,
+    letters: &[Letter],
+    delivery: &Delivery,
+    opts: &Options,
+    now: Timestamp,
+) -> Result<Report> {
+    let out = outgoing(letters, now)?;
+    if opts.dry_run {
+        let replay = Journal::read(root, campaign)?;
+        let (todo, held) = pending(&out, &replay, opts);
+        print_dry_run(&todo, &held, delivery);
+        return Ok(Report::default());
+    }
+    let (mut journal, replay) = Journal::open(root, campaign)?;
+    let (todo, held) = pending(&out, &replay, opts);
+    let mut report = Report::default();
+    for o in &held {
+        let why = replay
+            .last(&o.message_id)
+            .and_then(|r| r.reply.clone())
+            .unwrap_or_default();
+        report.unknown.push((
+            o.letter.id.clone(),
+            format!("{why} (not resent: use --retry-unknown)"),
+        ));
+    }
+    if todo.is_empty() {
+        eprintln!(
+            "nothing to send: every e-mail letter of {campaign} was accepted before (see `outcry status {campaign}`)"
+        );
+        return Ok(report);
+    }
+    confirm(campaign, &todo, delivery, opts)?;
+    let mut transport = open_transport(delivery)?;
+    for o in &todo {
+        if replay.state(&o.message_id).is_none() {
+            journal.record(&record(o, State::Planned, None, Vec::new()))?;
+        }
+    }
+    deliver_all(
+        &mut journal,
+        transport.as_mut(),
+        &todo,
+        delivery.rate,
+        &mut report,
+    )?;
+    transport.close();
+    if let Some(n) = opts.limit {
+        report.beyond_limit = out
+            .iter()
+            .filter(|o| replay.state(&o.message_id) != Some(State::Accepted))
+            .count()
+            .saturating_sub(n + held.len());
+    }
+    Ok(report)
+}
+
+fn record(o: &Outgoing<'_>, state: State, reply: Option<String>, refused: Vec<String>) -> Record {
+    Record {
+        time: Timestamp::now().strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        letter: o.letter.id.clone(),
+        message_id: o.message_id.clone(),
+        state,
+        reply,
+        refused,
+    }
+}
+
+/// Sends in order, one connection, paced; deferred letters get two more tries at the end.
+fn deliver_all(
+    journal: &mut Journal,
+    t: &mut dyn Transport,
+    todo: &[&Outgoing<'_>],
+    rate: f64,
+    report: &mut Report,
+) -> Result<()> {
+    let interval = Duration::from_secs_f64(60.0 / rate);
+    let bar = progress(todo.len());
+    let mut last_start: Option<Instant> = None;
+    let mut consecutive = 0;
+    let mut queue: Vec<(&Outgoing<'_>, usize)> = todo.iter().map(|o| (*o, 0)).collect();
+    let mut i = 0;
+    while i < queue.len() {
+        let (o, tries) = queue[i];
+        i += 1;
+        if consecutive >= MAX_CONSECUTIVE_FAILURES {
+            report.left.push(o.letter.id.clone());
+            continue;
+        }
+        if tries > 0 {
+            std::thread::sleep(RETRY_PAUSES[tries - 1]);
+        }
+        if let Some(start) = last_start {
+            std::thread::sleep(interval.saturating_sub(start.elapsed()));
+        }
+        last_start = Some(Instant::now());
+        let mut on_body = || {
+            journal
+                .record(&record(o, State::Sending, None, Vec::new()))
+                .map_err(|e| format!("{e:#}"))
+        };
+        let mut outcome = t.deliver(&o.from, &o.recipients, &o.message, &mut on_body);
+        if let Outcome::NotSent(why) = &outcome {
+            // The connection was down or dropped before the body: reconnect once and retry.
+            let why = why.clone();
+            outcome = match t.deliver(&o.from, &o.recipients, &o.message, &mut on_body) {
+                Outcome::NotSent(again) => {
+                    Outcome::NotSent(format!("{why}; after reconnecting: {again}"))
+                }
+                other => other,
+            };
+        }
+        let id = o.letter.id.clone();
+        match outcome {
+            Outcome::Accepted { reply, refused } => {
+                consecutive = 0;
+                journal.record(&record(
+                    o,
+                    State::Accepted,
+                    Some(reply.clone()),
+                    refused.clone(),
+                ))?;
+                let note = if refused.is_empty() {
+                    reply
+                } else {
+                    format!("{reply}; refused: {}", refused.join("; "))
+                };
+                report.accepted.push((id, note));
+            }
+            Outcome::Deferred(reply) | Outcome::NotSent(reply) => {
+                consecutive += 1;
+                journal.record(&record(o, State::Deferred, Some(reply.clone()), Vec::new()))?;
+                if tries < RETRY_PAUSES.len() && consecutive < MAX_CONSECUTIVE_FAILURES {
+                    queue.push((o, tries + 1));
+                    continue;
+                }
+                report.deferred.push((id, reply));
+            }
+            Outcome::Failed(reply) => {
+                consecutive += 1;
+                journal.record(&record(o, State::Failed, Some(reply.clone()), Vec::new()))?;
+                report.failed.push((id, reply));
+            }
+            Outcome::Unknown(reply) => {
+                consecutive += 1;
+                journal.record(&record(o, State::Unknown, Some(reply.clone()), Vec::new()))?;
+                report.unknown.push((id, reply));
+            }
+        }
+        if consecutive >= MAX_CONSECUTIVE_FAILURES && report.stopped.is_none() {
+            report.stopped = Some(format!(
+                "stopped after {consecutive} letters in a row failed to go"
+            ));
+        }
+        if let Some(b) = &bar {
+            b.inc(1);
+        }
+    }
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    Ok(())
+}
+
+fn progress(n: usize) -> Option<indicatif::ProgressBar> {
+    if !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(n as u64),
+        indicatif::ProgressDrawTarget::stderr(),
+    );
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{pos}/{len} letters sent [{bar:30}] {elapsed}")
+    {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    Some(bar)
+}
+
+fn account(delivery: &Delivery) -> String {
+    match &delivery.transport {
+        TransportConfig::Smtp(s) => format!(
+            "{}{}:{}",
+            s.username
+                .as_ref()
+                .map(|u| format!("{u} at "))
+                .unwrap_or_default(),
+            s.host,
+            s.port
+        ),
+        TransportConfig::Sendmail(p) => format!("the local mail system ({})", p.display()),
+    }
+}
+
+fn describe(todo: &[&Outgoing<'_>], delivery: &Delivery) -> String {
+    let mut s = format!(
+        "{} e-mail letter(s) from {} through {}:\n",
+        todo.len(),
+        todo.first().map(|o| o.from.to_string()).unwrap_or_default(),
+        account(delivery)
+    );
+    for o in todo {
+        let rcpts: Vec<String> = o.recipients.iter().map(ToString::to_string).collect();
+        let _ = writeln!(s, "  {:<28} {}", o.letter.id, rcpts.join(", "));
+    }
+    s
+}
+
+fn confirm(
+    campaign: &str,
+    todo: &[&Outgoing<'_>],
+    delivery: &Delivery,
+    opts: &Options,
+) -> Result<()> {
+    eprint!("{}", describe(todo, delivery));
+    if opts.yes {
+        return Ok(());
+    }
+    if !prompt::interactive() {
+        return Err(crate::diag::Usage(format!(
+            "no terminal to confirm on: review with `outcry send {campaign} --dry-run`, then pass --yes"
+        ))
+        .into());
+    }
+    if prompt::confirm("Send these letters now?")? {
+        Ok(())
+    } else {
+        bail!(crate::diag::Usage("nothing sent: not confirmed".into()))
+    }
+}
+
+fn open_transport(delivery: &Delivery) -> Result<Box<dyn Transport>> {
+    match &delivery.transport {
+        TransportConfig::Sendmail(path) => Ok(Box::new(Sendmail { path: path.clone() })),
+        TransportConfig::Smtp(s) => {
+            let password = password(s)?;
+            let mut smtp = Smtp::new(s.clone(), password)?;
+            // Connect now, so that a wrong setting is reported before any letter is journaled as sending.
+            smtp.connect().map_err(|e| anyhow::anyhow!(e))?;
+            Ok(Box::new(smtp))
+        }
+    }
+}
+
+/// The SMTP password: from password-cmd, `OUTCRY_SMTP_PASSWORD`, or a hidden prompt.
+fn password(s: &SmtpSettings) -> Result<Option<SecretString>> {
+    if s.username.is_none() {
+        return Ok(None);
+    }
+    match &s.password {
+        PasswordSource::Command(argv) => {
+            let out = std::process::Command::new(&argv[0])
+                .args(&argv[1..])
+                .stdin(std::process::Stdio::null())
+                .stderr(std::process::Stdio::inherit())
+                .output()
+                .with_context(|| format!("cannot run password-cmd {:?}", argv[0]))?;
+            if !out.status.success() {
+                bail!("password-cmd {:?} failed ({})", argv[0], out.status);
+            }
+            let text = String::from_utf8(out.stdout)
+                .context("password-cmd printed something that is not UTF-8")?;
+            let pass = text
+                .strip_suffix('\n')
+                .map_or(text.as_str(), |t| t.strip_suffix('\r').unwrap_or(t));
+            if pass.is_empty() {
+                bail!("password-cmd {:?} printed no password", argv[0]);
+            }
+            Ok(Some(SecretString::from(pass.to_string())))
+        }
+        PasswordSource::EnvOrPrompt => {
+            if let Ok(p) = std::env::var("OUTCRY_SMTP_PASSWORD")
+                && !p.is_empty()
+            {
+                return Ok(Some(SecretString::from(p)));
+            }
+            if prompt::interactive() {
+                return prompt::password(&format!(
+                    "Password for {} at {}",
+                    s.username.as_deref().unwrap_or(""),
+                    s.host
+                ))
+                .map(Some);
+            }
+            Err(crate::diag::Usage(
+                "no SMTP password: set password-cmd in [smtp], or OUTCRY_SMTP_PASSWORD, or run on a terminal to be asked".into(),
+            )
+            .into())
+        }
+    }
+}
+
+fn print_dry_run(todo: &[&Outgoing<'_>], held: &[&Outgoing<'_>], delivery: &Delivery) {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    for o in todo {
+        let rcpts: Vec<String> = o.recipients.iter().map(ToString::to_string).collect();
+        let _ = writeln!(out, "=== {} ===", o.letter.id);
+        let _ = writeln!(out, "MAIL FROM:<{}>", o.from);
+        for r in &rcpts {
+            let _ = writeln!(out, "RCPT TO:<{r}>");
+        }
+        let _ = writeln!(out);
+        let _ = out.write_all(
+            String::from_utf8_lossy(&o.message)
+                .replace("\r\n", "\n")
+                .as_bytes(),
+        );
+        let _ = writeln!(out);
+    }
+    eprint!("{}", describe(todo, delivery));
+    for o in held {
+        eprintln!(
+            "  {:<28} not resent: its fate is unknown (use --retry-unknown)",
+            o.letter.id
+        );
+    }
+    eprintln!("dry run: nothing was sent, no connection was made");
+}
+
+/// The summary on stderr.
+pub fn print_report(campaign: &str, r: &Report) {
+    let section = |name: &str, v: &[(String, String)]| {
+        if !v.is_empty() {
+            eprintln!("{name} {}:", v.len());
+            for (id, reply) in v {
+                eprintln!("  {id:<28} {reply}");
+            }
+        }
+    };
+    section("accepted", &r.accepted);
+    section(
+        "deferred (try again later: `outcry send` resends them)",
+        &r.deferred,
+    );
+    section("failed (refused by the server)", &r.failed);
+    section(
+        "unknown (the server may have them: `outcry send --retry-unknown` resends them)",
+        &r.unknown,
+    );
+    if let Some(why) = &r.stopped {
+        eprintln!("{why}.");
+    }
+    if !r.left.is_empty() {
+        eprintln!("not tried {}: {}", r.left.len(), r.left.join(", "));
+    }
+    if r.beyond_limit > 0 {
+        eprintln!(
+            "{} letter(s) left for a later run by --limit",
+            r.beyond_limit
+        );
+    }
+    if !r.left.is_empty() || r.beyond_limit > 0 || !r.deferred.is_empty() {
+        eprintln!("run `outcry send {campaign}` again to send what is left");
+    }
+}

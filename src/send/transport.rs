@@ -1,0 +1,377 @@
+//! Transports: SMTP (lettre's `SmtpConnection`, driven stage by stage) and a local sendmail.
+//!
+//! `SmtpTransport::send` does not say which stage failed, so outcry drives the connection
+//! itself: MAIL, each RCPT, DATA and the body, each with its own reply. That is how one
+//! refused recipient costs nobody else their letter, and how a connection lost after the body
+//! is told apart from one lost before it.
+
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+use lettre::Address;
+use lettre::transport::smtp::authentication::{Credentials, Mechanism};
+use lettre::transport::smtp::client::{Certificate, SmtpConnection, TlsParameters};
+use lettre::transport::smtp::commands::{Data, Mail, Rcpt};
+use lettre::transport::smtp::extension::ClientId;
+use rustls_pki_types::CertificateDer;
+use rustls_pki_types::pem::PemObject;
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::config::{Security, SmtpSettings};
+
+/// What became of one letter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// The server took it. `refused` lists recipients it turned away while taking the rest.
+    Accepted { reply: String, refused: Vec<String> },
+    /// A temporary refusal (4xx).
+    Deferred(String),
+    /// A permanent refusal (5xx).
+    Failed(String),
+    /// The connection was lost after the body went: the server may have it.
+    Unknown(String),
+    /// Nothing reached the server (no connection, or it closed before the body): retry.
+    NotSent(String),
+}
+
+pub trait Transport {
+    /// Delivers one message. `on_body` runs just before the body goes (that is when the letter
+    /// is journaled as `sending`); if it fails, the body is not sent.
+    fn deliver(
+        &mut self,
+        from: &Address,
+        recipients: &[Address],
+        message: &[u8],
+        on_body: &mut dyn FnMut() -> Result<(), String>,
+    ) -> Outcome;
+    /// Says goodbye, if connected.
+    fn close(&mut self);
+}
+
+/// The EHLO name: never the machine's host name.
+fn hello() -> ClientId {
+    ClientId::Domain("localhost".to_string())
+}
+
+pub struct Smtp {
+    settings: SmtpSettings,
+    credentials: Option<Credentials>,
+    tls: TlsParameters,
+    conn: Option<SmtpConnection>,
+}
+
+impl Smtp {
+    /// Prepares the transport; nothing connects yet. Credentials only ever travel over TLS.
+    pub fn new(settings: SmtpSettings, password: Option<SecretString>) -> anyhow::Result<Smtp> {
+        let mut builder = TlsParameters::builder(settings.host.clone());
+        if let Some(ca) = &settings.ca_file {
+            let certs = CertificateDer::pem_file_iter(ca)
+                .map_err(|e| anyhow::anyhow!("cannot read ca-file {}: {e}", ca.display()))?;
+            for cert in certs {
+                let der = cert.map_err(|e| {
+                    anyhow::anyhow!(
+                        "ca-file {} is not a PEM certificate file: {e}",
+                        ca.display()
+                    )
+                })?;
+                let cert = Certificate::from_der(der.to_vec()).map_err(|e| {
+                    anyhow::anyhow!(
+                        "ca-file {} holds a certificate rustls cannot use: {e}",
+                        ca.display()
+                    )
+                })?;
+                builder = builder.add_root_certificate(cert);
+            }
+        }
+        let tls = builder
+            .build_rustls()
+            .map_err(|e| anyhow::anyhow!("cannot set up TLS: {e}"))?;
+        let credentials = match (&settings.username, password) {
+            (Some(user), Some(pass)) => {
+                if settings.security == Security::None {
+                    anyhow::bail!(
+                        "credentials are sent only over TLS: refusing to log in with security = \"none\""
+                    );
+                }
+                Some(Credentials::new(
+                    user.clone(),
+                    pass.expose_secret().to_string(),
+                ))
+            }
+            _ => None,
+        };
+        Ok(Smtp {
+            settings,
+            credentials,
+            tls,
+            conn: None,
+        })
+    }
+
+    /// Connects, secures and logs in, explaining a failure in plain words.
+    pub fn connect(&mut self) -> Result<(), String> {
+        let s = &self.settings;
+        let addr = (s.host.as_str(), s.port);
+        let where_ = format!("{}:{}", s.host, s.port);
+        let implicit = (s.security == Security::Tls).then_some(&self.tls);
+        let mut conn = SmtpConnection::connect(addr, Some(s.timeout), &hello(), implicit, None)
+            .map_err(|e| explain_connect(&e, s, &where_))?;
+        if s.security == Security::StartTls {
+            if !conn.can_starttls() {
+                conn.abort();
+                return Err(format!(
+                    "{where_} does not offer STARTTLS: refusing to go on unencrypted (port 465 wants security = \"tls\")"
+                ));
+            }
+            conn.starttls(&self.tls, &hello())
+                .map_err(|e| explain_connect(&e, s, &where_))?;
+        }
+        if let Some(creds) = &self.credentials {
+            conn.auth(&[Mechanism::Plain, Mechanism::Login], creds)
+                .map_err(|e| {
+                    if e.is_permanent() {
+                        format!(
+                            "{where_} refused the login of {}: check username and password ({})",
+                            s.username.as_deref().unwrap_or(""),
+                            first_line(&e)
+                        )
+                    } else {
+                        format!("logging in to {where_} failed: {}", first_line(&e))
+                    }
+                })?;
+        }
+        self.conn = Some(conn);
+        Ok(())
+    }
+
+    fn drop_connection(&mut self) {
+        if let Some(mut c) = self.conn.take() {
+            c.abort();
+        }
+    }
+
+    /// A failure before the body: the letter was not sent.
+    fn before_body(&mut self, e: &lettre::transport::smtp::Error) -> Outcome {
+        let broken =
+            self.conn.as_ref().is_none_or(SmtpConnection::has_broken) || !replied(e) || is_421(e);
+        if broken {
+            self.drop_connection();
+            return Outcome::NotSent(first_line(e));
+        }
+        if let Some(c) = self.conn.as_mut() {
+            let _ = c.command(lettre::transport::smtp::commands::Rset);
+        }
+        if e.is_transient() {
+            Outcome::Deferred(first_line(e))
+        } else {
+            Outcome::Failed(first_line(e))
+        }
+    }
+}
+
+impl Transport for Smtp {
+    fn deliver(
+        &mut self,
+        from: &Address,
+        recipients: &[Address],
+        message: &[u8],
+        on_body: &mut dyn FnMut() -> Result<(), String>,
+    ) -> Outcome {
+        if self.conn.as_ref().is_some_and(SmtpConnection::has_broken) {
+            self.drop_connection();
+        }
+        if self.conn.is_none()
+            && let Err(e) = self.connect()
+        {
+            return Outcome::NotSent(e);
+        }
+        let Some(conn) = self.conn.as_mut() else {
+            return Outcome::NotSent("not connected".into());
+        };
+        if let Err(e) = conn.command(Mail::new(Some(from.clone()), vec![])) {
+            return self.before_body(&e);
+        }
+        let mut refused = Vec::new();
+        let mut any_accepted = false;
+        let mut all_transient = true;
+        for r in recipients {
+            let Some(conn) = self.conn.as_mut() else {
+                return Outcome::NotSent("connection lost".into());
+            };
+            match conn.command(Rcpt::new(r.clone(), vec![])) {
+                Ok(_) => any_accepted = true,
+                Err(e) if replied(&e) && !is_421(&e) && !conn.has_broken() => {
+                    all_transient &= e.is_transient();
+                    refused.push(format!("{r}: {}", first_line(&e)));
+                }
+                Err(e) => return self.before_body(&e),
+            }
+        }
+        let Some(conn) = self.conn.as_mut() else {
+            return Outcome::NotSent("connection lost".into());
+        };
+        if !any_accepted {
+            let _ = conn.command(lettre::transport::smtp::commands::Rset);
+            let why = format!("every recipient refused: {}", refused.join("; "));
+            return if all_transient {
+                Outcome::Deferred(why)
+            } else {
+                Outcome::Failed(why)
+            };
+        }
+        if let Err(e) = conn.command(Data) {
+            return self.before_body(&e);
+        }
+        if let Err(e) = on_body() {
+            // Without the final dot the server discards what it has.
+            self.drop_connection();
+            return Outcome::NotSent(e);
+        }
+        let Some(conn) = self.conn.as_mut() else {
+            return Outcome::NotSent("connection lost".into());
+        };
+        // lettre ends the data with CRLF.CRLF itself: the message goes without its final CRLF.
+        let body = message.strip_suffix(b"\r\n").unwrap_or(message);
+        match conn.message(body) {
+            Ok(resp) => Outcome::Accepted {
+                reply: reply_text(&resp),
+                refused,
+            },
+            Err(e) if replied(&e) => {
+                if is_421(&e) || conn.has_broken() {
+                    self.drop_connection();
+                }
+                if e.is_transient() {
+                    Outcome::Deferred(first_line(&e))
+                } else {
+                    Outcome::Failed(first_line(&e))
+                }
+            }
+            Err(e) => {
+                self.drop_connection();
+                Outcome::Unknown(format!(
+                    "connection lost after the body was sent ({})",
+                    first_line(&e)
+                ))
+            }
+        }
+    }
+
+    fn close(&mut self) {
+        if let Some(mut c) = self.conn.take() {
+            let _ = c.quit();
+        }
+    }
+}
+
+/// A local MTA's sendmail program: the message on stdin, recipients as arguments, no shell.
+pub struct Sendmail {
+    pub path: PathBuf,
+}
+
+impl Transport for Sendmail {
+    fn deliver(
+        &mut self,
+        from: &Address,
+        recipients: &[Address],
+        message: &[u8],
+        on_body: &mut dyn FnMut() -> Result<(), String>,
+    ) -> Outcome {
+        if let Err(e) = on_body() {
+            return Outcome::NotSent(e);
+        }
+        let mut cmd = Command::new(&self.path);
+        cmd.arg("-i")
+            .arg("-f")
+            .arg(AsRef::<str>::as_ref(from))
+            .arg("--");
+        cmd.args(recipients.iter().map(ToString::to_string));
+        cmd.stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        let mut child = match cmd.spawn() {
+            Ok(c) => c,
+            Err(e) => return Outcome::NotSent(format!("cannot run {}: {e}", self.path.display())),
+        };
+        // sendmail reads local line ends.
+        let text: Vec<u8> = String::from_utf8_lossy(message)
+            .replace("\r\n", "\n")
+            .into_bytes();
+        let wrote = child.stdin.take().map(|mut s| s.write_all(&text));
+        let out = match child.wait_with_output() {
+            Ok(o) => o,
+            Err(e) => {
+                return Outcome::Unknown(format!("{} did not finish: {e}", self.path.display()));
+            }
+        };
+        let err = String::from_utf8_lossy(&out.stderr).trim().to_string();
+        match (out.status.code(), wrote) {
+            (Some(0), Some(Ok(()))) => Outcome::Accepted {
+                reply: format!("handed to {}", self.path.display()),
+                refused: Vec::new(),
+            },
+            (Some(75), _) => Outcome::Deferred(format!(
+                "{} deferred it (exit 75): {err}",
+                self.path.display()
+            )),
+            (Some(code), _) => Outcome::Failed(format!(
+                "{} refused it (exit {code}): {err}",
+                self.path.display()
+            )),
+            (None, _) => Outcome::Unknown(format!("{} was killed: {err}", self.path.display())),
+        }
+    }
+
+    fn close(&mut self) {}
+}
+
+/// The server answered with a reply code (as opposed to a network or protocol failure).
+fn replied(e: &lettre::transport::smtp::Error) -> bool {
+    e.status().is_some()
+}
+
+/// 421: the server is closing the connection.
+fn is_421(e: &lettre::transport::smtp::Error) -> bool {
+    e.status().is_some_and(|c| c.to_string() == "421")
+}
+
+fn first_line(e: &lettre::transport::smtp::Error) -> String {
+    e.to_string().lines().next().unwrap_or_default().to_string()
+}
+
+fn reply_text(r: &lettre::transport::smtp::response::Response) -> String {
+    let msg: Vec<&str> = r.message().collect();
+    format!("{} {}", r.code(), msg.join(" "))
+}
+
+fn explain_connect(e: &lettre::transport::smtp::Error, s: &SmtpSettings, where_: &str) -> String {
+    let text = first_line(e);
+    if e.is_tls() || text.to_ascii_lowercase().contains("certificate") {
+        return format!(
+            "TLS with {where_} failed ({text}): the certificate is not trusted (a self-hosted server needs ca-file), or the port does not speak {}",
+            if s.security == Security::Tls {
+                "implicit TLS (465)"
+            } else {
+                "STARTTLS (587)"
+            }
+        );
+    }
+    let lower = text.to_ascii_lowercase();
+    if e.is_timeout()
+        || lower.contains("timed out")
+        || lower.contains("os error 11")
+        || lower.contains("would block")
+    {
+        return format!(
+            "{where_} did not answer within {} s: wrong host or port, or a firewall",
+            s.timeout.as_secs()
+        );
+    }
+    if text.contains("refused") {
+        return format!(
+            "{where_} refused the connection: nothing listens there (check host and port)"
+        );
+    }
+    format!("cannot connect to {where_}: {text}")
+}
