@@ -298,7 +298,7 @@ fn send(cli: &Cli, args: &SendArgs, now: Timestamp) -> Result<ExitCode> {
             "sending needs a sender: set name and email in [sender] of your config or outcry.toml, or use --sender-name and --sender-email",
         );
     }
-    if l.settings.delivery.is_none() && !args.dry_run {
+    if l.settings.delivery.is_none() && !args.dry_run && !diags.has_errors() {
         diags.error(
             crate::diag::Origin::Setting("smtp".into()),
             "no way to send: set host (and username) in an [smtp] table, or transport = \"sendmail\" (see README, Sending)",
