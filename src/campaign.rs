@@ -6,7 +6,7 @@ use jiff::civil::Date;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::diag::{Diagnostics, Origin, Source};
+use crate::diag::{Diagnostic, Diagnostics, Origin, Source};
 use crate::fields::{self, Country};
 
 /// How coordinators get their copy.
@@ -51,7 +51,7 @@ struct RawCampaign {
 
 /// A date as written: a TOML date (`2011-05-02`) or the same in quotes.
 #[derive(Debug, Deserialize)]
-#[serde(untagged)]
+#[serde(untagged, expecting = "a date such as 2011-05-02")]
 enum DateValue {
     Toml(toml::value::Datetime),
     Text(String),
@@ -120,7 +120,7 @@ impl Campaign {
         id: &str,
         dir: PathBuf,
         src: &Source,
-        read: &dyn Fn(&str) -> Result<Option<Source>, String>,
+        read: &dyn Fn(&str) -> Result<Option<Source>, Diagnostic>,
         diags: &mut Diagnostics,
     ) -> Option<Campaign> {
         let raw: RawCampaign = match src.parse_toml() {
@@ -230,7 +230,7 @@ fn load_templates(
     src: &Source,
     subject: &Spanned<String>,
     dir: &std::path::Path,
-    read: &dyn Fn(&str) -> Result<Option<Source>, String>,
+    read: &dyn Fn(&str) -> Result<Option<Source>, Diagnostic>,
     diags: &mut Diagnostics,
 ) -> Option<Templates> {
     let subject = Template {
@@ -250,7 +250,7 @@ fn load_templates(
             None
         }
         Err(e) => {
-            diags.error(Origin::file(dir.join("letter.hbs")), e);
+            diags.error(e.origin, e.message);
             None
         }
     };
@@ -266,7 +266,7 @@ fn load_templates(
                 },
             )),
             Ok(None) => {}
-            Err(e) => diags.error(Origin::file(dir.join(&file)), e),
+            Err(e) => diags.error(e.origin, e.message),
         }
     }
     Some(Templates {
@@ -305,7 +305,7 @@ mod tests {
     fn parse(text: &str) -> (Option<Campaign>, Vec<String>) {
         let mut d = Diagnostics::default();
         let src = Source::new("letters/x/campaign.toml", text.into());
-        let read = |name: &str| -> Result<Option<Source>, String> {
+        let read = |name: &str| -> Result<Option<Source>, Diagnostic> {
             Ok((name == "letter.hbs")
                 .then(|| Source::new(format!("letters/x/{name}"), "Hello".into())))
         };

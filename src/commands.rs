@@ -37,10 +37,11 @@ fn now() -> Result<Timestamp> {
             .trim()
             .parse::<i64>()
             .ok()
+            .filter(|s| (0..=253_402_300_799).contains(s))
             .and_then(|s| Timestamp::from_second(s).ok())
             .ok_or_else(|| {
                 Usage(format!(
-                    "SOURCE_DATE_EPOCH={v:?} is not a number of seconds since 1970"
+                    "SOURCE_DATE_EPOCH={v:?} must be a number of seconds since 1970, from 0 to 253402300799"
                 ))
                 .into()
             }),
@@ -129,8 +130,18 @@ fn require_campaign(ws: &Workspace, id: &str) -> Result<(), Usage> {
     if ws.has_campaign(id) {
         return Ok(());
     }
+    let folder = ws.root.join("letters").join(id);
+    if crate::fields::check_id(id).is_ok() && folder.is_dir() {
+        return Err(Usage(format!(
+            "letters/{id} has no campaign.toml: every campaign needs one (see docs/format.md)"
+        )));
+    }
     let mut d = Diagnostics::default();
-    let known = ws.campaign_ids(&mut d);
+    let known: Vec<String> = ws
+        .campaign_ids(&mut d)
+        .into_iter()
+        .filter(|c| ws.has_campaign(c))
+        .collect();
     Err(Usage(format!(
         "no campaign {id:?} in {}: the campaigns are {}",
         ws.root.join("letters").display(),
@@ -244,6 +255,18 @@ fn compose(cli: &Cli, args: &ComposeArgs, now: Timestamp) -> Result<ExitCode> {
         return Err(Invalid(Vec::new()).into());
     };
     print_warnings(&diags);
+    if letters.is_empty() {
+        let why: Vec<String> = plan.unresolved.iter().map(|u| u.reason.clone()).collect();
+        return Err(Usage(format!(
+            "no letter to write: the campaign's targets, as selected, reach nobody{}",
+            if why.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", why.join("; "))
+            }
+        ))
+        .into());
+    }
     if !writes_drafts && !missing.is_empty() {
         eprintln!(
             "warning: no sender {} configured: the review shows placeholders such as [YOUR NAME] (see `outcry --help`, Sender)",
@@ -265,6 +288,12 @@ fn compose(cli: &Cli, args: &ComposeArgs, now: Timestamp) -> Result<ExitCode> {
 }
 
 fn write_drafts(args: &ComposeArgs, letters: &[Letter], now: Timestamp) -> Result<()> {
+    drafts::check_destinations(
+        args.out.as_deref(),
+        args.maildir.as_deref(),
+        args.mbox.as_deref(),
+        letters,
+    )?;
     if let Some(dir) = &args.out {
         let paths: Vec<PathBuf> = drafts::write_folder(dir, letters, now)?;
         for p in paths {
@@ -314,6 +343,18 @@ fn send(cli: &Cli, args: &SendArgs, now: Timestamp) -> Result<ExitCode> {
         return Err(Invalid(Vec::new()).into());
     };
     print_warnings(&diags);
+    if letters.is_empty() {
+        let why: Vec<String> = plan.unresolved.iter().map(|u| u.reason.clone()).collect();
+        return Err(Usage(format!(
+            "no letter to write: the campaign's targets, as selected, reach nobody{}",
+            if why.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", why.join("; "))
+            }
+        ))
+        .into());
+    }
     if let Some((deadline, origin)) = &campaign.deadline
         && *deadline < today(now)
         && !args.force

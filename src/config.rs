@@ -25,7 +25,11 @@ struct RawConfig {
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[serde(
+    deny_unknown_fields,
+    rename_all = "kebab-case",
+    expecting = "a [sender] table"
+)]
 struct RawSender {
     name: Option<Spanned<String>>,
     email: Option<Spanned<String>>,
@@ -36,7 +40,11 @@ struct RawSender {
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[serde(
+    deny_unknown_fields,
+    rename_all = "kebab-case",
+    expecting = "an [smtp] table"
+)]
 struct RawSmtp {
     transport: Option<Spanned<String>>,
     host: Option<Spanned<String>>,
@@ -205,14 +213,23 @@ pub fn load(
 }
 
 fn read_layer(path: &Path, shown: &Path, layers: &mut Layers, diags: &mut Diagnostics) {
-    let text = match std::fs::read_to_string(path) {
-        Ok(t) => t,
+    let src = match Source::read(Path::new(""), path) {
+        Ok(Some(src)) => Source::new(shown, src.text),
+        Ok(None) => {
+            diags.error(
+                Origin::file(shown),
+                "cannot read config file: it does not exist",
+            );
+            return;
+        }
         Err(e) => {
-            diags.error(Origin::file(shown), format!("cannot read config file: {e}"));
+            diags.error(
+                Origin::file(shown),
+                format!("cannot read config file: {}", e.message),
+            );
             return;
         }
     };
-    let src = Source::new(shown, text);
     let raw: RawConfig = match src.parse_toml() {
         Ok(r) => r,
         Err(d) => {

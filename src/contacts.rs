@@ -70,17 +70,29 @@ impl AddressBook {
     /// Loads and checks `contacts.toml`. Problems go to `diags`; a contact with an error is left out.
     pub fn load(root: &Path, diags: &mut Diagnostics) -> AddressBook {
         let rel = Path::new("contacts.toml");
-        let text = match std::fs::read_to_string(root.join(rel)) {
-            Ok(t) => t,
-            Err(e) => {
+        match Source::read(root, rel) {
+            Ok(Some(src)) => Self::parse(&src, diags),
+            Ok(None) => {
                 diags.error(
                     Origin::file(rel),
-                    format!("cannot read the address book: {e}"),
+                    "missing: the workspace needs an address book",
                 );
-                return AddressBook::default();
+                AddressBook {
+                    unreadable: true,
+                    ..AddressBook::default()
+                }
             }
-        };
-        Self::parse(&Source::new(rel, text), diags)
+            Err(e) => {
+                diags.error(
+                    e.origin,
+                    format!("cannot read the address book: {}", e.message),
+                );
+                AddressBook {
+                    unreadable: true,
+                    ..AddressBook::default()
+                }
+            }
+        }
     }
 
     pub fn parse(src: &Source, diags: &mut Diagnostics) -> AddressBook {
@@ -119,10 +131,13 @@ impl AddressBook {
                         }
                     }
                 }
-                ("contacts" | "embassies", _) => diags.error(
-                    src.at(&key.span()),
-                    format!("`{}` must be a table", key.get_ref()),
-                ),
+                ("contacts" | "embassies", _) => {
+                    book.unreadable = true;
+                    diags.error(
+                        src.at(&key.span()),
+                        format!("`{}` must be a table", key.get_ref()),
+                    );
+                }
                 (other, _) => diags.error(
                     src.at(&key.span()),
                     format!("unknown table `{other}`, expected `contacts` or `embassies`"),

@@ -159,20 +159,49 @@ pub struct Usage(pub String);
 pub struct Source {
     pub path: PathBuf,
     pub text: String,
+    /// Byte offset of the start of each line after the first.
+    line_starts: Vec<usize>,
 }
 
 impl Source {
     pub fn new(path: impl AsRef<Path>, text: String) -> Self {
+        let line_starts = text.match_indices('\n').map(|(i, _)| i + 1).collect();
         Source {
             path: path.as_ref().to_path_buf(),
             text,
+            line_starts,
+        }
+    }
+
+    /// Reads `root/rel` as text: UTF-8 (an error names the line of the first bad byte), a
+    /// byte-order mark dropped, Windows line ends made `\n`. `None` if the file does not exist.
+    pub fn read(root: &Path, rel: &Path) -> Result<Option<Source>, Diagnostic> {
+        let error = |origin: Origin, message: String| Diagnostic {
+            severity: Severity::Error,
+            origin,
+            message,
+        };
+        let bytes = match std::fs::read(root.join(rel)) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(error(Origin::file(rel), format!("cannot read: {e}"))),
+        };
+        let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(&bytes);
+        match std::str::from_utf8(bytes) {
+            Ok(text) => Ok(Some(Source::new(rel, text.replace("\r\n", "\n")))),
+            Err(e) => {
+                let line = bytes[..e.valid_up_to()].split(|&b| b == b'\n').count();
+                Err(error(
+                    Origin::at(rel, line),
+                    "not valid UTF-8: save the file as UTF-8".into(),
+                ))
+            }
         }
     }
 
     /// The 1-based line on which byte `offset` stands.
     pub fn line_of(&self, offset: usize) -> usize {
-        let end = offset.min(self.text.len());
-        self.text[..end].matches('\n').count() + 1
+        self.line_starts.partition_point(|&start| start <= offset) + 1
     }
 
     pub fn at(&self, span: &Range<usize>) -> Origin {

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use jiff::Timestamp;
 
+use crate::diag::Usage;
 use crate::letter::Letter;
 use crate::mime::{self, Purpose};
 
@@ -23,6 +24,59 @@ fn draft_bytes(letter: &Letter, date: Timestamp) -> Result<Vec<u8>> {
     }
 }
 
+/// Checks, before anything is written, that each destination can take its drafts: a folder
+/// for `--out` and `--maildir` (or nothing yet), a file for `--mbox` in an existing folder, and
+/// no draft name in `--out` taken by a folder. A usage error names the first that cannot.
+pub fn check_destinations(
+    out: Option<&Path>,
+    maildir: Option<&Path>,
+    mbox: Option<&Path>,
+    letters: &[Letter],
+) -> Result<(), Usage> {
+    for (flag, dir) in [("--out", out), ("--maildir", maildir)] {
+        if let Some(d) = dir
+            && d.exists()
+            && !d.is_dir()
+        {
+            return Err(Usage(format!(
+                "{flag} {}: exists and is not a folder",
+                d.display()
+            )));
+        }
+    }
+    if let Some(d) = out {
+        for l in letters {
+            let p = d.join(l.file_name());
+            if p.is_dir() {
+                return Err(Usage(format!(
+                    "--out: {} is a folder, where a draft would go",
+                    p.display()
+                )));
+            }
+        }
+    }
+    if let Some(m) = mbox {
+        if m.exists() && !m.is_file() {
+            return Err(Usage(format!(
+                "--mbox {}: exists and is not a file",
+                m.display()
+            )));
+        }
+        let parent = m
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        if !parent.is_dir() {
+            return Err(Usage(format!(
+                "--mbox {}: the folder {} does not exist",
+                m.display(),
+                parent.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Writes every letter into `dir` as `<id>.eml` or `<id>.<channel>.txt`; returns the paths.
 pub fn write_folder(dir: &Path, letters: &[Letter], date: Timestamp) -> Result<Vec<PathBuf>> {
     let files: Vec<(PathBuf, Vec<u8>)> = letters
@@ -30,13 +84,20 @@ pub fn write_folder(dir: &Path, letters: &[Letter], date: Timestamp) -> Result<V
         .map(|l| Ok((dir.join(l.file_name()), draft_bytes(l, date)?)))
         .collect::<Result<_>>()?;
     create_private_dir(dir)?;
+    // Every file is written in full under a temporary name first; only then are they renamed
+    // into place, so a full disk or an unwritable folder leaves no draft behind.
+    let mut staged = Vec::with_capacity(files.len());
     for (path, bytes) in &files {
         let mut tmp = tempfile::NamedTempFile::new_in(dir)
             .with_context(|| format!("cannot write in {}", dir.display()))?;
         tmp.write_all(bytes)
             .and_then(|()| tmp.as_file().sync_all())
-            .with_context(|| format!("cannot write {}", path.display()))?;
+            .with_context(|| format!("cannot write in {}", dir.display()))?;
+        staged.push((tmp, path));
+    }
+    for (tmp, path) in staged {
         tmp.persist(path)
+            .map_err(|e| e.error)
             .with_context(|| format!("cannot write {}", path.display()))?;
     }
     Ok(files.into_iter().map(|(p, _)| p).collect())
@@ -99,8 +160,18 @@ pub fn append_mbox(file: &Path, letters: &[Letter], date: Timestamp) -> Result<u
     let mut f: File = opts
         .open(file)
         .with_context(|| format!("cannot open {}", file.display()))?;
-    f.lock()
-        .with_context(|| format!("cannot lock {}", file.display()))?;
+    match f.try_lock() {
+        Ok(()) => {}
+        Err(fs::TryLockError::WouldBlock) => {
+            anyhow::bail!(
+                "{} is locked by another program (a mail client?): close it and try again",
+                file.display()
+            )
+        }
+        Err(fs::TryLockError::Error(e)) => {
+            return Err(e).with_context(|| format!("cannot lock {}", file.display()));
+        }
+    }
     f.write_all(&out)
         .and_then(|()| f.sync_all())
         .with_context(|| format!("cannot append to {}", file.display()))?;

@@ -23,9 +23,22 @@ pub fn check_id(id: &str) -> Result<(), String> {
     }
 }
 
-/// Text that goes into a mail header or a one-line field: no control characters at all.
+/// The longest one-line field (a name, a title, a subject): mail headers must stay under
+/// 998 characters a line, and a word cannot be folded.
+pub const MAX_LINE: usize = 300;
+
+/// Characters no field may hold: controls, and the invisible ones that can make text read
+/// differently from what it is (line and paragraph separators, bidirectional overrides,
+/// zero-width characters, a byte-order mark).
+fn forbidden(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{2028}' | '\u{2029}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
+}
+
+/// Text that goes into a mail header or a one-line field: no control or invisible
+/// characters, at most [`MAX_LINE`] characters.
 pub fn check_line(what: &str, text: &str) -> Result<(), String> {
-    if let Some(c) = text.chars().find(|c| c.is_control()) {
+    if let Some(c) = text.chars().find(|&c| forbidden(c)) {
         return Err(format!(
             "{what} contains a control character ({}); it must be a single line of text",
             escape(c)
@@ -34,12 +47,16 @@ pub fn check_line(what: &str, text: &str) -> Result<(), String> {
     if text.trim().is_empty() {
         return Err(format!("{what} is empty"));
     }
+    if text.chars().count() > MAX_LINE {
+        return Err(format!("{what} is longer than {MAX_LINE} characters"));
+    }
     Ok(())
 }
 
-/// Multi-line text (a postal address, a demand): line breaks are allowed, other controls are not.
+/// Multi-line text (a postal address, a demand): line breaks are allowed, other controls and
+/// invisible characters are not.
 pub fn check_text(what: &str, text: &str) -> Result<(), String> {
-    if let Some(c) = text.chars().find(|&c| c.is_control() && c != '\n') {
+    if let Some(c) = text.chars().find(|&c| forbidden(c) && c != '\n') {
         return Err(format!(
             "{what} contains a control character ({})",
             escape(c)
@@ -67,7 +84,19 @@ pub struct Email(pub lettre::Address);
 impl FromStr for Email {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
-        lettre::Address::from_str(s.trim())
+        let s = s.trim();
+        // Mail to authorities goes through ordinary servers: no SMTPUTF8, no quoted local parts.
+        if !s.is_ascii() {
+            return Err(format!(
+                "invalid e-mail address {s:?}: only ASCII addresses are supported (write an internationalised domain in its xn-- form)"
+            ));
+        }
+        if s.contains(['"', ' ', '\\']) {
+            return Err(format!(
+                "invalid e-mail address {s:?}: spaces and quotes are not allowed"
+            ));
+        }
+        lettre::Address::from_str(s)
             .map(Email)
             .map_err(|e| format!("invalid e-mail address {s:?}: {e}"))
     }
@@ -204,6 +233,10 @@ mod tests {
         assert!(check_line("name", "  ").is_err());
         assert!(check_text("post", "1 Street\nCity").is_ok());
         assert!(check_text("post", "1 Street\r\nCity").is_err());
+        for sneaky in ["a\u{2028}Bcc: x", "a\u{202E}b", "a\u{200B}b", "\u{FEFF}a"] {
+            assert!(check_line("name", sneaky).is_err(), "{sneaky:?}");
+        }
+        assert!(check_line("name", &"x".repeat(MAX_LINE + 1)).is_err());
     }
 
     #[test]
@@ -213,6 +246,8 @@ mod tests {
         assert!("XX".parse::<Country>().is_err());
         assert!("press@knb.kz".parse::<Email>().is_ok());
         assert!("press at knb.kz".parse::<Email>().is_err());
+        assert!("jane@bücher.de".parse::<Email>().is_err());
+        assert!("\"jane doe\"@example.org".parse::<Email>().is_err());
         assert!(check_web("https://www.osce.org/contacts").is_ok());
         assert!(check_web("javascript:alert(1)").is_err());
     }

@@ -11,6 +11,7 @@ use crate::campaign::{Addressing, Campaign, Copies, TargetRef};
 use crate::config::Sender;
 use crate::contacts::{AddressBook, Contact};
 use crate::diag::{Diagnostics, Usage};
+use crate::fields::Country;
 use crate::letter::{Channel, Kind};
 
 /// A target resolved to a contact, with the channel its letter takes.
@@ -91,23 +92,10 @@ pub fn plan(
                     continue;
                 }
             }
-            TargetRef::Embassy(state) => {
-                let reason = match sender.country {
-                    None => Some(format!(
-                        "{key}: no sender country to pick the embassy by: set country in [sender] or --sender-country"
-                    )),
-                    Some(host) => match book.embassy(state.code(), host.code()) {
-                        Some(_) => None,
-                        None => Some(format!(
-                            "{key}: no embassy of {} in {} in contacts.toml: add [embassies.{}.{}]",
-                            state.name(),
-                            host.name(),
-                            state.code(),
-                            host.code()
-                        )),
-                    },
-                };
-                if let Some(reason) = reason {
+            TargetRef::Embassy(state) => match embassy(book, sender, *state, &key) {
+                Ok(c) => c,
+                Err(None) => continue,
+                Err(Some(reason)) => {
                     diags.warning(origin.clone(), reason.clone());
                     if selected(selection, &key, None) {
                         plan.unresolved.push(Unresolved {
@@ -117,14 +105,7 @@ pub fn plan(
                     }
                     continue;
                 }
-                match sender
-                    .country
-                    .and_then(|h| book.embassy(state.code(), h.code()))
-                {
-                    Some(c) => c,
-                    None => continue,
-                }
-            }
+            },
         };
         if !selected(selection, &key, Some(&contact.id)) {
             continue;
@@ -149,6 +130,20 @@ pub fn plan(
         });
     }
     for (id, origin) in &campaign.cc {
+        if plan.coordinators.iter().any(|c| c.id == *id) {
+            diags.warning(
+                origin.clone(),
+                format!("coordinator {id:?} is listed twice; they get one copy"),
+            );
+            continue;
+        }
+        if targets.iter().any(|t: &Target| t.contact.id == *id) {
+            diags.warning(
+                origin.clone(),
+                format!("coordinator {id:?} is also a target; they get the letter, not a copy"),
+            );
+            continue;
+        }
         match book.get(id) {
             Some(c) if c.email.is_some() => plan.coordinators.push(c.clone()),
             Some(c) => diags.error(
@@ -167,6 +162,37 @@ pub fn plan(
     }
     lay_out(campaign, targets, &named, &mut plan);
     Ok(plan)
+}
+
+/// The embassy of `state` in the sender's country; `Err(Some(reason))` when there is none,
+/// `Err(None)` when the address book's own error about it is reported already.
+fn embassy<'a>(
+    book: &'a AddressBook,
+    sender: &Sender,
+    state: Country,
+    key: &str,
+) -> Result<&'a Contact, Option<String>> {
+    let Some(host) = sender.country else {
+        return Err(Some(format!(
+            "{key}: no sender country to pick the embassy by: set country in [sender] or --sender-country"
+        )));
+    };
+    if book.unreadable
+        || book
+            .broken
+            .contains(&crate::contacts::embassy_id(state.code(), host.code()))
+    {
+        return Err(None);
+    }
+    book.embassy(state.code(), host.code()).ok_or_else(|| {
+        Some(format!(
+            "{key}: no embassy of {} in {} in contacts.toml: add [embassies.{}.{}]",
+            state.name(),
+            host.name(),
+            state.code(),
+            host.code()
+        ))
+    })
 }
 
 /// The letters for the resolved targets, and the copies for the coordinators.

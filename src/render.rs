@@ -65,6 +65,45 @@ impl Renderer {
             layouts: HashMap::new(),
         };
         let before = diags.errors().count();
+        {
+            let partial_templates: Vec<(String, Template)> = partials
+                .iter()
+                .map(|p| {
+                    (
+                        p.name.clone(),
+                        Template {
+                            source: p.source.clone(),
+                            first_line: 1,
+                        },
+                    )
+                })
+                .collect();
+            let t = &campaign.templates;
+            let letter_name = t.letter.source.path.display().to_string();
+            let subject_name = format!("{} (subject)", t.subject.source.path.display());
+            let mut all: Vec<(&str, &Template)> = partial_templates
+                .iter()
+                .map(|(n, t)| (n.as_str(), t))
+                .collect();
+            all.push((&letter_name, &t.letter));
+            all.push((&subject_name, &t.subject));
+            let layout_names: Vec<String> = t
+                .layouts
+                .iter()
+                .map(|(_, l)| l.source.path.display().to_string())
+                .collect();
+            all.extend(
+                layout_names
+                    .iter()
+                    .zip(&t.layouts)
+                    .map(|(n, (_, l))| (n.as_str(), l)),
+            );
+            let names: Vec<&str> = partials.iter().map(|p| p.name.as_str()).collect();
+            check_structure(&all, &names, diags);
+            if diags.errors().count() > before {
+                return None;
+            }
+        }
         for p in partials {
             let t = Template {
                 source: p.source.clone(),
@@ -414,6 +453,125 @@ fn tidy(text: &str) -> String {
         out.push('\n');
     }
     out
+}
+
+/// The deepest block nesting a template may have: handlebars parses recursively, and a
+/// template nested thousands deep would exhaust the stack.
+const MAX_DEPTH: usize = 64;
+
+/// Checks what handlebars itself does not: block nesting within [`MAX_DEPTH`], no dynamic
+/// partials, and no partial that includes itself (directly or through others), which would
+/// recurse until the stack overflows.
+fn check_structure(templates: &[(&str, &Template)], partials: &[&str], diags: &mut Diagnostics) {
+    // Nodes: every template, and every inline partial ("file#name"). Edges: partial uses.
+    let mut edges: HashMap<String, Vec<(String, Origin)>> = HashMap::new();
+    for (name, t) in templates {
+        let text = &t.source.text;
+        let line = |offset: usize| t.first_line + text[..offset].matches('\n').count();
+        let mut depth = 0usize;
+        let mut inline: Vec<(String, usize)> = Vec::new();
+        let mut rest = 0;
+        let node_of = |inline: &[(String, usize)]| {
+            inline
+                .last()
+                .map_or_else(|| (*name).to_string(), |(n, _)| format!("{name}#{n}"))
+        };
+        while let Some(open) = text[rest..].find("{{") {
+            let start = rest + open;
+            let Some(close) = text[start..].find("}}") else {
+                break;
+            };
+            let end = start + close;
+            rest = end + 2;
+            let inner = text[start + 2..end].trim_start_matches(['{', '~']).trim();
+            if inner.starts_with('!') {
+                continue;
+            }
+            if inner.starts_with('#') || inner.starts_with('^') {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    diags.error(
+                        Origin::at(&t.source.path, line(start)),
+                        format!("blocks are nested more than {MAX_DEPTH} deep"),
+                    );
+                    return;
+                }
+            } else if inner.starts_with('/') {
+                depth = depth.saturating_sub(1);
+                if inline.last().is_some_and(|(_, d)| *d == depth)
+                    && inner.trim_start_matches('/').trim() == "inline"
+                {
+                    inline.pop();
+                }
+            }
+            if let Some(def) = inner.strip_prefix("#*inline") {
+                inline.push((def.trim().trim_matches(['"', '\'']).to_string(), depth - 1));
+                continue;
+            }
+            let Some(target) = inner.strip_prefix("#>").or_else(|| inner.strip_prefix('>')) else {
+                continue;
+            };
+            let target = target
+                .split_whitespace()
+                .next()
+                .unwrap_or_default()
+                .trim_matches(['"', '\'']);
+            let origin = Origin::at(&t.source.path, line(start));
+            if target.starts_with('(') || target.is_empty() {
+                diags.error(
+                    origin,
+                    "dynamic partials are not supported: name the partial, e.g. {{> signature}}",
+                );
+                continue;
+            }
+            let own_inline = text.contains(&format!("#*inline \"{target}\""))
+                || text.contains(&format!("#*inline '{target}'"));
+            let to = if own_inline {
+                format!("{name}#{target}")
+            } else if partials.contains(&target) {
+                target.to_string()
+            } else {
+                continue;
+            };
+            edges
+                .entry(node_of(&inline))
+                .or_default()
+                .push((to, origin));
+        }
+    }
+    find_cycle(&edges, diags);
+}
+
+/// Reports a partial that reaches itself through `edges`.
+fn find_cycle(edges: &HashMap<String, Vec<(String, Origin)>>, diags: &mut Diagnostics) {
+    let mut done: Vec<String> = Vec::new();
+    for start in edges.keys() {
+        let mut path: Vec<String> = vec![start.clone()];
+        let mut stack: Vec<(String, usize)> = vec![(start.clone(), 0)];
+        while let Some((node, i)) = stack.pop() {
+            let next = edges.get(&node).and_then(|v| v.get(i)).cloned();
+            let Some((to, origin)) = next else {
+                path.pop();
+                continue;
+            };
+            stack.push((node, i + 1));
+            if to == *start {
+                let cycle = format!("{} → {to}", path.join(" → "));
+                if !done.contains(&cycle) {
+                    diags.error(
+                        origin,
+                        format!("partial `{to}` includes itself ({cycle}): it would never finish"),
+                    );
+                    done.push(cycle);
+                }
+                return;
+            }
+            if !path.contains(&to) {
+                path.push(to.clone());
+                stack.push((to, 0));
+            }
+        }
+    }
 }
 
 #[cfg(test)]

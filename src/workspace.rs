@@ -92,7 +92,7 @@ impl Workspace {
                 return None;
             }
             Err(e) => {
-                diags.error(Origin::file(dir.join("campaign.toml")), e);
+                diags.error(e.origin, e.message);
                 return None;
             }
         };
@@ -119,7 +119,7 @@ impl Workspace {
             match self.read(&shown) {
                 Ok(Some(source)) => partials.push(Partial { name, source }),
                 Ok(None) => {}
-                Err(e) => diags.error(Origin::file(&shown), e),
+                Err(e) => diags.error(e.origin, e.message),
             }
         }
         partials.sort_by(|a, b| a.name.cmp(&b.name));
@@ -127,14 +127,7 @@ impl Workspace {
     }
 
     /// Reads a file given relative to the root; `None` if it does not exist.
-    fn read(&self, rel: &Path) -> Result<Option<Source>, String> {
-        match std::fs::read(self.root.join(rel)) {
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(text) => Ok(Some(Source::new(rel, text))),
-                Err(_) => Err("not valid UTF-8: save the file as UTF-8".into()),
-            },
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(format!("cannot read: {e}")),
-        }
+    fn read(&self, rel: &Path) -> Result<Option<Source>, crate::diag::Diagnostic> {
+        Source::read(&self.root, rel)
     }
 }

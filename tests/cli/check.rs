@@ -186,3 +186,118 @@ fn the_readme_walkthrough_campaign_checks() {
         .success()
         .stderr_has("ok: 1 campaign(s)");
 }
+
+/// Found by the bad-input sweep: these overflowed the stack instead of failing cleanly.
+#[test]
+fn recursive_partials_and_deep_nesting_are_refused() {
+    let direct = Case::minimal()
+        .file("letters/_partials/loop.hbs", "again {{> loop}}\n")
+        .file("letters/c/letter.hbs", "Dear all,\n{{> loop}}\n")
+        .args(["check"])
+        .run()
+        .code(2);
+    assert!(
+        direct
+            .stderr
+            .contains("letters/_partials/loop.hbs:1: partial `loop` includes itself"),
+        "{}",
+        direct.stderr
+    );
+    let mutual = Case::minimal()
+        .file("letters/_partials/a.hbs", "A {{> b}}\n")
+        .file("letters/_partials/b.hbs", "B\n{{> a}}\n")
+        .file("letters/c/letter.hbs", "{{> a}}\n")
+        .args(["compose", "c"])
+        .run()
+        .code(2);
+    assert!(
+        mutual.stderr.contains("includes itself"),
+        "{}",
+        mutual.stderr
+    );
+    let inline = Case::minimal()
+        .file(
+            "letters/c/letter.hbs",
+            "{{#*inline \"x\"}}y{{> x}}{{/inline}}{{> x}}\n",
+        )
+        .args(["check"])
+        .run()
+        .code(2);
+    assert!(
+        inline.stderr.contains("includes itself"),
+        "{}",
+        inline.stderr
+    );
+    let fine = Case::minimal()
+        .file(
+            "letters/c/letter.hbs",
+            "{{#*inline \"x\"}}y{{/inline}}{{> x}} {{> x}}\n",
+        )
+        .args(["check"])
+        .run();
+    assert_eq!(fine.code, 0, "{}", fine.stderr);
+    let deep = format!(
+        "{}x{}",
+        "{{#if campaign.title}}".repeat(20_000),
+        "{{/if}}".repeat(20_000)
+    );
+    Case::minimal()
+        .file("letters/c/letter.hbs", &deep)
+        .args(["check"])
+        .run()
+        .code(2)
+        .stderr_has("letters/c/letter.hbs:1: blocks are nested more than 64 deep");
+}
+
+#[test]
+fn a_negative_source_date_epoch_is_refused() {
+    Case::minimal()
+        .sender()
+        .env("SOURCE_DATE_EPOCH", "-1")
+        .args(["compose", "c", "--out", "d"])
+        .run()
+        .code(2)
+        .stderr_has("SOURCE_DATE_EPOCH=\"-1\" must be a number of seconds since 1970");
+}
+
+#[test]
+fn windows_line_ends_and_byte_order_marks_are_read() {
+    let case = Case::example();
+    let contacts = std::fs::read_to_string(case.path().join("contacts.toml"))
+        .expect("read")
+        .replace('\n', "\r\n");
+    let letter = format!(
+        "\u{feff}{}",
+        std::fs::read_to_string(case.path().join("letters/mayday-2011/letter.hbs")).expect("read")
+    );
+    let run = case
+        .file("contacts.toml", &contacts)
+        .file("letters/mayday-2011/letter.hbs", &letter)
+        .sender()
+        .args(["compose", "mayday-2011", "--format", "json"])
+        .run()
+        .success();
+    let v = run.json();
+    let body = v["letters"][0]["body"].as_str().expect("body");
+    assert!(body.starts_with("Dear Sir or Madam,\n"), "{body:?}");
+}
+
+#[test]
+fn a_file_that_is_not_utf8_names_the_line() {
+    let case = Case::minimal();
+    let mut bytes = std::fs::read(case.path().join("contacts.toml")).expect("read");
+    bytes.extend_from_slice(b"\n# \xff\n");
+    std::fs::write(case.path().join("contacts.toml"), bytes).expect("write");
+    let run = case.args(["check"]).run().code(2);
+    assert!(
+        run.stderr
+            .contains("contacts.toml:16: cannot read the address book: not valid UTF-8"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !run.stderr.contains("is not in contacts.toml"),
+        "no follow-on errors: {}",
+        run.stderr
+    );
+}

@@ -370,3 +370,68 @@ fn cyrillic_headers_round_trip() {
         )]
     );
 }
+
+/// Found by the bad-input sweep: an unusable destination used to leave some drafts behind.
+#[test]
+fn an_unusable_destination_is_refused_before_anything_is_written() {
+    let case = Case::example().sender();
+    std::fs::create_dir_all(case.path().join("d/mfa-kz.eml")).expect("mkdir");
+    let run = case
+        .args(["compose", "mayday-2011", "--out", "d"])
+        .run()
+        .code(2);
+    assert!(
+        run.stderr
+            .contains("mfa-kz.eml is a folder, where a draft would go"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.files("d"), Vec::<String>::new());
+    let case = Case::example().sender();
+    std::fs::create_dir_all(case.path().join("box")).expect("mkdir");
+    let run = case
+        .args([
+            "compose",
+            "mayday-2011",
+            "--out",
+            "d",
+            "--maildir",
+            "md",
+            "--mbox",
+            "box",
+        ])
+        .run()
+        .code(2);
+    assert!(
+        run.stderr.contains("--mbox box: exists and is not a file"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.root.join("d").exists() && !run.root.join("md").exists());
+}
+
+#[test]
+fn a_selection_that_reaches_nobody_is_an_error() {
+    let run = Case::example()
+        .sender()
+        .args([
+            "compose",
+            "mayday-2011",
+            "--to",
+            "knb-press",
+            "--skip",
+            "knb-press",
+            "--out",
+            "d",
+        ])
+        .run()
+        .code(2);
+    assert!(run.stderr.contains("no letter to write"), "{}", run.stderr);
+    assert!(!run.root.join("d").exists());
+    Case::example()
+        .sender()
+        .args(["compose", "free-ainur-kurmanov", "--to", "almaty-prosecutor"])
+        .run()
+        .code(2)
+        .stderr_has("Prosecutor of the City of Almaty has no e-mail, fax, web form, postal address or phone");
+}
