@@ -76,14 +76,21 @@ def workspace(n, port):
     return ws
 
 
+# Runs a command in a fresh Python whose only child it is, so that getrusage's peak belongs to
+# that command alone; prints "wall_seconds peak_kib".
+MEASURE = """
+import resource, subprocess, sys, time
+start = time.perf_counter()
+subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+"""
+
+
 def timed(args, cwd):
     env = {"PATH": os.environ.get("PATH", ""), "HOME": cwd, "XDG_CONFIG_HOME": f"{cwd}/.config"}
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    start = time.perf_counter()
-    subprocess.run(args, cwd=cwd, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    wall = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return wall, (peak if peak > before else None)
+    out = subprocess.run([sys.executable, "-c", MEASURE, *args], cwd=cwd, env=env, check=True, capture_output=True, text=True)
+    wall, peak = out.stdout.split()
+    return float(wall), int(peak)
 
 
 def main():
@@ -98,7 +105,7 @@ def main():
         s_wall, s_peak = timed([OUTCRY, "send", "many", "--yes"], ws)
         if sink.count != n:
             sys.exit(f"the sink got {sink.count} messages, expected {n}")
-        mib = lambda kib: "n/a" if kib is None else f"{kib / 1024:.0f} MiB"
+        mib = lambda kib: f"{kib / 1024:.1f} MiB"
         print(f"| {n:,} | {c_wall:.2f} s | {mib(c_peak)} | {s_wall:.2f} s | {n / s_wall:,.0f} | {mib(s_peak)} |")
 
 

@@ -163,13 +163,27 @@ impl Journal {
         }
     }
 
-    /// Appends a record and syncs it to disk.
+    /// Appends a record and syncs the journal to disk before returning. Used for `sending`:
+    /// a body must never go out before the journal durably says so.
     pub fn record(&mut self, r: &Record) -> Result<()> {
+        self.note(r)?;
+        self.sync()
+    }
+
+    /// Appends a record without waiting for the disk. Safe for outcomes: if the machine dies
+    /// before the next sync, the letter replays as `sending`, that is `unknown`, and is not
+    /// resent silently. (A process that is killed loses nothing: the write is in the OS.)
+    pub fn note(&mut self, r: &Record) -> Result<()> {
         let mut line = serde_json::to_string(r).context("cannot encode a journal record")?;
         line.push('\n');
         self.file
             .write_all(line.as_bytes())
-            .and_then(|()| self.file.sync_data())
+            .with_context(|| format!("cannot write the journal {}", self.shown.display()))
+    }
+
+    pub fn sync(&mut self) -> Result<()> {
+        self.file
+            .sync_data()
             .with_context(|| format!("cannot write the journal {}", self.shown.display()))
     }
 }

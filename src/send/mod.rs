@@ -155,7 +155,7 @@ pub fn run(
     let mut transport = open_transport(delivery)?;
     for o in &todo {
         if replay.state(&o.message_id).is_none() {
-            journal.record(&record(o, State::Planned, None, Vec::new()))?;
+            journal.note(&record(o, State::Planned, None, Vec::new()))?;
         }
     }
     deliver_all(
@@ -235,7 +235,7 @@ fn deliver_all(
         match outcome {
             Outcome::Accepted { reply, refused } => {
                 consecutive = 0;
-                journal.record(&record(
+                journal.note(&record(
                     o,
                     State::Accepted,
                     Some(reply.clone()),
@@ -250,7 +250,7 @@ fn deliver_all(
             }
             Outcome::Deferred(reply) | Outcome::NotSent(reply) => {
                 consecutive += 1;
-                journal.record(&record(o, State::Deferred, Some(reply.clone()), Vec::new()))?;
+                journal.note(&record(o, State::Deferred, Some(reply.clone()), Vec::new()))?;
                 if tries < RETRY_PAUSES.len() && consecutive < MAX_CONSECUTIVE_FAILURES {
                     queue.push((o, tries + 1));
                     continue;
@@ -259,12 +259,12 @@ fn deliver_all(
             }
             Outcome::Failed(reply) => {
                 consecutive += 1;
-                journal.record(&record(o, State::Failed, Some(reply.clone()), Vec::new()))?;
+                journal.note(&record(o, State::Failed, Some(reply.clone()), Vec::new()))?;
                 report.failed.push((id, reply));
             }
             Outcome::Unknown(reply) => {
                 consecutive += 1;
-                journal.record(&record(o, State::Unknown, Some(reply.clone()), Vec::new()))?;
+                journal.note(&record(o, State::Unknown, Some(reply.clone()), Vec::new()))?;
                 report.unknown.push((id, reply));
             }
         }
