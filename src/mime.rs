@@ -46,7 +46,8 @@ impl header::Header for XUnsent {
 /// lettre would RFC 2047-encode any display name with a comma, parenthesis or apostrophe, and
 /// split long names mid-word, which Thunderbird, Apple Mail and Python's `email` read back with
 /// a stray space (lettre PR 810, `CPython` gh-128110). So ASCII names are written as quoted
-/// strings, and non-ASCII names as encoded-words that break only between words.
+/// strings, and non-ASCII names as encoded-words that break between words (a single word
+/// too long for one encoded-word is split inside, as it must be).
 fn address_header(header: &'static str, mailboxes: &[(&str, &str)]) -> Result<HeaderValue> {
     let mut raw = String::new();
     let mut encoded = String::new();
