@@ -374,17 +374,21 @@ fn send(cli: &Cli, args: &SendArgs, now: Timestamp) -> Result<ExitCode> {
     for u in &plan.unresolved {
         eprintln!("unresolved: {}", u.reason);
     }
-    let delivery = l.settings.delivery.clone().unwrap_or(config::Delivery {
-        transport: config::Transport::Sendmail(PathBuf::from("/usr/sbin/sendmail")),
-        rate: config::DEFAULT_RATE,
-    });
+
     let opts = crate::send::Options {
         yes: args.yes,
         dry_run: args.dry_run,
         limit: args.limit,
         retry_unknown: args.retry_unknown,
     };
-    let report = crate::send::run(&l.ws.root, &campaign.id, &letters, &delivery, &opts, now)?;
+    let report = crate::send::run(
+        &l.ws.root,
+        &campaign.id,
+        &letters,
+        l.settings.delivery.as_ref(),
+        &opts,
+        now,
+    )?;
     crate::send::print_report(&campaign.id, &report);
     Ok(if report.all_accepted() {
         ExitCode::SUCCESS

@@ -121,7 +121,7 @@ pub fn run(
     root: &std::path::Path,
     campaign: &str,
     letters: &[Letter],
-    delivery: &Delivery,
+    delivery: Option<&Delivery>,
     opts: &Options,
     now: Timestamp,
 ) -> Result<Report> {
@@ -132,6 +132,11 @@ pub fn run(
         print_dry_run(&todo, &held, delivery);
         return Ok(Report::default());
     }
+    let Some(delivery) = delivery else {
+        bail!(crate::diag::Usage(
+            "no way to send: set an [smtp] table (see README, Sending)".into()
+        ));
+    };
     let (mut journal, replay) = Journal::open(root, campaign)?;
     let (todo, held) = pending(&out, &replay, opts);
     let mut report = Report::default();
@@ -299,7 +304,10 @@ fn progress(n: usize) -> Option<indicatif::ProgressBar> {
     Some(bar)
 }
 
-fn account(delivery: &Delivery) -> String {
+fn account(delivery: Option<&Delivery>) -> String {
+    let Some(delivery) = delivery else {
+        return "no transport yet (set [smtp] to send)".into();
+    };
     match &delivery.transport {
         TransportConfig::Smtp(s) => format!(
             "{}{}:{}",
@@ -314,7 +322,7 @@ fn account(delivery: &Delivery) -> String {
     }
 }
 
-fn describe(todo: &[&Outgoing<'_>], delivery: &Delivery) -> String {
+fn describe(todo: &[&Outgoing<'_>], delivery: Option<&Delivery>) -> String {
     let mut s = format!(
         "{} e-mail letter(s) from {} through {}:\n",
         todo.len(),
@@ -334,7 +342,7 @@ fn confirm(
     delivery: &Delivery,
     opts: &Options,
 ) -> Result<()> {
-    eprint!("{}", describe(todo, delivery));
+    eprint!("{}", describe(todo, Some(delivery)));
     if opts.yes {
         return Ok(());
     }
@@ -412,7 +420,7 @@ fn password(s: &SmtpSettings) -> Result<Option<SecretString>> {
     }
 }
 
-fn print_dry_run(todo: &[&Outgoing<'_>], held: &[&Outgoing<'_>], delivery: &Delivery) {
+fn print_dry_run(todo: &[&Outgoing<'_>], held: &[&Outgoing<'_>], delivery: Option<&Delivery>) {
     use std::io::Write as _;
     let mut out = std::io::stdout().lock();
     for o in todo {
