@@ -81,6 +81,34 @@ fn load(cli: &Cli, diags: &mut Diagnostics) -> Result<Loaded> {
     })
 }
 
+/// Turns the collected problems into an error, or prints the warnings and hands back the
+/// composed campaign, refusing one whose selection leaves no letter at all.
+fn finish(composed: Option<Composed>, diags: Diagnostics) -> Result<Composed> {
+    let diags = diags.into_result()?;
+    let Some(composed) = composed else {
+        return Err(Invalid(Vec::new()).into());
+    };
+    print_warnings(&diags);
+    if composed.letters.is_empty() {
+        let why: Vec<String> = composed
+            .plan
+            .unresolved
+            .iter()
+            .map(|u| u.reason.clone())
+            .collect();
+        return Err(Usage(format!(
+            "no letter to write: the campaign's targets, as selected, reach nobody{}",
+            if why.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", why.join("; "))
+            }
+        ))
+        .into());
+    }
+    Ok(composed)
+}
+
 /// A campaign rendered: its plan and its letters.
 struct Composed {
     campaign: Campaign,
@@ -245,28 +273,11 @@ fn compose(cli: &Cli, args: &ComposeArgs, now: Timestamp) -> Result<ExitCode> {
             ),
         );
     }
-    let diags = diags.into_result()?;
-    let Some(Composed {
+    let Composed {
         campaign,
         plan,
         letters,
-    }) = composed
-    else {
-        return Err(Invalid(Vec::new()).into());
-    };
-    print_warnings(&diags);
-    if letters.is_empty() {
-        let why: Vec<String> = plan.unresolved.iter().map(|u| u.reason.clone()).collect();
-        return Err(Usage(format!(
-            "no letter to write: the campaign's targets, as selected, reach nobody{}",
-            if why.is_empty() {
-                String::new()
-            } else {
-                format!(" ({})", why.join("; "))
-            }
-        ))
-        .into());
-    }
+    } = finish(composed, diags)?;
     if !writes_drafts && !missing.is_empty() {
         eprintln!(
             "warning: no sender {} configured: the review shows placeholders such as [YOUR NAME] (see `outcry --help`, Sender)",
@@ -333,28 +344,11 @@ fn send(cli: &Cli, args: &SendArgs, now: Timestamp) -> Result<ExitCode> {
             "no way to send: set host (and username) in an [smtp] table, or transport = \"sendmail\" (see README, Sending)",
         );
     }
-    let diags = diags.into_result()?;
-    let Some(Composed {
+    let Composed {
         campaign,
         plan,
         letters,
-    }) = composed
-    else {
-        return Err(Invalid(Vec::new()).into());
-    };
-    print_warnings(&diags);
-    if letters.is_empty() {
-        let why: Vec<String> = plan.unresolved.iter().map(|u| u.reason.clone()).collect();
-        return Err(Usage(format!(
-            "no letter to write: the campaign's targets, as selected, reach nobody{}",
-            if why.is_empty() {
-                String::new()
-            } else {
-                format!(" ({})", why.join("; "))
-            }
-        ))
-        .into());
-    }
+    } = finish(composed, diags)?;
     if let Some((deadline, origin)) = &campaign.deadline
         && *deadline < today(now)
         && !args.force

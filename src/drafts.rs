@@ -103,7 +103,8 @@ pub fn write_folder(dir: &Path, letters: &[Letter], date: Timestamp) -> Result<V
     Ok(files.into_iter().map(|(p, _)| p).collect())
 }
 
-fn create_private_dir(dir: &Path) -> Result<()> {
+/// Creates `dir` (and its parents) readable by its owner only.
+pub fn create_private_dir(dir: &Path) -> Result<()> {
     let mut builder = fs::DirBuilder::new();
     builder.recursive(true);
     #[cfg(unix)]

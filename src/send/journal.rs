@@ -112,13 +112,7 @@ impl Journal {
         let p = path(root, campaign);
         let shown = p.strip_prefix(root).unwrap_or(&p).to_path_buf();
         let dir = p.parent().unwrap_or(root);
-        let mut builder = fs::DirBuilder::new();
-        builder.recursive(true);
-        #[cfg(unix)]
-        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-        builder
-            .create(dir)
-            .with_context(|| format!("cannot create {}", dir.display()))?;
+        crate::drafts::create_private_dir(dir)?;
         let mut opts = OpenOptions::new();
         opts.read(true).write(true).create(true).truncate(false);
         #[cfg(unix)]
