@@ -62,17 +62,6 @@ pub fn check_destinations(
                 m.display()
             )));
         }
-        let parent = m
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        if !parent.is_dir() {
-            return Err(Usage(format!(
-                "--mbox {}: the folder {} does not exist",
-                m.display(),
-                parent.display()
-            )));
-        }
     }
     Ok(())
 }
@@ -153,6 +142,9 @@ pub fn append_mbox(file: &Path, letters: &[Letter], date: Timestamp) -> Result<u
         }
         out.push(b'\n');
         count += 1;
+    }
+    if let Some(parent) = file.parent().filter(|p| !p.as_os_str().is_empty() && !p.exists()) {
+        create_private_dir(parent)?;
     }
     let mut opts = OpenOptions::new();
     opts.append(true).create(true);
