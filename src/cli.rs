@@ -195,6 +195,10 @@ pub struct SendArgs {
     /// the same Message-ID.
     #[arg(long)]
     pub retry_unknown: bool,
+
+    /// Send again letters the server refused for good (a 5xx) in an earlier run.
+    #[arg(long)]
+    pub retry_failed: bool,
 }
 
 #[derive(Debug, Args)]

@@ -374,6 +374,7 @@ fn send(cli: &Cli, args: &SendArgs, now: Timestamp) -> Result<ExitCode> {
         dry_run: args.dry_run,
         limit: args.limit,
         retry_unknown: args.retry_unknown,
+        retry_failed: args.retry_failed,
     };
     let report = crate::send::run(
         &l.ws.root,

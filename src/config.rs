@@ -65,6 +65,17 @@ struct RawSmtp {
 struct Setting<T> {
     value: T,
     origin: Origin,
+    /// Which layer set it: higher layers override lower ones.
+    layer: Layer,
+}
+
+/// The layers, lowest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Layer {
+    Personal,
+    Workspace,
+    ConfigFlag,
+    EnvOrFlag,
 }
 
 /// Every field as layered, before validation. Numbers stay text until validated so that a
@@ -197,14 +208,20 @@ pub fn load(
     if let Some(personal) = personal_config_path()
         && personal.is_file()
     {
-        read_layer(&personal, &personal, &mut layers, diags);
+        read_layer(&personal, &personal, Layer::Personal, &mut layers, diags);
     }
     let branch = root.join("outcry.toml");
     if branch.is_file() {
-        read_layer(&branch, Path::new("outcry.toml"), &mut layers, diags);
+        read_layer(
+            &branch,
+            Path::new("outcry.toml"),
+            Layer::Workspace,
+            &mut layers,
+            diags,
+        );
     }
     if let Some(file) = config_flag {
-        read_layer(file, file, &mut layers, diags);
+        read_layer(file, file, Layer::ConfigFlag, &mut layers, diags);
     }
     apply_args(sender, smtp, &mut layers);
     let sender = validate_sender(&mut layers, diags);
@@ -212,7 +229,13 @@ pub fn load(
     Settings { sender, delivery }
 }
 
-fn read_layer(path: &Path, shown: &Path, layers: &mut Layers, diags: &mut Diagnostics) {
+fn read_layer(
+    path: &Path,
+    shown: &Path,
+    layer: Layer,
+    layers: &mut Layers,
+    diags: &mut Diagnostics,
+) {
     let src = match Source::read(Path::new(""), path) {
         Ok(Some(src)) => Source::new(shown, src.text),
         Ok(None) => {
@@ -238,27 +261,14 @@ fn read_layer(path: &Path, shown: &Path, layers: &mut Layers, diags: &mut Diagno
         }
     };
     #[allow(clippy::items_after_statements)] // a helper local to this function
-    fn set<T, U>(
-        slot: &mut Option<Setting<U>>,
-        v: Option<Spanned<T>>,
-        src: &Source,
-        f: impl Fn(T) -> U,
-    ) {
-        if let Some(v) = v {
-            *slot = Some(Setting {
-                origin: src.at(&v.span()),
-                value: f(v.into_inner()),
-            });
-        }
-    }
     let same = |s: String| s;
     if let Some(s) = raw.sender {
-        set(&mut layers.name, s.name, &src, same);
-        set(&mut layers.email, s.email, &src, same);
-        set(&mut layers.organisation, s.organisation, &src, same);
-        set(&mut layers.city, s.city, &src, same);
-        set(&mut layers.country, s.country, &src, same);
-        set(&mut layers.address, s.address, &src, same);
+        put(&mut layers.name, s.name, &src, layer, same);
+        put(&mut layers.email, s.email, &src, layer, same);
+        put(&mut layers.organisation, s.organisation, &src, layer, same);
+        put(&mut layers.city, s.city, &src, layer, same);
+        put(&mut layers.country, s.country, &src, layer, same);
+        put(&mut layers.address, s.address, &src, layer, same);
     }
     if let Some(s) = raw.smtp {
         if let Some(p) = &s.password {
@@ -267,18 +277,49 @@ fn read_layer(path: &Path, shown: &Path, layers: &mut Layers, diags: &mut Diagno
                 "a password written in a config file is refused: use password-cmd (a command that prints it) or OUTCRY_SMTP_PASSWORD",
             );
         }
-        set(&mut layers.transport, s.transport, &src, same);
-        set(&mut layers.host, s.host, &src, same);
-        set(&mut layers.port, s.port, &src, |n| n.to_string());
-        set(&mut layers.security, s.security, &src, same);
-        set(&mut layers.username, s.username, &src, same);
-        set(&mut layers.password_cmd, s.password_cmd, &src, |v| v);
-        set(&mut layers.ca_file, s.ca_file, &src, |p| {
+        if layer == Layer::Workspace {
+            // A workspace is often a shared or cloned folder: it must not make `outcry send`
+            // run a program of its choosing.
+            for (key, span) in [
+                ("password-cmd", s.password_cmd.as_ref().map(Spanned::span)),
+                ("sendmail", s.sendmail.as_ref().map(Spanned::span)),
+            ] {
+                if let Some(span) = span {
+                    diags.error(src.at(&span), format!("{key} is not read from a workspace's outcry.toml (it would run a program for whoever sends from this folder): put it in your personal config"));
+                }
+            }
+        }
+        put(&mut layers.transport, s.transport, &src, layer, same);
+        put(&mut layers.host, s.host, &src, layer, same);
+        put(&mut layers.port, s.port, &src, layer, |n| n.to_string());
+        put(&mut layers.security, s.security, &src, layer, same);
+        put(&mut layers.username, s.username, &src, layer, same);
+        put(&mut layers.password_cmd, s.password_cmd, &src, layer, |v| v);
+        put(&mut layers.ca_file, s.ca_file, &src, layer, |p| {
             relative_to(path, &p)
         });
-        set(&mut layers.rate, s.rate, &src, |n| n.to_string());
-        set(&mut layers.timeout, s.timeout, &src, |n| n.to_string());
-        set(&mut layers.sendmail, s.sendmail, &src, PathBuf::from);
+        put(&mut layers.rate, s.rate, &src, layer, |n| n.to_string());
+        put(&mut layers.timeout, s.timeout, &src, layer, |n| {
+            n.to_string()
+        });
+        put(&mut layers.sendmail, s.sendmail, &src, layer, PathBuf::from);
+    }
+}
+
+/// Sets a layered value from a file.
+fn put<T, U>(
+    slot: &mut Option<Setting<U>>,
+    v: Option<Spanned<T>>,
+    src: &Source,
+    layer: Layer,
+    f: impl Fn(T) -> U,
+) {
+    if let Some(v) = v {
+        *slot = Some(Setting {
+            origin: src.at(&v.span()),
+            value: f(v.into_inner()),
+            layer,
+        });
     }
 }
 
@@ -299,6 +340,7 @@ fn apply_args(sender: &SenderArgs, smtp: &SmtpArgs, layers: &mut Layers) {
             *slot = Some(Setting {
                 value: v.clone(),
                 origin,
+                layer: Layer::EnvOrFlag,
             });
         }
     }
@@ -488,6 +530,7 @@ fn validate_delivery(l: Layers, diags: &mut Diagnostics) -> Option<Delivery> {
             let path = l.sendmail.unwrap_or_else(|| Setting {
                 value: PathBuf::from("/usr/sbin/sendmail"),
                 origin: origin.clone(),
+                layer: Layer::Personal,
             });
             if path.value.is_absolute() {
                 Some(Transport::Sendmail(path.value))
@@ -530,6 +573,30 @@ fn smtp_settings(
     let before = diags.errors().count();
     if let Err(e) = fields::check_line("smtp host", &host.value) {
         diags.error(host.origin.clone(), e);
+    }
+    // Credentials go only to the server named in their own layer or one above it: a
+    // workspace's outcry.toml must not redirect your personal login to another server.
+    let credentials = [
+        username.as_ref().map(|u| (u.layer, &u.origin)),
+        password_cmd.as_ref().map(|p| (p.layer, &p.origin)),
+    ];
+    if let Some((layer, origin)) = credentials.into_iter().flatten().min_by_key(|(l, _)| *l) {
+        let server = [
+            ("host", Some((host.layer, &host.origin))),
+            ("port", port.as_ref().map(|p| (p.layer, &p.origin))),
+            ("security", security.as_ref().map(|p| (p.layer, &p.origin))),
+            ("ca-file", ca_file.as_ref().map(|p| (p.layer, &p.origin))),
+        ];
+        for (key, set) in server {
+            if let Some((l, o)) = set
+                && l > layer
+            {
+                diags.error(
+                    o.clone(),
+                    format!("{key} here changes the server your login (set at {origin}) would go to: outcry sends credentials only to a server set in the same place or above them; set host, port and username together"),
+                );
+            }
+        }
     }
     let host_name = host.value.trim().to_string();
     let security = match security
@@ -623,7 +690,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join(name);
         std::fs::write(&p, text).unwrap();
-        read_layer(&p, Path::new(name), layers, d);
+        read_layer(&p, Path::new(name), Layer::Personal, layers, d);
     }
 
     #[test]

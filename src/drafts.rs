@@ -55,8 +55,11 @@ pub fn check_destinations(
             }
         }
     }
-    if let Some(m) = mbox {
-        if m.exists() && !m.is_file() {
+    if let Some(m) = mbox
+        && m.exists()
+        && !m.is_file()
+    {
+        {
             return Err(Usage(format!(
                 "--mbox {}: exists and is not a file",
                 m.display()
@@ -143,7 +146,10 @@ pub fn append_mbox(file: &Path, letters: &[Letter], date: Timestamp) -> Result<u
         out.push(b'\n');
         count += 1;
     }
-    if let Some(parent) = file.parent().filter(|p| !p.as_os_str().is_empty() && !p.exists()) {
+    if let Some(parent) = file
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty() && !p.exists())
+    {
         create_private_dir(parent)?;
     }
     let mut opts = OpenOptions::new();

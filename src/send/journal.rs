@@ -58,6 +58,10 @@ pub struct Record {
     /// Recipients the server refused while accepting the others, with its reply.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub refused: Vec<String>,
+    /// For a letter some of whose recipients were turned away for now: those still to get it.
+    /// Empty means all of them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub remaining: Vec<String>,
 }
 
 /// What the journal says so far: the last record of each letter, by Message-ID.
@@ -65,6 +69,8 @@ pub struct Record {
 pub struct Replay {
     last: BTreeMap<String, Record>,
     order: Vec<String>,
+    /// The Message-ID each letter id was last journaled under.
+    by_letter: BTreeMap<String, String>,
 }
 
 impl Replay {
@@ -72,7 +78,14 @@ impl Replay {
         if !self.last.contains_key(&r.message_id) {
             self.order.push(r.message_id.clone());
         }
+        self.by_letter
+            .insert(r.letter.clone(), r.message_id.clone());
         self.last.insert(r.message_id.clone(), r);
+    }
+
+    /// The last record of a letter id, under whatever Message-ID it had.
+    pub fn last_of_letter(&self, letter: &str) -> Option<&Record> {
+        self.by_letter.get(letter).and_then(|id| self.last.get(id))
     }
 
     /// The state of a letter: a letter left `sending` by a run that died is `unknown`.
@@ -117,9 +130,16 @@ impl Journal {
         opts.read(true).write(true).create(true).truncate(false);
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+        let created = !p.exists();
         let mut file = opts
             .open(&p)
             .with_context(|| format!("cannot open the journal {}", shown.display()))?;
+        if created {
+            // A new file's name must reach the disk too.
+            File::open(dir)
+                .and_then(|d| d.sync_all())
+                .with_context(|| format!("cannot sync {}", dir.display()))?;
+        }
         match file.try_lock() {
             Ok(()) => {}
             Err(std::fs::TryLockError::WouldBlock) => bail!(
@@ -216,6 +236,7 @@ mod tests {
             state,
             reply: None,
             refused: Vec::new(),
+            remaining: Vec::new(),
         }
     }
 

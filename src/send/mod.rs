@@ -21,20 +21,24 @@ use crate::letter::Letter;
 use crate::mime::{self, Purpose};
 use crate::prompt;
 use journal::{Journal, Record, Replay, State};
-use transport::{Outcome, Sendmail, Smtp, Transport};
+use transport::{Outcome, Refusal, Sendmail, Smtp, Transport};
 
-/// This many letters in a row that fail to go stop the run (a dead server, a spent quota).
+/// This many letters in a row that fail to go for reasons of the connection or the account
+/// (no connection, a refused sender, a spent quota, a lost body) stop the run. A letter the
+/// server refuses for itself (an unknown mailbox) does not count.
 pub const MAX_CONSECUTIVE_FAILURES: usize = 5;
 /// How often a deferred letter is tried again within one run, and the pause before each try.
 const RETRY_PAUSES: [Duration; 2] = [Duration::from_secs(2), Duration::from_secs(8)];
 
 /// What the user asked for.
 #[derive(Debug, Clone, Default)]
+#[allow(clippy::struct_excessive_bools)] // each is a flag the user types
 pub struct Options {
     pub yes: bool,
     pub dry_run: bool,
     pub limit: Option<usize>,
     pub retry_unknown: bool,
+    pub retry_failed: bool,
 }
 
 /// An e-mail letter ready for the wire.
@@ -42,8 +46,18 @@ struct Outgoing<'a> {
     letter: &'a Letter,
     message_id: String,
     from: Address,
+    /// To, then Cc, then Bcc.
     recipients: Vec<Address>,
+    /// How many of `recipients` are the letter's addressees (its To).
+    addressees: usize,
     message: Vec<u8>,
+}
+
+/// One delivery attempt: a letter, to all its recipients or to those still waiting for it.
+#[derive(Clone)]
+struct Attempt<'b, 'a> {
+    o: &'b Outgoing<'a>,
+    recipients: Vec<Address>,
 }
 
 /// How the run ended, for the summary and the exit code.
@@ -53,6 +67,8 @@ pub struct Report {
     pub deferred: Vec<(String, String)>,
     pub failed: Vec<(String, String)>,
     pub unknown: Vec<(String, String)>,
+    /// Letters not sent because the journal says they went before (informational).
+    pub sent_before: Vec<(String, String)>,
     /// Letters not tried because the run stopped early.
     pub left: Vec<String>,
     pub stopped: Option<String>,
@@ -61,7 +77,8 @@ pub struct Report {
 }
 
 impl Report {
-    /// Every letter this run set out to send was accepted (letters beyond --limit aside).
+    /// Every letter this run set out to send was accepted by all its addressees (letters beyond
+    /// --limit aside).
     pub fn all_accepted(&self) -> bool {
         self.deferred.is_empty()
             && self.failed.is_empty()
@@ -90,24 +107,60 @@ fn outgoing(letters: &[Letter], now: Timestamp) -> Result<Vec<Outgoing<'_>>> {
                 message_id: l.message_id.clone().unwrap_or_default(),
                 from: parse(&l.from.email)?,
                 recipients,
+                addressees: l.to.len(),
                 message: mime::message(l, now, Purpose::Send)?,
             })
         })
         .collect()
 }
 
-/// Which letters this run sends, given what the journal says.
-fn pending<'a, 'b>(
+/// Which letters this run sends, and to whom, given what the journal says; and which it holds
+/// back, with the reason, and how they count in the report.
+#[allow(clippy::type_complexity)]
+fn pending<'b, 'a>(
     out: &'b [Outgoing<'a>],
     replay: &Replay,
     opts: &Options,
-) -> (Vec<&'b Outgoing<'a>>, Vec<&'b Outgoing<'a>>) {
+) -> (Vec<Attempt<'b, 'a>>, Vec<(&'b Outgoing<'a>, State, String)>) {
     let (mut todo, mut held) = (Vec::new(), Vec::new());
     for o in out {
+        let last = replay.last(&o.message_id);
+        if last.is_none()
+            && let Some(before) = replay.last_of_letter(&o.letter.id)
+            && matches!(
+                replay.state(&before.message_id),
+                Some(State::Accepted | State::Unknown | State::Sending)
+            )
+        {
+            // The Message-ID changed (another sender address, campaign or issue date): the
+            // letter went before under its old one.
+            held.push((o, State::Accepted, format!("sent before as {}; not sent again (the sender, campaign or issue date changed since)", before.message_id)));
+            continue;
+        }
+        let last_reply = last.and_then(|r| r.reply.clone()).unwrap_or_default();
         match replay.state(&o.message_id) {
             Some(State::Accepted) => {}
-            Some(State::Unknown) if !opts.retry_unknown => held.push(o),
-            _ => todo.push(o),
+            Some(State::Unknown) if !opts.retry_unknown => held.push((
+                o,
+                State::Unknown,
+                format!("{last_reply} (not resent: use --retry-unknown)"),
+            )),
+            Some(State::Failed) if !opts.retry_failed => held.push((
+                o,
+                State::Failed,
+                format!("{last_reply} (not resent: use --retry-failed)"),
+            )),
+            _ => {
+                let waiting: Vec<Address> = last
+                    .map(|r| r.remaining.iter().filter_map(|a| a.parse().ok()).collect())
+                    .unwrap_or_default();
+                let recipients = if waiting.is_empty() {
+                    o.recipients.clone()
+                } else {
+                    waiting
+                };
+                todo.push(Attempt { o, recipients });
+            }
         }
     }
     if let Some(n) = opts.limit {
@@ -140,29 +193,42 @@ pub fn run(
     let (mut journal, replay) = Journal::open(root, campaign)?;
     let (todo, held) = pending(&out, &replay, opts);
     let mut report = Report::default();
-    for o in &held {
-        let why = replay
-            .last(&o.message_id)
-            .and_then(|r| r.reply.clone())
-            .unwrap_or_default();
-        report.unknown.push((
-            o.letter.id.clone(),
-            format!("{why} (not resent: use --retry-unknown)"),
-        ));
+    for (o, state, why) in &held {
+        let entry = (o.letter.id.clone(), why.clone());
+        match state {
+            State::Unknown => report.unknown.push(entry),
+            State::Failed => report.failed.push(entry),
+            _ => report.sent_before.push(entry),
+        }
+    }
+    if let Some(n) = opts.limit {
+        report.beyond_limit = out
+            .iter()
+            .filter(|o| replay.state(&o.message_id) != Some(State::Accepted))
+            .count()
+            .saturating_sub(n + held.len());
     }
     if todo.is_empty() {
-        eprintln!(
-            "nothing to send: every e-mail letter of {campaign} was accepted before (see `outcry status {campaign}`)"
-        );
+        if held.is_empty() {
+            eprintln!(
+                "nothing to send: every e-mail letter of {campaign} was accepted before (see `outcry status {campaign}`)"
+            );
+        } else {
+            eprintln!(
+                "nothing to send now: {} letter(s) held back (see below)",
+                held.len()
+            );
+        }
         return Ok(report);
     }
     confirm(campaign, &todo, delivery, opts)?;
     let mut transport = open_transport(delivery)?;
-    for o in &todo {
-        if replay.state(&o.message_id).is_none() {
-            journal.note(&record(o, State::Planned, None, Vec::new()))?;
+    for a in &todo {
+        if replay.state(&a.o.message_id).is_none() {
+            journal.note(&record(a.o, State::Planned, None))?;
         }
     }
+    journal.sync()?;
     deliver_all(
         &mut journal,
         transport.as_mut(),
@@ -171,32 +237,33 @@ pub fn run(
         &mut report,
     )?;
     transport.close();
-    if let Some(n) = opts.limit {
-        report.beyond_limit = out
-            .iter()
-            .filter(|o| replay.state(&o.message_id) != Some(State::Accepted))
-            .count()
-            .saturating_sub(n + held.len());
-    }
     Ok(report)
 }
 
-fn record(o: &Outgoing<'_>, state: State, reply: Option<String>, refused: Vec<String>) -> Record {
+fn record(o: &Outgoing<'_>, state: State, reply: Option<String>) -> Record {
     Record {
         time: Timestamp::now().strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
         letter: o.letter.id.clone(),
         message_id: o.message_id.clone(),
         state,
         reply,
-        refused,
+        refused: Vec::new(),
+        remaining: Vec::new(),
     }
 }
 
+fn refusals(refused: &[Refusal]) -> Vec<String> {
+    refused
+        .iter()
+        .map(|r| format!("{}: {}", r.recipient, r.reply))
+        .collect()
+}
+
 /// Sends in order, one connection, paced; deferred letters get two more tries at the end.
-fn deliver_all(
+fn deliver_all<'b, 'a>(
     journal: &mut Journal,
     t: &mut dyn Transport,
-    todo: &[&Outgoing<'_>],
+    todo: &[Attempt<'b, 'a>],
     rate: f64,
     report: &mut Report,
 ) -> Result<()> {
@@ -204,10 +271,11 @@ fn deliver_all(
     let bar = progress(todo.len());
     let mut last_start: Option<Instant> = None;
     let mut consecutive = 0;
-    let mut queue: Vec<(&Outgoing<'_>, usize)> = todo.iter().map(|o| (*o, 0)).collect();
+    let mut queue: Vec<(Attempt<'b, 'a>, usize)> = todo.iter().map(|a| (a.clone(), 0)).collect();
     let mut i = 0;
     while i < queue.len() {
-        let (o, tries) = queue[i];
+        let (a, tries) = queue[i].clone();
+        let o = a.o;
         i += 1;
         if consecutive >= MAX_CONSECUTIVE_FAILURES {
             report.left.push(o.letter.id.clone());
@@ -222,60 +290,28 @@ fn deliver_all(
         last_start = Some(Instant::now());
         let mut on_body = || {
             journal
-                .record(&record(o, State::Sending, None, Vec::new()))
+                .record(&record(o, State::Sending, None))
                 .map_err(|e| format!("{e:#}"))
         };
-        let mut outcome = t.deliver(&o.from, &o.recipients, &o.message, &mut on_body);
+        let mut outcome = t.deliver(&o.from, &a.recipients, &o.message, &mut on_body);
         if let Outcome::NotSent(why) = &outcome {
             // The connection was down or dropped before the body: reconnect once and retry.
             let why = why.clone();
-            outcome = match t.deliver(&o.from, &o.recipients, &o.message, &mut on_body) {
+            outcome = match t.deliver(&o.from, &a.recipients, &o.message, &mut on_body) {
                 Outcome::NotSent(again) => {
                     Outcome::NotSent(format!("{why}; after reconnecting: {again}"))
                 }
                 other => other,
             };
         }
-        let id = o.letter.id.clone();
-        match outcome {
-            Outcome::Accepted { reply, refused } => {
-                consecutive = 0;
-                journal.note(&record(
-                    o,
-                    State::Accepted,
-                    Some(reply.clone()),
-                    refused.clone(),
-                ))?;
-                let note = if refused.is_empty() {
-                    reply
-                } else {
-                    format!("{reply}; refused: {}", refused.join("; "))
-                };
-                report.accepted.push((id, note));
-            }
-            Outcome::Deferred(reply) | Outcome::NotSent(reply) => {
-                consecutive += 1;
-                journal.note(&record(o, State::Deferred, Some(reply.clone()), Vec::new()))?;
-                if tries < RETRY_PAUSES.len() && consecutive < MAX_CONSECUTIVE_FAILURES {
-                    queue.push((o, tries + 1));
-                    continue;
-                }
-                report.deferred.push((id, reply));
-            }
-            Outcome::Failed(reply) => {
-                consecutive += 1;
-                journal.note(&record(o, State::Failed, Some(reply.clone()), Vec::new()))?;
-                report.failed.push((id, reply));
-            }
-            Outcome::Unknown(reply) => {
-                consecutive += 1;
-                journal.note(&record(o, State::Unknown, Some(reply.clone()), Vec::new()))?;
-                report.unknown.push((id, reply));
-            }
+        match settle(journal, &a, tries, outcome, &mut queue, report)? {
+            Streak::Reset => consecutive = 0,
+            Streak::Grow => consecutive += 1,
+            Streak::Keep => {}
         }
         if consecutive >= MAX_CONSECUTIVE_FAILURES && report.stopped.is_none() {
             report.stopped = Some(format!(
-                "stopped after {consecutive} letters in a row failed to go"
+                "stopped after {consecutive} letters in a row could not go (the connection or the account, not the letters)"
             ));
         }
         if let Some(b) = &bar {
@@ -286,6 +322,103 @@ fn deliver_all(
         b.finish_and_clear();
     }
     Ok(())
+}
+
+/// What a letter's outcome does to the run of consecutive failures.
+enum Streak {
+    Reset,
+    Grow,
+    Keep,
+}
+
+/// Journals an outcome, queues a retry where one is due, and reports it.
+fn settle<'b, 'a>(
+    journal: &mut Journal,
+    a: &Attempt<'b, 'a>,
+    tries: usize,
+    outcome: Outcome,
+    queue: &mut Vec<(Attempt<'b, 'a>, usize)>,
+    report: &mut Report,
+) -> Result<Streak> {
+    let mut streak = Streak::Keep;
+    let o = a.o;
+    let id = o.letter.id.clone();
+    let retry = |queue: &mut Vec<(Attempt<'b, 'a>, usize)>, recipients: Vec<Address>| {
+        let again = tries < RETRY_PAUSES.len();
+        if again {
+            queue.push((Attempt { o, recipients }, tries + 1));
+        }
+        again
+    };
+    match outcome {
+        Outcome::Accepted { reply, refused } => {
+            streak = Streak::Reset;
+            let waiting: Vec<Address> = refused
+                .iter()
+                .filter(|r| r.transient)
+                .map(|r| r.recipient.clone())
+                .collect();
+            let lost_addressee = refused
+                .iter()
+                .any(|r| !r.transient && o.recipients[..o.addressees].contains(&r.recipient));
+            let mut rec = record(
+                o,
+                if waiting.is_empty() {
+                    State::Accepted
+                } else {
+                    State::Deferred
+                },
+                Some(reply.clone()),
+            );
+            rec.refused = refusals(&refused);
+            rec.remaining = waiting.iter().map(ToString::to_string).collect();
+            journal.record(&rec)?;
+            let note = if refused.is_empty() {
+                reply
+            } else {
+                format!("{reply}; refused: {}", rec.refused.join("; "))
+            };
+            if !waiting.is_empty() {
+                if !retry(queue, waiting) {
+                    report.deferred.push((id, note));
+                }
+            } else if lost_addressee {
+                report.failed.push((id, note));
+            } else {
+                report.accepted.push((id, note));
+            }
+        }
+        Outcome::Deferred { reply, account } => {
+            if account {
+                streak = Streak::Grow;
+            }
+            let mut rec = record(o, State::Deferred, Some(reply.clone()));
+            if a.recipients.len() < o.recipients.len() {
+                rec.remaining = a.recipients.iter().map(ToString::to_string).collect();
+            }
+            journal.record(&rec)?;
+            if account || !retry(queue, a.recipients.clone()) {
+                report.deferred.push((id, reply));
+            }
+        }
+        Outcome::NotSent(reply) => {
+            streak = Streak::Grow;
+            journal.record(&record(o, State::Deferred, Some(reply.clone())))?;
+            if !retry(queue, a.recipients.clone()) {
+                report.deferred.push((id, reply));
+            }
+        }
+        Outcome::Failed { reply } => {
+            journal.record(&record(o, State::Failed, Some(reply.clone())))?;
+            report.failed.push((id, reply));
+        }
+        Outcome::Unknown(reply) => {
+            streak = Streak::Grow;
+            journal.record(&record(o, State::Unknown, Some(reply.clone())))?;
+            report.unknown.push((id, reply));
+        }
+    }
+    Ok(streak)
 }
 
 fn progress(n: usize) -> Option<indicatif::ProgressBar> {
@@ -310,35 +443,42 @@ fn account(delivery: Option<&Delivery>) -> String {
     };
     match &delivery.transport {
         TransportConfig::Smtp(s) => format!(
-            "{}{}:{}",
+            "{}{}:{} ({})",
             s.username
                 .as_ref()
                 .map(|u| format!("{u} at "))
                 .unwrap_or_default(),
             s.host,
-            s.port
+            s.port,
+            match s.security {
+                crate::config::Security::Tls => "TLS",
+                crate::config::Security::StartTls => "STARTTLS",
+                crate::config::Security::None => "unencrypted, this machine only",
+            }
         ),
         TransportConfig::Sendmail(p) => format!("the local mail system ({})", p.display()),
     }
 }
 
-fn describe(todo: &[&Outgoing<'_>], delivery: Option<&Delivery>) -> String {
+fn describe(todo: &[Attempt<'_, '_>], delivery: Option<&Delivery>) -> String {
     let mut s = format!(
         "{} e-mail letter(s) from {} through {}:\n",
         todo.len(),
-        todo.first().map(|o| o.from.to_string()).unwrap_or_default(),
+        todo.first()
+            .map(|a| a.o.from.to_string())
+            .unwrap_or_default(),
         account(delivery)
     );
-    for o in todo {
-        let rcpts: Vec<String> = o.recipients.iter().map(ToString::to_string).collect();
-        let _ = writeln!(s, "  {:<28} {}", o.letter.id, rcpts.join(", "));
+    for a in todo {
+        let rcpts: Vec<String> = a.recipients.iter().map(ToString::to_string).collect();
+        let _ = writeln!(s, "  {:<28} {}", a.o.letter.id, rcpts.join(", "));
     }
     s
 }
 
 fn confirm(
     campaign: &str,
-    todo: &[&Outgoing<'_>],
+    todo: &[Attempt<'_, '_>],
     delivery: &Delivery,
     opts: &Options,
 ) -> Result<()> {
@@ -381,6 +521,7 @@ fn password(s: &SmtpSettings) -> Result<Option<SecretString>> {
         PasswordSource::Command(argv) => {
             let out = std::process::Command::new(&argv[0])
                 .args(&argv[1..])
+                .env_remove("OUTCRY_SMTP_PASSWORD")
                 .stdin(std::process::Stdio::null())
                 .stderr(std::process::Stdio::inherit())
                 .output()
@@ -390,9 +531,8 @@ fn password(s: &SmtpSettings) -> Result<Option<SecretString>> {
             }
             let text = String::from_utf8(out.stdout)
                 .context("password-cmd printed something that is not UTF-8")?;
-            let pass = text
-                .strip_suffix('\n')
-                .map_or(text.as_str(), |t| t.strip_suffix('\r').unwrap_or(t));
+            // The first line, as `pass show` prints the password above any notes.
+            let pass = text.lines().next().unwrap_or_default();
             if pass.is_empty() {
                 bail!("password-cmd {:?} printed no password", argv[0]);
             }
@@ -420,30 +560,30 @@ fn password(s: &SmtpSettings) -> Result<Option<SecretString>> {
     }
 }
 
-fn print_dry_run(todo: &[&Outgoing<'_>], held: &[&Outgoing<'_>], delivery: Option<&Delivery>) {
+fn print_dry_run(
+    todo: &[Attempt<'_, '_>],
+    held: &[(&Outgoing<'_>, State, String)],
+    delivery: Option<&Delivery>,
+) {
     use std::io::Write as _;
     let mut out = std::io::stdout().lock();
-    for o in todo {
-        let rcpts: Vec<String> = o.recipients.iter().map(ToString::to_string).collect();
-        let _ = writeln!(out, "=== {} ===", o.letter.id);
-        let _ = writeln!(out, "MAIL FROM:<{}>", o.from);
-        for r in &rcpts {
+    for a in todo {
+        let _ = writeln!(out, "=== {} ===", a.o.letter.id);
+        let _ = writeln!(out, "MAIL FROM:<{}>", a.o.from);
+        for r in &a.recipients {
             let _ = writeln!(out, "RCPT TO:<{r}>");
         }
         let _ = writeln!(out);
         let _ = out.write_all(
-            String::from_utf8_lossy(&o.message)
+            String::from_utf8_lossy(&a.o.message)
                 .replace("\r\n", "\n")
                 .as_bytes(),
         );
         let _ = writeln!(out);
     }
     eprint!("{}", describe(todo, delivery));
-    for o in held {
-        eprintln!(
-            "  {:<28} not resent: its fate is unknown (use --retry-unknown)",
-            o.letter.id
-        );
+    for (o, _, why) in held {
+        eprintln!("  {:<28} held back: {why}", o.letter.id);
     }
     eprintln!("dry run: nothing was sent, no connection was made");
 }
@@ -463,7 +603,11 @@ pub fn print_report(campaign: &str, r: &Report) {
         "deferred (try again later: `outcry send` resends them)",
         &r.deferred,
     );
-    section("failed (refused by the server)", &r.failed);
+    section(
+        "failed (refused by the server; `outcry send --retry-failed` tries them again)",
+        &r.failed,
+    );
+    section("not sent again", &r.sent_before);
     section(
         "unknown (the server may have them: `outcry send --retry-unknown` resends them)",
         &r.unknown,

@@ -24,15 +24,28 @@ use crate::config::{Security, SmtpSettings};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
     /// The server took it. `refused` lists recipients it turned away while taking the rest.
-    Accepted { reply: String, refused: Vec<String> },
-    /// A temporary refusal (4xx).
-    Deferred(String),
-    /// A permanent refusal (5xx).
-    Failed(String),
+    Accepted {
+        reply: String,
+        refused: Vec<Refusal>,
+    },
+    /// A temporary refusal (4xx). `account`: the server refused the sender, not this letter
+    /// (at MAIL FROM, or a quota), so the next letters will fare no better.
+    Deferred { reply: String, account: bool },
+    /// A permanent refusal (5xx) of this letter. A permanent refusal of the sender (a spent
+    /// quota) is `Deferred` with `account`: it passes, and the letter must go later.
+    Failed { reply: String },
     /// The connection was lost after the body went: the server may have it.
     Unknown(String),
     /// Nothing reached the server (no connection, or it closed before the body): retry.
     NotSent(String),
+}
+
+/// A recipient the server refused while it took the others.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    pub recipient: Address,
+    pub reply: String,
+    pub transient: bool,
 }
 
 pub trait Transport {
@@ -68,6 +81,7 @@ impl Smtp {
         if let Some(ca) = &settings.ca_file {
             let certs = CertificateDer::pem_file_iter(ca)
                 .map_err(|e| anyhow::anyhow!("cannot read ca-file {}: {e}", ca.display()))?;
+            let mut found = 0;
             for cert in certs {
                 let der = cert.map_err(|e| {
                     anyhow::anyhow!(
@@ -82,6 +96,13 @@ impl Smtp {
                     )
                 })?;
                 builder = builder.add_root_certificate(cert);
+                found += 1;
+            }
+            if found == 0 {
+                anyhow::bail!(
+                    "ca-file {} holds no PEM certificate (-----BEGIN CERTIFICATE-----)",
+                    ca.display()
+                );
             }
         }
         let tls = builder
@@ -151,8 +172,9 @@ impl Smtp {
         }
     }
 
-    /// A failure before the body: the letter was not sent.
-    fn before_body(&mut self, e: &lettre::transport::smtp::Error) -> Outcome {
+    /// A failure before the body: the letter was not sent. `account`: the refusal was of the
+    /// sender (MAIL FROM), not of this letter.
+    fn before_body(&mut self, e: &lettre::transport::smtp::Error, account: bool) -> Outcome {
         let broken =
             self.conn.as_ref().is_none_or(SmtpConnection::has_broken) || !replied(e) || is_421(e);
         if broken {
@@ -162,11 +184,7 @@ impl Smtp {
         if let Some(c) = self.conn.as_mut() {
             let _ = c.command(lettre::transport::smtp::commands::Rset);
         }
-        if e.is_transient() {
-            Outcome::Deferred(first_line(e))
-        } else {
-            Outcome::Failed(first_line(e))
-        }
+        refusal(e, account)
     }
 }
 
@@ -190,7 +208,7 @@ impl Transport for Smtp {
             return Outcome::NotSent("not connected".into());
         };
         if let Err(e) = conn.command(Mail::new(Some(from.clone()), vec![])) {
-            return self.before_body(&e);
+            return self.before_body(&e, true);
         }
         let mut refused = Vec::new();
         let mut any_accepted = false;
@@ -203,9 +221,13 @@ impl Transport for Smtp {
                 Ok(_) => any_accepted = true,
                 Err(e) if replied(&e) && !is_421(&e) && !conn.has_broken() => {
                     all_transient &= e.is_transient();
-                    refused.push(format!("{r}: {}", first_line(&e)));
+                    refused.push(Refusal {
+                        recipient: r.clone(),
+                        reply: first_line(&e),
+                        transient: e.is_transient(),
+                    });
                 }
-                Err(e) => return self.before_body(&e),
+                Err(e) => return self.before_body(&e, false),
             }
         }
         let Some(conn) = self.conn.as_mut() else {
@@ -213,15 +235,22 @@ impl Transport for Smtp {
         };
         if !any_accepted {
             let _ = conn.command(lettre::transport::smtp::commands::Rset);
-            let why = format!("every recipient refused: {}", refused.join("; "));
+            let list: Vec<String> = refused
+                .iter()
+                .map(|r| format!("{}: {}", r.recipient, r.reply))
+                .collect();
+            let reply = format!("every recipient refused: {}", list.join("; "));
             return if all_transient {
-                Outcome::Deferred(why)
+                Outcome::Deferred {
+                    reply,
+                    account: false,
+                }
             } else {
-                Outcome::Failed(why)
+                Outcome::Failed { reply }
             };
         }
         if let Err(e) = conn.command(Data) {
-            return self.before_body(&e);
+            return self.before_body(&e, false);
         }
         if let Err(e) = on_body() {
             // Without the final dot the server discards what it has.
@@ -233,7 +262,16 @@ impl Transport for Smtp {
         };
         // lettre ends the data with CRLF.CRLF itself: the message goes without its final CRLF.
         let body = message.strip_suffix(b"\r\n").unwrap_or(message);
-        match conn.message(body) {
+        // RFC 5321 4.5.3.2.6: wait up to 10 minutes for the reply to the final dot (content
+        // filters are slow), however short the timeout for everything else.
+        let _ = conn.set_timeout(Some(
+            self.settings
+                .timeout
+                .max(std::time::Duration::from_secs(600)),
+        ));
+        let result = conn.message(body);
+        let _ = conn.set_timeout(Some(self.settings.timeout));
+        match result {
             Ok(resp) => Outcome::Accepted {
                 reply: reply_text(&resp),
                 refused,
@@ -242,11 +280,7 @@ impl Transport for Smtp {
                 if is_421(&e) || conn.has_broken() {
                     self.drop_connection();
                 }
-                if e.is_transient() {
-                    Outcome::Deferred(first_line(&e))
-                } else {
-                    Outcome::Failed(first_line(&e))
-                }
+                refusal(&e, false)
             }
             Err(e) => {
                 self.drop_connection();
@@ -287,6 +321,7 @@ impl Transport for Sendmail {
             .arg(AsRef::<str>::as_ref(from))
             .arg("--");
         cmd.args(recipients.iter().map(ToString::to_string));
+        cmd.env_remove("OUTCRY_SMTP_PASSWORD");
         cmd.stdin(Stdio::piped())
             .stdout(Stdio::null())
             .stderr(Stdio::piped());
@@ -311,19 +346,44 @@ impl Transport for Sendmail {
                 reply: format!("handed to {}", self.path.display()),
                 refused: Vec::new(),
             },
-            (Some(75), _) => Outcome::Deferred(format!(
-                "{} deferred it (exit 75): {err}",
+            (Some(0), _) => Outcome::Unknown(format!(
+                "{} took part of the message and exited 0: {err}",
                 self.path.display()
             )),
-            (Some(code), _) => Outcome::Failed(format!(
-                "{} refused it (exit {code}): {err}",
-                self.path.display()
-            )),
+            (Some(75), _) => Outcome::Deferred {
+                reply: format!("{} deferred it (exit 75): {err}", self.path.display()),
+                account: false,
+            },
+            (Some(code), _) => Outcome::Failed {
+                reply: format!("{} refused it (exit {code}): {err}", self.path.display()),
+            },
             (None, _) => Outcome::Unknown(format!("{} was killed: {err}", self.path.display())),
         }
     }
 
     fn close(&mut self) {}
+}
+
+/// The outcome of a refusal. A quota or rate refusal (5.4.5, or words to that effect) is of
+/// the account, whatever the stage: it passes, so the letter is deferred, not failed.
+fn refusal(e: &lettre::transport::smtp::Error, account: bool) -> Outcome {
+    let reply = first_line(e);
+    let lower = reply.to_ascii_lowercase();
+    let account = account
+        || [
+            "5.4.5",
+            "quota",
+            "limit exceeded",
+            "rate limit",
+            "too many messages",
+        ]
+        .iter()
+        .any(|w| lower.contains(w));
+    if e.is_transient() || account {
+        Outcome::Deferred { reply, account }
+    } else {
+        Outcome::Failed { reply }
+    }
 }
 
 /// The server answered with a reply code (as opposed to a network or protocol failure).

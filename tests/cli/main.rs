@@ -22,6 +22,9 @@ use std::process::Command;
 /// 2 May 2011, 12:00 UTC: the day of the May Day appeal.
 pub const EPOCH: &str = "1304337600";
 
+/// Where the personal config lives in a test workspace (`XDG_CONFIG_HOME` points there).
+pub const PERSONAL_CONFIG_DIR: &str = ".home/.config/outcry";
+
 pub struct Case {
     dir: tempfile::TempDir,
     args: Vec<String>,
@@ -105,18 +108,26 @@ impl Case {
             .env("OUTCRY_SENDER_COUNTRY", "GB")
     }
 
-    /// Settings for the test SMTP server: STARTTLS, its CA trusted, the password in the
-    /// environment, and no pacing.
+    /// Settings for the test SMTP server in the personal config (STARTTLS, its CA trusted,
+    /// no pacing), the password in the environment.
     pub fn smtp(self, server: &smtp_server::Server, user: &str, password: &str) -> Case {
         let config = format!(
             "[smtp]\nhost = \"127.0.0.1\"\nport = {}\nsecurity = \"starttls\"\nusername = \"{user}\"\nca-file = \"test-ca.pem\"\nrate = 60000\ntimeout = 10\n",
             server.port()
         );
-        let existing =
-            std::fs::read_to_string(self.dir.path().join("outcry.toml")).unwrap_or_default();
-        self.file("test-ca.pem", &server.ca_pem)
-            .file("outcry.toml", &format!("{existing}\n{config}"))
-            .env("OUTCRY_SMTP_PASSWORD", password)
+        self.file(
+            &format!("{PERSONAL_CONFIG_DIR}/test-ca.pem"),
+            &server.ca_pem,
+        )
+        .personal_config(&config)
+        .env("OUTCRY_SMTP_PASSWORD", password)
+    }
+
+    /// Appends to the personal config file (`$XDG_CONFIG_HOME/outcry/config.toml`).
+    pub fn personal_config(self, text: &str) -> Case {
+        let path = format!("{PERSONAL_CONFIG_DIR}/config.toml");
+        let existing = std::fs::read_to_string(self.dir.path().join(&path)).unwrap_or_default();
+        self.file(&path, &format!("{existing}\n{text}"))
     }
 
     /// A workspace with one campaign `many` to `n` authorities, each by e-mail.

@@ -218,7 +218,9 @@ fn a_550_fails_that_letter_only() {
     let run = send(mayday(&server), &[]).code(1);
     assert_eq!(server.received().len(), 3);
     assert!(
-        run.stderr.contains("failed (refused by the server) 1:"),
+        run.stderr.contains(
+            "failed (refused by the server; `outcry send --retry-failed` tries them again) 1:"
+        ),
         "{}",
         run.stderr
     );
@@ -227,8 +229,15 @@ fn a_550_fails_that_letter_only() {
         "{}",
         run.stderr
     );
-    // The next run tries it again.
-    let again = send(run.again(), &[]).success();
+    // The next run holds it back; --retry-failed tries it again.
+    let held = send(run.again(), &[]).code(1);
+    assert!(
+        held.stderr.contains("not resent: use --retry-failed"),
+        "{}",
+        held.stderr
+    );
+    assert_eq!(server.received().len(), 3);
+    let again = send(held.again(), &["--retry-failed"]).success();
     assert_eq!(server.received().len(), 4, "{}", again.stderr);
 }
 
@@ -286,7 +295,7 @@ fn a_spent_quota_stops_the_run_and_says_how_to_resume() {
     assert_eq!(server.received().len(), 2);
     assert!(
         run.stderr
-            .contains("stopped after 5 letters in a row failed to go"),
+            .contains("stopped after 5 letters in a row could not go"),
         "{}",
         run.stderr
     );
@@ -414,7 +423,10 @@ fn an_untrusted_certificate_is_explained() {
     let server = server(vec![]);
     let other = Server::start(Security::StartTls, None, vec![]);
     let run = mayday(&server)
-        .file("test-ca.pem", &other.ca_pem)
+        .file(
+            &format!("{}/test-ca.pem", crate::PERSONAL_CONFIG_DIR),
+            &other.ca_pem,
+        )
         .args(["send", "mayday-2011", "--yes"])
         .run()
         .code(1);
@@ -478,12 +490,8 @@ fn no_secret_leaks_anywhere() {
     let script = case.path().join("secret.sh");
     std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o700))
         .expect("chmod");
-    let text = std::fs::read_to_string(case.path().join("outcry.toml")).expect("read");
     let case = case
-        .file(
-            "outcry.toml",
-            &format!("{text}password-cmd = [\"{}\"]\n", script.display()),
-        )
+        .personal_config(&format!("password-cmd = [\"{}\"]\n", script.display()))
         .env("OUTCRY_SMTP_PASSWORD", "");
     let run = send(case, &[]).code(1);
     assert_eq!(server.received().len(), 3, "{}", run.stderr);
@@ -616,14 +624,26 @@ fn sendmail_transport_hands_each_letter_to_the_program() {
     std::fs::write(&script, format!("#!/bin/sh\nn=$(ls {0} | wc -l)\nprintf '%s\\n' \"$*\" > {0}/$n.args\ncat > {0}/$n.eml\n", spool.display())).expect("script");
     std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o700))
         .expect("chmod");
+    let config = format!(
+        "[smtp]\ntransport = \"sendmail\"\nsendmail = \"{}\"\nrate = 60000\n",
+        script.display()
+    );
+    // A workspace's outcry.toml may not name a program to run; the personal config may.
+    let refused = Case::minimal()
+        .sender()
+        .file("outcry.toml", &config)
+        .args(["send", "c", "--yes"])
+        .run()
+        .code(2);
+    assert!(
+        refused
+            .stderr
+            .contains("outcry.toml:3: sendmail is not read from a workspace's outcry.toml"),
+        "{}",
+        refused.stderr
+    );
     let run = case
-        .file(
-            "outcry.toml",
-            &format!(
-                "[smtp]\ntransport = \"sendmail\"\nsendmail = \"{}\"\nrate = 60000\n",
-                script.display()
-            ),
-        )
+        .personal_config(&config)
         .args(["send", "c", "--yes"])
         .run()
         .success();
@@ -635,4 +655,101 @@ fn sendmail_transport_hands_each_letter_to_the_program() {
     let msg = run.read("spool/0.eml");
     assert!(!msg.contains(&b'\r'), "sendmail gets local line ends");
     assert!(MessageParser::default().parse(&msg).is_some());
+}
+
+/// Found in review: a temporary refusal of the authority (greylisting) while the coordinators
+/// were accepted used to lose the authority's letter.
+#[test]
+fn a_greylisted_authority_still_gets_its_letter_and_nobody_gets_two() {
+    let server = server(vec![Fault::GreylistRecipient {
+        address: "press@knb.kz".into(),
+    }]);
+    let run = send(mayday(&server), &["--to", "knb-press"]).success();
+    let received = server.received();
+    assert_eq!(received.len(), 2, "{}", run.stderr);
+    assert_eq!(
+        received[0].rcpt_to,
+        ["robert.cwi@gmail.com", "ainur1917@gmail.com"]
+    );
+    assert_eq!(received[1].rcpt_to, ["press@knb.kz"]);
+    let ids = message_ids(&server);
+    assert_eq!(ids[0], ids[1], "the same letter, the same Message-ID");
+}
+
+/// Found in review: a letter whose Message-ID inputs changed (another sender address) was
+/// sent a second time.
+#[test]
+fn a_letter_sent_under_another_message_id_is_not_sent_again() {
+    let server = server(vec![]);
+    let first = send(mayday(&server), &["--limit", "2"]).success();
+    let run = send(
+        first
+            .again()
+            .env("OUTCRY_SENDER_EMAIL", "other@example.org"),
+        &[],
+    )
+    .success();
+    assert_eq!(server.received().len(), 4, "{}", run.stderr);
+    assert!(run.stderr.contains("not sent again 2:"), "{}", run.stderr);
+    let mut to: Vec<String> = server
+        .received()
+        .iter()
+        .map(|r| r.rcpt_to[0].clone())
+        .collect();
+    to.sort();
+    to.dedup();
+    assert_eq!(to.len(), 4, "an authority got two letters");
+}
+
+/// Found in review: a workspace's outcry.toml could point your personal login at another server.
+#[test]
+fn a_workspace_cannot_redirect_your_login() {
+    let server = server(vec![]);
+    let elsewhere = Server::start(Security::StartTls, Some((USER, PASSWORD)), vec![]);
+    let run = mayday(&server)
+        .file(
+            "outcry.toml",
+            &format!(
+                "[sender]\ncountry = \"GB\"\n\n[smtp]\nport = {}\n",
+                elsewhere.port()
+            ),
+        )
+        .args(["send", "mayday-2011", "--yes"])
+        .run()
+        .code(2);
+    assert!(
+        run.stderr
+            .contains("outcry.toml:5: port here changes the server your login"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(server.connections() + elsewhere.connections(), 0);
+}
+
+/// Found in review: letters refused for themselves (stale mailboxes) stopped a healthy run.
+#[test]
+fn refused_letters_do_not_stop_the_run() {
+    let faults = (1..=6)
+        .map(|i| Fault::RejectRecipient {
+            address: format!("a{i}@example.org"),
+            code: 550,
+            text: "5.1.1 no such user".into(),
+        })
+        .collect();
+    let server = server(faults);
+    let run = Case::many(8)
+        .sender()
+        .smtp(&server, USER, PASSWORD)
+        .args(["send", "many", "--yes"])
+        .run()
+        .code(1);
+    assert_eq!(server.received().len(), 2, "{}", run.stderr);
+    assert!(!run.stderr.contains("stopped after"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "failed (refused by the server; `outcry send --retry-failed` tries them again) 6:"
+        ),
+        "{}",
+        run.stderr
+    );
 }

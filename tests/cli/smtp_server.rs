@@ -35,6 +35,8 @@ pub enum Fault {
         code: u16,
         text: String,
     },
+    /// Reply 451 (greylisted) to RCPT TO for this address the first time only.
+    GreylistRecipient { address: String },
     /// Close the connection without replying after the body of the nth message is received.
     DropAfterBody { n: usize },
     /// Reply 421 and close at MAIL FROM of the nth message.
@@ -62,6 +64,7 @@ struct State {
     connections: usize,
     /// Every line the client sent, for leak checks (AUTH lines included).
     transcript: Vec<String>,
+    greylisted: Vec<String>,
 }
 
 pub struct Server {
@@ -331,7 +334,14 @@ fn session(stream: &TcpStream, setup: &Setup, state: &Mutex<State>) -> io::Resul
             reply(&mut r, "250 2.1.0 ok")?;
         } else if upper.starts_with("RCPT TO:") {
             let addr = angle(&line[8..]);
-            if let Some((code, text)) = setup.faults.iter().find_map(|f| match f {
+            let grey = setup
+                .faults
+                .iter()
+                .any(|f| matches!(f, Fault::GreylistRecipient { address } if *address == addr));
+            if grey && !state.lock().expect("lock").greylisted.contains(&addr) {
+                state.lock().expect("lock").greylisted.push(addr);
+                reply(&mut r, "451 4.7.1 greylisted, try again later")?;
+            } else if let Some((code, text)) = setup.faults.iter().find_map(|f| match f {
                 Fault::RejectRecipient {
                     address,
                     code,
