@@ -149,6 +149,12 @@ pub enum Command {
     /// Example: outcry send mayday-2011 --dry-run
     Send(SendArgs),
 
+    /// Check the mail account: connect, secure and log in, without sending anything.
+    ///
+    /// Example: outcry smtp test
+    #[command(subcommand)]
+    Smtp(SmtpCommand),
+
     /// Show what the journal says about each letter of a campaign.
     ///
     /// Example: outcry status mayday-2011
@@ -199,6 +205,15 @@ pub struct SendArgs {
     /// Send again letters the server refused for good (a 5xx) in an earlier run.
     #[arg(long)]
     pub retry_failed: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SmtpCommand {
+    /// Connect to the configured server, negotiate TLS and log in; send nothing.
+    ///
+    /// Explains a failure in plain words: wrong port for the security mode, certificate not
+    /// trusted, login refused, no answer.
+    Test,
 }
 
 #[derive(Debug, Args)]

@@ -27,6 +27,7 @@ pub fn dispatch(cli: &Cli) -> Result<ExitCode> {
         Command::Compose(args) => compose(cli, args, now),
         Command::Send(args) => send(cli, args, now),
         Command::Status { campaign } => status(campaign),
+        Command::Smtp(crate::cli::SmtpCommand::Test) => smtp_test(cli),
     }
 }
 
@@ -420,4 +421,38 @@ fn status(campaign: &str) -> Result<ExitCode> {
         eprintln!("nothing sent yet for {campaign}");
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn smtp_test(cli: &Cli) -> Result<ExitCode> {
+    let mut diags = Diagnostics::default();
+    let l = load(cli, &mut diags)?;
+    diags.into_result()?;
+    match &l.settings.delivery {
+        None => Err(Usage(
+            "no [smtp] host configured: nothing to test (see README, Sending)".into(),
+        )
+        .into()),
+        Some(config::Delivery {
+            transport: config::Transport::Sendmail(path),
+            ..
+        }) => {
+            if path.is_file() {
+                eprintln!(
+                    "ok: letters go to {} (sendmail); nothing to connect to",
+                    path.display()
+                );
+                Ok(ExitCode::SUCCESS)
+            } else {
+                Err(anyhow::anyhow!("{} does not exist", path.display()))
+            }
+        }
+        Some(config::Delivery {
+            transport: config::Transport::Smtp(s),
+            ..
+        }) => {
+            let line = crate::send::check_account(s)?;
+            eprintln!("ok: {line}");
+            Ok(ExitCode::SUCCESS)
+        }
+    }
 }

@@ -512,6 +512,29 @@ fn open_transport(delivery: &Delivery) -> Result<Box<dyn Transport>> {
     }
 }
 
+/// Connects, secures and logs in to the configured server, sends nothing, and says how it went.
+pub fn check_account(s: &SmtpSettings) -> Result<String> {
+    let password = password(s)?;
+    let mut smtp = Smtp::new(s.clone(), password)?;
+    smtp.connect().map_err(|e| anyhow::anyhow!(e))?;
+    smtp.close();
+    let security = match s.security {
+        crate::config::Security::Tls => "over TLS",
+        crate::config::Security::StartTls => "over STARTTLS",
+        crate::config::Security::None => "unencrypted (this machine only)",
+    };
+    Ok(match &s.username {
+        Some(u) => format!(
+            "connected to {}:{} {security} and logged in as {u}",
+            s.host, s.port
+        ),
+        None => format!(
+            "connected to {}:{} {security} (no login configured)",
+            s.host, s.port
+        ),
+    })
+}
+
 /// The SMTP password: from password-cmd, `OUTCRY_SMTP_PASSWORD`, or a hidden prompt.
 fn password(s: &SmtpSettings) -> Result<Option<SecretString>> {
     if s.username.is_none() {

@@ -753,3 +753,41 @@ fn refused_letters_do_not_stop_the_run() {
         run.stderr
     );
 }
+
+#[test]
+fn smtp_test_logs_in_and_sends_nothing() {
+    let server = server(vec![]);
+    let run = mayday(&server).args(["smtp", "test"]).run().success();
+    assert!(
+        run.stderr.contains(&format!(
+            "ok: connected to 127.0.0.1:{} over STARTTLS and logged in as activist",
+            server.port()
+        )),
+        "{}",
+        run.stderr
+    );
+    assert!(server.received().is_empty());
+    assert!(server.transcript().contains("AUTH"));
+    let wrong = mayday(&server)
+        .env("OUTCRY_SMTP_PASSWORD", "nope")
+        .args(["smtp", "test"])
+        .run()
+        .code(1);
+    assert!(
+        wrong.stderr.contains("refused the login of activist"),
+        "{}",
+        wrong.stderr
+    );
+    let plain = Server::start(Security::Plain, Some((USER, PASSWORD)), vec![]);
+    let refused = mayday(&plain).args(["smtp", "test"]).run().code(1);
+    assert!(
+        refused.stderr.contains("does not offer STARTTLS"),
+        "{}",
+        refused.stderr
+    );
+    Case::minimal()
+        .args(["smtp", "test"])
+        .run()
+        .code(2)
+        .stderr_has("no [smtp] host configured");
+}
