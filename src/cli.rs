@@ -18,7 +18,7 @@ pub struct Cli {
     #[arg(short = 'C', value_name = "DIR", global = true)]
     pub directory: Option<PathBuf>,
 
-    /// Read sender settings from FILE, over the personal and workspace config.
+    /// Read settings ([sender], [smtp]) from FILE, over the personal and workspace config.
     #[arg(long, value_name = "FILE", env = "OUTCRY_CONFIG", global = true)]
     pub config: Option<PathBuf>,
 
