@@ -4,11 +4,9 @@
 //! In increasing priority: `$XDG_CONFIG_HOME/outcry/config.toml` (personal), `outcry.toml` at
 //! the workspace root (branch-wide), `--config FILE`, then `OUTCRY_*` environment variables
 //! and flags (clap merges those two, flags winning). Each field is taken from the highest
-//! layer that sets it. A password is never read from a config file: it comes from
-//! `password-cmd`, `OUTCRY_SMTP_PASSWORD` or a prompt, only when a connection is made.
+//! layer that sets it. [`smtp`] validates the delivery settings.
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use serde::Deserialize;
 use toml::Spanned;
@@ -16,6 +14,11 @@ use toml::Spanned;
 use crate::cli::{SenderArgs, SmtpArgs};
 use crate::diag::{Diagnostics, Origin, Source};
 use crate::fields::{self, Country, Email};
+
+mod smtp;
+pub use smtp::{
+    DEFAULT_RATE, DEFAULT_TIMEOUT, Delivery, PasswordSource, Security, SmtpSettings, Transport,
+};
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -62,16 +65,16 @@ struct RawSmtp {
 
 /// A value and where it was set.
 #[derive(Debug, Clone)]
-struct Setting<T> {
-    value: T,
-    origin: Origin,
+pub(super) struct Setting<T> {
+    pub(super) value: T,
+    pub(super) origin: Origin,
     /// Which layer set it: higher layers override lower ones.
-    layer: Layer,
+    pub(super) layer: Layer,
 }
 
 /// The layers, lowest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Layer {
+pub(super) enum Layer {
     Personal,
     Workspace,
     ConfigFlag,
@@ -81,23 +84,23 @@ enum Layer {
 /// Every field as layered, before validation. Numbers stay text until validated so that a
 /// flag and a file value are checked the same way.
 #[derive(Debug, Default)]
-struct Layers {
-    name: Option<Setting<String>>,
-    email: Option<Setting<String>>,
-    organisation: Option<Setting<String>>,
-    city: Option<Setting<String>>,
-    country: Option<Setting<String>>,
-    address: Option<Setting<String>>,
-    transport: Option<Setting<String>>,
-    host: Option<Setting<String>>,
-    port: Option<Setting<String>>,
-    security: Option<Setting<String>>,
-    username: Option<Setting<String>>,
-    password_cmd: Option<Setting<Vec<String>>>,
-    ca_file: Option<Setting<PathBuf>>,
-    rate: Option<Setting<String>>,
-    timeout: Option<Setting<String>>,
-    sendmail: Option<Setting<PathBuf>>,
+pub(super) struct Layers {
+    pub(super) name: Option<Setting<String>>,
+    pub(super) email: Option<Setting<String>>,
+    pub(super) organisation: Option<Setting<String>>,
+    pub(super) city: Option<Setting<String>>,
+    pub(super) country: Option<Setting<String>>,
+    pub(super) address: Option<Setting<String>>,
+    pub(super) transport: Option<Setting<String>>,
+    pub(super) host: Option<Setting<String>>,
+    pub(super) port: Option<Setting<String>>,
+    pub(super) security: Option<Setting<String>>,
+    pub(super) username: Option<Setting<String>>,
+    pub(super) password_cmd: Option<Setting<Vec<String>>>,
+    pub(super) ca_file: Option<Setting<PathBuf>>,
+    pub(super) rate: Option<Setting<String>>,
+    pub(super) timeout: Option<Setting<String>>,
+    pub(super) sendmail: Option<Setting<PathBuf>>,
 }
 
 /// The person or branch signing the letters. Every field is optional until a command needs it:
@@ -128,57 +131,6 @@ impl Sender {
         m
     }
 }
-
-/// How the connection to the SMTP server is secured.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Security {
-    /// TLS from the first byte (port 465).
-    Tls,
-    /// STARTTLS, required: a server that does not offer it is refused (port 587).
-    StartTls,
-    /// No encryption: only for a server on this machine, and never with credentials.
-    None,
-}
-
-/// Where the SMTP password comes from (it is fetched only when a connection is made).
-#[derive(Debug, Clone)]
-pub enum PasswordSource {
-    /// An argv, run without a shell; its standard output is the password.
-    Command(Vec<String>),
-    /// `OUTCRY_SMTP_PASSWORD`, else a hidden prompt on a terminal.
-    EnvOrPrompt,
-}
-
-#[derive(Debug, Clone)]
-pub struct SmtpSettings {
-    pub host: String,
-    pub port: u16,
-    pub security: Security,
-    pub username: Option<String>,
-    pub password: PasswordSource,
-    pub ca_file: Option<PathBuf>,
-    pub timeout: Duration,
-}
-
-#[derive(Debug, Clone)]
-pub enum Transport {
-    Smtp(SmtpSettings),
-    /// A local MTA's sendmail program, by absolute path, run without a shell.
-    Sendmail(PathBuf),
-}
-
-/// How letters are delivered, when `outcry send` needs it.
-#[derive(Debug, Clone)]
-pub struct Delivery {
-    pub transport: Transport,
-    /// Letters per minute.
-    pub rate: f64,
-}
-
-/// The default pace: 20 letters a minute stays well under every common provider's limit
-/// (see README, "Sending").
-pub const DEFAULT_RATE: f64 = 20.0;
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Everything the config layers say, validated.
 #[derive(Debug, Clone, Default)]
@@ -225,7 +177,7 @@ pub fn load(
     }
     apply_args(sender, smtp, &mut layers);
     let sender = validate_sender(&mut layers, diags);
-    let delivery = validate_delivery(layers, diags);
+    let delivery = smtp::validate_delivery(layers, diags);
     Settings { sender, delivery }
 }
 
@@ -478,210 +430,6 @@ fn validate_sender(layers: &mut Layers, diags: &mut Diagnostics) -> Sender {
     }
 }
 
-/// A number from a file, flag or environment variable, within `range`.
-fn number(
-    s: Option<Setting<String>>,
-    what: &str,
-    min: f64,
-    max: f64,
-    diags: &mut Diagnostics,
-) -> Option<f64> {
-    let s = s?;
-    match s.value.trim().parse::<f64>() {
-        Ok(n) if n.is_finite() && (min..=max).contains(&n) => Some(n),
-        _ => {
-            diags.error(
-                s.origin,
-                format!(
-                    "{what} must be a number from {min} to {max}, not {:?}",
-                    s.value
-                ),
-            );
-            None
-        }
-    }
-}
-
-fn validate_delivery(l: Layers, diags: &mut Diagnostics) -> Option<Delivery> {
-    let before = diags.errors().count();
-    let rate = number(l.rate, "rate (letters per minute)", 0.001, 100_000.0, diags)
-        .unwrap_or(DEFAULT_RATE);
-    let timeout = number(l.timeout, "timeout (seconds)", 1.0, 3600.0, diags)
-        .map_or(DEFAULT_TIMEOUT, Duration::from_secs_f64);
-    let transport = l
-        .transport
-        .map(|s| (s.value.trim().to_ascii_lowercase(), s.origin));
-    let transport = match transport.as_ref().map(|(v, o)| (v.as_str(), o)) {
-        None | Some(("smtp", _)) => {
-            let host = l.host?;
-            smtp_settings(
-                &host,
-                l.port,
-                l.security,
-                l.username,
-                l.password_cmd,
-                l.ca_file,
-                timeout,
-                diags,
-            )
-            .map(Transport::Smtp)
-        }
-        Some(("sendmail", origin)) => {
-            let path = l.sendmail.unwrap_or_else(|| Setting {
-                value: PathBuf::from("/usr/sbin/sendmail"),
-                origin: origin.clone(),
-                layer: Layer::Personal,
-            });
-            if path.value.is_absolute() {
-                Some(Transport::Sendmail(path.value))
-            } else {
-                diags.error(
-                    path.origin,
-                    format!(
-                        "sendmail must be an absolute path, not {:?}",
-                        path.value.display()
-                    ),
-                );
-                None
-            }
-        }
-        Some((other, origin)) => {
-            diags.error(
-                origin.clone(),
-                format!("unknown transport {other:?}: use \"smtp\" or \"sendmail\""),
-            );
-            None
-        }
-    };
-    if diags.errors().count() > before {
-        return None;
-    }
-    transport.map(|transport| Delivery { transport, rate })
-}
-
-#[allow(clippy::too_many_arguments)]
-fn smtp_settings(
-    host: &Setting<String>,
-    port: Option<Setting<String>>,
-    security: Option<Setting<String>>,
-    username: Option<Setting<String>>,
-    password_cmd: Option<Setting<Vec<String>>>,
-    ca_file: Option<Setting<PathBuf>>,
-    timeout: Duration,
-    diags: &mut Diagnostics,
-) -> Option<SmtpSettings> {
-    let before = diags.errors().count();
-    if let Err(e) = fields::check_line("smtp host", &host.value) {
-        diags.error(host.origin.clone(), e);
-    }
-    // Credentials go only to the server named in their own layer or one above it: a
-    // workspace's outcry.toml must not redirect your personal login to another server.
-    let credentials = [
-        username.as_ref().map(|u| (u.layer, &u.origin)),
-        password_cmd.as_ref().map(|p| (p.layer, &p.origin)),
-    ];
-    if let Some((layer, origin)) = credentials.into_iter().flatten().min_by_key(|(l, _)| *l) {
-        let server = [
-            ("host", Some((host.layer, &host.origin))),
-            ("port", port.as_ref().map(|p| (p.layer, &p.origin))),
-            ("security", security.as_ref().map(|p| (p.layer, &p.origin))),
-            ("ca-file", ca_file.as_ref().map(|p| (p.layer, &p.origin))),
-        ];
-        for (key, set) in server {
-            if let Some((l, o)) = set
-                && l > layer
-            {
-                diags.error(
-                    o.clone(),
-                    format!("{key} here changes the server your login (set at {origin}) would go to: outcry sends credentials only to a server set in the same place or above them; set host, port and username together"),
-                );
-            }
-        }
-    }
-    let host_name = host.value.trim().to_string();
-    let security = match security
-        .as_ref()
-        .map(|s| s.value.trim().to_ascii_lowercase())
-        .as_deref()
-    {
-        None | Some("starttls") => Security::StartTls,
-        Some("tls") => Security::Tls,
-        Some("none") => Security::None,
-        Some(other) => {
-            let origin = security.map_or_else(|| host.origin.clone(), |s| s.origin);
-            diags.error(origin, format!("unknown security {other:?}: use \"tls\" (port 465), \"starttls\" (port 587) or \"none\" (this machine only)"));
-            Security::StartTls
-        }
-    };
-    let default_port = match security {
-        Security::Tls => 465,
-        Security::StartTls => 587,
-        Security::None => 25,
-    };
-    let port = match port {
-        None => default_port,
-        Some(p) => match p.value.trim().parse::<u16>() {
-            Ok(n) if n > 0 => n,
-            _ => {
-                diags.error(
-                    p.origin,
-                    format!("port must be a number from 1 to 65535, not {:?}", p.value),
-                );
-                default_port
-            }
-        },
-    };
-    if security == Security::None {
-        if !is_loopback(&host_name) {
-            diags.error(
-                host.origin.clone(),
-                format!("security = \"none\" is allowed only for a server on this machine (127.0.0.1, ::1, localhost), not {host_name:?}: use \"tls\" or \"starttls\""),
-            );
-        }
-        if let Some(u) = &username {
-            diags.error(u.origin.clone(), "credentials are sent only over TLS: with security = \"none\" leave out username (or use \"tls\" or \"starttls\")");
-        }
-    }
-    if let Some(u) = &username
-        && let Err(e) = fields::check_line("smtp username", &u.value)
-    {
-        diags.error(u.origin.clone(), e);
-    }
-    let password = match password_cmd {
-        Some(cmd) if cmd.value.is_empty() || cmd.value[0].trim().is_empty() => {
-            diags.error(cmd.origin, "password-cmd is empty: give the command and its arguments as a list, e.g. [\"pass\", \"show\", \"mail\"]");
-            PasswordSource::EnvOrPrompt
-        }
-        Some(cmd) => PasswordSource::Command(cmd.value),
-        None => PasswordSource::EnvOrPrompt,
-    };
-    if let Some(ca) = &ca_file
-        && !ca.value.is_file()
-    {
-        diags.error(
-            ca.origin.clone(),
-            format!("ca-file {} does not exist", ca.value.display()),
-        );
-    }
-    (diags.errors().count() == before).then(|| SmtpSettings {
-        host: host_name,
-        port,
-        security,
-        username: username.map(|u| u.value.trim().to_string()),
-        password,
-        ca_file: ca_file.map(|c| c.value),
-        timeout,
-    })
-}
-
-fn is_loopback(host: &str) -> bool {
-    host.eq_ignore_ascii_case("localhost")
-        || host
-            .trim_matches(['[', ']'])
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -760,85 +508,6 @@ mod tests {
         assert!(
             msgs[0].starts_with("outcry.toml:3: sender invalid e-mail address"),
             "{msgs:?}"
-        );
-    }
-
-    fn smtp(text: &str) -> (Option<Delivery>, Vec<String>) {
-        let mut l = Layers::default();
-        let mut d = Diagnostics::default();
-        layer(text, &mut l, &mut d, "outcry.toml");
-        let delivery = validate_delivery(l, &mut d);
-        (
-            delivery,
-            d.sorted().iter().map(ToString::to_string).collect(),
-        )
-    }
-
-    #[test]
-    fn smtp_defaults_to_required_starttls_on_587() {
-        let (d, e) = smtp("[smtp]\nhost = \"smtp.example.org\"\nusername = \"me\"\n");
-        assert!(e.is_empty(), "{e:?}");
-        let Some(Delivery {
-            transport: Transport::Smtp(s),
-            rate,
-        }) = d
-        else {
-            panic!("no smtp")
-        };
-        assert_eq!(
-            (s.port, s.security, rate),
-            (587, Security::StartTls, DEFAULT_RATE)
-        );
-        let (d, _) = smtp("[smtp]\nhost = \"smtp.example.org\"\nsecurity = \"tls\"\n");
-        let Some(Delivery {
-            transport: Transport::Smtp(s),
-            ..
-        }) = d
-        else {
-            panic!("no smtp")
-        };
-        assert_eq!(s.port, 465);
-    }
-
-    #[test]
-    fn insecure_settings_are_refused() {
-        let (d, e) = smtp("[smtp]\nhost = \"smtp.example.org\"\nsecurity = \"none\"\n");
-        assert!(d.is_none());
-        assert!(
-            e[0].starts_with(
-                "outcry.toml:2: security = \"none\" is allowed only for a server on this machine"
-            ),
-            "{e:?}"
-        );
-        let (d, e) = smtp("[smtp]\nhost = \"127.0.0.1\"\nsecurity = \"none\"\nusername = \"me\"\n");
-        assert!(d.is_none());
-        assert!(
-            e[0].starts_with("outcry.toml:4: credentials are sent only over TLS"),
-            "{e:?}"
-        );
-        let (_, e) = smtp("[smtp]\nhost = \"smtp.example.org\"\npassword = \"hunter2\"\n");
-        assert!(
-            e[0].starts_with("outcry.toml:3: a password written in a config file is refused"),
-            "{e:?}"
-        );
-        assert!(!e.iter().any(|m| m.contains("hunter2")));
-        let (_, e) = smtp("[smtp]\nhost = \"127.0.0.1\"\nsecurity = \"opportunistic\"\n");
-        assert!(e[0].contains("unknown security \"opportunistic\""), "{e:?}");
-        let (d, e) = smtp("[smtp]\nhost = \"localhost\"\nsecurity = \"none\"\nport = 2525\n");
-        assert!(e.is_empty() && d.is_some(), "{e:?}");
-    }
-
-    #[test]
-    fn sendmail_needs_an_absolute_path() {
-        let (d, e) = smtp("[smtp]\ntransport = \"sendmail\"\nsendmail = \"sendmail\"\n");
-        assert!(d.is_none());
-        assert!(
-            e[0].starts_with("outcry.toml:3: sendmail must be an absolute path"),
-            "{e:?}"
-        );
-        let (d, _) = smtp("[smtp]\ntransport = \"sendmail\"\n");
-        assert!(
-            matches!(d, Some(Delivery { transport: Transport::Sendmail(p), .. }) if p == Path::new("/usr/sbin/sendmail"))
         );
     }
 }
