@@ -112,6 +112,18 @@ pub struct SmtpArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Create a workspace for a branch: an address book, settings and an example campaign.
+    ///
+    /// Writes contacts.toml, outcry.toml, .gitignore (which keeps the journal, .outcry/, out of
+    /// version control) and letters/example/. Overwrites nothing.
+    ///
+    /// Example: outcry init my-branch
+    Init {
+        /// The folder (created if needed); the current folder by default.
+        #[arg(value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
+
     /// List the campaigns in letters/.
     ///
     /// One line per campaign: id, number of demands and targets, deadline, title.

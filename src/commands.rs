@@ -22,6 +22,7 @@ use crate::{drafts, review};
 pub fn dispatch(cli: &Cli) -> Result<ExitCode> {
     let now = now()?;
     match &cli.command {
+        Command::Init { dir } => init(dir.as_deref()),
         Command::Campaigns => campaigns(cli),
         Command::Check { campaign } => check(cli, campaign.as_deref(), now),
         Command::Compose(args) => compose(cli, args, now),
@@ -455,4 +456,20 @@ fn smtp_test(cli: &Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+fn init(dir: Option<&std::path::Path>) -> Result<ExitCode> {
+    let dir = dir.unwrap_or(std::path::Path::new("."));
+    for path in crate::init::init(dir)? {
+        eprintln!("wrote {}", path.display());
+    }
+    eprintln!(
+        "next: put your name and e-mail in {}, then `outcry -C {} check`",
+        config::personal_config_path().map_or_else(
+            || "your personal config".into(),
+            |p| p.display().to_string()
+        ),
+        dir.display()
+    );
+    Ok(ExitCode::SUCCESS)
 }

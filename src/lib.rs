@@ -12,6 +12,7 @@ pub mod contacts;
 pub mod diag;
 pub mod drafts;
 pub mod fields;
+pub mod init;
 pub mod letter;
 pub mod mime;
 pub mod plan;

@@ -24,3 +24,55 @@ fn dash_c_runs_in_another_folder() {
     assert!(run.stdout.contains("mayday-2011"), "{}", run.stdout);
     assert!(root.exists());
 }
+
+#[test]
+fn init_makes_a_workspace_that_checks_and_overwrites_nothing() {
+    let case = Case::empty();
+    let run = case.args(["init", "branch"]).run().success();
+    let files = run.files("branch");
+    assert_eq!(
+        files,
+        [
+            ".gitignore",
+            "contacts.toml",
+            "letters/_partials/demands.hbs",
+            "letters/_partials/signature.hbs",
+            "letters/example/campaign.toml",
+            "letters/example/letter.hbs",
+            "outcry.toml"
+        ]
+    );
+    assert!(
+        String::from_utf8(run.read("branch/.gitignore"))
+            .expect("utf-8")
+            .lines()
+            .any(|l| l == "/.outcry/")
+    );
+    let check = run.again().args(["-C", "branch", "check"]).run().success();
+    assert!(
+        check.stderr.contains("ok: 1 campaign(s)"),
+        "{}",
+        check.stderr
+    );
+    let review = check
+        .again()
+        .sender()
+        .args(["-C", "branch", "compose", "example"])
+        .run()
+        .success();
+    assert!(
+        review
+            .stdout
+            .contains("To:      Example Ministry (replace me) <press@example.org>"),
+        "{}",
+        review.stdout
+    );
+    let again = review.again().args(["init", "branch"]).run().code(2);
+    assert!(
+        again
+            .stderr
+            .contains("already exists: outcry init writes a new workspace and overwrites nothing"),
+        "{}",
+        again.stderr
+    );
+}
