@@ -83,6 +83,25 @@ fn load(cli: &Cli, diags: &mut Diagnostics) -> Result<Loaded> {
     })
 }
 
+/// Loads the workspace and renders the chosen targets of one campaign (for compose and send).
+fn prepare(
+    cli: &Cli,
+    campaign: &str,
+    to: &[String],
+    skip: &[String],
+    now: Timestamp,
+    diags: &mut Diagnostics,
+) -> Result<(Loaded, Option<Composed>)> {
+    let l = load(cli, diags)?;
+    require_campaign(&l.ws, campaign)?;
+    let sel = Selection {
+        only: to.to_vec(),
+        skip: skip.to_vec(),
+    };
+    let composed = compose_campaign(&l, campaign, &sel, now, diags)?;
+    Ok((l, composed))
+}
+
 /// Turns the collected problems into an error, or prints the warnings and hands back the
 /// composed campaign, refusing one whose selection leaves no letter at all.
 fn finish(composed: Option<Composed>, diags: Diagnostics) -> Result<Composed> {
@@ -257,13 +276,7 @@ fn check(cli: &Cli, only: Option<&str>, now: Timestamp) -> Result<ExitCode> {
 
 fn compose(cli: &Cli, args: &ComposeArgs, now: Timestamp) -> Result<ExitCode> {
     let mut diags = Diagnostics::default();
-    let l = load(cli, &mut diags)?;
-    require_campaign(&l.ws, &args.campaign)?;
-    let sel = Selection {
-        only: args.to.clone(),
-        skip: args.skip.clone(),
-    };
-    let composed = compose_campaign(&l, &args.campaign, &sel, now, &mut diags)?;
+    let (l, composed) = prepare(cli, &args.campaign, &args.to, &args.skip, now, &mut diags)?;
     let writes_drafts = args.out.is_some() || args.maildir.is_some() || args.mbox.is_some();
     let missing = l.settings.sender.missing();
     if writes_drafts && (l.settings.sender.name.is_none() || l.settings.sender.email.is_none()) {
@@ -326,13 +339,7 @@ fn write_drafts(args: &ComposeArgs, letters: &[Letter], now: Timestamp) -> Resul
 
 fn send(cli: &Cli, args: &SendArgs, now: Timestamp) -> Result<ExitCode> {
     let mut diags = Diagnostics::default();
-    let l = load(cli, &mut diags)?;
-    require_campaign(&l.ws, &args.campaign)?;
-    let sel = Selection {
-        only: args.to.clone(),
-        skip: args.skip.clone(),
-    };
-    let composed = compose_campaign(&l, &args.campaign, &sel, now, &mut diags)?;
+    let (l, composed) = prepare(cli, &args.campaign, &args.to, &args.skip, now, &mut diags)?;
     let sender = &l.settings.sender;
     if sender.name.is_none() || sender.email.is_none() {
         diags.error(

@@ -430,16 +430,21 @@ fn validate_sender(layers: &mut Layers, diags: &mut Diagnostics) -> Sender {
     }
 }
 
+/// Reads `text` as a personal config file named `name`, for the tests of this module and
+/// of [`smtp`].
+#[cfg(test)]
+fn test_layer(text: &str, layers: &mut Layers, d: &mut Diagnostics, name: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join(name);
+    std::fs::write(&p, text).unwrap();
+    read_layer(&p, Path::new(name), Layer::Personal, layers, d);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn layer(text: &str, layers: &mut Layers, d: &mut Diagnostics, name: &str) {
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join(name);
-        std::fs::write(&p, text).unwrap();
-        read_layer(&p, Path::new(name), Layer::Personal, layers, d);
-    }
+    use super::test_layer as layer;
 
     #[test]
     fn later_layers_win_field_by_field() {

@@ -265,17 +265,8 @@ fn is_loopback(host: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use std::path::Path;
-
-    use super::super::{Layer, read_layer};
+    use super::super::test_layer as layer;
     use super::*;
-
-    fn layer(text: &str, layers: &mut Layers, d: &mut Diagnostics, name: &str) {
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join(name);
-        std::fs::write(&p, text).unwrap();
-        read_layer(&p, Path::new(name), Layer::Personal, layers, d);
-    }
 
     fn smtp(text: &str) -> (Option<Delivery>, Vec<String>) {
         let mut l = Layers::default();
@@ -352,7 +343,7 @@ mod tests {
         );
         let (d, _) = smtp("[smtp]\ntransport = \"sendmail\"\n");
         assert!(
-            matches!(d, Some(Delivery { transport: Transport::Sendmail(p), .. }) if p == Path::new("/usr/sbin/sendmail"))
+            matches!(d, Some(Delivery { transport: Transport::Sendmail(p), .. }) if p == std::path::Path::new("/usr/sbin/sendmail"))
         );
     }
 }

@@ -120,10 +120,8 @@ fn a_bad_campaign_folder_name_is_reported() {
 
 #[test]
 fn a_past_deadline_is_a_warning() {
-    let case = Case::minimal();
-    let text = std::fs::read_to_string(case.path().join("letters/c/campaign.toml")).expect("read")
-        + "deadline = 2011-05-01\n";
-    case.file("letters/c/campaign.toml", &text)
+    Case::minimal()
+        .append("letters/c/campaign.toml", "deadline = 2011-05-01\n")
         .args(["check"])
         .run()
         .success()

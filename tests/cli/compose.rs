@@ -199,11 +199,8 @@ fn an_unknown_campaign_is_a_usage_error() {
 
 #[test]
 fn copies_by_bcc() {
-    let case = Case::minimal();
-    let text = std::fs::read_to_string(case.path().join("letters/c/campaign.toml")).expect("read")
-        + "copies = \"bcc\"\n";
-    let v = case
-        .file("letters/c/campaign.toml", &text)
+    let v = Case::minimal()
+        .append("letters/c/campaign.toml", "copies = \"bcc\"\n")
         .sender()
         .args(["compose", "c", "--format", "json"])
         .run()
@@ -216,11 +213,8 @@ fn copies_by_bcc() {
 
 #[test]
 fn copies_as_separate_messages_keep_coordinators_hidden() {
-    let case = Case::minimal();
-    let text = std::fs::read_to_string(case.path().join("letters/c/campaign.toml")).expect("read")
-        + "copies = \"separate\"\n";
-    let v = case
-        .file("letters/c/campaign.toml", &text)
+    let v = Case::minimal()
+        .append("letters/c/campaign.toml", "copies = \"separate\"\n")
         .sender()
         .args(["compose", "c", "--format", "json"])
         .run()

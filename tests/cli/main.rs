@@ -90,6 +90,12 @@ impl Case {
         self
     }
 
+    /// Appends to a file of the workspace.
+    pub fn append(self, rel: &str, text: &str) -> Case {
+        let existing = std::fs::read_to_string(self.dir.path().join(rel)).unwrap_or_default();
+        self.file(rel, &format!("{existing}{text}"))
+    }
+
     pub fn args<I: IntoIterator<Item = S>, S: AsRef<str>>(mut self, args: I) -> Case {
         self.args
             .extend(args.into_iter().map(|a| a.as_ref().to_string()));
