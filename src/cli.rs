@@ -10,6 +10,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// authority by e-mail, fax, post, web form or phone, copies the coordinators, and shows
 /// the result for review or writes it as drafts.
 ///
+/// Run without a command on a terminal for the guided path: pick a campaign and targets,
+/// check your profile, add a paragraph of your own, preview, then send or save drafts.
+///
 /// Example: outcry compose mayday-2011 --out drafts/
 #[derive(Debug, Parser)]
 #[command(name = "outcry", version, max_term_width = 100)]
@@ -22,14 +25,20 @@ pub struct Cli {
     #[arg(long, value_name = "FILE", env = "OUTCRY_CONFIG", global = true)]
     pub config: Option<PathBuf>,
 
+    /// Never ask anything: fail instead, naming the flag or setting that is missing.
+    /// Without a terminal outcry never asks anyway.
+    #[arg(long, env = "OUTCRY_NO_INPUT", global = true)]
+    pub no_input: bool,
+
     #[command(flatten)]
     pub sender: SenderArgs,
 
     #[command(flatten)]
     pub smtp: SmtpArgs,
 
+    /// Without a command: the guided path (on a terminal).
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 }
 
 /// Sender profile overrides; each beats every config file.
@@ -124,6 +133,16 @@ pub enum Command {
         dir: Option<PathBuf>,
     },
 
+    /// Start a new campaign: letters/CAMPAIGN/campaign.toml and a first letter.hbs.
+    ///
+    /// On a terminal, asks for what the flags do not give: title, subject, the demands (one
+    /// per line), the targets (picked from contacts.toml) and who gets copies. Then runs the
+    /// same checks as `outcry check`. Without a terminal, --title, --demand and --to are
+    /// required.
+    ///
+    /// Example: outcry new free-them --title "Free them" --demand "Release them." --to mfa-kz
+    New(NewArgs),
+
     /// List the campaigns in letters/.
     ///
     /// One line per campaign: id, number of demands and targets, deadline, title.
@@ -181,9 +200,9 @@ pub enum Command {
 #[allow(clippy::struct_excessive_bools)]
 #[derive(Debug, Args)]
 pub struct SendArgs {
-    /// The campaign: a folder name under letters/.
+    /// The campaign: a folder name under letters/. Without it, on a terminal: the guided path.
     #[arg(value_name = "CAMPAIGN")]
-    pub campaign: String,
+    pub campaign: Option<String>,
 
     /// Send only to these targets (contact ids or embassy:XX as in campaign.toml).
     #[arg(long, value_name = "ID", num_args = 1.., action = clap::ArgAction::Append)]
@@ -192,6 +211,11 @@ pub struct SendArgs {
     /// Leave out these targets.
     #[arg(long, value_name = "ID", num_args = 1.., action = clap::ArgAction::Append)]
     pub skip: Vec<String>,
+
+    /// A paragraph in your own words from FILE (`-` for stdin), put where the letter has
+    /// {{personal}}.
+    #[arg(long, value_name = "FILE")]
+    pub personal: Option<PathBuf>,
 
     /// Send without asking.
     #[arg(long, short = 'y')]
@@ -230,9 +254,9 @@ pub enum SmtpCommand {
 
 #[derive(Debug, Args)]
 pub struct ComposeArgs {
-    /// The campaign: a folder name under letters/.
+    /// The campaign: a folder name under letters/. Without it, on a terminal: the guided path.
     #[arg(value_name = "CAMPAIGN")]
-    pub campaign: String,
+    pub campaign: Option<String>,
 
     /// Address only these targets (contact ids or embassy:XX as in campaign.toml).
     #[arg(long, value_name = "ID", num_args = 1.., action = clap::ArgAction::Append)]
@@ -241,6 +265,11 @@ pub struct ComposeArgs {
     /// Leave out these targets.
     #[arg(long, value_name = "ID", num_args = 1.., action = clap::ArgAction::Append)]
     pub skip: Vec<String>,
+
+    /// A paragraph in your own words from FILE (`-` for stdin), put where the letter has
+    /// {{personal}}.
+    #[arg(long, value_name = "FILE")]
+    pub personal: Option<PathBuf>,
 
     /// Review format on stdout.
     #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -265,4 +294,40 @@ pub enum Format {
     Text,
     /// For scripts: one JSON document.
     Json,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The campaign's id: its folder name under letters/ (lower case, digits and dashes).
+    #[arg(value_name = "CAMPAIGN")]
+    pub id: String,
+
+    /// The campaign's title, as the review and the campaign list show it.
+    #[arg(long, value_name = "TEXT")]
+    pub title: Option<String>,
+
+    /// The e-mail subject (the title by default).
+    #[arg(long, value_name = "TEXT")]
+    pub subject: Option<String>,
+
+    /// A demand; repeat for each, in order.
+    #[arg(long, value_name = "TEXT", action = clap::ArgAction::Append)]
+    pub demand: Vec<String>,
+
+    /// A target: a contact id from contacts.toml, or embassy:XX for the embassy of state XX
+    /// in the sender's country.
+    #[arg(long, value_name = "ID", num_args = 1.., action = clap::ArgAction::Append)]
+    pub to: Vec<String>,
+
+    /// A coordinator (contact id) who gets a copy of every letter.
+    #[arg(long, value_name = "ID", num_args = 1.., action = clap::ArgAction::Append)]
+    pub cc: Vec<String>,
+
+    /// How coordinators get their copy: cc, bcc or separate (cc by default).
+    #[arg(long, value_name = "HOW")]
+    pub copies: Option<String>,
+
+    /// The last day to write (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub deadline: Option<String>,
 }

@@ -1,7 +1,7 @@
 //! The commands: short functions that compose load → validate → plan → render → output.
 
-use std::io::Write as _;
-use std::path::PathBuf;
+use std::io::{Read as _, Write as _};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
@@ -9,7 +9,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 
 use crate::campaign::Campaign;
-use crate::cli::{Cli, Command, ComposeArgs, Format, SendArgs};
+use crate::cli::{Cli, Command, ComposeArgs, Format, NewArgs, SendArgs};
 use crate::config;
 use crate::contacts::AddressBook;
 use crate::diag::{Diagnostics, Invalid, Usage};
@@ -17,12 +17,16 @@ use crate::letter::Letter;
 use crate::plan::{self, Plan, Selection};
 use crate::render::Renderer;
 use crate::workspace::{Partial, Workspace};
-use crate::{drafts, review};
+use crate::{drafts, guide, prompt, review};
 
 pub fn dispatch(cli: &Cli) -> Result<ExitCode> {
     let now = now()?;
-    match &cli.command {
-        Command::Init { dir } => init(dir.as_deref()),
+    let Some(command) = &cli.command else {
+        return guide::start(cli, guide::Intent::Any, now);
+    };
+    match command {
+        Command::Init { dir } => init(cli, dir.as_deref()),
+        Command::New(args) => new(cli, args, now),
         Command::Campaigns => campaigns(cli),
         Command::Check { campaign } => check(cli, campaign.as_deref(), now),
         Command::Compose(args) => compose(cli, args, now),
@@ -51,19 +55,19 @@ fn now() -> Result<Timestamp> {
     }
 }
 
-fn today(now: Timestamp) -> Date {
+pub(crate) fn today(now: Timestamp) -> Date {
     now.to_zoned(jiff::tz::TimeZone::UTC).date()
 }
 
 /// What every command that renders needs: the workspace, the address book, the sender, partials.
-struct Loaded {
-    ws: Workspace,
-    book: AddressBook,
-    settings: config::Settings,
-    partials: Vec<Partial>,
+pub(crate) struct Loaded {
+    pub(crate) ws: Workspace,
+    pub(crate) book: AddressBook,
+    pub(crate) settings: config::Settings,
+    pub(crate) partials: Vec<Partial>,
 }
 
-fn load(cli: &Cli, diags: &mut Diagnostics) -> Result<Loaded> {
+pub(crate) fn load(cli: &Cli, diags: &mut Diagnostics) -> Result<Loaded> {
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
     let ws = Workspace::find(&cwd)?;
     let book = AddressBook::load(&ws.root, diags);
@@ -87,24 +91,54 @@ fn load(cli: &Cli, diags: &mut Diagnostics) -> Result<Loaded> {
 fn prepare(
     cli: &Cli,
     campaign: &str,
-    to: &[String],
-    skip: &[String],
+    sel: &Selection,
+    personal: Option<&Path>,
     now: Timestamp,
     diags: &mut Diagnostics,
 ) -> Result<(Loaded, Option<Composed>)> {
+    let personal = personal.map(read_personal).transpose()?.unwrap_or_default();
     let l = load(cli, diags)?;
     require_campaign(&l.ws, campaign)?;
-    let sel = Selection {
-        only: to.to_vec(),
-        skip: skip.to_vec(),
-    };
-    let composed = compose_campaign(&l, campaign, &sel, now, diags)?;
+    let composed = compose_campaign(&l, campaign, sel, &personal, now, diags)?;
     Ok((l, composed))
+}
+
+/// The longest personal paragraph: a letter in one's own words, not a second letter.
+pub(crate) const MAX_PERSONAL: usize = 5_000;
+
+/// Reads the personal paragraph from `path` (`-`: stdin), checked like any text field.
+fn read_personal(path: &Path) -> Result<String> {
+    let mut text = String::new();
+    if path == Path::new("-") {
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .context("cannot read the personal paragraph from stdin")?;
+    } else {
+        match crate::diag::Source::read(Path::new(""), path).map_err(|d| Usage(format!("{d}")))? {
+            Some(src) => text = src.text,
+            None => {
+                return Err(Usage(format!("--personal {}: no such file", path.display())).into());
+            }
+        }
+    }
+    check_personal(&text).map_err(|e| Usage(format!("{}: {e}", path.display())))?;
+    Ok(text)
+}
+
+/// A personal paragraph: text without control characters, at most [`MAX_PERSONAL`] characters.
+pub(crate) fn check_personal(text: &str) -> Result<(), String> {
+    crate::fields::check_text("the personal paragraph", text)?;
+    if text.chars().count() > MAX_PERSONAL {
+        return Err(format!(
+            "the personal paragraph is longer than {MAX_PERSONAL} characters"
+        ));
+    }
+    Ok(())
 }
 
 /// Turns the collected problems into an error, or prints the warnings and hands back the
 /// composed campaign, refusing one whose selection leaves no letter at all.
-fn finish(composed: Option<Composed>, diags: Diagnostics) -> Result<Composed> {
+pub(crate) fn finish(composed: Option<Composed>, diags: Diagnostics) -> Result<Composed> {
     let diags = diags.into_result()?;
     let Some(composed) = composed else {
         return Err(Invalid(Vec::new()).into());
@@ -131,17 +165,19 @@ fn finish(composed: Option<Composed>, diags: Diagnostics) -> Result<Composed> {
 }
 
 /// A campaign rendered: its plan and its letters.
-struct Composed {
-    campaign: Campaign,
-    plan: Plan,
-    letters: Vec<Letter>,
+pub(crate) struct Composed {
+    pub(crate) campaign: Campaign,
+    pub(crate) plan: Plan,
+    pub(crate) letters: Vec<Letter>,
 }
 
-/// Loads, plans and renders one campaign; every problem goes to `diags`.
-fn compose_campaign(
+/// Loads, plans and renders one campaign; every problem goes to `diags`. `personal` fills
+/// the letter's `{{personal}}` slot.
+pub(crate) fn compose_campaign(
     l: &Loaded,
     id: &str,
     sel: &Selection,
+    personal: &str,
     now: Timestamp,
     diags: &mut Diagnostics,
 ) -> Result<Option<Composed>> {
@@ -156,6 +192,12 @@ fn compose_campaign(
             format!("the deadline {deadline} has passed"),
         );
     }
+    if !personal.trim().is_empty() && !crate::render::uses_personal(&campaign, &l.partials) {
+        diags.warning(
+            crate::diag::Origin::file(&campaign.templates.letter.source.path),
+            "the letter has no {{personal}} slot: your paragraph does not appear in it",
+        );
+    }
     let renderer = Renderer::new(&campaign, &l.partials, diags);
     let plan = plan::plan(&campaign, &l.book, &l.settings.sender, sel, diags)?;
     let Some(renderer) = renderer else {
@@ -163,7 +205,7 @@ fn compose_campaign(
     };
     let mut letters = Vec::new();
     for p in &plan.letters {
-        match renderer.render(&campaign, p, &l.settings.sender, today(now)) {
+        match renderer.render(&campaign, p, &l.settings.sender, personal, today(now)) {
             Ok(letter) => letters.push(letter),
             Err(d) => diags.error(d.origin, d.message),
         }
@@ -175,7 +217,7 @@ fn compose_campaign(
     }))
 }
 
-fn require_campaign(ws: &Workspace, id: &str) -> Result<(), Usage> {
+pub(crate) fn require_campaign(ws: &Workspace, id: &str) -> Result<(), Usage> {
     if ws.has_campaign(id) {
         return Ok(());
     }
@@ -202,7 +244,7 @@ fn require_campaign(ws: &Workspace, id: &str) -> Result<(), Usage> {
     )))
 }
 
-fn print_warnings(diags: &Diagnostics) {
+pub(crate) fn print_warnings(diags: &Diagnostics) {
     for w in diags
         .sorted()
         .into_iter()
@@ -253,7 +295,7 @@ fn check(cli: &Cli, only: Option<&str>, now: Timestamp) -> Result<ExitCode> {
     l.book.lint(&mut diags);
     let mut letters = 0;
     for id in &ids {
-        if let Some(c) = compose_campaign(&l, id, &Selection::default(), now, &mut diags)? {
+        if let Some(c) = compose_campaign(&l, id, &Selection::default(), "", now, &mut diags)? {
             letters += c.letters.len();
         }
     }
@@ -274,9 +316,20 @@ fn check(cli: &Cli, only: Option<&str>, now: Timestamp) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+fn selection(to: &[String], skip: &[String]) -> Selection {
+    Selection {
+        only: to.to_vec(),
+        skip: skip.to_vec(),
+    }
+}
+
 fn compose(cli: &Cli, args: &ComposeArgs, now: Timestamp) -> Result<ExitCode> {
+    let Some(id) = &args.campaign else {
+        return guide::start(cli, guide::Intent::Compose, now);
+    };
     let mut diags = Diagnostics::default();
-    let (l, composed) = prepare(cli, &args.campaign, &args.to, &args.skip, now, &mut diags)?;
+    let sel = selection(&args.to, &args.skip);
+    let (l, composed) = prepare(cli, id, &sel, args.personal.as_deref(), now, &mut diags)?;
     let writes_drafts = args.out.is_some() || args.maildir.is_some() || args.mbox.is_some();
     let missing = l.settings.sender.missing();
     if writes_drafts && (l.settings.sender.name.is_none() || l.settings.sender.email.is_none()) {
@@ -300,7 +353,12 @@ fn compose(cli: &Cli, args: &ComposeArgs, now: Timestamp) -> Result<ExitCode> {
         );
     }
     if writes_drafts {
-        write_drafts(args, &letters, now)?;
+        let dest = Destinations {
+            out: args.out.clone(),
+            maildir: args.maildir.clone(),
+            mbox: args.mbox.clone(),
+        };
+        write_drafts(&dest, &letters, now)?;
         return Ok(ExitCode::SUCCESS);
     }
     let text = match args.format {
@@ -313,33 +371,48 @@ fn compose(cli: &Cli, args: &ComposeArgs, now: Timestamp) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn write_drafts(args: &ComposeArgs, letters: &[Letter], now: Timestamp) -> Result<()> {
+/// Where drafts go: a folder of files, a Maildir, an mbox; any of them.
+#[derive(Debug, Default)]
+pub(crate) struct Destinations {
+    pub(crate) out: Option<PathBuf>,
+    pub(crate) maildir: Option<PathBuf>,
+    pub(crate) mbox: Option<PathBuf>,
+}
+
+/// Writes the drafts; Ctrl-C waits until they are complete.
+pub(crate) fn write_drafts(dest: &Destinations, letters: &[Letter], now: Timestamp) -> Result<()> {
     drafts::check_destinations(
-        args.out.as_deref(),
-        args.maildir.as_deref(),
-        args.mbox.as_deref(),
+        dest.out.as_deref(),
+        dest.maildir.as_deref(),
+        dest.mbox.as_deref(),
         letters,
     )?;
-    if let Some(dir) = &args.out {
-        let paths: Vec<PathBuf> = drafts::write_folder(dir, letters, now)?;
-        for p in paths {
-            eprintln!("wrote {}", p.display());
+    prompt::writing(|| {
+        if let Some(dir) = &dest.out {
+            let paths: Vec<PathBuf> = drafts::write_folder(dir, letters, now)?;
+            for p in paths {
+                eprintln!("wrote {}", p.display());
+            }
         }
-    }
-    if let Some(dir) = &args.maildir {
-        let n = drafts::write_maildir(dir, letters, now)?;
-        eprintln!("stored {n} draft(s) in the Maildir {}", dir.display());
-    }
-    if let Some(file) = &args.mbox {
-        let n = drafts::append_mbox(file, letters, now)?;
-        eprintln!("appended {n} draft(s) to {}", file.display());
-    }
-    Ok(())
+        if let Some(dir) = &dest.maildir {
+            let n = drafts::write_maildir(dir, letters, now)?;
+            eprintln!("stored {n} draft(s) in the Maildir {}", dir.display());
+        }
+        if let Some(file) = &dest.mbox {
+            let n = drafts::append_mbox(file, letters, now)?;
+            eprintln!("appended {n} draft(s) to {}", file.display());
+        }
+        Ok(())
+    })
 }
 
 fn send(cli: &Cli, args: &SendArgs, now: Timestamp) -> Result<ExitCode> {
+    let Some(id) = &args.campaign else {
+        return guide::start(cli, guide::Intent::Send, now);
+    };
     let mut diags = Diagnostics::default();
-    let (l, composed) = prepare(cli, &args.campaign, &args.to, &args.skip, now, &mut diags)?;
+    let sel = selection(&args.to, &args.skip);
+    let (l, composed) = prepare(cli, id, &sel, args.personal.as_deref(), now, &mut diags)?;
     let sender = &l.settings.sender;
     if sender.name.is_none() || sender.email.is_none() {
         diags.error(
@@ -353,12 +426,8 @@ fn send(cli: &Cli, args: &SendArgs, now: Timestamp) -> Result<ExitCode> {
             "no way to send: set host (and username) in an [smtp] table, or transport = \"sendmail\" (see README, Sending)",
         );
     }
-    let Composed {
-        campaign,
-        plan,
-        letters,
-    } = finish(composed, diags)?;
-    if let Some((deadline, origin)) = &campaign.deadline
+    let composed = finish(composed, diags)?;
+    if let Some((deadline, origin)) = &composed.campaign.deadline
         && *deadline < today(now)
         && !args.force
     {
@@ -367,6 +436,29 @@ fn send(cli: &Cli, args: &SendArgs, now: Timestamp) -> Result<ExitCode> {
         ))
         .into());
     }
+    let opts = crate::send::Options {
+        yes: args.yes,
+        dry_run: args.dry_run,
+        limit: args.limit,
+        retry_unknown: args.retry_unknown,
+        retry_failed: args.retry_failed,
+    };
+    deliver(&l, &composed, &opts, now)
+}
+
+/// Sends the e-mail letters of a composed campaign (after the plan and the confirmation in
+/// [`crate::send::run`]) and reports.
+pub(crate) fn deliver(
+    l: &Loaded,
+    composed: &Composed,
+    opts: &crate::send::Options,
+    now: Timestamp,
+) -> Result<ExitCode> {
+    let Composed {
+        campaign,
+        plan,
+        letters,
+    } = composed;
     let others = letters.iter().filter(|l| !l.is_email()).count();
     if others > 0 {
         eprintln!(
@@ -378,19 +470,12 @@ fn send(cli: &Cli, args: &SendArgs, now: Timestamp) -> Result<ExitCode> {
         eprintln!("unresolved: {}", u.reason);
     }
 
-    let opts = crate::send::Options {
-        yes: args.yes,
-        dry_run: args.dry_run,
-        limit: args.limit,
-        retry_unknown: args.retry_unknown,
-        retry_failed: args.retry_failed,
-    };
     let report = crate::send::run(
         &l.ws.root,
         &campaign.id,
-        &letters,
+        letters,
         l.settings.delivery.as_ref(),
-        &opts,
+        opts,
         now,
     )?;
     crate::send::print_report(&campaign.id, &report);
@@ -435,7 +520,12 @@ fn smtp_test(cli: &Cli) -> Result<ExitCode> {
     let mut diags = Diagnostics::default();
     let l = load(cli, &mut diags)?;
     diags.into_result()?;
-    match &l.settings.delivery {
+    test_delivery(l.settings.delivery.as_ref())
+}
+
+/// `outcry smtp test` for the given settings.
+pub(crate) fn test_delivery(delivery: Option<&config::Delivery>) -> Result<ExitCode> {
+    match delivery {
         None => Err(Usage(
             "no [smtp] host configured: nothing to test (see README, Sending)".into(),
         )
@@ -465,10 +555,13 @@ fn smtp_test(cli: &Cli) -> Result<ExitCode> {
     }
 }
 
-fn init(dir: Option<&std::path::Path>) -> Result<ExitCode> {
-    let dir = dir.unwrap_or(std::path::Path::new("."));
+fn init(cli: &Cli, dir: Option<&Path>) -> Result<ExitCode> {
+    let dir = dir.unwrap_or(Path::new("."));
     for path in crate::init::init(dir)? {
         eprintln!("wrote {}", path.display());
+    }
+    if prompt::interactive() {
+        return guide::setup(cli, dir);
     }
     eprintln!(
         "next: put your name and e-mail in {}, then `outcry -C {} check`",
@@ -479,4 +572,25 @@ fn init(dir: Option<&std::path::Path>) -> Result<ExitCode> {
         dir.display()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+fn new(cli: &Cli, args: &NewArgs, now: Timestamp) -> Result<ExitCode> {
+    let cwd = std::env::current_dir().context("cannot read the current directory")?;
+    let ws = Workspace::find(&cwd)?;
+    let mut diags = Diagnostics::default();
+    let book = AddressBook::load(&ws.root, &mut diags);
+    diags.into_result()?;
+    let draft = if prompt::interactive() {
+        guide::new_campaign(args, &book)?
+    } else {
+        let draft = crate::scaffold::Draft::from_args(args)?;
+        draft.check(&args.id, &book)?;
+        draft
+    };
+    let written =
+        prompt::writing(|| crate::scaffold::write(&ws.root, &args.id, &draft, today(now)))?;
+    for p in &written {
+        eprintln!("wrote {}", p.display());
+    }
+    check(cli, Some(&args.id), now)
 }

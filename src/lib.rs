@@ -12,6 +12,7 @@ pub mod contacts;
 pub mod diag;
 pub mod drafts;
 pub mod fields;
+pub mod guide;
 pub mod init;
 pub mod letter;
 pub mod mime;
@@ -19,6 +20,7 @@ pub mod plan;
 pub mod prompt;
 pub mod render;
 pub mod review;
+pub mod scaffold;
 pub mod send;
 pub mod workspace;
 
@@ -31,6 +33,7 @@ pub const EXIT_FAILED: u8 = 1;
 
 /// Runs the command line. Errors carry their exit code via [`exit_code`].
 pub fn run(cli: &cli::Cli) -> anyhow::Result<ExitCode> {
+    prompt::set_no_input(cli.no_input);
     if let Some(dir) = &cli.directory {
         std::env::set_current_dir(dir).map_err(|e| {
             diag::Usage(format!("cannot change to directory {}: {e}", dir.display()))
@@ -39,9 +42,13 @@ pub fn run(cli: &cli::Cli) -> anyhow::Result<ExitCode> {
     commands::dispatch(cli)
 }
 
-/// The exit code for an error from [`run`]: 2 for bad input or usage, 1 otherwise.
+/// The exit code for an error from [`run`]: 2 for bad input or usage, 130 when the person
+/// cancelled, 1 otherwise.
 pub fn exit_code(err: &anyhow::Error) -> u8 {
-    if err.is::<diag::Invalid>() || err.is::<diag::Usage>() {
+    if err.is::<prompt::Cancelled>() {
+        prompt::EXIT_CANCELLED
+    } else if err.is::<diag::Invalid>() || err.is::<diag::Usage>() || err.is::<send::NotConfirmed>()
+    {
         EXIT_INVALID
     } else {
         EXIT_FAILED

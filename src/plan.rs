@@ -280,6 +280,42 @@ fn lay_out(campaign: &Campaign, targets: Vec<Target>, named: &[Contact], plan: &
     }
 }
 
+/// One of the campaign's targets as a person choosing among them sees it.
+#[derive(Debug, Clone)]
+pub struct Choice {
+    /// As the campaign writes it: `knb-press`, `embassy:KZ`.
+    pub key: String,
+    /// The contact and its channel, or why no letter can reach the target.
+    pub reach: Result<(Contact, Channel), String>,
+}
+
+/// The campaign's targets, each resolved for `sender` (embassies by country) with its channel.
+pub fn choices(campaign: &Campaign, book: &AddressBook, sender: &Sender) -> Vec<Choice> {
+    campaign
+        .to
+        .iter()
+        .map(|(target, _)| {
+            let key = target.key();
+            let contact = match target {
+                TargetRef::Contact(id) => book
+                    .get(id)
+                    .ok_or_else(|| format!("{key}: not in contacts.toml")),
+                TargetRef::Embassy(state) => embassy(book, sender, *state, &key)
+                    .map_err(|r| r.unwrap_or_else(|| format!("{key}: see outcry check"))),
+            };
+            let reach = contact.and_then(|c| {
+                channel_of(c).map(|ch| (c.clone(), ch)).ok_or_else(|| {
+                    format!(
+                        "{key}: {} has no e-mail, fax, web form, postal address or phone in contacts.toml",
+                        c.name
+                    )
+                })
+            });
+            Choice { key, reach }
+        })
+        .collect()
+}
+
 /// The preferred channel: e-mail, then fax, web form, post, and a phone call last.
 pub fn channel_of(c: &Contact) -> Option<Channel> {
     channels_of(c).first().copied()

@@ -157,6 +157,7 @@ impl Renderer {
         campaign: &Campaign,
         planned: &Planned,
         sender: &Sender,
+        personal: &str,
         date: Date,
     ) -> Result<Letter, Diagnostic> {
         let to: Vec<Addressee> = planned
@@ -169,6 +170,7 @@ impl Renderer {
             })
             .collect();
         let mut ctx = context(campaign, &planned.recipients, sender, date);
+        ctx["personal"] = json!(personal.trim_end());
         let subject = self.subject_line(&ctx, campaign)?;
         let body = tidy(&self.run(&self.letter, &ctx)?);
         let from = From {
@@ -277,7 +279,8 @@ fn layout_name(ch: Channel) -> &'static str {
     }
 }
 
-/// The template context: `campaign`, `demands`, `recipient`, `recipients`, `sender`, `date`.
+/// The template context: `campaign`, `demands`, `recipient`, `recipients`, `sender`, `date`
+/// (and `personal`, set by [`Renderer::render`]).
 fn context(campaign: &Campaign, recipients: &[Contact], sender: &Sender, date: Date) -> Value {
     let list: Vec<Value> = recipients.iter().map(recipient_ctx).collect();
     let recipient = match recipients {
@@ -436,6 +439,20 @@ pub fn message_id(campaign: &Campaign, letter_id: &str, sender: &Sender) -> Stri
     });
     let domain = sender.email.as_ref().map_or("invalid", |e| e.0.domain());
     format!("<{hex}@{domain}>")
+}
+
+/// Whether the campaign's letter (or a partial) has a `{{personal}}` slot for a paragraph
+/// in the sender's own words.
+pub fn uses_personal(campaign: &Campaign, partials: &[Partial]) -> bool {
+    let mentions = |text: &str| {
+        text.split("{{").skip(1).any(|tag| {
+            let tag = tag.split("}}").next().unwrap_or_default();
+            tag.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .any(|word| word == "personal")
+        })
+    };
+    mentions(&campaign.templates.letter.source.text)
+        || partials.iter().any(|p| mentions(&p.source.text))
 }
 
 /// Normalises line ends to `\n`, drops trailing spaces and leading blank lines, ends with one `\n`.

@@ -53,18 +53,31 @@ pub fn text(campaign: &Campaign, letters: &[Letter], unresolved: &[Unresolved]) 
     let _ = writeln!(out, "{} ({})", campaign.title, campaign.id);
     let _ = writeln!(out, "{} demands, {} letters", campaign.demands.len(), n);
     for (i, l) in letters.iter().enumerate() {
-        let what = match l.kind {
-            Kind::Copy => "copy for the coordinators",
-            Kind::Letter => l.channel.label(),
-        };
-        let _ = writeln!(out, "\n=== {}/{n} {what}: {} ===", i + 1, l.id);
-        envelope(&mut out, l);
-        let _ = writeln!(out);
-        out.push_str(&l.body);
+        out.push('\n');
+        out.push_str(&letter(l, i, n));
     }
     let _ = writeln!(out, "\n=== plan ===");
     plan(&mut out, campaign, letters, unresolved);
     out
+}
+
+/// One letter as the review shows it: a heading (`=== 1/6 e-mail: knb-press ===`), the
+/// envelope, and the body.
+pub fn letter(l: &Letter, i: usize, n: usize) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "=== {}/{n} {}: {} ===", i + 1, what(l), l.id);
+    envelope(&mut out, l);
+    let _ = writeln!(out);
+    out.push_str(&l.body);
+    out
+}
+
+/// What kind of letter it is, in a word or three.
+pub fn what(l: &Letter) -> &'static str {
+    match l.kind {
+        Kind::Copy => "copy for the coordinators",
+        Kind::Letter => l.channel.label(),
+    }
 }
 
 /// The lines above a letter's body: From/To/Cc/Bcc, or where the fax, post or call goes.

@@ -15,7 +15,9 @@ use crate::cli::{SenderArgs, SmtpArgs};
 use crate::diag::{Diagnostics, Origin, Source};
 use crate::fields::{self, Country, Email};
 
+mod save;
 mod smtp;
+pub use save::{Change, save_personal};
 pub use smtp::{
     DEFAULT_RATE, DEFAULT_TIMEOUT, Delivery, PasswordSource, Security, SmtpSettings, Transport,
 };

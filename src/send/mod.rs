@@ -437,7 +437,8 @@ fn progress(n: usize) -> Option<indicatif::ProgressBar> {
     Some(bar)
 }
 
-fn account(delivery: Option<&Delivery>) -> String {
+/// The account letters go through, in words: "me at smtp.example.org:465 (TLS)".
+pub fn account(delivery: Option<&Delivery>) -> String {
     let Some(delivery) = delivery else {
         return "no transport yet (set [smtp] to send)".into();
     };
@@ -476,6 +477,11 @@ fn describe(todo: &[Attempt<'_, '_>], delivery: Option<&Delivery>) -> String {
     s
 }
 
+/// The person answered no to "Send these letters now?".
+#[derive(Debug, thiserror::Error)]
+#[error("nothing sent: not confirmed")]
+pub struct NotConfirmed;
+
 fn confirm(
     campaign: &str,
     todo: &[Attempt<'_, '_>],
@@ -495,7 +501,7 @@ fn confirm(
     if prompt::confirm("Send these letters now?")? {
         Ok(())
     } else {
-        bail!(crate::diag::Usage("nothing sent: not confirmed".into()))
+        bail!(NotConfirmed)
     }
 }
 

@@ -1,0 +1,221 @@
+//! The questions `outcry init` asks on a terminal: the sender profile, the mail account
+//! (with presets for common providers), and a connection test.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use toml_edit::{Array, value};
+
+use crate::cli::Cli;
+use crate::config::{self, Change};
+use crate::diag::Diagnostics;
+use crate::{commands, prompt};
+
+use super::profile;
+
+/// A provider's published submission settings.
+struct Preset {
+    name: &'static str,
+    host: &'static str,
+    port: u16,
+    /// `tls` (implicit, port 465) or `starttls` (port 587).
+    security: &'static str,
+    /// What the person should know before they type a password.
+    note: &'static str,
+}
+
+/// Sources, checked in November 2026 (docs/smtp-presets.md has the links): each provider's own
+/// help page for Gmail, Fastmail, mailbox.org, Disroot, Autistici/Inventati and Outlook.com;
+/// Posteo and Riseup from their published client settings.
+const PRESETS: [Preset; 8] = [
+    Preset {
+        name: "Gmail",
+        host: "smtp.gmail.com",
+        port: 465,
+        security: "tls",
+        note: "Gmail needs an app password (Google account → Security → 2-Step Verification → App passwords).",
+    },
+    Preset {
+        name: "Outlook.com / Hotmail",
+        host: "smtp-mail.outlook.com",
+        port: 587,
+        security: "starttls",
+        note: "Microsoft is phasing out password logins for mail programs; if the test fails, save drafts and send them from Outlook.",
+    },
+    Preset {
+        name: "Fastmail",
+        host: "smtp.fastmail.com",
+        port: 465,
+        security: "tls",
+        note: "Fastmail needs an app password (Settings → Privacy & Security → App passwords).",
+    },
+    Preset {
+        name: "mailbox.org",
+        host: "smtp.mailbox.org",
+        port: 465,
+        security: "tls",
+        note: "With two-factor login on, use an application password.",
+    },
+    Preset {
+        name: "Posteo",
+        host: "posteo.de",
+        port: 465,
+        security: "tls",
+        note: "",
+    },
+    Preset {
+        name: "Riseup",
+        host: "mail.riseup.net",
+        port: 465,
+        security: "tls",
+        note: "Riseup recommends a service-specific password for mail programs.",
+    },
+    Preset {
+        name: "Disroot",
+        host: "disroot.org",
+        port: 465,
+        security: "tls",
+        note: "",
+    },
+    Preset {
+        name: "Autistici/Inventati",
+        host: "smtp.autistici.org",
+        port: 465,
+        security: "tls",
+        note: "With two-factor login on, mail programs need an app-specific password.",
+    },
+];
+
+/// After `outcry init DIR` wrote the files: the profile, the account, a test.
+pub fn setup(cli: &Cli, dir: &Path) -> Result<ExitCode> {
+    prompt::on_interrupt("cancelled: the workspace files are written; your settings are not");
+    let mut diags = Diagnostics::default();
+    let settings = config::load(
+        dir,
+        cli.config.as_deref(),
+        &cli.sender,
+        &cli.smtp,
+        &mut diags,
+    );
+    eprintln!();
+    prompt::say("Your sender profile: it signs every letter.");
+    let sender = profile::ask(&settings.sender)?;
+    profile::offer_to_save(&sender)?;
+    eprintln!();
+    let email = sender.email.as_ref().map(ToString::to_string);
+    if ask_account(email.as_deref())? {
+        let mut diags = Diagnostics::default();
+        let settings = config::load(
+            dir,
+            cli.config.as_deref(),
+            &cli.sender,
+            &cli.smtp,
+            &mut diags,
+        );
+        match diags.into_result() {
+            Err(e) => eprintln!("{e}"),
+            Ok(_) => {
+                if prompt::ask("Test the connection now (log in, send nothing)?", true)?
+                    && let Err(e) = commands::test_delivery(settings.delivery.as_ref())
+                {
+                    eprintln!("error: {e:#}");
+                    eprintln!("Fix the [smtp] settings and try again with `outcry smtp test`.");
+                }
+            }
+        }
+    }
+    eprintln!();
+    eprintln!(
+        "Ready. `outcry -C {}` walks you through a campaign; `outcry new NAME` starts your own.",
+        dir.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Asks for the mail account and saves it to the personal config. `false`: not now.
+fn ask_account(email: Option<&str>) -> Result<bool> {
+    prompt::say("Sending: outcry can send the e-mail letters through your mail account.");
+    let mut items: Vec<String> = PRESETS
+        .iter()
+        .map(|p| format!("{} ({}, port {})", p.name, p.host, p.port))
+        .collect();
+    items.push("Another server (you type its name and port)".into());
+    items.push("Not now: I will save drafts and send them from my mail program".into());
+    let i = prompt::select("Which mail provider do you use?", &items, PRESETS.len() + 1)?;
+    let (host, port, security) = if let Some(p) = PRESETS.get(i) {
+        if !p.note.is_empty() {
+            eprintln!("{}", p.note);
+        }
+        (p.host.to_string(), p.port, p.security.to_string())
+    } else if i == PRESETS.len() {
+        custom_server()?
+    } else {
+        return Ok(false);
+    };
+    let username = prompt::text("Login name", email, false, |s| {
+        crate::fields::check_line("the login name", s)
+    })?;
+    let password_cmd = ask_password_source()?;
+    let mut changes: Vec<Change<'_>> = vec![
+        ("smtp", "host", Some(value(host))),
+        ("smtp", "port", Some(value(i64::from(port)))),
+        ("smtp", "security", Some(value(security))),
+        ("smtp", "username", Some(value(username))),
+        ("smtp", "transport", None),
+    ];
+    changes.push((
+        "smtp",
+        "password-cmd",
+        password_cmd.map(|argv| value(argv.into_iter().collect::<Array>())),
+    ));
+    let path = prompt::writing(|| config::save_personal(&changes))?;
+    eprintln!("saved to {}", path.display());
+    Ok(true)
+}
+
+fn custom_server() -> Result<(String, u16, String)> {
+    let host = prompt::text("SMTP server name", None, false, |s| {
+        if s.contains(|c: char| c.is_whitespace() || c.is_control()) || s.contains('/') {
+            Err("a host name such as smtp.example.org".into())
+        } else {
+            Ok(())
+        }
+    })?;
+    let modes = [
+        "Implicit TLS (usually port 465)".to_string(),
+        "STARTTLS (usually port 587)".to_string(),
+    ];
+    let tls = prompt::select("How does it secure the connection?", &modes, 0)? == 0;
+    let port = prompt::text("Port", Some(if tls { "465" } else { "587" }), false, |s| {
+        s.parse::<u16>()
+            .ok()
+            .filter(|p| *p > 0)
+            .map(|_| ())
+            .ok_or_else(|| "a port number from 1 to 65535".to_string())
+    })?;
+    Ok((
+        host,
+        port.parse().unwrap_or(if tls { 465 } else { 587 }),
+        if tls { "tls" } else { "starttls" }.to_string(),
+    ))
+}
+
+/// How the password is found at send time; no password is ever written to a file.
+fn ask_password_source() -> Result<Option<Vec<String>>> {
+    let items = [
+        "Ask me for it each time I send (nothing is stored)".to_string(),
+        "Run a command that prints it (a password manager, e.g. pass show mail)".to_string(),
+    ];
+    if prompt::select("The password: outcry never stores it.", &items, 0)? == 0 {
+        return Ok(None);
+    }
+    let cmd = prompt::text("The command", None, false, |s| {
+        match shell_words::split(s) {
+            Ok(argv) if !argv.is_empty() => Ok(()),
+            Ok(_) => Err("type the command".into()),
+            Err(e) => Err(format!("cannot split it into words: {e}")),
+        }
+    })?;
+    Ok(shell_words::split(&cmd).ok())
+}

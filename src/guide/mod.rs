@@ -1,0 +1,474 @@
+//! The guided path: `outcry` with no command, or `compose`/`send` without a campaign, on a
+//! terminal. It asks, then hands over to the same steps the commands use
+//! ([`commands::compose_campaign`], [`commands::write_drafts`], [`commands::deliver`]); it
+//! writes nothing until the last question is answered.
+//!
+//! The steps: pick a campaign, read it, settle the sender profile (before the targets,
+//! because the embassy a letter goes to depends on the sender's country), pick the targets,
+//! add a paragraph of one's own, preview the letters, then send, save or print them.
+
+mod account;
+mod new;
+mod profile;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Result;
+use jiff::Timestamp;
+
+use crate::campaign::Campaign;
+use crate::cli::Cli;
+use crate::commands::{self, Composed, Destinations, Loaded};
+use crate::diag::{Diagnostics, Usage};
+use crate::letter::Channel;
+use crate::plan::{self, Selection};
+use crate::{prompt, render, review};
+
+pub use account::setup;
+pub use new::new_campaign;
+
+/// What the person came to do: `outcry` (anything), `outcry compose`, `outcry send`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Intent {
+    Any,
+    Compose,
+    Send,
+}
+
+impl Intent {
+    fn command(self) -> &'static str {
+        match self {
+            Intent::Any => "outcry",
+            Intent::Compose => "outcry compose",
+            Intent::Send => "outcry send",
+        }
+    }
+}
+
+/// Runs the guided path, or explains what to type when nobody can answer.
+pub fn start(cli: &Cli, intent: Intent, now: Timestamp) -> Result<ExitCode> {
+    let mut diags = Diagnostics::default();
+    let mut l = commands::load(cli, &mut diags)?;
+    if !prompt::interactive() {
+        return Err(not_interactive(&l, intent).into());
+    }
+    prompt::on_interrupt("cancelled: nothing was written");
+    let diags = diags.into_result()?;
+    commands::print_warnings(&diags);
+    if intent == Intent::Send && l.settings.delivery.is_none() {
+        return Err(Usage(
+            "no way to send: set up an [smtp] account (outcry init asks for one; see README, Sending)"
+                .into(),
+        )
+        .into());
+    }
+
+    let campaign = pick_campaign(&l)?;
+    show_campaign(&campaign);
+    l.settings.sender = profile::settle(&l.settings.sender)?;
+    let sel = pick_targets(&l, &campaign)?;
+    let personal = personal_paragraph(&l, &campaign)?;
+
+    let mut diags = Diagnostics::default();
+    let composed = commands::compose_campaign(&l, &campaign.id, &sel, &personal, now, &mut diags)?;
+    let composed = commands::finish(composed, diags)?;
+    preview(&composed)?;
+    finish(cli, intent, &l, &composed, now)
+}
+
+/// The usage error when nobody can answer: what to type instead.
+fn not_interactive(l: &Loaded, intent: Intent) -> Usage {
+    let mut d = Diagnostics::default();
+    let ids: Vec<String> =
+        l.ws.campaign_ids(&mut d)
+            .into_iter()
+            .filter(|c| l.ws.has_campaign(c))
+            .collect();
+    let example = ids.first().map_or("CAMPAIGN", String::as_str);
+    let why = if prompt::interactive_terminal() {
+        "with --no-input"
+    } else {
+        "without a terminal to ask on"
+    };
+    let what = match intent {
+        Intent::Any => {
+            format!("a command {why}: e.g. `outcry compose {example}` (outcry --help lists them)")
+        }
+        Intent::Compose | Intent::Send => {
+            format!("a CAMPAIGN {why}: e.g. `{} {example}`", intent.command())
+        }
+    };
+    Usage(format!(
+        "{} needs {what}; the campaigns here: {}",
+        intent.command(),
+        if ids.is_empty() {
+            "none yet (outcry new NAME starts one)".to_string()
+        } else {
+            ids.join(", ")
+        }
+    ))
+}
+
+/// Step 1: the campaign, from those in letters/ that load without errors.
+fn pick_campaign(l: &Loaded) -> Result<Campaign> {
+    let mut d = Diagnostics::default();
+    let mut campaigns = Vec::new();
+    let mut broken = Vec::new();
+    for id in l.ws.campaign_ids(&mut d) {
+        let mut cd = Diagnostics::default();
+        match l.ws.load_campaign(&id, &mut cd) {
+            Some(c) if !cd.has_errors() => campaigns.push(c),
+            _ => broken.push(id),
+        }
+    }
+    if !broken.is_empty() {
+        eprintln!(
+            "left out, as they have errors (outcry check shows them): {}",
+            broken.join(", ")
+        );
+    }
+    if campaigns.is_empty() {
+        return Err(Usage(format!(
+            "no campaign to write for in {}: `outcry new NAME` starts one",
+            l.ws.root.join("letters").display()
+        ))
+        .into());
+    }
+    let items: Vec<String> = campaigns
+        .iter()
+        .map(|c| {
+            let deadline = c
+                .deadline
+                .as_ref()
+                .map_or_else(String::new, |(d, _)| format!(" · deadline {d}"));
+            format!(
+                "{}  ({} demands, {} targets{deadline})",
+                c.title,
+                c.demands.len(),
+                c.to.len()
+            )
+        })
+        .collect();
+    let i = prompt::select("Which appeal do you want to write for?", &items, 0)?;
+    Ok(campaigns.swap_remove(i))
+}
+
+/// Step 2: what the appeal is about and what it demands.
+fn show_campaign(c: &Campaign) {
+    eprintln!();
+    prompt::say(&c.title);
+    let mut dates = format!("Issued {}", c.issued);
+    if let Some((d, _)) = &c.deadline {
+        dates.push_str(&format!(", write by {d}"));
+    }
+    eprintln!("{dates}.");
+    if let Some(summary) = &c.summary {
+        eprintln!("\n{}", textwrap::fill(summary.trim(), 90));
+    }
+    eprintln!("\nThe demands:");
+    for (i, d) in c.demands.iter().enumerate() {
+        let text = textwrap::fill(d, textwrap::Options::new(90).subsequent_indent("     "));
+        eprintln!("  {:>2}. {text}", i + 1);
+    }
+    eprintln!();
+}
+
+/// Step 3: the targets, every reachable one ticked; the unreachable ones and why.
+fn pick_targets(l: &Loaded, campaign: &Campaign) -> Result<Selection> {
+    let choices = plan::choices(campaign, &l.book, &l.settings.sender);
+    let mut keys = Vec::new();
+    let mut items = Vec::new();
+    for c in &choices {
+        match &c.reach {
+            Ok((contact, channel)) => {
+                keys.push(c.key.clone());
+                items.push(format!("{}  ({})", contact.name, reach(contact, *channel)));
+            }
+            Err(why) => eprintln!("Cannot be written to: {why}"),
+        }
+    }
+    if items.is_empty() {
+        return Err(Usage(
+            "none of the campaign's targets can be reached: add their addresses to contacts.toml"
+                .into(),
+        )
+        .into());
+    }
+    let checked = vec![true; items.len()];
+    loop {
+        let picked = prompt::multi_select(
+            "Whom do you write to? (space ticks or unticks, enter goes on)",
+            &items,
+            &checked,
+        )?;
+        if picked.is_empty() {
+            eprintln!("Tick at least one (space), then press enter.");
+            continue;
+        }
+        if picked.len() == items.len() {
+            return Ok(Selection::default());
+        }
+        return Ok(Selection {
+            only: picked.into_iter().map(|i| keys[i].clone()).collect(),
+            skip: Vec::new(),
+        });
+    }
+}
+
+/// How a letter reaches the contact: "e-mail press@knb.kz", "fax +7 727 271 5802".
+fn reach(c: &crate::contacts::Contact, channel: Channel) -> String {
+    let how = match channel {
+        Channel::Email => c.email.as_ref().map(ToString::to_string),
+        Channel::Fax => c.fax.as_ref().map(|p| p.international.clone()),
+        Channel::Phone => c.phone.as_ref().map(|p| p.international.clone()),
+        Channel::Web => c.web.clone(),
+        Channel::Post => c
+            .post
+            .as_ref()
+            .and_then(|p| p.lines().last().map(str::to_string)),
+    };
+    match how {
+        Some(how) => format!("{} {how}", channel.label()),
+        None => channel.label().to_string(),
+    }
+}
+
+/// Step 5: a paragraph in the sender's own words, where the letter has a slot for it.
+fn personal_paragraph(l: &Loaded, campaign: &Campaign) -> Result<String> {
+    if !render::uses_personal(campaign, &l.partials) {
+        return Ok(String::new());
+    }
+    let editor = std::env::var("VISUAL")
+        .or_else(|_| std::env::var("EDITOR"))
+        .unwrap_or_else(|_| "vi".into());
+    let items = vec![
+        "No, the letter as it is".to_string(),
+        "Yes, type it here (one paragraph)".to_string(),
+        format!("Yes, write it in my editor ({editor})"),
+    ];
+    loop {
+        let how = prompt::select(
+            "Add a paragraph in your own words? Letters in one's own words are taken more seriously.",
+            &items,
+            0,
+        )?;
+        let text = match how {
+            0 => return Ok(String::new()),
+            1 => {
+                let line = prompt::text("Your paragraph", None, false, |s| {
+                    commands::check_personal(s)
+                })?;
+                textwrap::fill(&line, 72)
+            }
+            _ => match prompt::editor("")? {
+                Some(t) if !t.trim().is_empty() => t.replace("\r\n", "\n"),
+                _ => {
+                    eprintln!("Nothing was saved in the editor: no paragraph.");
+                    continue;
+                }
+            },
+        };
+        match commands::check_personal(&text) {
+            Ok(()) => return Ok(text.trim().to_string()),
+            Err(e) => eprintln!("{e}; try again."),
+        }
+    }
+}
+
+/// Step 6: each letter, through the pager when it is long, as often as wanted.
+fn preview(c: &Composed) -> Result<()> {
+    let n = c.letters.len();
+    let mut seen = vec![false; n];
+    loop {
+        let mut items: Vec<String> = c
+            .letters
+            .iter()
+            .enumerate()
+            .map(|(i, l)| {
+                let to: Vec<&str> = l.to.iter().map(|a| a.name.as_str()).collect();
+                format!(
+                    "{} {}/{n} {}: {}",
+                    if seen[i] { "✓" } else { " " },
+                    i + 1,
+                    review::what(l),
+                    to.join(", ")
+                )
+            })
+            .collect();
+        items.push("Go on".to_string());
+        let next = seen.iter().position(|s| !s).unwrap_or(n);
+        let i = prompt::select(
+            &format!("Read the letters before they go ({n} in all)"),
+            &items,
+            next,
+        )?;
+        if i == n {
+            return Ok(());
+        }
+        seen[i] = true;
+        prompt::page(&review::letter(&c.letters[i], i, n))?;
+    }
+}
+
+/// What the last menu offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Choice {
+    Send,
+    Folder,
+    Maildir,
+    Review,
+    Quit,
+}
+
+/// Step 7: send, save drafts, print the review, or quit.
+fn finish(cli: &Cli, intent: Intent, l: &Loaded, c: &Composed, now: Timestamp) -> Result<ExitCode> {
+    let emails = c.letters.iter().filter(|l| l.is_email()).count();
+    let mut menu: Vec<(Choice, String)> = Vec::new();
+    if intent != Intent::Compose {
+        match &l.settings.delivery {
+            Some(d) if emails > 0 => menu.push((
+                Choice::Send,
+                format!(
+                    "Send the {emails} e-mail letter(s) now, from {}",
+                    crate::send::account(Some(d))
+                ),
+            )),
+            Some(_) => eprintln!("No letter goes by e-mail: nothing to send."),
+            None => eprintln!(
+                "Sending needs a mail account ([smtp] in your config; outcry init sets one up)."
+            ),
+        }
+    }
+    if intent != Intent::Send {
+        menu.push((
+            Choice::Folder,
+            "Save them as drafts in a folder (.eml to open in a mail program, .txt for fax, post and calls)".into(),
+        ));
+        menu.push((
+            Choice::Maildir,
+            "Save the e-mail letters as drafts in a Maildir".into(),
+        ));
+        menu.push((
+            Choice::Review,
+            "Print them all (the review) and stop".into(),
+        ));
+    }
+    menu.push((Choice::Quit, "Quit without writing anything".into()));
+    let items: Vec<String> = menu.iter().map(|(_, s)| s.clone()).collect();
+    loop {
+        let choice = menu[prompt::select("What now?", &items, 0)?].0;
+        match choice {
+            Choice::Send => {
+                if let Some(code) = send(cli, l, c, now)? {
+                    return Ok(code);
+                }
+            }
+            Choice::Folder => {
+                let default = format!("drafts/{}", c.campaign.id);
+                let dir = ask_path(
+                    "Folder for the drafts",
+                    &default,
+                    |dir| Destinations {
+                        out: Some(dir),
+                        ..Destinations::default()
+                    },
+                    c,
+                )?;
+                commands::write_drafts(&dir, &c.letters, now)?;
+                return Ok(ExitCode::SUCCESS);
+            }
+            Choice::Maildir => {
+                let dest = ask_path(
+                    "Maildir folder (e.g. ~/Maildir/Drafts)",
+                    "",
+                    |dir| Destinations {
+                        maildir: Some(dir),
+                        ..Destinations::default()
+                    },
+                    c,
+                )?;
+                commands::write_drafts(&dest, &c.letters, now)?;
+                return Ok(ExitCode::SUCCESS);
+            }
+            Choice::Review => {
+                let text = review::text(&c.campaign, &c.letters, &c.plan.unresolved);
+                print!("{text}");
+                return Ok(ExitCode::SUCCESS);
+            }
+            Choice::Quit => {
+                eprintln!("Nothing was written.");
+                return Ok(ExitCode::SUCCESS);
+            }
+        }
+    }
+}
+
+/// Asks for a path until the drafts can go there (`~/` is the home folder).
+fn ask_path(
+    question: &str,
+    default: &str,
+    dest: impl Fn(PathBuf) -> Destinations,
+    c: &Composed,
+) -> Result<Destinations> {
+    loop {
+        let answer = prompt::text(question, Some(default), false, |_| Ok(()))?;
+        let d = dest(expand_home(&answer));
+        match crate::drafts::check_destinations(
+            d.out.as_deref(),
+            d.maildir.as_deref(),
+            d.mbox.as_deref(),
+            &c.letters,
+        ) {
+            Ok(()) => return Ok(d),
+            Err(e) => eprintln!("{e:#}"),
+        }
+    }
+}
+
+fn expand_home(p: &str) -> PathBuf {
+    match (p.strip_prefix("~/"), etcetera::home_dir()) {
+        (Some(rest), Ok(home)) => home.join(rest),
+        _ => Path::new(p).to_path_buf(),
+    }
+}
+
+/// Sends through the same confirmation as `outcry send`. `None`: not sent, back to the menu.
+fn send(cli: &Cli, l: &Loaded, c: &Composed, now: Timestamp) -> Result<Option<ExitCode>> {
+    let args = match &cli.command {
+        Some(crate::cli::Command::Send(a)) => Some(a),
+        _ => None,
+    };
+    let mut force = args.is_some_and(|a| a.force);
+    if let Some((deadline, _)) = &c.campaign.deadline
+        && *deadline < commands::today(now)
+        && !force
+    {
+        force = prompt::ask(
+            &format!("The deadline, {deadline}, has passed. Send anyway?"),
+            false,
+        )?;
+        if !force {
+            return Ok(None);
+        }
+    }
+    let opts = crate::send::Options {
+        yes: args.is_some_and(|a| a.yes),
+        dry_run: args.is_some_and(|a| a.dry_run),
+        limit: args.and_then(|a| a.limit),
+        retry_unknown: args.is_some_and(|a| a.retry_unknown),
+        retry_failed: args.is_some_and(|a| a.retry_failed),
+    };
+    prompt::on_interrupt(&format!(
+        "interrupted: the journal knows which letters went; `outcry send {}` sends the rest",
+        c.campaign.id
+    ));
+    match commands::deliver(l, c, &opts, now) {
+        Err(e) if e.is::<crate::send::NotConfirmed>() => {
+            eprintln!("Nothing sent.");
+            prompt::on_interrupt("cancelled: nothing was written");
+            Ok(None)
+        }
+        other => other.map(Some),
+    }
+}
