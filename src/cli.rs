@@ -27,7 +27,12 @@ pub struct Cli {
 
     /// Never ask anything: fail instead, naming the flag or setting that is missing.
     /// Without a terminal outcry never asks anyway.
-    #[arg(long, env = "OUTCRY_NO_INPUT", global = true)]
+    #[arg(
+        long,
+        env = "OUTCRY_NO_INPUT",
+        global = true,
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
     pub no_input: bool,
 
     #[command(flatten)]

@@ -163,6 +163,22 @@ pub fn text(
 
 /// Opens `$VISUAL`/`$EDITOR` (vi by default) on `initial`; `None` when the file was not saved.
 pub fn editor(initial: &str) -> Result<Option<String>> {
+    // dialoguer panics on an editor setting that is not UTF-8 or has no words: refuse those.
+    for var in ["VISUAL", "EDITOR"] {
+        if let Some(v) = std::env::var_os(var) {
+            let ok = v
+                .to_str()
+                .and_then(|s| shell_words::split(s).ok())
+                .is_some_and(|words| !words.is_empty());
+            if !ok {
+                return Err(crate::diag::Usage(format!(
+                    "${var} is not a command outcry can run: set it to your editor, e.g. nano"
+                ))
+                .into());
+            }
+            break;
+        }
+    }
     dialoguer::Editor::new()
         .extension(".txt")
         .edit(initial)
@@ -202,11 +218,11 @@ fn run_pager(text: &str) -> std::io::Result<()> {
         .filter(|p| !p.trim().is_empty())
         .unwrap_or_else(|| "less".into());
     let argv = shell_words::split(&pager).map_err(std::io::Error::other)?;
-    let Some((program, args)) = argv.split_first() else {
+    let Some((program, rest)) = argv.split_first() else {
         return Err(std::io::Error::other("empty PAGER"));
     };
     let mut child = std::process::Command::new(program)
-        .args(args)
+        .args(rest)
         .env(
             "LESS",
             std::env::var("LESS").unwrap_or_else(|_| "FRX".into()),

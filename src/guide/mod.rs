@@ -158,11 +158,10 @@ fn pick_campaign(l: &Loaded) -> Result<Campaign> {
 fn show_campaign(c: &Campaign) {
     eprintln!();
     prompt::say(&c.title);
-    let mut dates = format!("Issued {}", c.issued);
-    if let Some((d, _)) = &c.deadline {
-        dates.push_str(&format!(", write by {d}"));
+    match &c.deadline {
+        Some((d, _)) => eprintln!("Issued {}, write by {d}.", c.issued),
+        None => eprintln!("Issued {}.", c.issued),
     }
-    eprintln!("{dates}.");
     if let Some(summary) = &c.summary {
         eprintln!("\n{}", textwrap::fill(summary.trim(), 90));
     }

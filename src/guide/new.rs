@@ -19,17 +19,15 @@ pub fn new_campaign(args: &NewArgs, book: &AddressBook) -> Result<Draft> {
         Some(t) => t.clone(),
         None => prompt::text("Title of the appeal", None, false, line("the title"))?,
     };
-    let subject = match &args.subject {
-        Some(s) => Some(s.clone()),
-        None => {
-            let s = prompt::text(
-                "E-mail subject",
-                Some(&format!("Protest: {title}")),
-                false,
-                line("the subject"),
-            )?;
-            Some(s)
-        }
+    let subject = if let Some(s) = &args.subject {
+        s.clone()
+    } else {
+        prompt::text(
+            "E-mail subject",
+            Some(&format!("Protest: {title}")),
+            false,
+            line("the subject"),
+        )?
     };
     let demands = if args.demand.is_empty() {
         ask_demands()?
@@ -51,22 +49,21 @@ pub fn new_campaign(args: &NewArgs, book: &AddressBook) -> Result<Draft> {
         None if cc.is_empty() => "cc".into(),
         None => ask_copies()?,
     };
-    let deadline = match &args.deadline {
-        Some(d) => Some(parse_date(d).map_err(crate::diag::Usage)?),
-        None => {
-            let d = prompt::text("Deadline (YYYY-MM-DD; empty for none)", None, true, |s| {
-                parse_date(s).map(|_| ())
-            })?;
-            if d.is_empty() {
-                None
-            } else {
-                Some(parse_date(&d).map_err(crate::diag::Usage)?)
-            }
+    let deadline = if let Some(d) = &args.deadline {
+        Some(parse_date(d).map_err(crate::diag::Usage)?)
+    } else {
+        let d = prompt::text("Deadline (YYYY-MM-DD; empty for none)", None, true, |s| {
+            parse_date(s).map(|_| ())
+        })?;
+        if d.is_empty() {
+            None
+        } else {
+            Some(parse_date(&d).map_err(crate::diag::Usage)?)
         }
     };
     let draft = Draft {
         title,
-        subject,
+        subject: Some(subject),
         demands,
         to,
         cc,

@@ -12,8 +12,10 @@ mod check;
 mod compose;
 mod config;
 mod drafts;
+mod guided;
 mod send;
 mod smtp_server;
+mod terminal;
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -154,6 +156,23 @@ impl Case {
                 &format!("title = \"Many\"\nsubject = \"Protest\"\nissued = 2011-05-02\ndemands = [\"One\"]\nto = [{}]\n", to.join(", ")),
             )
             .file("letters/many/letter.hbs", "{{recipient.salutation}},\n\n{{#each demands}}\n{{number}}. {{text}}\n{{/each}}\n\n{{sender.name}}\n")
+    }
+
+    /// The environment variables the case sets.
+    pub fn env_vars(&self) -> &[(String, String)] {
+        &self.env
+    }
+
+    /// A run that ran nothing, for [`terminal::Terminal::finish`] to fill in.
+    pub fn run_nothing(self) -> Run {
+        Run {
+            code: 0,
+            stdout: String::new(),
+            stderr: String::new(),
+            root: self.dir.path().to_path_buf(),
+            env: self.env,
+            dir: self.dir,
+        }
     }
 
     fn command(&self) -> Command {
