@@ -126,10 +126,12 @@ pub struct SmtpArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Create a workspace for a branch: an address book, settings and an example campaign.
+    /// Create a workspace for a branch: an address book, settings and two appeals to start from.
     ///
-    /// Writes contacts.toml, outcry.toml, .gitignore (which keeps the journal, .outcry/, out of
-    /// version control) and letters/example/. Overwrites nothing.
+    /// Writes contacts.toml (the authorities of the two appeals outcry ships, with sources),
+    /// outcry.toml, .gitignore (which keeps the journal, .outcry/, out of version control) and
+    /// letters/mayday-2011/ and letters/free-ainur-kurmanov/. Overwrites nothing. On a
+    /// terminal it then asks for your profile and mail account and offers a connection test.
     ///
     /// Example: outcry init my-branch
     Init {

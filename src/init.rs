@@ -1,4 +1,5 @@
-//! `outcry init`: a new workspace for a branch, with one example campaign that checks.
+//! `outcry init`: a new workspace for a branch, starting with the two appeals outcry was made
+//! for (May Day 2011, and Free Ainur Kurmanov) and their address book, all of which check.
 
 use std::path::{Path, PathBuf};
 
@@ -7,17 +8,25 @@ use anyhow::{Context, Result};
 use crate::diag::Usage;
 
 /// The files of a new workspace: path, contents.
-const FILES: [(&str, &str); 7] = [
-    ("contacts.toml", include_str!("init/contacts.toml")),
+const FILES: [(&str, &str); 9] = [
+    ("contacts.toml", include_str!("../contacts.toml")),
     ("outcry.toml", include_str!("init/outcry.toml")),
     (".gitignore", include_str!("init/gitignore")),
     (
-        "letters/example/campaign.toml",
-        include_str!("init/campaign.toml"),
+        "letters/mayday-2011/campaign.toml",
+        include_str!("../letters/mayday-2011/campaign.toml"),
     ),
     (
-        "letters/example/letter.hbs",
-        include_str!("init/letter.hbs"),
+        "letters/mayday-2011/letter.hbs",
+        include_str!("../letters/mayday-2011/letter.hbs"),
+    ),
+    (
+        "letters/free-ainur-kurmanov/campaign.toml",
+        include_str!("../letters/free-ainur-kurmanov/campaign.toml"),
+    ),
+    (
+        "letters/free-ainur-kurmanov/letter.hbs",
+        include_str!("../letters/free-ainur-kurmanov/letter.hbs"),
     ),
     (
         "letters/_partials/demands.hbs",

@@ -27,7 +27,7 @@ struct Preset {
 
 /// Sources, checked in November 2026 (docs/smtp-presets.md has the links): each provider's own
 /// help page for Gmail, Fastmail, mailbox.org, Disroot, Autistici/Inventati and Outlook.com;
-/// Posteo and Riseup from their published client settings.
+/// Posteo from the Delta Chat provider database, Riseup's port from its published autoconfig.
 const PRESETS: [Preset; 8] = [
     Preset {
         name: "Gmail",
@@ -67,8 +67,8 @@ const PRESETS: [Preset; 8] = [
     Preset {
         name: "Riseup",
         host: "mail.riseup.net",
-        port: 465,
-        security: "tls",
+        port: 587,
+        security: "starttls",
         note: "Riseup recommends a service-specific password for mail programs.",
     },
     Preset {

@@ -64,6 +64,9 @@ pub fn start(cli: &Cli, intent: Intent, now: Timestamp) -> Result<ExitCode> {
         .into());
     }
 
+    eprintln!(
+        "Ctrl-C stops at any point (Esc too, in menus); nothing is written until you choose to."
+    );
     let campaign = pick_campaign(&l)?;
     show_campaign(&campaign);
     l.settings.sender = profile::settle(&l.settings.sender)?;
@@ -260,10 +263,14 @@ fn personal_paragraph(l: &Loaded, campaign: &Campaign) -> Result<String> {
                 })?;
                 textwrap::fill(&line, 72)
             }
-            _ => match prompt::editor("")? {
-                Some(t) if !t.trim().is_empty() => t.replace("\r\n", "\n"),
-                _ => {
+            _ => match prompt::editor("") {
+                Ok(Some(t)) if !t.trim().is_empty() => t.replace("\r\n", "\n"),
+                Ok(_) => {
                     eprintln!("Nothing was saved in the editor: no paragraph.");
+                    continue;
+                }
+                Err(e) => {
+                    eprintln!("{e:#}");
                     continue;
                 }
             },

@@ -37,8 +37,10 @@ fn init_makes_a_workspace_that_checks_and_overwrites_nothing() {
             "contacts.toml",
             "letters/_partials/demands.hbs",
             "letters/_partials/signature.hbs",
-            "letters/example/campaign.toml",
-            "letters/example/letter.hbs",
+            "letters/free-ainur-kurmanov/campaign.toml",
+            "letters/free-ainur-kurmanov/letter.hbs",
+            "letters/mayday-2011/campaign.toml",
+            "letters/mayday-2011/letter.hbs",
             "outcry.toml"
         ]
     );
@@ -50,20 +52,20 @@ fn init_makes_a_workspace_that_checks_and_overwrites_nothing() {
     );
     let check = run.again().args(["-C", "branch", "check"]).run().success();
     assert!(
-        check.stderr.contains("ok: 1 campaign(s)"),
+        check.stderr.contains("ok: 2 campaign(s)"),
         "{}",
         check.stderr
     );
     let review = check
         .again()
         .sender()
-        .args(["-C", "branch", "compose", "example"])
+        .args(["-C", "branch", "compose", "mayday-2011"])
         .run()
         .success();
     assert!(
-        review
-            .stdout
-            .contains("To:      Example Ministry (replace me) <press@example.org>"),
+        review.stdout.contains(
+            "To:      Press Office of the National Security Committee (KNB) <press@knb.kz>"
+        ),
         "{}",
         review.stdout
     );

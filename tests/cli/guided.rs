@@ -265,7 +265,7 @@ fn init_asks_for_profile_and_account_and_tests_it() {
     assert!(server.received().is_empty(), "a test sends nothing");
     assert!(
         run.root
-            .join("branch/letters/example/campaign.toml")
+            .join("branch/letters/mayday-2011/campaign.toml")
             .is_file()
     );
 }
@@ -440,4 +440,36 @@ fn the_personal_paragraph_can_come_from_the_editor() {
         "{}",
         run.stdout
     );
+}
+
+/// A target outcry cannot reach is explained before the choice, not dropped silently.
+#[test]
+fn unreachable_targets_are_explained() {
+    let mut t = Case::example()
+        .sender()
+        .env("OUTCRY_SENDER_CITY", "Madrid")
+        .env("OUTCRY_SENDER_COUNTRY", "ES")
+        .terminal(["compose"]);
+    t.wait_for("Which appeal").keys(&[DOWN, "\r"]);
+    t.wait_for("Sign the letters with this profile?")
+        .keys(&["y"]);
+    t.wait_for("Whom do you write to?");
+    assert!(
+        t.screen().contains(
+            "Cannot be written to: embassy:KZ: no embassy of Kazakhstan in Spain in contacts.toml: add [embassies.KZ.ES]"
+        ),
+        "{}",
+        t.screen()
+    );
+    let screen = t.screen();
+    let (_, list) = screen
+        .split_once("Whom do you write to?")
+        .expect("the list");
+    assert_eq!(
+        list.lines().filter(|l| l.starts_with('✔')).count(),
+        5,
+        "the five reachable targets, ticked:\n{screen}"
+    );
+    t.keys(&[ESC]);
+    t.finish().code(130);
 }
