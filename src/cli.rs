@@ -313,7 +313,7 @@ pub struct NewArgs {
     #[arg(long, value_name = "TEXT")]
     pub title: Option<String>,
 
-    /// The e-mail subject (the title by default).
+    /// The e-mail subject ("Protest: " and the title by default).
     #[arg(long, value_name = "TEXT")]
     pub subject: Option<String>,
 

@@ -1,6 +1,6 @@
 //! The commands: short functions that compose load → validate → plan → render → output.
 
-use std::io::{Read as _, Write as _};
+use std::io::{IsTerminal as _, Read as _, Write as _};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -67,6 +67,8 @@ pub(crate) struct Loaded {
     pub(crate) partials: Vec<Partial>,
 }
 
+/// Loads the workspace, the address book, the settings and the partials. Problems with the
+/// delivery settings are kept in `settings.delivery_problems` (see [`need_delivery`]).
 pub(crate) fn load(cli: &Cli, diags: &mut Diagnostics) -> Result<Loaded> {
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
     let ws = Workspace::find(&cwd)?;
@@ -85,6 +87,11 @@ pub(crate) fn load(cli: &Cli, diags: &mut Diagnostics) -> Result<Loaded> {
         settings,
         partials,
     })
+}
+
+/// Makes the delivery settings' problems count, for the commands that send or test them.
+pub(crate) fn need_delivery(l: &mut Loaded, diags: &mut Diagnostics) {
+    diags.extend(std::mem::take(&mut l.settings.delivery_problems));
 }
 
 /// Loads the workspace and renders the chosen targets of one campaign (for compose and send).
@@ -108,20 +115,32 @@ pub(crate) const MAX_PERSONAL: usize = 5_000;
 
 /// Reads the personal paragraph from `path` (`-`: stdin), checked like any text field.
 fn read_personal(path: &Path) -> Result<String> {
-    let mut text = String::new();
+    let shown = path.display();
+    let mut bytes = Vec::new();
+    // Four bytes a character at most: anything longer is refused without reading it all.
+    let limit = u64::try_from(MAX_PERSONAL * 4 + 1).unwrap_or(u64::MAX);
     if path == Path::new("-") {
+        if std::io::stdin().is_terminal() {
+            return Err(Usage(
+                "--personal -: stdin is the terminal; give a file, or pipe the paragraph in".into(),
+            )
+            .into());
+        }
         std::io::stdin()
-            .read_to_string(&mut text)
+            .take(limit)
+            .read_to_end(&mut bytes)
             .context("cannot read the personal paragraph from stdin")?;
     } else {
-        match crate::diag::Source::read(Path::new(""), path).map_err(|d| Usage(format!("{d}")))? {
-            Some(src) => text = src.text,
-            None => {
-                return Err(Usage(format!("--personal {}: no such file", path.display())).into());
-            }
-        }
+        let file = std::fs::File::open(path)
+            .map_err(|e| Usage(format!("--personal {shown}: cannot read it: {e}")))?;
+        file.take(limit)
+            .read_to_end(&mut bytes)
+            .with_context(|| format!("cannot read {shown}"))?;
     }
-    check_personal(&text).map_err(|e| Usage(format!("{}: {e}", path.display())))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| Usage(format!("--personal {shown}: not UTF-8 text")))?;
+    let text = text.trim_start_matches('\u{feff}').replace("\r\n", "\n");
+    check_personal(&text).map_err(|e| Usage(format!("--personal {shown}: {e}")))?;
     Ok(text)
 }
 
@@ -284,7 +303,8 @@ fn campaigns(cli: &Cli) -> Result<ExitCode> {
 
 fn check(cli: &Cli, only: Option<&str>, now: Timestamp) -> Result<ExitCode> {
     let mut diags = Diagnostics::default();
-    let l = load(cli, &mut diags)?;
+    let mut l = load(cli, &mut diags)?;
+    need_delivery(&mut l, &mut diags);
     let ids = match only {
         Some(id) => {
             require_campaign(&l.ws, id)?;
@@ -412,7 +432,8 @@ fn send(cli: &Cli, args: &SendArgs, now: Timestamp) -> Result<ExitCode> {
     };
     let mut diags = Diagnostics::default();
     let sel = selection(&args.to, &args.skip);
-    let (l, composed) = prepare(cli, id, &sel, args.personal.as_deref(), now, &mut diags)?;
+    let (mut l, composed) = prepare(cli, id, &sel, args.personal.as_deref(), now, &mut diags)?;
+    need_delivery(&mut l, &mut diags);
     let sender = &l.settings.sender;
     if sender.name.is_none() || sender.email.is_none() {
         diags.error(
@@ -518,7 +539,8 @@ fn status(campaign: &str) -> Result<ExitCode> {
 
 fn smtp_test(cli: &Cli) -> Result<ExitCode> {
     let mut diags = Diagnostics::default();
-    let l = load(cli, &mut diags)?;
+    let mut l = load(cli, &mut diags)?;
+    need_delivery(&mut l, &mut diags);
     diags.into_result()?;
     test_delivery(l.settings.delivery.as_ref())
 }
@@ -557,6 +579,13 @@ pub(crate) fn test_delivery(delivery: Option<&config::Delivery>) -> Result<ExitC
 
 fn init(cli: &Cli, dir: Option<&Path>) -> Result<ExitCode> {
     let dir = dir.unwrap_or(Path::new("."));
+    if prompt::interactive() && dir.join("contacts.toml").is_file() {
+        eprintln!(
+            "{} is a workspace already: its files stay as they are.",
+            dir.display()
+        );
+        return guide::setup(cli, dir);
+    }
     for path in crate::init::init(dir)? {
         eprintln!("wrote {}", path.display());
     }
@@ -577,6 +606,14 @@ fn init(cli: &Cli, dir: Option<&Path>) -> Result<ExitCode> {
 fn new(cli: &Cli, args: &NewArgs, now: Timestamp) -> Result<ExitCode> {
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
     let ws = Workspace::find(&cwd)?;
+    let folder = ws.root.join("letters").join(&args.id);
+    if folder.exists() {
+        return Err(Usage(format!(
+            "{} already exists: outcry new overwrites nothing (pick another name)",
+            folder.display()
+        ))
+        .into());
+    }
     let mut diags = Diagnostics::default();
     let book = AddressBook::load(&ws.root, &mut diags);
     diags.into_result()?;
@@ -590,7 +627,7 @@ fn new(cli: &Cli, args: &NewArgs, now: Timestamp) -> Result<ExitCode> {
     let written =
         prompt::writing(|| crate::scaffold::write(&ws.root, &args.id, &draft, today(now)))?;
     for p in &written {
-        eprintln!("wrote {}", p.display());
+        eprintln!("wrote {}", p.strip_prefix(&cwd).unwrap_or(p).display());
     }
     check(cli, Some(&args.id), now)
 }

@@ -69,7 +69,7 @@ impl fmt::Display for Diagnostic {
 }
 
 /// The problems found so far, in the order they were found.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Diagnostics {
     items: Vec<Diagnostic>,
 }

@@ -22,6 +22,7 @@ pub mod render;
 pub mod review;
 pub mod scaffold;
 pub mod send;
+pub mod signers;
 pub mod workspace;
 
 use std::process::ExitCode;

@@ -9,6 +9,8 @@ fn main() -> ExitCode {
         Err(err) => {
             if let Some(invalid) = err.downcast_ref::<outcry::diag::Invalid>() {
                 eprintln!("{invalid}");
+            } else if err.is::<outcry::prompt::Cancelled>() {
+                eprintln!("{err}");
             } else {
                 eprintln!("error: {err:#}");
             }

@@ -2,31 +2,76 @@
 //! happens on Esc or Ctrl-C.
 //!
 //! Prompts go to stderr, and only when stdin and stderr are terminals and `--no-input` is not
-//! given ([`interactive`]). Colours come from `console`, which honours `NO_COLOR`. Esc at a
-//! menu or a yes/no question, and Ctrl-C anywhere, end the program with [`EXIT_CANCELLED`]
-//! before anything is written: commands ask everything first and write last.
+//! given ([`interactive`]). Colours come from `console`, which honours `NO_COLOR`. Esc at any
+//! question, and Ctrl-C anywhere, end the program with [`EXIT_CANCELLED`]: commands ask
+//! everything first and write last, so nothing is half-written.
+//!
+//! Ctrl-C while a question waits comes back from the terminal as an interrupted read and is
+//! turned into [`Cancelled`]; while a pager or editor runs it is theirs; while files are written
+//! it waits for them; at any other moment the handler restores the cursor, says what was and
+//! was not done, and exits.
 
 use std::io::{IsTerminal, Write as _};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::{Mutex, Once};
 
 use anyhow::{Context, Result};
+use console::{Key, Term};
 use dialoguer::theme::{ColorfulTheme, SimpleTheme, Theme};
 
 /// Exit code when the person cancels (as a shell reports an interrupted program).
 pub const EXIT_CANCELLED: u8 = 130;
 
 static NO_INPUT: AtomicBool = AtomicBool::new(false);
-/// Set while files are being written: Ctrl-C then waits until they are complete.
-static WRITING: AtomicBool = AtomicBool::new(false);
+/// What the program is doing when Ctrl-C comes: see [`Busy`].
+static BUSY: AtomicU8 = AtomicU8::new(Busy::Working as u8);
+/// Ctrl-C came while files were written: exit once they are complete.
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 /// What Ctrl-C says, for the step the program is at.
 static ON_INTERRUPT: Mutex<String> = Mutex::new(String::new());
 static HANDLER: Once = Once::new();
 
-/// The person cancelled (Esc). Nothing was written.
-#[derive(Debug, thiserror::Error)]
-#[error("cancelled: nothing was written")]
+#[derive(Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+enum Busy {
+    /// Computing or sending: Ctrl-C ends the program at once.
+    Working,
+    /// Waiting for an answer: the read comes back interrupted.
+    Asking,
+    /// A pager or editor has the terminal: Ctrl-C is theirs.
+    Child,
+    /// Files are being written: Ctrl-C waits.
+    Writing,
+}
+
+/// Runs `f` with [`BUSY`] set to `busy`, and back to what it was after.
+fn busy<T>(busy: Busy, f: impl FnOnce() -> T) -> T {
+    let before = BUSY.swap(busy as u8, Ordering::SeqCst);
+    let out = f();
+    BUSY.store(before, Ordering::SeqCst);
+    out
+}
+
+/// The person cancelled (Esc or Ctrl-C at a question).
+#[derive(Debug)]
 pub struct Cancelled;
+
+impl std::fmt::Display for Cancelled {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&note())
+    }
+}
+
+impl std::error::Error for Cancelled {}
+
+fn note() -> String {
+    let note = ON_INTERRUPT.lock().map(|n| n.clone()).unwrap_or_default();
+    if note.is_empty() {
+        "cancelled".into()
+    } else {
+        note
+    }
+}
 
 /// `--no-input`: never ask.
 pub fn set_no_input(no_input: bool) {
@@ -43,8 +88,8 @@ pub fn interactive_terminal() -> bool {
     std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
 }
 
-/// Makes Ctrl-C restore the cursor, say `note` (what was and was not done) and exit with
-/// [`EXIT_CANCELLED`]. While [`writing`] runs, Ctrl-C waits for it to finish.
+/// Sets what a cancel says from now on (what was and was not done), and makes Ctrl-C
+/// outside a question restore the cursor, say it and exit with [`EXIT_CANCELLED`].
 pub fn on_interrupt(note: &str) {
     note.clone_into(
         &mut ON_INTERRUPT
@@ -54,24 +99,28 @@ pub fn on_interrupt(note: &str) {
     HANDLER.call_once(|| {
         // Without the handler Ctrl-C still ends the program (the default); only the
         // cursor and the message are lost, so a failure to install it is not fatal.
-        let _ = ctrlc::set_handler(|| {
-            if WRITING.load(Ordering::SeqCst) {
-                return;
-            }
-            let term = console::Term::stderr();
-            let _ = term.show_cursor();
-            let note = ON_INTERRUPT.lock().map(|n| n.clone()).unwrap_or_default();
-            let _ = writeln!(std::io::stderr(), "\n{note}");
-            std::process::exit(i32::from(EXIT_CANCELLED));
+        let _ = ctrlc::set_handler(|| match BUSY.load(Ordering::SeqCst) {
+            b if b == Busy::Asking as u8 || b == Busy::Child as u8 => {}
+            b if b == Busy::Writing as u8 => INTERRUPTED.store(true, Ordering::SeqCst),
+            _ => exit_cancelled(),
         });
     });
 }
 
-/// Runs `write` with Ctrl-C held off, so that files are never left half-written.
+fn exit_cancelled() -> ! {
+    let _ = Term::stderr().show_cursor();
+    let _ = writeln!(std::io::stderr(), "\n{}", note());
+    std::process::exit(i32::from(EXIT_CANCELLED));
+}
+
+/// Runs `write` with Ctrl-C held off until it is done, so that files are never left
+/// half-written; a Ctrl-C that came meanwhile then ends the program.
 pub fn writing<T>(write: impl FnOnce() -> T) -> T {
-    WRITING.store(true, Ordering::SeqCst);
-    let out = write();
-    WRITING.store(false, Ordering::SeqCst);
+    let out = busy(Busy::Writing, write);
+    if INTERRUPTED.swap(false, Ordering::SeqCst) {
+        on_interrupt("interrupted: what was being written is complete");
+        exit_cancelled();
+    }
     out
 }
 
@@ -86,79 +135,156 @@ fn theme() -> &'static dyn Theme {
 }
 
 fn answer<T>(r: dialoguer::Result<Option<T>>) -> Result<T> {
+    if !matches!(r, Ok(Some(_))) {
+        // dialoguer hides the cursor in menus and does not show it again when a read fails.
+        let _ = Term::stderr().show_cursor();
+    }
     match r {
         Ok(Some(v)) => Ok(v),
         Ok(None) => Err(Cancelled.into()),
+        Err(dialoguer::Error::IO(e)) if e.kind() == std::io::ErrorKind::Interrupted => {
+            Err(Cancelled.into())
+        }
         Err(e) => Err(anyhow::Error::new(e).context("cannot read the answer from the terminal")),
     }
 }
 
 /// One of `items`; Esc cancels.
 pub fn select(question: &str, items: &[String], default: usize) -> Result<usize> {
-    answer(
+    answer(busy(Busy::Asking, || {
         dialoguer::Select::with_theme(theme())
             .with_prompt(question)
             .items(items)
             .default(default)
-            .interact_opt(),
-    )
+            .interact_opt()
+    }))
 }
 
 /// Any of `items`, those in `checked` ticked first; Esc cancels.
 pub fn multi_select(question: &str, items: &[String], checked: &[bool]) -> Result<Vec<usize>> {
-    answer(
+    answer(busy(Busy::Asking, || {
         dialoguer::MultiSelect::with_theme(theme())
             .with_prompt(question)
             .items(items)
             .defaults(checked)
-            .interact_opt(),
-    )
+            .interact_opt()
+    }))
 }
 
 /// Asks a yes/no question; Esc cancels.
 pub fn ask(question: &str, default: bool) -> Result<bool> {
-    answer(
+    answer(busy(Busy::Asking, || {
         dialoguer::Confirm::with_theme(theme())
             .with_prompt(question)
             .default(default)
-            .interact_opt(),
-    )
+            .interact_opt()
+    }))
 }
 
 /// Asks a yes/no question (default no). Esc means no.
 pub fn confirm(question: &str) -> Result<bool> {
-    Ok(dialoguer::Confirm::with_theme(theme())
-        .with_prompt(question)
-        .default(false)
-        .interact_opt()
-        .context("cannot read the answer from the terminal")?
-        .unwrap_or(false))
+    match ask(question, false) {
+        Err(e) if e.is::<Cancelled>() => Ok(false),
+        other => other,
+    }
 }
 
 /// A line of text, `initial` (if any) ready to edit; `check` turns bad answers away with its
-/// message and asks again. An empty answer is allowed only when `optional`.
+/// message and asks again. An empty answer is allowed only when `optional`. Esc cancels.
+///
+/// dialoguer's text input ignores Esc, so this is a small one of outcry's own: it types,
+/// deletes (Backspace), and redraws the answer however many lines it wraps over.
 pub fn text(
     question: &str,
     initial: Option<&str>,
     optional: bool,
     check: impl Fn(&str) -> Result<(), String>,
 ) -> Result<String> {
-    let mut input = dialoguer::Input::<String>::with_theme(theme())
-        .with_prompt(question)
-        .allow_empty(optional)
-        .validate_with(|s: &String| -> Result<(), String> {
-            if optional && s.trim().is_empty() {
-                return Ok(());
+    let term = Term::stderr();
+    let mut answer: Vec<char> = initial.unwrap_or_default().chars().collect();
+    let mut drawn_rows = 0;
+    let mut error: Option<String> = None;
+    loop {
+        let typed: String = answer.iter().collect();
+        drawn_rows = redraw(&term, question, &typed, error.as_deref(), drawn_rows)?;
+        let key = busy(Busy::Asking, || term.read_key());
+        match key {
+            Ok(Key::Escape) => {
+                clear_rows(&term, drawn_rows)?;
+                return Err(Cancelled.into());
             }
-            check(s.trim())
-        });
-    if let Some(initial) = initial.filter(|i| !i.is_empty()) {
-        input = input.with_initial_text(initial);
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {
+                clear_rows(&term, drawn_rows)?;
+                return Err(Cancelled.into());
+            }
+            Err(e) => return Err(anyhow::Error::new(e).context("cannot read from the terminal")),
+            Ok(Key::Enter) => {
+                let value = typed.trim();
+                let verdict = if value.is_empty() && optional {
+                    Ok(())
+                } else if value.is_empty() {
+                    Err("an answer is needed".to_string())
+                } else {
+                    check(value)
+                };
+                match verdict {
+                    Ok(()) => {
+                        clear_rows(&term, drawn_rows)?;
+                        let mut done = String::new();
+                        let _ = theme().format_input_prompt_selection(&mut done, question, value);
+                        term.write_line(&done)?;
+                        return Ok(value.to_string());
+                    }
+                    Err(e) => error = Some(e),
+                }
+            }
+            Ok(Key::Backspace) => {
+                answer.pop();
+            }
+            Ok(Key::Char(c)) if !c.is_control() => {
+                answer.push(c);
+                error = None;
+            }
+            Ok(_) => {}
+        }
     }
-    let s = input
-        .interact_text()
-        .context("cannot read the answer from the terminal")?;
-    Ok(s.trim().to_string())
+}
+
+/// Draws the error (if any), the prompt and the answer, over what was drawn before.
+/// Returns how many rows it now takes; the cursor is left on the last one.
+fn redraw(
+    term: &Term,
+    question: &str,
+    typed: &str,
+    error: Option<&str>,
+    drawn_rows: usize,
+) -> Result<usize> {
+    let cols = usize::from(term.size().1).max(1);
+    let mut screen = String::new();
+    if let Some(e) = error {
+        let _ = theme().format_error(&mut screen, e);
+        screen.push('\n');
+    }
+    let _ = theme().format_input_prompt(&mut screen, question, None);
+    screen.push(' ');
+    screen.push_str(typed);
+    let rows: usize = screen
+        .split('\n')
+        .map(|line| console::measure_text_width(line).max(1).div_ceil(cols))
+        .sum();
+    clear_rows(term, drawn_rows)?;
+    term.write_str(&screen.replace('\n', "\r\n"))?;
+    term.flush()?;
+    Ok(rows)
+}
+
+/// Moves to the first of the `rows` last drawn and clears from there down.
+fn clear_rows(term: &Term, rows: usize) -> Result<()> {
+    if rows > 1 {
+        term.move_cursor_up(rows - 1)?;
+    }
+    term.write_str("\r\x1b[J")?;
+    Ok(())
 }
 
 /// Opens `$VISUAL`/`$EDITOR` (vi by default) on `initial`; `None` when the file was not saved.
@@ -179,20 +305,27 @@ pub fn editor(initial: &str) -> Result<Option<String>> {
             break;
         }
     }
-    dialoguer::Editor::new()
-        .extension(".txt")
-        .edit(initial)
-        .context("cannot run the editor: set $EDITOR to one you have")
+    busy(Busy::Child, || {
+        dialoguer::Editor::new().extension(".txt").edit(initial)
+    })
+    .context("cannot run the editor: set $EDITOR to one you have")
 }
 
 /// Asks for a secret without echoing it.
 pub fn password(prompt: &str) -> Result<secrecy::SecretString> {
-    dialoguer::Password::with_theme(theme())
-        .with_prompt(prompt)
-        .allow_empty_password(false)
-        .interact()
-        .map(secrecy::SecretString::from)
-        .context("cannot read the password from the terminal")
+    let read = busy(Busy::Asking, || {
+        dialoguer::Password::with_theme(theme())
+            .with_prompt(prompt)
+            .allow_empty_password(false)
+            .interact()
+    });
+    match read {
+        Ok(p) => Ok(secrecy::SecretString::from(p)),
+        Err(dialoguer::Error::IO(e)) if e.kind() == std::io::ErrorKind::Interrupted => {
+            Err(Cancelled.into())
+        }
+        Err(e) => Err(anyhow::Error::new(e).context("cannot read the password from the terminal")),
+    }
 }
 
 /// A heading or a note on stderr, bold where colours are on.
@@ -205,7 +338,10 @@ pub fn say(text: &str) {
 pub fn page(text: &str) -> Result<()> {
     let term = console::Term::stdout();
     let rows = usize::from(term.size_checked().map_or(24, |(rows, _)| rows));
-    if term.is_term() && text.lines().count() + 2 > rows && run_pager(text).is_ok() {
+    if term.is_term()
+        && text.lines().count() + 2 > rows
+        && busy(Busy::Child, || run_pager(text)).is_ok()
+    {
         return Ok(());
     }
     eprintln!("{text}");

@@ -447,8 +447,12 @@ pub fn uses_personal(campaign: &Campaign, partials: &[Partial]) -> bool {
     let mentions = |text: &str| {
         text.split("{{").skip(1).any(|tag| {
             let tag = tag.split("}}").next().unwrap_or_default();
-            tag.split(|c: char| !(c.is_alphanumeric() || c == '_'))
-                .any(|word| word == "personal")
+            !tag.trim_start_matches(['{', '~'])
+                .trim_start()
+                .starts_with('!')
+                && tag
+                    .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                    .any(|word| word == "personal")
         })
     };
     mentions(&campaign.templates.letter.source.text)

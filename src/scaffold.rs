@@ -17,7 +17,7 @@ use crate::fields::{self, Country};
 #[derive(Debug, Clone, Default)]
 pub struct Draft {
     pub title: String,
-    /// A handlebars template, as in campaign.toml; `None`: "Protest: {{campaign.title}}".
+    /// As typed; `None`: "Protest: " and the title.
     pub subject: Option<String>,
     pub demands: Vec<String>,
     /// Contact ids and `embassy:XX`.
@@ -138,14 +138,12 @@ impl Draft {
             "# Written by `outcry new`. Every key is explained in docs/format.md."
         );
         let _ = writeln!(t, "title = {}", q(&self.title));
-        let _ = writeln!(
-            t,
-            "subject = {}",
-            q(self
-                .subject
-                .as_deref()
-                .unwrap_or("Protest: {{campaign.title}}"))
-        );
+        // The subject is a template in campaign.toml: what was typed is escaped to stay as typed.
+        let subject = self
+            .subject
+            .clone()
+            .unwrap_or_else(|| format!("Protest: {}", self.title));
+        let _ = writeln!(t, "subject = {}", q(&subject.replace("{{", "\\{{")));
         let _ = writeln!(t, "issued = {issued}");
         if let Some(d) = self.deadline {
             let _ = writeln!(t, "deadline = {d}");

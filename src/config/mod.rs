@@ -138,8 +138,12 @@ impl Sender {
 #[derive(Debug, Clone, Default)]
 pub struct Settings {
     pub sender: Sender,
-    /// `None` when no `[smtp]` host or sendmail transport is configured.
+    /// `None` when no `[smtp]` host or sendmail transport is configured, or when it has
+    /// problems.
     pub delivery: Option<Delivery>,
+    /// What is wrong with the delivery settings: errors for `send`, `smtp test` and `check`;
+    /// commands that send nothing do not stop for them.
+    pub delivery_problems: Diagnostics,
 }
 
 /// The personal config file: `$XDG_CONFIG_HOME/outcry/config.toml` (or `~/.config/...`).
@@ -179,8 +183,13 @@ pub fn load(
     }
     apply_args(sender, smtp, &mut layers);
     let sender = validate_sender(&mut layers, diags);
-    let delivery = smtp::validate_delivery(layers, diags);
-    Settings { sender, delivery }
+    let mut delivery_problems = Diagnostics::default();
+    let delivery = smtp::validate_delivery(layers, &mut delivery_problems);
+    Settings {
+        sender,
+        delivery: delivery.filter(|_| !delivery_problems.has_errors()),
+        delivery_problems,
+    }
 }
 
 fn read_layer(

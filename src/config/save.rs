@@ -15,9 +15,11 @@ pub type Change<'a> = (&'a str, &'a str, Option<Item>);
 /// Applies `changes` to the personal config file (created if needed), and returns its path.
 /// The file is replaced whole (written beside it, then renamed), private to its owner.
 pub fn save_personal(changes: &[Change<'_>]) -> Result<PathBuf> {
-    let path = super::personal_config_path().ok_or_else(|| {
+    let shown = super::personal_config_path().ok_or_else(|| {
         Usage("cannot tell where the personal config file goes: set HOME or XDG_CONFIG_HOME".into())
     })?;
+    // A symlinked config (as dotfile managers make) is updated where it points.
+    let path = std::fs::canonicalize(&shown).unwrap_or_else(|_| shown.clone());
     let old = match std::fs::read_to_string(&path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
@@ -34,18 +36,20 @@ pub fn save_personal(changes: &[Change<'_>]) -> Result<PathBuf> {
         .with_context(|| format!("cannot write {}", path.display()))?;
     file.persist(&path)
         .with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(path)
+    Ok(shown)
 }
 
 /// `old` with `changes` applied.
-fn apply(old: &str, changes: &[Change<'_>]) -> Result<String, toml_edit::TomlError> {
-    let mut doc: DocumentMut = old.parse()?;
+fn apply(old: &str, changes: &[Change<'_>]) -> Result<String, String> {
+    let mut doc: DocumentMut = old
+        .parse()
+        .map_err(|e: toml_edit::TomlError| e.to_string())?;
     for (table, key, value) in changes {
         let t = doc
             .entry(table)
             .or_insert_with(|| Item::Table(Table::new()));
         let Some(t) = t.as_table_like_mut() else {
-            continue;
+            return Err(format!("`{table}` is not a table"));
         };
         match value {
             Some(v) => {
@@ -88,5 +92,6 @@ mod tests {
     #[test]
     fn refuses_a_file_that_is_not_toml() {
         assert!(apply("[sender\n", &[("sender", "name", Some(value("x")))]).is_err());
+        assert!(apply("sender = 1\n", &[("sender", "name", Some(value("x")))]).is_err());
     }
 }

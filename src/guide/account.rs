@@ -87,9 +87,10 @@ const PRESETS: [Preset; 8] = [
     },
 ];
 
-/// After `outcry init DIR` wrote the files: the profile, the account, a test.
+/// After `outcry init DIR` wrote the files (or in a workspace that exists): the profile,
+/// the account, both saved together at the end, then a connection test.
 pub fn setup(cli: &Cli, dir: &Path) -> Result<ExitCode> {
-    prompt::on_interrupt("cancelled: the workspace files are written; your settings are not");
+    prompt::on_interrupt("cancelled: your profile and mail account are not saved");
     let mut diags = Diagnostics::default();
     let settings = config::load(
         dir,
@@ -101,20 +102,39 @@ pub fn setup(cli: &Cli, dir: &Path) -> Result<ExitCode> {
     eprintln!();
     prompt::say("Your sender profile: it signs every letter.");
     let sender = profile::ask(&settings.sender)?;
-    profile::offer_to_save(&sender)?;
+    let mut changes = if profile::offer_to_save()? {
+        profile::changes(&sender)
+    } else {
+        Vec::new()
+    };
     eprintln!();
     let email = sender.email.as_ref().map(ToString::to_string);
-    if ask_account(email.as_deref())? {
+    let account = ask_account(email.as_deref())?;
+    let has_account = account.is_some();
+    changes.extend(account.unwrap_or_default());
+    if !changes.is_empty() {
+        let path = prompt::writing(|| config::save_personal(&changes))?;
+        eprintln!("saved to {}", path.display());
+    }
+    if has_account {
         let mut diags = Diagnostics::default();
-        let settings = config::load(
+        let mut settings = config::load(
             dir,
             cli.config.as_deref(),
             &cli.sender,
             &cli.smtp,
             &mut diags,
         );
+        diags.extend(std::mem::take(&mut settings.delivery_problems));
         match diags.into_result() {
-            Err(e) => eprintln!("{e}"),
+            Err(e) => {
+                eprintln!("{e}");
+                eprintln!(
+                    "Sending will not work until this is fixed (in {} or this workspace's outcry.toml).",
+                    config::personal_config_path()
+                        .map_or_else(|| "your config".into(), |p| p.display().to_string())
+                );
+            }
             Ok(_) => {
                 if prompt::ask("Test the connection now (log in, send nothing)?", true)?
                     && let Err(e) = commands::test_delivery(settings.delivery.as_ref())
@@ -133,8 +153,8 @@ pub fn setup(cli: &Cli, dir: &Path) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Asks for the mail account and saves it to the personal config. `false`: not now.
-fn ask_account(email: Option<&str>) -> Result<bool> {
+/// Asks for the mail account: the personal config changes that store it, or `None` (not now).
+fn ask_account(email: Option<&str>) -> Result<Option<Vec<Change<'static>>>> {
     prompt::say("Sending: outcry can send the e-mail letters through your mail account.");
     let mut items: Vec<String> = PRESETS
         .iter()
@@ -151,27 +171,24 @@ fn ask_account(email: Option<&str>) -> Result<bool> {
     } else if i == PRESETS.len() {
         custom_server()?
     } else {
-        return Ok(false);
+        return Ok(None);
     };
     let username = prompt::text("Login name", email, false, |s| {
         crate::fields::check_line("the login name", s)
     })?;
     let password_cmd = ask_password_source()?;
-    let mut changes: Vec<Change<'_>> = vec![
+    Ok(Some(vec![
         ("smtp", "host", Some(value(host))),
         ("smtp", "port", Some(value(i64::from(port)))),
         ("smtp", "security", Some(value(security))),
         ("smtp", "username", Some(value(username))),
         ("smtp", "transport", None),
-    ];
-    changes.push((
-        "smtp",
-        "password-cmd",
-        password_cmd.map(|argv| value(argv.into_iter().collect::<Array>())),
-    ));
-    let path = prompt::writing(|| config::save_personal(&changes))?;
-    eprintln!("saved to {}", path.display());
-    Ok(true)
+        (
+            "smtp",
+            "password-cmd",
+            password_cmd.map(|argv| value(argv.into_iter().collect::<Array>())),
+        ),
+    ]))
 }
 
 fn custom_server() -> Result<(String, u16, String)> {

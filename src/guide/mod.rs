@@ -53,10 +53,15 @@ pub fn start(cli: &Cli, intent: Intent, now: Timestamp) -> Result<ExitCode> {
     if !prompt::interactive() {
         return Err(not_interactive(&l, intent).into());
     }
+    refuse_flags(cli)?;
     prompt::on_interrupt("cancelled: nothing was written");
+    let dry_run = matches!(&cli.command, Some(crate::cli::Command::Send(a)) if a.dry_run);
+    if intent == Intent::Send && !dry_run {
+        commands::need_delivery(&mut l, &mut diags);
+    }
     let diags = diags.into_result()?;
     commands::print_warnings(&diags);
-    if intent == Intent::Send && l.settings.delivery.is_none() {
+    if intent == Intent::Send && l.settings.delivery.is_none() && !dry_run {
         return Err(Usage(
             "no way to send: set up an [smtp] account (outcry init asks for one; see README, Sending)"
                 .into(),
@@ -64,12 +69,11 @@ pub fn start(cli: &Cli, intent: Intent, now: Timestamp) -> Result<ExitCode> {
         .into());
     }
 
-    eprintln!(
-        "Ctrl-C stops at any point (Esc too, in menus); nothing is written until you choose to."
-    );
+    eprintln!("Esc or Ctrl-C stops at any point; nothing is written until you choose to.");
     let campaign = pick_campaign(&l)?;
     show_campaign(&campaign);
-    l.settings.sender = profile::settle(&l.settings.sender)?;
+    let (sender, save) = profile::settle(&l.settings.sender)?;
+    l.settings.sender = sender;
     let sel = pick_targets(&l, &campaign)?;
     let personal = personal_paragraph(&l, &campaign)?;
 
@@ -77,7 +81,41 @@ pub fn start(cli: &Cli, intent: Intent, now: Timestamp) -> Result<ExitCode> {
     let composed = commands::compose_campaign(&l, &campaign.id, &sel, &personal, now, &mut diags)?;
     let composed = commands::finish(composed, diags)?;
     preview(&composed)?;
-    finish(cli, intent, &l, &composed, now)
+    finish(cli, intent, &l, &composed, save, now)
+}
+
+/// The flags that choose what the questions ask: they need a CAMPAIGN.
+fn refuse_flags(cli: &Cli) -> Result<(), Usage> {
+    let given: Vec<&str> = match &cli.command {
+        Some(crate::cli::Command::Compose(a)) => [
+            ("--to", !a.to.is_empty()),
+            ("--skip", !a.skip.is_empty()),
+            ("--personal", a.personal.is_some()),
+            ("--out", a.out.is_some()),
+            ("--maildir", a.maildir.is_some()),
+            ("--mbox", a.mbox.is_some()),
+            ("--format", a.format != crate::cli::Format::Text),
+        ]
+        .into_iter()
+        .filter_map(|(f, set)| set.then_some(f))
+        .collect(),
+        Some(crate::cli::Command::Send(a)) => [
+            ("--to", !a.to.is_empty()),
+            ("--skip", !a.skip.is_empty()),
+            ("--personal", a.personal.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(f, set)| set.then_some(f))
+        .collect(),
+        _ => Vec::new(),
+    };
+    if given.is_empty() {
+        return Ok(());
+    }
+    Err(Usage(format!(
+        "{} need(s) a CAMPAIGN; without one, outcry asks for these on the way",
+        given.join(", ")
+    )))
 }
 
 /// The usage error when nobody can answer: what to type instead.
@@ -328,10 +366,20 @@ enum Choice {
 }
 
 /// Step 7: send, save drafts, print the review, or quit.
-fn finish(cli: &Cli, intent: Intent, l: &Loaded, c: &Composed, now: Timestamp) -> Result<ExitCode> {
+fn finish(
+    cli: &Cli,
+    intent: Intent,
+    l: &Loaded,
+    c: &Composed,
+    save: profile::Save,
+    now: Timestamp,
+) -> Result<ExitCode> {
     let emails = c.letters.iter().filter(|l| l.is_email()).count();
     let mut menu: Vec<(Choice, String)> = Vec::new();
     if intent != Intent::Compose {
+        for problem in l.settings.delivery_problems.sorted() {
+            eprintln!("{problem}");
+        }
         match &l.settings.delivery {
             Some(d) if emails > 0 => menu.push((
                 Choice::Send,
@@ -341,6 +389,9 @@ fn finish(cli: &Cli, intent: Intent, l: &Loaded, c: &Composed, now: Timestamp) -
                 ),
             )),
             Some(_) => eprintln!("No letter goes by e-mail: nothing to send."),
+            None if l.settings.delivery_problems.has_errors() => {
+                eprintln!("Sending is off until the [smtp] settings above are fixed.");
+            }
             None => eprintln!(
                 "Sending needs a mail account ([smtp] in your config; outcry init sets one up)."
             ),
@@ -362,8 +413,14 @@ fn finish(cli: &Cli, intent: Intent, l: &Loaded, c: &Composed, now: Timestamp) -
     }
     menu.push((Choice::Quit, "Quit without writing anything".into()));
     let items: Vec<String> = menu.iter().map(|(_, s)| s.clone()).collect();
+    let mut save = Some(save);
     loop {
         let choice = menu[prompt::select("What now?", &items, 0)?].0;
+        if choice != Choice::Quit
+            && let Some(profile) = save.take()
+        {
+            profile::save(&profile, &l.ws.root)?;
+        }
         match choice {
             Choice::Send => {
                 if let Some(code) = send(cli, l, c, now)? {
@@ -371,7 +428,7 @@ fn finish(cli: &Cli, intent: Intent, l: &Loaded, c: &Composed, now: Timestamp) -
                 }
             }
             Choice::Folder => {
-                let default = format!("drafts/{}", c.campaign.id);
+                let default = shown(&l.ws.root.join("drafts").join(&c.campaign.id));
                 let dir = ask_path(
                     "Folder for the drafts",
                     &default,
@@ -430,6 +487,16 @@ fn ask_path(
             Err(e) => eprintln!("{e:#}"),
         }
     }
+}
+
+/// A path as the person would type it: relative to the current folder when under it.
+fn shown(p: &Path) -> String {
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| p.strip_prefix(cwd).ok().map(Path::to_path_buf))
+        .unwrap_or_else(|| p.to_path_buf())
+        .display()
+        .to_string()
 }
 
 fn expand_home(p: &str) -> PathBuf {

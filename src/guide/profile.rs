@@ -1,6 +1,8 @@
 //! The sender profile: the configured one, or asked for and (if wanted) saved to the personal
 //! config file. Shared by the guided path and `outcry init`.
 
+use std::path::Path;
+
 use anyhow::Result;
 use toml_edit::value;
 
@@ -8,14 +10,18 @@ use crate::config::{self, Sender};
 use crate::fields::{self, Country, Email};
 use crate::prompt;
 
+/// A profile to be saved to the personal config, once the person has chosen what to do
+/// with the letters (nothing is written before that).
+pub type Save = Option<Sender>;
+
 /// The profile the letters are signed with: the configured one if it is complete and the
-/// person keeps it, else what they type.
-pub fn settle(configured: &Sender) -> Result<Sender> {
+/// person keeps it, else what they type; and whether they want it saved.
+pub fn settle(configured: &Sender) -> Result<(Sender, Save)> {
     if configured.missing().is_empty() && configured.city.is_some() {
         prompt::say("You sign as:");
         eprintln!("{}", describe(configured));
         if prompt::ask("Sign the letters with this profile?", true)? {
-            return Ok(configured.clone());
+            return Ok((configured.clone(), None));
         }
     } else {
         prompt::say(
@@ -23,8 +29,8 @@ pub fn settle(configured: &Sender) -> Result<Sender> {
         );
     }
     let sender = ask(configured)?;
-    offer_to_save(&sender)?;
-    Ok(sender)
+    let save = offer_to_save()?.then(|| sender.clone());
+    Ok((sender, save))
 }
 
 /// The profile in a few lines, as the letters will show it.
@@ -95,19 +101,21 @@ pub fn ask(defaults: &Sender) -> Result<Sender> {
     })
 }
 
-/// Offers to save the profile to the personal config file, keeping what else it holds.
-pub fn offer_to_save(s: &Sender) -> Result<()> {
+/// Asks whether to save the profile to the personal config file.
+pub fn offer_to_save() -> Result<bool> {
     let Some(path) = config::personal_config_path() else {
-        return Ok(());
+        return Ok(false);
     };
-    if !prompt::ask(
+    prompt::ask(
         &format!("Save this profile to {} for next time?", path.display()),
         true,
-    )? {
-        return Ok(());
-    }
+    )
+}
+
+/// The personal config changes that store the profile.
+pub fn changes(s: &Sender) -> Vec<config::Change<'static>> {
     let text = |v: Option<String>| v.map(value);
-    let changes: Vec<config::Change<'_>> = vec![
+    vec![
         ("sender", "name", text(s.name.clone())),
         (
             "sender",
@@ -121,8 +129,33 @@ pub fn offer_to_save(s: &Sender) -> Result<()> {
             "country",
             text(s.country.map(|c| c.code().to_string())),
         ),
-    ];
-    let path = prompt::writing(|| config::save_personal(&changes))?;
-    eprintln!("saved to {}", path.display());
+    ]
+}
+
+/// Saves the profile (if the person asked to) to the personal config, and says which of its
+/// fields the workspace's outcry.toml sets for everyone, over the personal file.
+pub fn save(save: &Save, root: &Path) -> Result<()> {
+    let Some(sender) = save else {
+        return Ok(());
+    };
+    let path = prompt::writing(|| config::save_personal(&changes(sender)))?;
+    eprintln!("saved your profile to {}", path.display());
+    let shared = workspace_sender_keys(root);
+    if !shared.is_empty() {
+        eprintln!(
+            "note: this workspace's outcry.toml sets {} for everyone working in it, over your personal file",
+            shared.join(", ")
+        );
+    }
     Ok(())
+}
+
+/// The `[sender]` keys the workspace's outcry.toml sets.
+fn workspace_sender_keys(root: &Path) -> Vec<String> {
+    std::fs::read_to_string(root.join("outcry.toml"))
+        .ok()
+        .and_then(|t| t.parse::<toml::Table>().ok())
+        .and_then(|t| t.get("sender").and_then(|s| s.as_table()).cloned())
+        .map(|t| t.keys().cloned().collect())
+        .unwrap_or_default()
 }

@@ -348,3 +348,122 @@ fn a_subject_that_renders_to_several_lines_is_refused() {
         .code(2)
         .stderr_has("letters/c/campaign.toml:2: the rendered subject contains a control character");
 }
+
+/// `--personal FILE` (or `-`, stdin) puts a paragraph where the letter has `{{personal}}`.
+#[test]
+fn a_personal_paragraph_from_a_file_or_stdin() {
+    let run = Case::example()
+        .file(
+            "mine.txt",
+            "\u{feff}I marched on May Day myself.\r\nAnd I will again.\r\n",
+        )
+        .args(["compose", "mayday-2011", "--personal", "mine.txt"])
+        .run()
+        .success();
+    assert_eq!(
+        run.stdout
+            .matches("I marched on May Day myself.\nAnd I will again.\n\nThe world is watching")
+            .count(),
+        5,
+        "in each of the five letters with the letter's text (not the call script):\n{}",
+        run.stdout
+    );
+    Case::example()
+        .file("long.txt", &"word ".repeat(2_000))
+        .args(["compose", "mayday-2011", "--personal", "long.txt"])
+        .run()
+        .code(2)
+        .stderr_has("--personal long.txt: the personal paragraph is longer than 5000 characters");
+    Case::example()
+        .file("bad.txt", "a\u{202e}b")
+        .args(["compose", "mayday-2011", "--personal", "bad.txt"])
+        .run()
+        .code(2)
+        .stderr_has(
+            "--personal bad.txt: the personal paragraph contains a control character (U+202E)",
+        );
+    let run = Case::minimal()
+        .file("mine.txt", "My words.")
+        .args(["compose", "c", "--personal", "-"])
+        .stdin_file("mine.txt")
+        .run()
+        .success();
+    assert!(
+        run.stderr
+            .contains("letters/c/letter.hbs: warning: the letter has no {{personal}} slot: your paragraph does not appear in it"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// `outcry new` from flags alone: checked before anything is written, then checked as
+/// `outcry check` would.
+#[test]
+fn new_from_flags() {
+    let run = Case::example()
+        .sender()
+        .args([
+            "new",
+            "free-them",
+            "--title",
+            "Free them",
+            "--subject",
+            "Free {{them}} now",
+            "--demand",
+            "Release them.",
+            "--demand",
+            "Drop the charges.",
+            "--to",
+            "mfa-kz",
+            "embassy:KZ",
+            "--cc",
+            "robert-cwi",
+            "--deadline",
+            "2011-06-01",
+        ])
+        .run()
+        .success()
+        .stderr_has("wrote letters/free-them/campaign.toml")
+        .stderr_has("ok: 1 campaign(s)");
+    let review = run
+        .again()
+        .sender()
+        .args(["compose", "free-them"])
+        .run()
+        .success();
+    assert!(
+        review.stdout.contains("Subject: Free {{them}} now"),
+        "{}",
+        review.stdout
+    );
+    assert!(
+        review.stdout.contains("  2. Drop the charges."),
+        "{}",
+        review.stdout
+    );
+    // Over an existing campaign, or naming a contact that does not exist: nothing written.
+    let again = review
+        .again()
+        .args([
+            "new",
+            "free-them",
+            "--title",
+            "x",
+            "--demand",
+            "y",
+            "--to",
+            "mfa-kz",
+        ])
+        .run()
+        .code(2)
+        .stderr_has("already exists: outcry new overwrites nothing");
+    let bad = again
+        .again()
+        .args([
+            "new", "other", "--title", "x", "--demand", "y", "--to", "nobody",
+        ])
+        .run()
+        .code(2)
+        .stderr_has("target \"nobody\" is not in contacts.toml");
+    assert!(!bad.root.join("letters/other").exists());
+}

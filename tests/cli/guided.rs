@@ -210,7 +210,6 @@ fn init_asks_for_profile_and_account_and_tests_it() {
             &server.ca_pem,
         )
         .personal_config("[smtp]\nca-file = \"test-ca.pem\"\n")
-        .env("OUTCRY_SMTP_PASSWORD", "secret")
         .terminal(["init", "branch"]);
     t.wait_for("Your name")
         .line("Ann Activist")
@@ -240,7 +239,10 @@ fn init_asks_for_profile_and_account_and_tests_it() {
         .keys(&["\r"])
         .wait_for("Test the connection now")
         .keys(&["y"])
+        .wait_for("Password")
+        .line("secret")
         .wait_for("Ready.");
+    assert!(!t.screen().contains("secret"), "the password is not shown");
     let run = t.finish().code(0);
     assert!(
         run.stdout.contains("over STARTTLS and logged in as user"),
@@ -472,4 +474,49 @@ fn unreachable_targets_are_explained() {
     );
     t.keys(&[ESC]);
     t.finish().code(130);
+}
+
+/// `init` in a workspace that exists sets up the profile and account only; a workspace
+/// whose outcry.toml names another server is told that sending will not work, and composing
+/// still does.
+#[test]
+fn init_again_in_a_workspace_with_its_own_server() {
+    let mut t = Case::example()
+        .append("outcry.toml", "\n[smtp]\nhost = \"smtp.branch.example\"\n")
+        .terminal(["init"]);
+    t.wait_for("is a workspace already: its files stay as they are.")
+        .wait_for("Your name")
+        .line("Ann Activist")
+        .wait_for("Your e-mail address")
+        .line("ann@example.org")
+        .wait_for("Organisation")
+        .keys(&["\r"])
+        .wait_for("Your city")
+        .line("Leeds")
+        .wait_for("two-letter code")
+        .keys(&["\r"])
+        .wait_for("for next time?")
+        .keys(&["y"])
+        .wait_for("Which mail provider do you use?")
+        .keys(&[DOWN, "\r"])
+        .wait_for("Login name")
+        .keys(&["\r"])
+        .wait_for("outcry never stores it")
+        .keys(&["\r"])
+        .wait_for("Sending will not work until this is fixed")
+        .wait_for("Ready.");
+    let run = t.finish().code(0);
+    assert!(
+        run.stdout
+            .contains("host here changes the server your login"),
+        "{}",
+        run.stdout
+    );
+    let saved = personal_config(&run);
+    assert_eq!(saved["smtp"]["host"].as_str(), Some("smtp.gmail.com"));
+    // Composing sends nothing: the account's problem does not stop it.
+    run.again()
+        .args(["compose", "mayday-2011", "--out", "drafts"])
+        .run()
+        .success();
 }

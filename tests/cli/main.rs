@@ -31,6 +31,8 @@ pub struct Case {
     dir: tempfile::TempDir,
     args: Vec<String>,
     env: Vec<(String, String)>,
+    /// A workspace file to give outcry as its stdin (none: stdin is closed).
+    stdin: Option<String>,
 }
 
 pub struct Run {
@@ -50,6 +52,7 @@ impl Case {
             dir,
             args: Vec::new(),
             env: vec![("SOURCE_DATE_EPOCH".into(), EPOCH.into())],
+            stdin: None,
         }
     }
 
@@ -101,6 +104,12 @@ impl Case {
     pub fn args<I: IntoIterator<Item = S>, S: AsRef<str>>(mut self, args: I) -> Case {
         self.args
             .extend(args.into_iter().map(|a| a.as_ref().to_string()));
+        self
+    }
+
+    /// Gives outcry the workspace file `rel` as its stdin.
+    pub fn stdin_file(mut self, rel: &str) -> Case {
+        self.stdin = Some(rel.to_string());
         self
     }
 
@@ -210,11 +219,13 @@ impl Case {
     }
 
     pub fn run(self) -> Run {
-        let out = self
-            .command()
-            .stdin(std::process::Stdio::null())
-            .output()
-            .expect("run outcry");
+        let stdin = match &self.stdin {
+            Some(rel) => std::fs::File::open(self.dir.path().join(rel))
+                .expect("stdin file")
+                .into(),
+            None => std::process::Stdio::null(),
+        };
+        let out = self.command().stdin(stdin).output().expect("run outcry");
         Run {
             code: out.status.code().unwrap_or(-1),
             stdout: String::from_utf8(out.stdout).expect("utf-8 stdout"),
@@ -233,6 +244,7 @@ impl Run {
             dir: self.dir,
             args: Vec::new(),
             env: self.env,
+            stdin: None,
         }
     }
 
