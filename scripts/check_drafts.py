@@ -3,7 +3,7 @@
 
 Usage: check_drafts.py REVIEW.json DRAFTS_DIR MAILDIR MBOX
 
-REVIEW.json is `outcry compose --format json` for the same input; every e-mail letter in it
+REVIEW.json is `outcry compose --format json` (JSON Lines) for the same input; every e-mail letter in it
 must appear as DRAFTS_DIR/<id>.eml, in the Maildir (cur/, flagged D) and in the mbox, parse
 without defects, and carry exactly the addresses, subject and body the review promised.
 """
@@ -66,8 +66,14 @@ def check(msg, letter, where):
 
 def main():
     review_path, drafts, maildir_path, mbox_path = sys.argv[1:5]
-    review = json.load(open(review_path, encoding="utf-8"))
-    letters = {l["message_id"]: l for l in review["letters"] if l["channel"] == "email"}
+    with open(review_path, encoding="utf-8") as f:
+        lines = [json.loads(line) for line in f]
+    for line in lines:
+        if line.get("schema") != "outcry.jsonl/1":
+            fail(f"a review line without the schema: {line}")
+    letters = {
+        l["message_id"]: l for l in lines if l["type"] == "letter" and l["channel"] == "email"
+    }
     if not letters:
         fail("the review has no e-mail letters")
     for letter in letters.values():

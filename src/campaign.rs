@@ -47,6 +47,29 @@ struct RawCampaign {
     copies: Copies,
     #[serde(default)]
     addressing: Addressing,
+    /// Organisations and people who co-sign a joint letter.
+    #[serde(default)]
+    signatories: Vec<Spanned<String>>,
+}
+
+/// The demands (at least one) and the signatories.
+fn check_lists(src: &Source, raw: &RawCampaign, diags: &mut Diagnostics) {
+    if raw.demands.get_ref().is_empty() {
+        diags.error(
+            src.at(&raw.demands.span()),
+            "demands is empty: list at least one demand",
+        );
+    }
+    for d in raw.demands.get_ref() {
+        if let Err(e) = fields::check_text("demand", d.get_ref()) {
+            diags.error(src.at(&d.span()), e);
+        }
+    }
+    for s in &raw.signatories {
+        if let Err(e) = fields::check_line("signatory", s.get_ref()) {
+            diags.error(src.at(&s.span()), e);
+        }
+    }
 }
 
 /// A date as written: a TOML date (`2011-05-02`) or the same in quotes.
@@ -106,6 +129,9 @@ pub struct Campaign {
     pub cc: Vec<(String, Origin)>,
     pub copies: Copies,
     pub addressing: Addressing,
+    /// Who co-signs (a joint letter's list of organisations and people); `--signatories`
+    /// replaces it.
+    pub signatories: Vec<String>,
     pub templates: Templates,
     /// Where `subject` is written, for messages about the rendered subject.
     pub subject_origin: Origin,
@@ -148,17 +174,7 @@ impl Campaign {
         {
             diags.error(src.at(&s.span()), e);
         }
-        if raw.demands.get_ref().is_empty() {
-            diags.error(
-                src.at(&raw.demands.span()),
-                "demands is empty: list at least one demand",
-            );
-        }
-        for d in raw.demands.get_ref() {
-            if let Err(e) = fields::check_text("demand", d.get_ref()) {
-                diags.error(src.at(&d.span()), e);
-            }
-        }
+        check_lists(src, &raw, diags);
         if raw.to.get_ref().is_empty() {
             diags.error(
                 src.at(&raw.to.span()),
@@ -220,6 +236,11 @@ impl Campaign {
             cc,
             copies: raw.copies,
             addressing: raw.addressing,
+            signatories: raw
+                .signatories
+                .into_iter()
+                .map(|s| s.into_inner().trim().to_string())
+                .collect(),
             templates: templates?,
             subject_origin: src.at(&raw.subject.span()),
         })

@@ -35,6 +35,16 @@ pub struct Cli {
     )]
     pub no_input: bool,
 
+    /// Print nothing on stderr but errors (and the questions, on a terminal).
+    #[arg(
+        long,
+        short = 'q',
+        env = "OUTCRY_QUIET",
+        global = true,
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
+    pub quiet: bool,
+
     #[command(flatten)]
     pub sender: SenderArgs,
 
@@ -224,6 +234,21 @@ pub struct SendArgs {
     #[arg(long, value_name = "FILE")]
     pub personal: Option<PathBuf>,
 
+    /// One letter per signer and target, from the CSV FILE (columns name, email, city,
+    /// country, note and any of your own, as signer.<column> in templates). The account
+    /// stays the From; a signer's e-mail becomes the Reply-To.
+    #[arg(long, value_name = "FILE.csv", env = "OUTCRY_SIGNERS")]
+    pub signers: Option<PathBuf>,
+
+    /// Stop at the first bad row of the signers file (by default it is reported and left out).
+    #[arg(long)]
+    pub strict: bool,
+
+    /// The co-signatories of a joint letter, one per line in FILE (over the campaign's own
+    /// `signatories`).
+    #[arg(long, value_name = "FILE")]
+    pub signatories: Option<PathBuf>,
+
     /// Send without asking.
     #[arg(long, short = 'y')]
     pub yes: bool,
@@ -278,7 +303,22 @@ pub struct ComposeArgs {
     #[arg(long, value_name = "FILE")]
     pub personal: Option<PathBuf>,
 
-    /// Review format on stdout.
+    /// One letter per signer and target, from the CSV FILE (columns name, email, city,
+    /// country, note and any of your own, as signer.<column> in templates). The account
+    /// stays the From; a signer's e-mail becomes the Reply-To.
+    #[arg(long, value_name = "FILE.csv", env = "OUTCRY_SIGNERS")]
+    pub signers: Option<PathBuf>,
+
+    /// Stop at the first bad row of the signers file (by default it is reported and left out).
+    #[arg(long)]
+    pub strict: bool,
+
+    /// The co-signatories of a joint letter, one per line in FILE (over the campaign's own
+    /// `signatories`).
+    #[arg(long, value_name = "FILE")]
+    pub signatories: Option<PathBuf>,
+
+    /// Review format on stdout: text, or JSON Lines (schema outcry.jsonl/1, docs/format.md).
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 

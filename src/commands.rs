@@ -61,6 +61,8 @@ pub(crate) fn today(now: Timestamp) -> Date {
 
 /// What every command that renders needs: the workspace, the address book, the sender, partials.
 pub(crate) struct Loaded {
+    /// `--signatories FILE`, over each campaign's own list.
+    pub(crate) signatories: Option<Vec<String>>,
     pub(crate) ws: Workspace,
     pub(crate) book: AddressBook,
     pub(crate) settings: config::Settings,
@@ -81,7 +83,15 @@ pub(crate) fn load(cli: &Cli, diags: &mut Diagnostics) -> Result<Loaded> {
         diags,
     );
     let partials = ws.partials(diags);
+    let signatories = match &cli.command {
+        Some(Command::Compose(a)) => a.signatories.as_deref(),
+        Some(Command::Send(a)) => a.signatories.as_deref(),
+        _ => None,
+    }
+    .map(read_signatories)
+    .transpose()?;
     Ok(Loaded {
+        signatories,
         ws,
         book,
         settings,
@@ -108,6 +118,27 @@ fn prepare(
     require_campaign(&l.ws, campaign)?;
     let composed = compose_campaign(&l, campaign, sel, &personal, now, diags)?;
     Ok((l, composed))
+}
+
+/// Reads `--signatories FILE`: one per line; blank lines and lines starting with `#` skipped.
+fn read_signatories(path: &Path) -> Result<Vec<String>> {
+    let src = crate::diag::Source::read(Path::new(""), path)
+        .map_err(|d| Usage(format!("{d}")))?
+        .ok_or_else(|| Usage(format!("--signatories {}: no such file", path.display())))?;
+    let mut list = Vec::new();
+    let mut diags = Diagnostics::default();
+    for (i, line) in src.text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        match crate::fields::check_line("a signatory", line) {
+            Ok(()) => list.push(line.to_string()),
+            Err(e) => diags.error(crate::diag::Origin::at(path, i + 1), e),
+        }
+    }
+    diags.into_result()?;
+    Ok(list)
 }
 
 /// The longest personal paragraph: a letter in one's own words, not a second letter.
@@ -200,9 +231,12 @@ pub(crate) fn compose_campaign(
     now: Timestamp,
     diags: &mut Diagnostics,
 ) -> Result<Option<Composed>> {
-    let Some(campaign) = l.ws.load_campaign(id, diags) else {
+    let Some(mut campaign) = l.ws.load_campaign(id, diags) else {
         return Ok(None);
     };
+    if let Some(list) = &l.signatories {
+        campaign.signatories.clone_from(list);
+    }
     if let Some((deadline, origin)) = &campaign.deadline
         && *deadline < today(now)
     {
@@ -224,7 +258,17 @@ pub(crate) fn compose_campaign(
     };
     let mut letters = Vec::new();
     for p in &plan.letters {
-        match renderer.render(&campaign, p, &l.settings.sender, personal, today(now)) {
+        match renderer.render(
+            &campaign,
+            p,
+            &l.settings.sender,
+            &crate::render::Signing {
+                personal,
+                signatories: &campaign.signatories,
+                ..Default::default()
+            },
+            today(now),
+        ) {
             Ok(letter) => letters.push(letter),
             Err(d) => diags.error(d.origin, d.message),
         }
@@ -269,7 +313,7 @@ pub(crate) fn print_warnings(diags: &Diagnostics) {
         .into_iter()
         .filter(|d| d.severity == crate::diag::Severity::Warning)
     {
-        eprintln!("{w}");
+        prompt::note_line(&w.to_string());
     }
 }
 
@@ -348,6 +392,28 @@ fn compose(cli: &Cli, args: &ComposeArgs, now: Timestamp) -> Result<ExitCode> {
         return guide::start(cli, guide::Intent::Compose, now);
     };
     let mut diags = Diagnostics::default();
+    if let Some(file) = &args.signers {
+        if args.personal.is_some() {
+            return Err(Usage(
+                "--personal does not go with --signers: each signer's `note` column is theirs"
+                    .into(),
+            )
+            .into());
+        }
+        let l = load(cli, &mut diags)?;
+        require_campaign(&l.ws, id)?;
+        let Some(mut campaign) = l.ws.load_campaign(id, &mut diags) else {
+            return Err(diags
+                .into_result()
+                .err()
+                .unwrap_or(Invalid(Vec::new()))
+                .into());
+        };
+        if let Some(list) = &l.signatories {
+            campaign.signatories.clone_from(list);
+        }
+        return crate::bulk::compose(&l, args, &campaign, file, now, diags);
+    }
     let sel = selection(&args.to, &args.skip);
     let (l, composed) = prepare(cli, id, &sel, args.personal.as_deref(), now, &mut diags)?;
     let writes_drafts = args.out.is_some() || args.maildir.is_some() || args.mbox.is_some();

@@ -36,6 +36,14 @@ impl Origin {
             line: Some(line),
         }
     }
+
+    /// The line, when the origin has one.
+    pub fn line(&self) -> Option<usize> {
+        match self {
+            Origin::File { line, .. } => *line,
+            Origin::Setting(_) => None,
+        }
+    }
 }
 
 impl fmt::Display for Origin {

@@ -71,28 +71,73 @@ pub fn check_destinations(
 
 /// Writes every letter into `dir` as `<id>.eml` or `<id>.<channel>.txt`; returns the paths.
 pub fn write_folder(dir: &Path, letters: &[Letter], date: Timestamp) -> Result<Vec<PathBuf>> {
-    let files: Vec<(PathBuf, Vec<u8>)> = letters
-        .iter()
-        .map(|l| Ok((dir.join(l.file_name()), draft_bytes(l, date)?)))
-        .collect::<Result<_>>()?;
-    create_private_dir(dir)?;
-    // Every file is written in full under a temporary name first; only then are they renamed
-    // into place, so a full disk or an unwritable folder leaves no draft behind.
-    let mut staged = Vec::with_capacity(files.len());
-    for (path, bytes) in &files {
-        let mut tmp = tempfile::NamedTempFile::new_in(dir)
-            .with_context(|| format!("cannot write in {}", dir.display()))?;
-        tmp.write_all(bytes)
-            .and_then(|()| tmp.as_file().sync_all())
-            .with_context(|| format!("cannot write in {}", dir.display()))?;
-        staged.push((tmp, path));
+    let mut w = FolderWriter::new(dir)?;
+    for l in letters {
+        w.add(l, date)?;
     }
-    for (tmp, path) in staged {
-        tmp.persist(path)
-            .map_err(|e| e.error)
-            .with_context(|| format!("cannot write {}", path.display()))?;
+    w.commit()
+}
+
+/// Drafts written one at a time into a hidden folder inside `dir`, then moved into `dir` all
+/// together by [`FolderWriter::commit`]: a run that fails or is stopped halfway leaves no
+/// draft behind (the hidden folder goes when the writer is dropped).
+pub struct FolderWriter {
+    dir: PathBuf,
+    stage: tempfile::TempDir,
+    count: usize,
+}
+
+impl FolderWriter {
+    pub fn new(dir: &Path) -> Result<FolderWriter> {
+        create_private_dir(dir)?;
+        let stage = tempfile::Builder::new()
+            .prefix(".outcry-")
+            .tempdir_in(dir)
+            .with_context(|| format!("cannot write in {}", dir.display()))?;
+        Ok(FolderWriter {
+            dir: dir.to_path_buf(),
+            stage,
+            count: 0,
+        })
     }
-    Ok(files.into_iter().map(|(p, _)| p).collect())
+
+    /// Writes one letter's draft (readable by its owner only).
+    pub fn add(&mut self, letter: &Letter, date: Timestamp) -> Result<()> {
+        let bytes = draft_bytes(letter, date)?;
+        let path = self.stage.path().join(letter.file_name());
+        let mut opts = OpenOptions::new();
+        opts.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+        opts.open(&path)
+            .and_then(|mut f| f.write_all(&bytes))
+            .with_context(|| format!("cannot write in {}", self.dir.display()))?;
+        self.count += 1;
+        Ok(())
+    }
+
+    pub fn count(&self) -> usize {
+        self.count
+    }
+
+    /// Moves every draft into place; returns their paths.
+    pub fn commit(self) -> Result<Vec<PathBuf>> {
+        let mut written = Vec::with_capacity(self.count);
+        let entries = fs::read_dir(self.stage.path())
+            .with_context(|| format!("cannot read {}", self.stage.path().display()))?;
+        for e in entries {
+            let e = e.with_context(|| format!("cannot read {}", self.stage.path().display()))?;
+            let to = self.dir.join(e.file_name());
+            fs::rename(e.path(), &to).with_context(|| format!("cannot write {}", to.display()))?;
+            written.push(to);
+        }
+        written.sort();
+        // The renames are durable once the folder is.
+        if let Ok(d) = File::open(&self.dir) {
+            let _ = d.sync_all();
+        }
+        Ok(written)
+    }
 }
 
 /// Creates `dir` (and its parents) readable by its owner only.
@@ -114,14 +159,26 @@ pub fn write_maildir(dir: &Path, letters: &[Letter], date: Timestamp) -> Result<
         .filter(|l| l.is_email())
         .map(|l| mime::message(l, date, Purpose::Draft))
         .collect::<Result<_>>()?;
+    let md = open_maildir(dir)?;
+    for m in &messages {
+        store_draft(&md, dir, m)?;
+    }
+    Ok(messages.len())
+}
+
+/// The Maildir `dir`, created if needed.
+pub fn open_maildir(dir: &Path) -> Result<maildir::Maildir> {
     let md = maildir::Maildir::from(dir.to_path_buf());
     md.create_dirs()
         .with_context(|| format!("cannot create the Maildir {}", dir.display()))?;
-    for m in &messages {
-        md.store_cur_with_flags(m, "D")
-            .with_context(|| format!("cannot store a draft in {}", dir.display()))?;
-    }
-    Ok(messages.len())
+    Ok(md)
+}
+
+/// Stores one draft message (each arrives whole: written in tmp/, then moved to cur/).
+pub fn store_draft(md: &maildir::Maildir, dir: &Path, message: &[u8]) -> Result<()> {
+    md.store_cur_with_flags(message, "D")
+        .with_context(|| format!("cannot store a draft in {}", dir.display()))?;
+    Ok(())
 }
 
 /// Appends the e-mail letters to the mbox `file` (mboxrd quoting), under an exclusive lock.

@@ -154,7 +154,7 @@ impl fmt::Display for Phone {
 }
 
 /// An ISO 3166-1 alpha-2 country code, upper case, with its English name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Country(isocountry::CountryCode);
 
 impl Country {

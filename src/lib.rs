@@ -4,6 +4,7 @@
 //! [`config`] validate them, [`plan`] decides the letters, [`render`] fills the templates,
 //! and [`review`] or [`drafts`] write the result. [`commands`] composes those steps.
 
+pub mod bulk;
 pub mod campaign;
 pub mod cli;
 pub mod commands;
@@ -35,6 +36,7 @@ pub const EXIT_FAILED: u8 = 1;
 /// Runs the command line. Errors carry their exit code via [`exit_code`].
 pub fn run(cli: &cli::Cli) -> anyhow::Result<ExitCode> {
     prompt::set_no_input(cli.no_input);
+    prompt::set_quiet(cli.quiet);
     if let Some(dir) = &cli.directory {
         std::env::set_current_dir(dir).map_err(|e| {
             diag::Usage(format!("cannot change to directory {}: {e}", dir.display()))

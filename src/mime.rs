@@ -129,6 +129,9 @@ pub fn message(letter: &Letter, date: Timestamp, purpose: Purpose) -> Result<Vec
     if !letter.cc.is_empty() {
         b = b.raw_header(address_header("Cc", &pairs(&letter.cc))?);
     }
+    if let Some(r) = &letter.reply_to {
+        b = b.raw_header(address_header("Reply-To", &[(&r.name, &r.address)])?);
+    }
     if purpose == Purpose::Draft {
         if !letter.bcc.is_empty() {
             b = b.raw_header(address_header("Bcc", &pairs(&letter.bcc))?);

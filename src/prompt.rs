@@ -23,6 +23,7 @@ use dialoguer::theme::{ColorfulTheme, SimpleTheme, Theme};
 pub const EXIT_CANCELLED: u8 = 130;
 
 static NO_INPUT: AtomicBool = AtomicBool::new(false);
+static QUIET: AtomicBool = AtomicBool::new(false);
 /// What the program is doing when Ctrl-C comes: see [`Busy`].
 static BUSY: AtomicU8 = AtomicU8::new(Busy::Working as u8);
 /// Ctrl-C came while files were written: exit once they are complete.
@@ -76,6 +77,18 @@ fn note() -> String {
 /// `--no-input`: never ask.
 pub fn set_no_input(no_input: bool) {
     NO_INPUT.store(no_input, Ordering::Relaxed);
+}
+
+/// `--quiet`: no notes or warnings on stderr, only errors.
+pub fn set_quiet(quiet: bool) {
+    QUIET.store(quiet, Ordering::Relaxed);
+}
+
+/// A note or warning for people, on stderr, unless `--quiet`.
+pub fn note_line(text: &str) {
+    if !QUIET.load(Ordering::Relaxed) {
+        let _ = writeln!(std::io::stderr(), "{text}");
+    }
 }
 
 /// Whether a person is there to answer.

@@ -21,6 +21,7 @@ use crate::diag::{Diagnostic, Diagnostics, Origin, Severity};
 use crate::fields;
 use crate::letter::{Addressee, Channel, From, Kind, Letter};
 use crate::plan::{Planned, Target, channels_of};
+use crate::signers::Signer;
 use crate::workspace::Partial;
 
 /// Placeholders shown in the review when the sender profile lacks a field.
@@ -151,15 +152,20 @@ impl Renderer {
         }
     }
 
-    /// Renders one planned letter.
+    /// Renders one planned letter, from the account `sender` (its From), signed as `signing`
+    /// says.
     pub fn render(
         &self,
         campaign: &Campaign,
         planned: &Planned,
         sender: &Sender,
-        personal: &str,
+        signing: &Signing<'_>,
         date: Date,
     ) -> Result<Letter, Diagnostic> {
+        let id = match signing.signer {
+            Some(s) => format!("{}.{}", planned.id, s.key),
+            None => planned.id.clone(),
+        };
         let to: Vec<Addressee> = planned
             .to
             .iter()
@@ -169,8 +175,11 @@ impl Renderer {
                 address: address(t),
             })
             .collect();
-        let mut ctx = context(campaign, &planned.recipients, sender, date);
-        ctx["personal"] = json!(personal.trim_end());
+        let signed_by = signing.signed_by(sender);
+        let mut ctx = context(campaign, &planned.recipients, &signed_by, date);
+        ctx["personal"] = json!(signing.personal().trim_end());
+        ctx["signer"] = signing.context(&ctx["sender"]);
+        ctx["signatories"] = json!(signing.signatories);
         let subject = self.subject_line(&ctx, campaign)?;
         let body = tidy(&self.run(&self.letter, &ctx)?);
         let from = From {
@@ -218,9 +227,17 @@ impl Renderer {
                 .collect(),
         };
         let message_id =
-            (planned.channel == Channel::Email).then(|| message_id(campaign, &planned.id, sender));
+            (planned.channel == Channel::Email).then(|| message_id(campaign, &id, sender));
+        let reply_to = signing.signer.and_then(|s| {
+            s.email.as_ref().map(|e| Addressee {
+                id: s.key.clone(),
+                name: s.name.clone(),
+                address: e.to_string(),
+            })
+        });
         Ok(Letter {
-            id: planned.id.clone(),
+            id,
+            reply_to,
             kind: planned.kind,
             channel: planned.channel,
             from,
@@ -276,6 +293,51 @@ fn layout_name(ch: Channel) -> &'static str {
         Channel::Post => "post",
         Channel::Web => "web",
         Channel::Phone | Channel::Email => "call",
+    }
+}
+
+/// Who signs a letter, in whose words, with whom.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Signing<'a> {
+    /// A member of a signers file (bulk mailings): `sender` in templates is then theirs
+    /// (the account's organisation kept), `signer` their row, and their e-mail the Reply-To.
+    pub signer: Option<&'a Signer>,
+    /// The personal paragraph when there is no signer (whose `note` it is then).
+    pub personal: &'a str,
+    /// The co-signatories of a joint letter.
+    pub signatories: &'a [String],
+}
+
+impl Signing<'_> {
+    fn personal(&self) -> &str {
+        self.signer.map_or(self.personal, |s| s.note.as_str())
+    }
+
+    /// The profile the letter is signed with.
+    fn signed_by(&self, account: &Sender) -> Sender {
+        match self.signer {
+            None => account.clone(),
+            Some(s) => Sender {
+                name: Some(s.name.clone()),
+                email: s.email.clone().or_else(|| account.email.clone()),
+                organisation: account.organisation.clone(),
+                city: Some(s.city.clone().unwrap_or_default()),
+                country: s.country.or(account.country),
+                address: None,
+            },
+        }
+    }
+
+    /// `signer` in templates: the row (every column), or the sender's fields.
+    fn context(&self, sender: &Value) -> Value {
+        let mut v = sender.clone();
+        v["note"] = json!(self.personal());
+        if let Some(s) = self.signer {
+            for (k, x) in &s.extra {
+                v[k.as_str()] = json!(x);
+            }
+        }
+        v
     }
 }
 

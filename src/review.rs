@@ -11,11 +11,11 @@ use crate::fields::Phone;
 use crate::letter::{Addressee, Channel, Kind, Letter};
 use crate::plan::Unresolved;
 
-/// The version of the JSON document `compose --format json` prints.
-pub const JSON_SCHEMA: &str = "outcry.compose/1";
+/// The version of the JSON Lines that `--format json` prints, in every line's `schema`.
+pub const JSON_SCHEMA: &str = "outcry.jsonl/1";
 
 /// How many letters go by each channel.
-#[derive(Debug, Default, Serialize, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, Serialize, PartialEq, Eq)]
 pub struct Summary {
     pub letters: usize,
     pub email: usize,
@@ -185,51 +185,111 @@ fn plan(out: &mut String, campaign: &Campaign, letters: &[Letter], unresolved: &
     }
 }
 
-#[derive(Serialize)]
-struct JsonCampaign<'a> {
-    id: &'a str,
-    title: &'a str,
-    issued: String,
-    deadline: Option<String>,
-    demands: &'a [String],
-    copies: crate::campaign::Copies,
-    addressing: crate::campaign::Addressing,
-}
-
-#[derive(Serialize)]
-struct JsonReview<'a> {
-    schema: &'static str,
-    campaign: JsonCampaign<'a>,
-    date: String,
-    letters: &'a [Letter],
-    unresolved: &'a [Unresolved],
-    summary: Summary,
-}
-
-/// The review for scripts: one JSON document (schema `outcry.compose/1`).
-pub fn json(
-    campaign: &Campaign,
-    date: jiff::civil::Date,
-    letters: &[Letter],
-    unresolved: &[Unresolved],
-) -> String {
-    let doc = JsonReview {
+/// One line of JSON Lines: `{"schema": ..., "type": ..., <the value's fields>}`.
+pub fn json_line<T: Serialize>(kind: &str, value: &T) -> String {
+    #[derive(Serialize)]
+    struct Line<'a, T> {
+        schema: &'static str,
+        #[serde(rename = "type")]
+        kind: &'a str,
+        #[serde(flatten)]
+        value: &'a T,
+    }
+    let mut s = serde_json::to_string(&Line {
         schema: JSON_SCHEMA,
-        campaign: JsonCampaign {
-            id: &campaign.id,
+        kind,
+        value,
+    })
+    .unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// The `campaign` line that opens a campaign's output.
+pub fn json_campaign(campaign: &Campaign, date: jiff::civil::Date) -> String {
+    #[derive(Serialize)]
+    struct JsonCampaign<'a> {
+        campaign: &'a str,
+        title: &'a str,
+        issued: String,
+        deadline: Option<String>,
+        demands: &'a [String],
+        copies: crate::campaign::Copies,
+        addressing: crate::campaign::Addressing,
+        signatories: &'a [String],
+        date: String,
+    }
+    json_line(
+        "campaign",
+        &JsonCampaign {
+            campaign: &campaign.id,
             title: &campaign.title,
             issued: campaign.issued.to_string(),
             deadline: campaign.deadline.as_ref().map(|(d, _)| d.to_string()),
             demands: &campaign.demands,
             copies: campaign.copies,
             addressing: campaign.addressing,
+            signatories: &campaign.signatories,
+            date: date.to_string(),
         },
-        date: date.to_string(),
-        letters,
-        unresolved,
-        summary: summary(letters, unresolved),
-    };
-    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    s.push('\n');
-    s
+    )
+}
+
+/// A `letter` line.
+pub fn json_letter(campaign: &str, letter: &Letter) -> String {
+    #[derive(Serialize)]
+    struct JsonLetter<'a> {
+        campaign: &'a str,
+        #[serde(flatten)]
+        letter: &'a Letter,
+    }
+    json_line("letter", &JsonLetter { campaign, letter })
+}
+
+/// An `unresolved` line: a target no letter reaches, and why.
+pub fn json_unresolved(campaign: &str, u: &Unresolved) -> String {
+    #[derive(Serialize)]
+    struct JsonUnresolved<'a> {
+        campaign: &'a str,
+        #[serde(flatten)]
+        unresolved: &'a Unresolved,
+    }
+    json_line(
+        "unresolved",
+        &JsonUnresolved {
+            campaign,
+            unresolved: u,
+        },
+    )
+}
+
+/// The review for scripts: JSON Lines (schema [`JSON_SCHEMA`]): a `campaign` line, a
+/// `letter` line per letter, an `unresolved` line per target reached by none, a `summary`.
+pub fn json(
+    campaign: &Campaign,
+    date: jiff::civil::Date,
+    letters: &[Letter],
+    unresolved: &[Unresolved],
+) -> String {
+    #[derive(Serialize)]
+    struct JsonSummary<'a> {
+        campaign: &'a str,
+        #[serde(flatten)]
+        summary: Summary,
+    }
+    let mut out = json_campaign(campaign, date);
+    for l in letters {
+        out.push_str(&json_letter(&campaign.id, l));
+    }
+    for u in unresolved {
+        out.push_str(&json_unresolved(&campaign.id, u));
+    }
+    out.push_str(&json_line(
+        "summary",
+        &JsonSummary {
+            campaign: &campaign.id,
+            summary: summary(letters, unresolved),
+        },
+    ));
+    out
 }

@@ -31,7 +31,7 @@ fn mayday_review_accounts_for_every_target() {
         .run()
         .success();
     let v = run.json();
-    assert_eq!(v["schema"], "outcry.compose/1");
+    assert_eq!(v["campaign"]["campaign"], "mayday-2011");
     assert_eq!(
         ids(&v, "email"),
         [

@@ -288,10 +288,32 @@ impl Run {
         self
     }
 
-    /// The JSON document on stdout.
+    /// The JSON Lines on stdout, each checked for the schema, gathered by type:
+    /// `{"campaign": <the campaign line>, "letters": [...], "unresolved": [...],
+    /// "skipped": [...], "deliveries": [...], "summary": <the summary line>}`.
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
+        let mut out = serde_json::json!({
+            "letters": [], "unresolved": [], "skipped": [], "deliveries": []
+        });
+        for (i, line) in self.stdout.lines().enumerate() {
+            let v: serde_json::Value = serde_json::from_str(line).unwrap_or_else(|e| {
+                panic!("stdout line {} is not JSON ({e}):\n{}", i + 1, self.stdout)
+            });
+            assert_eq!(v["schema"], "outcry.jsonl/1", "line {}: {line}", i + 1);
+            let list = |name: &str, out: &mut serde_json::Value| {
+                out[name].as_array_mut().expect("list").push(v.clone());
+            };
+            match v["type"].as_str() {
+                Some("campaign") => out["campaign"] = v.clone(),
+                Some("summary") => out["summary"] = v.clone(),
+                Some("letter") => list("letters", &mut out),
+                Some("unresolved") => list("unresolved", &mut out),
+                Some("skipped") => list("skipped", &mut out),
+                Some("delivery") => list("deliveries", &mut out),
+                other => panic!("line {}: unknown type {other:?}", i + 1),
+            }
+        }
+        out
     }
 
     pub fn read(&self, rel: &str) -> Vec<u8> {

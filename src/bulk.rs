@@ -1,0 +1,353 @@
+//! Bulk mailings: one letter per signer and target, rendered one signer at a time so that
+//! memory stays flat however long the signers file is.
+//!
+//! The campaign's plan depends on the signer only through their country (the embassy of
+//! `embassy:XX`), so it is made once per country and kept.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::Write as _;
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use jiff::Timestamp;
+use jiff::civil::Date;
+use serde::Serialize;
+
+use crate::campaign::Campaign;
+use crate::cli::{ComposeArgs, Format};
+use crate::commands::{self, Loaded};
+use crate::config::Sender;
+use crate::diag::Usage;
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::fields::Country;
+use crate::letter::Letter;
+use crate::plan::{self, Plan, Selection};
+use crate::render::{Renderer, Signing};
+use crate::signers::Signer;
+use crate::signers::Signers;
+use crate::{drafts, prompt, review};
+
+/// Renders a campaign's letters signer by signer.
+pub(crate) struct Bulk<'a> {
+    l: &'a Loaded,
+    pub campaign: &'a Campaign,
+    renderer: Renderer,
+    sel: Selection,
+    signatories: &'a [String],
+    date: Date,
+    plans: HashMap<Option<Country>, Plan>,
+    /// Targets no letter reaches, with how many signers they concern.
+    pub unresolved: BTreeMap<String, usize>,
+}
+
+impl<'a> Bulk<'a> {
+    /// Compiles the templates and makes the plan for the account's own country, reporting
+    /// the campaign's own problems (unknown contacts, template errors) to `diags` once.
+    pub fn new(
+        l: &'a Loaded,
+        campaign: &'a Campaign,
+        sel: &Selection,
+        signatories: &'a [String],
+        date: Date,
+        diags: &mut Diagnostics,
+    ) -> anyhow::Result<Option<Bulk<'a>>> {
+        let renderer = Renderer::new(campaign, &l.partials, diags);
+        let first = plan::plan(campaign, &l.book, &l.settings.sender, sel, diags)?;
+        let Some(renderer) = renderer else {
+            return Ok(None);
+        };
+        let mut plans = HashMap::new();
+        plans.insert(l.settings.sender.country, first);
+        Ok(Some(Bulk {
+            l,
+            campaign,
+            renderer,
+            sel: sel.clone(),
+            signatories,
+            date,
+            plans,
+            unresolved: BTreeMap::new(),
+        }))
+    }
+
+    /// The letters of one signer, in the plan's order.
+    pub fn letters(&mut self, signer: &Signer) -> Result<Vec<Letter>, Diagnostic> {
+        let country = signer.country.or(self.l.settings.sender.country);
+        if !self.plans.contains_key(&country) {
+            let as_signer = Sender {
+                country,
+                ..self.l.settings.sender.clone()
+            };
+            // The campaign's own problems were reported with the first plan.
+            let mut quiet = Diagnostics::default();
+            let plan = plan::plan(
+                self.campaign,
+                &self.l.book,
+                &as_signer,
+                &self.sel,
+                &mut quiet,
+            )
+            .unwrap_or_default();
+            self.plans.insert(country, plan);
+        }
+        let plan = &self.plans[&country];
+        for u in &plan.unresolved {
+            *self.unresolved.entry(u.reason.clone()).or_default() += 1;
+        }
+        let signing = Signing {
+            signer: Some(signer),
+            personal: "",
+            signatories: self.signatories,
+        };
+        plan.letters
+            .iter()
+            .map(|p| {
+                self.renderer
+                    .render(
+                        self.campaign,
+                        p,
+                        &self.l.settings.sender,
+                        &signing,
+                        self.date,
+                    )
+                    .map_err(|d| Diagnostic {
+                        message: format!("{} (for the signer on line {})", d.message, signer.line),
+                        ..d
+                    })
+            })
+            .collect()
+    }
+}
+
+/// What a bulk compose wrote or printed, for the summary.
+#[derive(Default, Serialize)]
+struct Totals {
+    signers: usize,
+    letters: usize,
+    skipped: usize,
+}
+
+/// Where the letters go: the review on stdout (text or JSON Lines), or drafts.
+struct Output<'a> {
+    campaign: &'a Campaign,
+    out: std::io::BufWriter<std::io::StdoutLock<'static>>,
+    json: bool,
+    folder: Option<drafts::FolderWriter>,
+    maildir: Option<(maildir::Maildir, &'a Path)>,
+    now: Timestamp,
+    totals: Totals,
+}
+
+impl<'a> Output<'a> {
+    fn new(args: &'a ComposeArgs, campaign: &'a Campaign, now: Timestamp) -> Result<Output<'a>> {
+        let mut o = Output {
+            campaign,
+            out: std::io::BufWriter::new(std::io::stdout().lock()),
+            json: args.format == Format::Json && args.out.is_none() && args.maildir.is_none(),
+            folder: args
+                .out
+                .as_deref()
+                .map(drafts::FolderWriter::new)
+                .transpose()?,
+            maildir: args
+                .maildir
+                .as_deref()
+                .map(|d| drafts::open_maildir(d).map(|m| (m, d)))
+                .transpose()?,
+            now,
+            totals: Totals::default(),
+        };
+        if o.json {
+            let line = review::json_campaign(campaign, commands::today(now));
+            o.out.write_all(line.as_bytes())?;
+        }
+        Ok(o)
+    }
+
+    fn drafts(&self) -> bool {
+        self.folder.is_some() || self.maildir.is_some()
+    }
+
+    fn letter(&mut self, letter: &Letter) -> Result<()> {
+        self.totals.letters += 1;
+        if let Some(w) = &mut self.folder {
+            w.add(letter, self.now)?;
+        }
+        if let Some((md, dir)) = &self.maildir
+            && letter.is_email()
+        {
+            let m = crate::mime::message(letter, self.now, crate::mime::Purpose::Draft)?;
+            drafts::store_draft(md, dir, &m)?;
+        }
+        if self.drafts() {
+            return Ok(());
+        }
+        let text = if self.json {
+            review::json_letter(&self.campaign.id, letter)
+        } else {
+            format!("\n{}", review::letter(letter, self.totals.letters - 1, 0))
+        };
+        self.out.write_all(text.as_bytes())?;
+        Ok(())
+    }
+
+    /// A row left out: on stderr, and as a `skipped` line.
+    fn skipped(&mut self, file: &Path, d: &Diagnostic) -> Result<()> {
+        #[derive(Serialize)]
+        struct Skipped<'a> {
+            file: String,
+            line: usize,
+            reason: &'a str,
+        }
+        self.totals.skipped += 1;
+        prompt::note_line(&format!("{d} (left out)"));
+        if self.json {
+            let line = review::json_line(
+                "skipped",
+                &Skipped {
+                    file: file.display().to_string(),
+                    line: d.origin.line().unwrap_or(0),
+                    reason: &d.message,
+                },
+            );
+            self.out.write_all(line.as_bytes())?;
+        }
+        Ok(())
+    }
+
+    fn unresolved(&mut self, reason: &str, signers: usize) -> Result<()> {
+        #[derive(Serialize)]
+        struct U<'a> {
+            campaign: &'a str,
+            reason: &'a str,
+            signers: usize,
+        }
+        prompt::note_line(&format!("unresolved for {signers} signer(s): {reason}"));
+        if self.json {
+            let line = review::json_line(
+                "unresolved",
+                &U {
+                    campaign: &self.campaign.id,
+                    reason,
+                    signers,
+                },
+            );
+            self.out.write_all(line.as_bytes())?;
+        }
+        Ok(())
+    }
+
+    /// Moves the drafts into place, prints the summary; the totals.
+    fn finish(mut self, args: &ComposeArgs) -> Result<Totals> {
+        #[derive(Serialize)]
+        struct S<'a> {
+            campaign: &'a str,
+            #[serde(flatten)]
+            totals: &'a Totals,
+        }
+        if let Some(w) = self.folder.take() {
+            let n = w.count();
+            prompt::writing(|| w.commit())?;
+            if let Some(dir) = &args.out {
+                prompt::note_line(&format!("wrote {n} draft(s) into {}", dir.display()));
+            }
+        }
+        if let Some((_, dir)) = &self.maildir {
+            prompt::note_line(&format!(
+                "stored the e-mail drafts in the Maildir {}",
+                dir.display()
+            ));
+        }
+        if self.json {
+            let line = review::json_line(
+                "summary",
+                &S {
+                    campaign: &self.campaign.id,
+                    totals: &self.totals,
+                },
+            );
+            self.out.write_all(line.as_bytes())?;
+        }
+        self.out.flush()?;
+        Ok(self.totals)
+    }
+}
+
+/// `outcry compose CAMPAIGN --signers FILE`: streams the signers, rendering and writing each
+/// one's letters before reading the next.
+pub(crate) fn compose(
+    l: &Loaded,
+    args: &ComposeArgs,
+    campaign: &Campaign,
+    signers_file: &Path,
+    now: Timestamp,
+    mut diags: Diagnostics,
+) -> Result<ExitCode> {
+    if args.mbox.is_some() {
+        return Err(Usage(
+            "--mbox does not go with --signers: use --out DIR or --maildir DIR".into(),
+        )
+        .into());
+    }
+    if (args.out.is_some() || args.maildir.is_some()) && l.settings.sender.email.is_none() {
+        diags.error(
+            crate::diag::Origin::Setting("sender".into()),
+            "drafts need the account's e-mail address (their From): set email in [sender] or use --sender-email",
+        );
+    }
+    let sel = args_selection(args);
+    let date = commands::today(now);
+    let bulk = Bulk::new(l, campaign, &sel, &campaign.signatories, date, &mut diags)?;
+    let signers = Signers::open(signers_file)?;
+    let diags = diags.into_result()?;
+    let Some(mut bulk) = bulk else {
+        return Err(crate::diag::Invalid(Vec::new()).into());
+    };
+    commands::print_warnings(&diags);
+    drafts::check_destinations(args.out.as_deref(), args.maildir.as_deref(), None, &[])?;
+    let mut output = Output::new(args, campaign, now)?;
+    for row in signers {
+        match row.and_then(|s| bulk.letters(&s)) {
+            Ok(letters) => {
+                output.totals.signers += 1;
+                for letter in &letters {
+                    output.letter(letter)?;
+                }
+            }
+            Err(d) if args.strict => return Err(crate::diag::Invalid(vec![d]).into()),
+            Err(d) => output.skipped(signers_file, &d)?,
+        }
+    }
+    for (reason, n) in &bulk.unresolved {
+        output.unresolved(reason, *n)?;
+    }
+    let totals = output.finish(args)?;
+    prompt::note_line(&format!(
+        "{}: {} signer(s), {} letter(s){}",
+        campaign.id,
+        totals.signers,
+        totals.letters,
+        if totals.skipped > 0 {
+            format!(
+                ", {} row(s) of {} left out",
+                totals.skipped,
+                signers_file.display()
+            )
+        } else {
+            String::new()
+        }
+    ));
+    Ok(if totals.skipped > 0 {
+        ExitCode::from(crate::EXIT_FAILED)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn args_selection(args: &ComposeArgs) -> Selection {
+    Selection {
+        only: args.to.clone(),
+        skip: args.skip.clone(),
+    }
+}
