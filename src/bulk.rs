@@ -15,7 +15,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use crate::campaign::Campaign;
-use crate::cli::{ComposeArgs, Format};
+use crate::cli::{ComposeArgs, Format, SendArgs};
 use crate::commands::{self, Loaded};
 use crate::config::Sender;
 use crate::diag::Usage;
@@ -39,6 +39,8 @@ pub(crate) struct Bulk<'a> {
     plans: HashMap<Option<Country>, Plan>,
     /// Targets no letter reaches, with how many signers they concern.
     pub unresolved: BTreeMap<String, usize>,
+    /// Whether [`Bulk::letters`] counts the unresolved targets (off on a second pass).
+    counting: bool,
 }
 
 impl<'a> Bulk<'a> {
@@ -68,6 +70,7 @@ impl<'a> Bulk<'a> {
             date,
             plans,
             unresolved: BTreeMap::new(),
+            counting: true,
         }))
     }
 
@@ -92,8 +95,10 @@ impl<'a> Bulk<'a> {
             self.plans.insert(country, plan);
         }
         let plan = &self.plans[&country];
-        for u in &plan.unresolved {
-            *self.unresolved.entry(u.reason.clone()).or_default() += 1;
+        if self.counting {
+            for u in &plan.unresolved {
+                *self.unresolved.entry(u.reason.clone()).or_default() += 1;
+            }
         }
         let signing = Signing {
             signer: Some(signer),
@@ -350,4 +355,118 @@ fn args_selection(args: &ComposeArgs) -> Selection {
         only: args.to.clone(),
         skip: args.skip.clone(),
     }
+}
+
+/// A signers file as the letters `send` asks for: read anew for each pass, rows left out
+/// reported on the first.
+struct BulkLetters<'a, 'b> {
+    bulk: &'b mut Bulk<'a>,
+    file: &'b Path,
+    strict: bool,
+    json: bool,
+    passes: usize,
+    skipped: usize,
+}
+
+impl crate::send::Letters for BulkLetters<'_, '_> {
+    fn each(&mut self, f: &mut dyn FnMut(Letter) -> Result<()>) -> Result<()> {
+        self.passes += 1;
+        self.bulk.counting = self.passes == 1;
+        for row in Signers::open(self.file)? {
+            match row.and_then(|s| self.bulk.letters(&s)) {
+                Ok(letters) => letters.into_iter().try_for_each(&mut *f)?,
+                Err(d) if self.strict => return Err(crate::diag::Invalid(vec![d]).into()),
+                Err(d) if self.passes == 1 => {
+                    self.skipped += 1;
+                    prompt::note_line(&format!("{d} (left out)"));
+                    if self.json {
+                        #[derive(Serialize)]
+                        struct Skipped<'a> {
+                            file: String,
+                            line: usize,
+                            reason: &'a str,
+                        }
+                        let line = review::json_line(
+                            "skipped",
+                            &Skipped {
+                                file: self.file.display().to_string(),
+                                line: d.origin.line().unwrap_or(0),
+                                reason: &d.message,
+                            },
+                        );
+                        let mut out = std::io::stdout().lock();
+                        out.write_all(line.as_bytes())?;
+                        out.flush()?;
+                    }
+                }
+                Err(_) => {}
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `outcry send CAMPAIGN --signers FILE`: one plan and one confirmation for every signer's
+/// letters, then each signer's letters rendered as the connection takes them.
+pub(crate) fn send(
+    l: &Loaded,
+    args: &SendArgs,
+    campaign: &Campaign,
+    signers_file: &Path,
+    now: Timestamp,
+    mut diags: Diagnostics,
+) -> Result<ExitCode> {
+    commands::check_sender(l, args, &mut diags);
+    let sel = Selection {
+        only: args.to.clone(),
+        skip: args.skip.clone(),
+    };
+    let bulk = Bulk::new(
+        l,
+        campaign,
+        &sel,
+        &campaign.signatories,
+        commands::today(now),
+        &mut diags,
+    )?;
+    Signers::open(signers_file)?;
+    let diags = diags.into_result()?;
+    let Some(mut bulk) = bulk else {
+        return Err(crate::diag::Invalid(Vec::new()).into());
+    };
+    commands::print_warnings(&diags);
+    commands::check_deadline(campaign, args, now)?;
+    let opts = commands::send_options(args);
+    let mut letters = BulkLetters {
+        bulk: &mut bulk,
+        file: signers_file,
+        strict: args.strict,
+        json: opts.json,
+        passes: 0,
+        skipped: 0,
+    };
+    let report = crate::send::run(
+        &l.ws.root,
+        &campaign.id,
+        &mut letters,
+        l.settings.delivery.as_ref(),
+        &opts,
+        now,
+    )?;
+    let skipped = letters.skipped;
+    for (reason, n) in &bulk.unresolved {
+        prompt::note_line(&format!("unresolved for {n} signer(s): {reason}"));
+    }
+    crate::send::print_report(&campaign.id, &report);
+    if skipped > 0 {
+        prompt::note_line(&format!(
+            "{skipped} row(s) of {} left out",
+            signers_file.display()
+        ));
+    }
+    Ok(if report.all_accepted() && skipped == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(crate::EXIT_FAILED)
+    })
 }

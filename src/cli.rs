@@ -261,6 +261,10 @@ pub struct SendArgs {
     #[arg(long)]
     pub force: bool,
 
+    /// Output on stdout: text, or JSON Lines (a `delivery` line per result; docs/format.md).
+    #[arg(long, value_enum, default_value_t = Format::Text, env = "OUTCRY_FORMAT")]
+    pub format: Format,
+
     /// Send at most N letters in this run.
     #[arg(long, value_name = "N")]
     pub limit: Option<usize>,

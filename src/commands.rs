@@ -497,9 +497,51 @@ fn send(cli: &Cli, args: &SendArgs, now: Timestamp) -> Result<ExitCode> {
         return guide::start(cli, guide::Intent::Send, now);
     };
     let mut diags = Diagnostics::default();
+    if let Some(file) = &args.signers {
+        if args.personal.is_some() {
+            return Err(Usage(
+                "--personal does not go with --signers: each signer's `note` column is theirs"
+                    .into(),
+            )
+            .into());
+        }
+        let mut l = load(cli, &mut diags)?;
+        need_delivery(&mut l, &mut diags);
+        require_campaign(&l.ws, id)?;
+        let Some(mut campaign) = l.ws.load_campaign(id, &mut diags) else {
+            return Err(diags
+                .into_result()
+                .err()
+                .unwrap_or(Invalid(Vec::new()))
+                .into());
+        };
+        if let Some(list) = &l.signatories {
+            campaign.signatories.clone_from(list);
+        }
+        return crate::bulk::send(&l, args, &campaign, file, now, diags);
+    }
     let sel = selection(&args.to, &args.skip);
     let (mut l, composed) = prepare(cli, id, &sel, args.personal.as_deref(), now, &mut diags)?;
     need_delivery(&mut l, &mut diags);
+    check_sender(&l, args, &mut diags);
+    let composed = finish(composed, diags)?;
+    check_deadline(&composed.campaign, args, now)?;
+    deliver(&l, &composed, &send_options(args), now)
+}
+
+pub(crate) fn send_options(args: &SendArgs) -> crate::send::Options {
+    crate::send::Options {
+        yes: args.yes,
+        dry_run: args.dry_run,
+        limit: args.limit,
+        retry_unknown: args.retry_unknown,
+        retry_failed: args.retry_failed,
+        json: args.format == Format::Json,
+    }
+}
+
+/// Checks that there is a sender and a way to send.
+pub(crate) fn check_sender(l: &Loaded, args: &SendArgs, diags: &mut Diagnostics) {
     let sender = &l.settings.sender;
     if sender.name.is_none() || sender.email.is_none() {
         diags.error(
@@ -513,24 +555,23 @@ fn send(cli: &Cli, args: &SendArgs, now: Timestamp) -> Result<ExitCode> {
             "no way to send: set host (and username) in an [smtp] table, or transport = \"sendmail\" (see README, Sending)",
         );
     }
-    let composed = finish(composed, diags)?;
-    if let Some((deadline, origin)) = &composed.campaign.deadline
+}
+
+/// A campaign past its deadline is sent only with --force.
+pub(crate) fn check_deadline(
+    campaign: &Campaign,
+    args: &SendArgs,
+    now: Timestamp,
+) -> Result<(), Usage> {
+    if let Some((deadline, origin)) = &campaign.deadline
         && *deadline < today(now)
         && !args.force
     {
         return Err(Usage(format!(
             "{origin}: the deadline {deadline} has passed: pass --force to send anyway"
-        ))
-        .into());
+        )));
     }
-    let opts = crate::send::Options {
-        yes: args.yes,
-        dry_run: args.dry_run,
-        limit: args.limit,
-        retry_unknown: args.retry_unknown,
-        retry_failed: args.retry_failed,
-    };
-    deliver(&l, &composed, &opts, now)
+    Ok(())
 }
 
 /// Sends the e-mail letters of a composed campaign (after the plan and the confirmation in
@@ -548,19 +589,19 @@ pub(crate) fn deliver(
     } = composed;
     let others = letters.iter().filter(|l| !l.is_email()).count();
     if others > 0 {
-        eprintln!(
+        prompt::note_line(&format!(
             "{others} letter(s) go by fax, post, web form or phone: `outcry compose {} --out DIR` writes them",
             campaign.id
-        );
+        ));
     }
     for u in &plan.unresolved {
-        eprintln!("unresolved: {}", u.reason);
+        prompt::note_line(&format!("unresolved: {}", u.reason));
     }
 
     let report = crate::send::run(
         &l.ws.root,
         &campaign.id,
-        letters,
+        &mut letters.as_slice(),
         l.settings.delivery.as_ref(),
         opts,
         now,

@@ -531,6 +531,7 @@ fn send(cli: &Cli, l: &Loaded, c: &Composed, now: Timestamp) -> Result<Option<Ex
         limit: args.and_then(|a| a.limit),
         retry_unknown: args.is_some_and(|a| a.retry_unknown),
         retry_failed: args.is_some_and(|a| a.retry_failed),
+        json: false,
     };
     prompt::on_interrupt(&format!(
         "interrupted: the journal knows which letters went; `outcry send {}` sends the rest",

@@ -39,30 +39,49 @@ pub struct Options {
     pub limit: Option<usize>,
     pub retry_unknown: bool,
     pub retry_failed: bool,
+    /// Print each result as a JSON line on stdout.
+    pub json: bool,
+}
+
+/// The letters to send, in order. They are asked for twice, to plan and confirm and then to
+/// send, so that a bulk run never holds them all: rendering feeds delivery as it goes.
+pub trait Letters: Send {
+    fn each(&mut self, f: &mut dyn FnMut(Letter) -> Result<()>) -> Result<()>;
+}
+
+impl Letters for &[Letter] {
+    fn each(&mut self, f: &mut dyn FnMut(Letter) -> Result<()>) -> Result<()> {
+        self.iter().try_for_each(|l| f(l.clone()))
+    }
 }
 
 /// An e-mail letter ready for the wire.
-struct Outgoing<'a> {
-    letter: &'a Letter,
+struct Outgoing {
+    id: String,
     message_id: String,
     from: Address,
     /// To, then Cc, then Bcc.
     recipients: Vec<Address>,
     /// How many of `recipients` are the letter's addressees (its To).
     addressees: usize,
+    /// The message (empty while planning).
     message: Vec<u8>,
 }
 
 /// One delivery attempt: a letter, to all its recipients or to those still waiting for it.
 #[derive(Clone)]
-struct Attempt<'b, 'a> {
-    o: &'b Outgoing<'a>,
+struct Attempt {
+    o: std::rc::Rc<Outgoing>,
     recipients: Vec<Address>,
 }
 
 /// How the run ended, for the summary and the exit code.
 #[derive(Debug, Default)]
 pub struct Report {
+    /// `--format json`: each result is printed as a `delivery` line of this campaign.
+    pub json: Option<String>,
+    /// How many were accepted; the first [`SHOWN`] are in `accepted`.
+    pub accepted_count: usize,
     pub accepted: Vec<(String, String)>,
     pub deferred: Vec<(String, String)>,
     pub failed: Vec<(String, String)>,
@@ -74,9 +93,78 @@ pub struct Report {
     pub stopped: Option<String>,
     /// Letters left for a later run by --limit.
     pub beyond_limit: usize,
+    /// Set while held-back letters are being added.
+    holding: bool,
+}
+
+/// A `delivery` line of the JSON Lines.
+#[derive(serde::Serialize)]
+struct DeliveryLine<'a> {
+    campaign: &'a str,
+    letter: &'a str,
+    message_id: &'a str,
+    state: &'a str,
+    reply: &'a str,
 }
 
 impl Report {
+    /// Counts a letter's outcome (its state in the journal's words), and prints it as a JSON
+    /// line under `--format json`.
+    fn add(&mut self, state: State, id: String, message_id: &str, reply: String) {
+        if let Some(campaign) = &self.json {
+            let line = crate::review::json_line(
+                "delivery",
+                &DeliveryLine {
+                    campaign,
+                    letter: &id,
+                    message_id,
+                    state: if state == State::Accepted && !self.holding {
+                        "accepted"
+                    } else if self.holding {
+                        "held"
+                    } else {
+                        state.label()
+                    },
+                    reply: &reply,
+                },
+            );
+            let mut out = std::io::stdout().lock();
+            let _ = std::io::Write::write_all(&mut out, line.as_bytes());
+            let _ = std::io::Write::flush(&mut out);
+        }
+        let list = match state {
+            State::Accepted if self.holding => &mut self.sent_before,
+            State::Accepted => {
+                self.accepted_count += 1;
+                if self.accepted.len() >= SHOWN {
+                    return;
+                }
+                &mut self.accepted
+            }
+            State::Failed => &mut self.failed,
+            State::Unknown => &mut self.unknown,
+            _ => &mut self.deferred,
+        };
+        list.push((id, reply));
+    }
+
+    /// A letter held back by what the journal says.
+    fn held(&mut self, state: State, id: String, message_id: &str, why: String) {
+        self.holding = true;
+        self.add(state, id, message_id, why);
+        self.holding = false;
+    }
+
+    /// The held-back letters, with why.
+    fn held_lines(&self) -> Vec<(&str, &str)> {
+        self.failed
+            .iter()
+            .chain(&self.unknown)
+            .chain(&self.sent_before)
+            .map(|(id, why)| (id.as_str(), why.as_str()))
+            .collect()
+    }
+
     /// Every letter this run set out to send was accepted by all its addressees (letters beyond
     /// --limit aside).
     pub fn all_accepted(&self) -> bool {
@@ -87,103 +175,161 @@ impl Report {
     }
 }
 
-fn outgoing(letters: &[Letter], now: Timestamp) -> Result<Vec<Outgoing<'_>>> {
-    letters
-        .iter()
-        .filter(|l| l.is_email())
-        .map(|l| {
-            let parse = |a: &str| {
-                a.parse::<Address>()
-                    .with_context(|| format!("invalid address {a:?} in {}", l.id))
-            };
-            let recipients =
-                l.to.iter()
-                    .chain(&l.cc)
-                    .chain(&l.bcc)
-                    .map(|a| parse(&a.address))
-                    .collect::<Result<Vec<_>>>()?;
-            Ok(Outgoing {
-                letter: l,
-                message_id: l.message_id.clone().unwrap_or_default(),
-                from: parse(&l.from.email)?,
-                recipients,
-                addressees: l.to.len(),
-                message: mime::message(l, now, Purpose::Send)?,
-            })
-        })
-        .collect()
+/// A letter's envelope, and its message when `message` is asked for.
+fn outgoing(l: &Letter, now: Timestamp, message: bool) -> Result<Outgoing> {
+    let parse = |a: &str| {
+        a.parse::<Address>()
+            .with_context(|| format!("invalid address {a:?} in {}", l.id))
+    };
+    let recipients =
+        l.to.iter()
+            .chain(&l.cc)
+            .chain(&l.bcc)
+            .map(|a| parse(&a.address))
+            .collect::<Result<Vec<_>>>()?;
+    Ok(Outgoing {
+        id: l.id.clone(),
+        message_id: l.message_id.clone().unwrap_or_default(),
+        from: parse(&l.from.email)?,
+        recipients,
+        addressees: l.to.len(),
+        message: if message {
+            mime::message(l, now, Purpose::Send)?
+        } else {
+            Vec::new()
+        },
+    })
 }
 
-/// Which letters this run sends, and to whom, given what the journal says; and which it holds
-/// back, with the reason, and how they count in the report.
-#[allow(clippy::type_complexity)]
-fn pending<'b, 'a>(
-    out: &'b [Outgoing<'a>],
+/// What the journal says to do with a letter.
+enum Decision {
+    /// Send it, to these recipients (all, or those still waiting for it).
+    Send(Vec<Address>),
+    /// It was accepted before.
+    Done,
+    /// Not in this run, as the report will say.
+    Hold(State, String),
+}
+
+fn decide(o: &Outgoing, replay: &Replay, opts: &Options) -> Decision {
+    let last = replay.last(&o.message_id);
+    if last.is_none()
+        && let Some(before) = replay.last_of_letter(&o.id)
+        && matches!(
+            replay.state(&before.message_id),
+            Some(State::Accepted | State::Unknown | State::Sending)
+        )
+    {
+        // The Message-ID changed (another sender address, campaign or issue date): the
+        // letter went before under its old one.
+        return Decision::Hold(
+            State::Accepted,
+            format!(
+                "sent before as {}; not sent again (the sender, campaign or issue date changed since)",
+                before.message_id
+            ),
+        );
+    }
+    let last_reply = last.and_then(|r| r.reply.clone()).unwrap_or_default();
+    match replay.state(&o.message_id) {
+        Some(State::Accepted) => Decision::Done,
+        Some(State::Unknown) if !opts.retry_unknown => Decision::Hold(
+            State::Unknown,
+            format!("{last_reply} (not resent: use --retry-unknown)"),
+        ),
+        Some(State::Failed) if !opts.retry_failed => Decision::Hold(
+            State::Failed,
+            format!("{last_reply} (not resent: use --retry-failed)"),
+        ),
+        _ => {
+            let waiting: Vec<Address> = last
+                .map(|r| r.remaining.iter().filter_map(|a| a.parse().ok()).collect())
+                .unwrap_or_default();
+            Decision::Send(if waiting.is_empty() {
+                o.recipients.clone()
+            } else {
+                waiting
+            })
+        }
+    }
+}
+
+/// The first pass: what this run sends (counted, the first few kept to show) and holds back.
+#[derive(Default)]
+struct Plan {
+    todo: usize,
+    /// The first [`SHOWN`] letters to send: id and recipients.
+    shown: Vec<(String, Vec<Address>)>,
+    from: Option<Address>,
+}
+
+/// How many letters the plan lists one by one; the rest are counted.
+const SHOWN: usize = 30;
+
+fn plan(
+    letters: &mut dyn Letters,
     replay: &Replay,
     opts: &Options,
-) -> (Vec<Attempt<'b, 'a>>, Vec<(&'b Outgoing<'a>, State, String)>) {
-    let (mut todo, mut held) = (Vec::new(), Vec::new());
-    for o in out {
-        let last = replay.last(&o.message_id);
-        if last.is_none()
-            && let Some(before) = replay.last_of_letter(&o.letter.id)
-            && matches!(
-                replay.state(&before.message_id),
-                Some(State::Accepted | State::Unknown | State::Sending)
-            )
-        {
-            // The Message-ID changed (another sender address, campaign or issue date): the
-            // letter went before under its old one.
-            held.push((o, State::Accepted, format!("sent before as {}; not sent again (the sender, campaign or issue date changed since)", before.message_id)));
-            continue;
+    now: Timestamp,
+    report: &mut Report,
+) -> Result<Plan> {
+    let mut p = Plan::default();
+    let mut dry = opts
+        .dry_run
+        .then(|| std::io::BufWriter::new(std::io::stdout().lock()));
+    letters.each(&mut |l| {
+        if !l.is_email() {
+            return Ok(());
         }
-        let last_reply = last.and_then(|r| r.reply.clone()).unwrap_or_default();
-        match replay.state(&o.message_id) {
-            Some(State::Accepted) => {}
-            Some(State::Unknown) if !opts.retry_unknown => held.push((
-                o,
-                State::Unknown,
-                format!("{last_reply} (not resent: use --retry-unknown)"),
-            )),
-            Some(State::Failed) if !opts.retry_failed => held.push((
-                o,
-                State::Failed,
-                format!("{last_reply} (not resent: use --retry-failed)"),
-            )),
-            _ => {
-                let waiting: Vec<Address> = last
-                    .map(|r| r.remaining.iter().filter_map(|a| a.parse().ok()).collect())
-                    .unwrap_or_default();
-                let recipients = if waiting.is_empty() {
-                    o.recipients.clone()
-                } else {
-                    waiting
-                };
-                todo.push(Attempt { o, recipients });
+        let o = outgoing(&l, now, opts.dry_run)?;
+        match decide(&o, replay, opts) {
+            Decision::Done => {}
+            Decision::Hold(state, why) => report.held(state, o.id, &o.message_id, why),
+            Decision::Send(_) if opts.limit.is_some_and(|n| p.todo >= n) => {
+                report.beyond_limit += 1;
+            }
+            Decision::Send(recipients) => {
+                p.todo += 1;
+                p.from.get_or_insert_with(|| o.from.clone());
+                if let Some(out) = &mut dry {
+                    print_envelope(out, &o, &recipients)?;
+                }
+                if p.shown.len() < SHOWN {
+                    p.shown.push((o.id, recipients));
+                }
             }
         }
+        Ok(())
+    })?;
+    if let Some(mut out) = dry {
+        std::io::Write::flush(&mut out)?;
     }
-    if let Some(n) = opts.limit {
-        todo.truncate(n);
-    }
-    (todo, held)
+    Ok(p)
 }
 
-/// Runs `outcry send` for the rendered letters of one campaign.
+/// Runs `outcry send` for the letters of one campaign: plans, confirms, then renders and
+/// sends in step (a thread renders ahead of the connection, a few letters at most).
 pub fn run(
     root: &std::path::Path,
     campaign: &str,
-    letters: &[Letter],
+    letters: &mut dyn Letters,
     delivery: Option<&Delivery>,
     opts: &Options,
     now: Timestamp,
 ) -> Result<Report> {
-    let out = outgoing(letters, now)?;
+    let mut report = Report {
+        json: opts.json.then(|| campaign.to_string()),
+        ..Report::default()
+    };
     if opts.dry_run {
         let replay = Journal::read(root, campaign)?;
-        let (todo, held) = pending(&out, &replay, opts);
-        print_dry_run(&todo, &held, delivery);
-        return Ok(Report::default());
+        let p = plan(letters, &replay, opts, now, &mut report)?;
+        eprint!("{}", describe(&p, delivery));
+        for (id, why) in report.held_lines() {
+            eprintln!("  {id:<28} held back: {why}");
+        }
+        eprintln!("dry run: nothing was sent, no connection was made");
+        return Ok(report);
     }
     let Some(delivery) = delivery else {
         bail!(crate::diag::Usage(
@@ -191,59 +337,65 @@ pub fn run(
         ));
     };
     let (mut journal, replay) = Journal::open(root, campaign)?;
-    let (todo, held) = pending(&out, &replay, opts);
-    let mut report = Report::default();
-    for (o, state, why) in &held {
-        let entry = (o.letter.id.clone(), why.clone());
-        match state {
-            State::Unknown => report.unknown.push(entry),
-            State::Failed => report.failed.push(entry),
-            _ => report.sent_before.push(entry),
-        }
-    }
-    if let Some(n) = opts.limit {
-        report.beyond_limit = out
-            .iter()
-            .filter(|o| replay.state(&o.message_id) != Some(State::Accepted))
-            .count()
-            .saturating_sub(n + held.len());
-    }
-    if todo.is_empty() {
-        if held.is_empty() {
-            eprintln!(
+    let p = plan(letters, &replay, opts, now, &mut report)?;
+    if p.todo == 0 {
+        if report.held_lines().is_empty() {
+            prompt::note_line(&format!(
                 "nothing to send: every e-mail letter of {campaign} was accepted before (see `outcry status {campaign}`)"
-            );
+            ));
         } else {
-            eprintln!(
+            prompt::note_line(&format!(
                 "nothing to send now: {} letter(s) held back (see below)",
-                held.len()
-            );
+                report.held_lines().len()
+            ));
         }
         return Ok(report);
     }
-    confirm(campaign, &todo, delivery, opts)?;
+    confirm(campaign, &p, delivery, opts)?;
     let mut transport = open_transport(delivery)?;
-    for a in &todo {
-        if replay.state(&a.o.message_id).is_none() {
-            journal.note(&record(a.o, State::Planned, None))?;
-        }
-    }
-    journal.sync()?;
-    deliver_all(
-        &mut journal,
-        transport.as_mut(),
-        &todo,
-        delivery.rate,
-        &mut report,
-    )?;
+    let (tx, rx) = std::sync::mpsc::sync_channel::<(Outgoing, Vec<Address>)>(16);
+    let limit = p.todo;
+    std::thread::scope(|scope| -> Result<()> {
+        let replay = &replay;
+        let producer = scope.spawn(move || -> Result<()> {
+            let mut sent = 0;
+            letters.each(&mut |l| {
+                if !l.is_email() || sent >= limit {
+                    return Ok(());
+                }
+                let o = outgoing(&l, now, true)?;
+                if let Decision::Send(recipients) = decide(&o, replay, opts) {
+                    sent += 1;
+                    // The receiver is gone only when delivery stopped with an error.
+                    if tx.send((o, recipients)).is_err() {
+                        bail!("delivery stopped");
+                    }
+                }
+                Ok(())
+            })
+        });
+        let delivered = deliver_all(
+            &mut journal,
+            transport.as_mut(),
+            rx,
+            p.todo,
+            delivery.rate,
+            &mut report,
+        );
+        let rendered = producer
+            .join()
+            .map_err(|_| anyhow::anyhow!("rendering the letters failed"))?;
+        delivered?;
+        rendered
+    })?;
     transport.close();
     Ok(report)
 }
 
-fn record(o: &Outgoing<'_>, state: State, reply: Option<String>) -> Record {
+fn record(o: &Outgoing, state: State, reply: Option<String>) -> Record {
     Record {
         time: Timestamp::now().strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
-        letter: o.letter.id.clone(),
+        letter: o.id.clone(),
         message_id: o.message_id.clone(),
         state,
         reply,
@@ -260,25 +412,36 @@ fn refusals(refused: &[Refusal]) -> Vec<String> {
 }
 
 /// Sends in order, one connection, paced; deferred letters get two more tries at the end.
-fn deliver_all<'b, 'a>(
+fn deliver_all(
     journal: &mut Journal,
     t: &mut dyn Transport,
-    todo: &[Attempt<'b, 'a>],
+    fresh: std::sync::mpsc::Receiver<(Outgoing, Vec<Address>)>,
+    total: usize,
     rate: f64,
     report: &mut Report,
 ) -> Result<()> {
     let interval = Duration::from_secs_f64(60.0 / rate);
-    let bar = progress(todo.len());
+    let bar = progress(total);
     let mut last_start: Option<Instant> = None;
     let mut consecutive = 0;
-    let mut queue: Vec<(Attempt<'b, 'a>, usize)> = todo.iter().map(|a| (a.clone(), 0)).collect();
-    let mut i = 0;
-    while i < queue.len() {
-        let (a, tries) = queue[i].clone();
-        let o = a.o;
-        i += 1;
+    let mut fresh = fresh.into_iter();
+    let mut queue: std::collections::VecDeque<(Attempt, usize)> = std::collections::VecDeque::new();
+    loop {
+        let (a, tries) = if let Some((o, recipients)) = fresh.next() {
+            let a = Attempt {
+                o: std::rc::Rc::new(o),
+                recipients,
+            };
+            journal.note(&record(&a.o, State::Planned, None))?;
+            (a, 0)
+        } else if let Some(next) = queue.pop_front() {
+            next
+        } else {
+            break;
+        };
+        let o = a.o.clone();
         if consecutive >= MAX_CONSECUTIVE_FAILURES {
-            report.left.push(o.letter.id.clone());
+            report.left.push(o.id.clone());
             continue;
         }
         if tries > 0 {
@@ -290,7 +453,7 @@ fn deliver_all<'b, 'a>(
         last_start = Some(Instant::now());
         let mut on_body = || {
             journal
-                .record(&record(o, State::Sending, None))
+                .record(&record(&o, State::Sending, None))
                 .map_err(|e| format!("{e:#}"))
         };
         let mut outcome = t.deliver(&o.from, &a.recipients, &o.message, &mut on_body);
@@ -332,21 +495,29 @@ enum Streak {
 }
 
 /// Journals an outcome, queues a retry where one is due, and reports it.
-fn settle<'b, 'a>(
+fn settle(
     journal: &mut Journal,
-    a: &Attempt<'b, 'a>,
+    a: &Attempt,
     tries: usize,
     outcome: Outcome,
-    queue: &mut Vec<(Attempt<'b, 'a>, usize)>,
+    queue: &mut std::collections::VecDeque<(Attempt, usize)>,
     report: &mut Report,
 ) -> Result<Streak> {
     let mut streak = Streak::Keep;
-    let o = a.o;
-    let id = o.letter.id.clone();
-    let retry = |queue: &mut Vec<(Attempt<'b, 'a>, usize)>, recipients: Vec<Address>| {
+    let o = &a.o;
+    let id = o.id.clone();
+    let mid = o.message_id.as_str();
+    let retry = |queue: &mut std::collections::VecDeque<(Attempt, usize)>,
+                 recipients: Vec<Address>| {
         let again = tries < RETRY_PAUSES.len();
         if again {
-            queue.push((Attempt { o, recipients }, tries + 1));
+            queue.push_back((
+                Attempt {
+                    o: o.clone(),
+                    recipients,
+                },
+                tries + 1,
+            ));
         }
         again
     };
@@ -380,12 +551,12 @@ fn settle<'b, 'a>(
             };
             if !waiting.is_empty() {
                 if !retry(queue, waiting) {
-                    report.deferred.push((id, note));
+                    report.add(State::Deferred, id, mid, note);
                 }
             } else if lost_addressee {
-                report.failed.push((id, note));
+                report.add(State::Failed, id, mid, note);
             } else {
-                report.accepted.push((id, note));
+                report.add(State::Accepted, id, mid, note);
             }
         }
         Outcome::Deferred { reply, account } => {
@@ -398,24 +569,24 @@ fn settle<'b, 'a>(
             }
             journal.record(&rec)?;
             if account || !retry(queue, a.recipients.clone()) {
-                report.deferred.push((id, reply));
+                report.add(State::Deferred, id, mid, reply);
             }
         }
         Outcome::NotSent(reply) => {
             streak = Streak::Grow;
             journal.record(&record(o, State::Deferred, Some(reply.clone())))?;
             if !retry(queue, a.recipients.clone()) {
-                report.deferred.push((id, reply));
+                report.add(State::Deferred, id, mid, reply);
             }
         }
         Outcome::Failed { reply } => {
             journal.record(&record(o, State::Failed, Some(reply.clone())))?;
-            report.failed.push((id, reply));
+            report.add(State::Failed, id, mid, reply);
         }
         Outcome::Unknown(reply) => {
             streak = Streak::Grow;
             journal.record(&record(o, State::Unknown, Some(reply.clone())))?;
-            report.unknown.push((id, reply));
+            report.add(State::Unknown, id, mid, reply);
         }
     }
     Ok(streak)
@@ -461,18 +632,19 @@ pub fn account(delivery: Option<&Delivery>) -> String {
     }
 }
 
-fn describe(todo: &[Attempt<'_, '_>], delivery: Option<&Delivery>) -> String {
+fn describe(p: &Plan, delivery: Option<&Delivery>) -> String {
     let mut s = format!(
         "{} e-mail letter(s) from {} through {}:\n",
-        todo.len(),
-        todo.first()
-            .map(|a| a.o.from.to_string())
-            .unwrap_or_default(),
+        p.todo,
+        p.from.as_ref().map(ToString::to_string).unwrap_or_default(),
         account(delivery)
     );
-    for a in todo {
-        let rcpts: Vec<String> = a.recipients.iter().map(ToString::to_string).collect();
-        let _ = writeln!(s, "  {:<28} {}", a.o.letter.id, rcpts.join(", "));
+    for (id, recipients) in &p.shown {
+        let rcpts: Vec<String> = recipients.iter().map(ToString::to_string).collect();
+        let _ = writeln!(s, "  {id:<28} {}", rcpts.join(", "));
+    }
+    if p.todo > p.shown.len() {
+        let _ = writeln!(s, "  ... and {} more", p.todo - p.shown.len());
     }
     s
 }
@@ -482,13 +654,8 @@ fn describe(todo: &[Attempt<'_, '_>], delivery: Option<&Delivery>) -> String {
 #[error("nothing sent: not confirmed")]
 pub struct NotConfirmed;
 
-fn confirm(
-    campaign: &str,
-    todo: &[Attempt<'_, '_>],
-    delivery: &Delivery,
-    opts: &Options,
-) -> Result<()> {
-    eprint!("{}", describe(todo, Some(delivery)));
+fn confirm(campaign: &str, p: &Plan, delivery: &Delivery, opts: &Options) -> Result<()> {
+    prompt::note_line(describe(p, Some(delivery)).trim_end());
     if opts.yes {
         return Ok(());
     }
@@ -589,36 +756,60 @@ fn password(s: &SmtpSettings) -> Result<Option<SecretString>> {
     }
 }
 
-fn print_dry_run(
-    todo: &[Attempt<'_, '_>],
-    held: &[(&Outgoing<'_>, State, String)],
-    delivery: Option<&Delivery>,
-) {
-    use std::io::Write as _;
-    let mut out = std::io::stdout().lock();
-    for a in todo {
-        let _ = writeln!(out, "=== {} ===", a.o.letter.id);
-        let _ = writeln!(out, "MAIL FROM:<{}>", a.o.from);
-        for r in &a.recipients {
-            let _ = writeln!(out, "RCPT TO:<{r}>");
-        }
-        let _ = writeln!(out);
-        let _ = out.write_all(
-            String::from_utf8_lossy(&a.o.message)
-                .replace("\r\n", "\n")
-                .as_bytes(),
-        );
-        let _ = writeln!(out);
+/// A letter as `--dry-run` shows it: the envelope, then the message.
+fn print_envelope(
+    out: &mut dyn std::io::Write,
+    o: &Outgoing,
+    recipients: &[Address],
+) -> Result<()> {
+    writeln!(out, "=== {} ===", o.id)?;
+    writeln!(out, "MAIL FROM:<{}>", o.from)?;
+    for r in recipients {
+        writeln!(out, "RCPT TO:<{r}>")?;
     }
-    eprint!("{}", describe(todo, delivery));
-    for (o, _, why) in held {
-        eprintln!("  {:<28} held back: {why}", o.letter.id);
-    }
-    eprintln!("dry run: nothing was sent, no connection was made");
+    writeln!(out)?;
+    out.write_all(
+        String::from_utf8_lossy(&o.message)
+            .replace("\r\n", "\n")
+            .as_bytes(),
+    )?;
+    writeln!(out)?;
+    Ok(())
 }
 
-/// The summary on stderr.
+/// The summary on stderr (and as a `summary` JSON line under `--format json`).
 pub fn print_report(campaign: &str, r: &Report) {
+    #[derive(serde::Serialize)]
+    struct Summary<'a> {
+        campaign: &'a str,
+        accepted: usize,
+        deferred: usize,
+        failed: usize,
+        unknown: usize,
+        not_sent_again: usize,
+        not_tried: usize,
+        beyond_limit: usize,
+        stopped: Option<&'a str>,
+    }
+    if r.json.is_some() {
+        let line = crate::review::json_line(
+            "summary",
+            &Summary {
+                campaign,
+                accepted: r.accepted_count,
+                deferred: r.deferred.len(),
+                failed: r.failed.len(),
+                unknown: r.unknown.len(),
+                not_sent_again: r.sent_before.len(),
+                not_tried: r.left.len(),
+                beyond_limit: r.beyond_limit,
+                stopped: r.stopped.as_deref(),
+            },
+        );
+        let mut out = std::io::stdout().lock();
+        let _ = std::io::Write::write_all(&mut out, line.as_bytes());
+        let _ = std::io::Write::flush(&mut out);
+    }
     let section = |name: &str, v: &[(String, String)]| {
         if !v.is_empty() {
             eprintln!("{name} {}:", v.len());
@@ -627,7 +818,15 @@ pub fn print_report(campaign: &str, r: &Report) {
             }
         }
     };
-    section("accepted", &r.accepted);
+    if r.accepted_count > 0 {
+        eprintln!("accepted {}:", r.accepted_count);
+        for (id, reply) in &r.accepted {
+            eprintln!("  {id:<28} {reply}");
+        }
+        if r.accepted_count > r.accepted.len() {
+            eprintln!("  ... and {} more", r.accepted_count - r.accepted.len());
+        }
+    }
     section(
         "deferred (try again later: `outcry send` resends them)",
         &r.deferred,

@@ -7,6 +7,7 @@
 // The builder and assertion methods return `self` to chain; an unused one is harmless here.
 #![allow(clippy::return_self_not_must_use)]
 
+mod bulk;
 mod campaigns;
 mod check;
 mod compose;
