@@ -133,34 +133,78 @@ struct Totals {
     skipped: usize,
 }
 
+/// Drafts written on a thread of their own, so that writing files (and building the
+/// messages) overlaps rendering the next letters.
+struct DraftWriter {
+    tx: std::sync::mpsc::SyncSender<Letter>,
+    thread: std::thread::JoinHandle<Result<Option<drafts::FolderWriter>>>,
+}
+
+impl DraftWriter {
+    fn start(
+        folder: Option<drafts::FolderWriter>,
+        maildir: Option<(maildir::Maildir, std::path::PathBuf)>,
+        now: Timestamp,
+    ) -> DraftWriter {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Letter>(256);
+        let thread = std::thread::spawn(move || {
+            let mut folder = folder;
+            for letter in rx {
+                if let Some(w) = &mut folder {
+                    w.add(&letter, now)?;
+                }
+                if let Some((md, dir)) = &maildir
+                    && letter.is_email()
+                {
+                    let m = crate::mime::message(&letter, now, crate::mime::Purpose::Draft)?;
+                    drafts::store_draft(md, dir, &m)?;
+                }
+            }
+            Ok(folder)
+        });
+        DraftWriter { tx, thread }
+    }
+
+    /// Hands a letter over; an error is the writer's own, once it stopped.
+    fn write(&mut self, letter: Letter) -> Result<()> {
+        if self.tx.send(letter).is_err() {
+            // The thread stopped on an error: finish() reports it.
+            anyhow::bail!("the drafts could not be written");
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> Result<Option<drafts::FolderWriter>> {
+        drop(self.tx);
+        self.thread
+            .join()
+            .map_err(|_| anyhow::anyhow!("writing the drafts failed"))?
+    }
+}
+
 /// Where the letters go: the review on stdout (text or JSON Lines), or drafts.
 struct Output<'a> {
     campaign: &'a Campaign,
     out: std::io::BufWriter<std::io::StdoutLock<'static>>,
     json: bool,
-    folder: Option<drafts::FolderWriter>,
-    maildir: Option<(maildir::Maildir, &'a Path)>,
-    now: Timestamp,
+    drafts: Option<DraftWriter>,
     totals: Totals,
 }
 
 impl<'a> Output<'a> {
     fn new(args: &'a ComposeArgs, campaign: &'a Campaign, now: Timestamp) -> Result<Output<'a>> {
+        let writes = args.out.is_some() || args.maildir.is_some();
+        let folder = args.out.as_deref().map(drafts::FolderWriter::new).transpose()?;
+        let maildir = args
+            .maildir
+            .as_deref()
+            .map(|d| drafts::open_maildir(d).map(|m| (m, d.to_path_buf())))
+            .transpose()?;
         let mut o = Output {
             campaign,
             out: std::io::BufWriter::new(std::io::stdout().lock()),
-            json: args.format == Format::Json && args.out.is_none() && args.maildir.is_none(),
-            folder: args
-                .out
-                .as_deref()
-                .map(drafts::FolderWriter::new)
-                .transpose()?,
-            maildir: args
-                .maildir
-                .as_deref()
-                .map(|d| drafts::open_maildir(d).map(|m| (m, d)))
-                .transpose()?,
-            now,
+            json: args.format == Format::Json && !writes,
+            drafts: writes.then(|| DraftWriter::start(folder, maildir, now)),
             totals: Totals::default(),
         };
         if o.json {
@@ -170,28 +214,15 @@ impl<'a> Output<'a> {
         Ok(o)
     }
 
-    fn drafts(&self) -> bool {
-        self.folder.is_some() || self.maildir.is_some()
-    }
-
-    fn letter(&mut self, letter: &Letter) -> Result<()> {
+    fn letter(&mut self, letter: Letter) -> Result<()> {
         self.totals.letters += 1;
-        if let Some(w) = &mut self.folder {
-            w.add(letter, self.now)?;
-        }
-        if let Some((md, dir)) = &self.maildir
-            && letter.is_email()
-        {
-            let m = crate::mime::message(letter, self.now, crate::mime::Purpose::Draft)?;
-            drafts::store_draft(md, dir, &m)?;
-        }
-        if self.drafts() {
-            return Ok(());
+        if let Some(w) = &mut self.drafts {
+            return w.write(letter);
         }
         let text = if self.json {
-            review::json_letter(&self.campaign.id, letter)
+            review::json_letter(&self.campaign.id, &letter)
         } else {
-            format!("\n{}", review::letter(letter, self.totals.letters - 1, 0))
+            format!("\n{}", review::letter(&letter, self.totals.letters - 1, 0))
         };
         self.out.write_all(text.as_bytes())?;
         Ok(())
@@ -243,6 +274,14 @@ impl<'a> Output<'a> {
         Ok(())
     }
 
+    /// Stops the drafts writer after an error; its own error, if it had one.
+    fn stop(mut self) -> Result<()> {
+        match self.drafts.take() {
+            Some(w) => w.finish().map(|_| ()),
+            None => Ok(()),
+        }
+    }
+
     /// Moves the drafts into place, prints the summary; the totals.
     fn finish(mut self, args: &ComposeArgs) -> Result<Totals> {
         #[derive(Serialize)]
@@ -251,14 +290,16 @@ impl<'a> Output<'a> {
             #[serde(flatten)]
             totals: &'a Totals,
         }
-        if let Some(w) = self.folder.take() {
-            let n = w.count();
-            prompt::writing(|| w.commit())?;
+        if let Some(w) = self.drafts.take()
+            && let Some(folder) = w.finish()?
+        {
+            let n = folder.count();
+            prompt::writing(|| folder.commit())?;
             if let Some(dir) = &args.out {
                 prompt::note_line(&format!("wrote {n} draft(s) into {}", dir.display()));
             }
         }
-        if let Some((_, dir)) = &self.maildir {
+        if let Some(dir) = &args.maildir {
             prompt::note_line(&format!(
                 "stored the e-mail drafts in the Maildir {}",
                 dir.display()
@@ -316,8 +357,11 @@ pub(crate) fn compose(
         match row.and_then(|s| bulk.letters(&s)) {
             Ok(letters) => {
                 output.totals.signers += 1;
-                for letter in &letters {
-                    output.letter(letter)?;
+                for letter in letters {
+                    if let Err(e) = output.letter(letter) {
+                        // The writer's own error says what went wrong.
+                        return Err(output.stop().err().unwrap_or(e));
+                    }
                 }
             }
             Err(d) if args.strict => return Err(crate::diag::Invalid(vec![d]).into()),

@@ -203,6 +203,19 @@ pub enum Command {
     #[command(subcommand)]
     Smtp(SmtpCommand),
 
+    /// Print a shell completion script for SHELL (bash, zsh, fish, elvish, powershell).
+    ///
+    /// Example: outcry completions bash > ~/.local/share/bash-completion/completions/outcry
+    Completions {
+        #[arg(value_name = "SHELL")]
+        shell: clap_complete::Shell,
+    },
+
+    /// Print the manual page (roff), made from this command line's own help.
+    ///
+    /// Example: outcry man > ~/.local/share/man/man1/outcry.1
+    Man,
+
     /// Show what the journal says about each letter of a campaign.
     ///
     /// Example: outcry status mayday-2011

@@ -32,6 +32,16 @@ pub fn dispatch(cli: &Cli) -> Result<ExitCode> {
         Command::Compose(args) => compose(cli, args, now),
         Command::Send(args) => send(cli, args, now),
         Command::Status { campaign } => status(campaign),
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(*shell, &mut cmd, "outcry", &mut std::io::stdout());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Man => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            clap_mangen::Man::new(cmd).render(&mut std::io::stdout())?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Smtp(crate::cli::SmtpCommand::Test) => smtp_test(cli),
     }
 }

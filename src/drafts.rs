@@ -85,19 +85,33 @@ pub struct FolderWriter {
     dir: PathBuf,
     stage: tempfile::TempDir,
     count: usize,
+    /// `dir` did not exist: the whole staging folder becomes it, in one rename.
+    whole: bool,
 }
 
 impl FolderWriter {
     pub fn new(dir: &Path) -> Result<FolderWriter> {
-        create_private_dir(dir)?;
-        let stage = tempfile::Builder::new()
-            .prefix(".outcry-")
-            .tempdir_in(dir)
-            .with_context(|| format!("cannot write in {}", dir.display()))?;
+        let parent = dir
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let whole = !dir.exists();
+        let stage = if whole {
+            create_private_dir(parent)?;
+            let mut b = tempfile::Builder::new();
+            b.prefix(".outcry-drafts-");
+            #[cfg(unix)]
+            b.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700));
+            b.tempdir_in(parent)
+        } else {
+            tempfile::Builder::new().prefix(".outcry-").tempdir_in(dir)
+        }
+        .with_context(|| format!("cannot write in {}", parent.display()))?;
         Ok(FolderWriter {
             dir: dir.to_path_buf(),
             stage,
             count: 0,
+            whole,
         })
     }
 
@@ -122,6 +136,33 @@ impl FolderWriter {
 
     /// Moves every draft into place; returns their paths.
     pub fn commit(self) -> Result<Vec<PathBuf>> {
+        if self.whole {
+            let staged = self.stage.keep();
+            if fs::rename(&staged, &self.dir).is_ok() {
+                let mut written: Vec<PathBuf> = fs::read_dir(&self.dir)
+                    .with_context(|| format!("cannot read {}", self.dir.display()))?
+                    .filter_map(|e| e.ok().map(|e| e.path()))
+                    .collect();
+                written.sort();
+                return Ok(written);
+            }
+            // The folder appeared meanwhile: move the drafts in one by one.
+            let stage = tempfile::TempDir::with_prefix_in(".outcry-", &self.dir)
+                .with_context(|| format!("cannot write in {}", self.dir.display()))?;
+            for e in fs::read_dir(&staged).with_context(|| format!("cannot read {}", staged.display()))? {
+                let e = e.with_context(|| format!("cannot read {}", staged.display()))?;
+                fs::rename(e.path(), stage.path().join(e.file_name()))
+                    .with_context(|| format!("cannot write in {}", self.dir.display()))?;
+            }
+            let _ = fs::remove_dir(&staged);
+            return FolderWriter {
+                dir: self.dir,
+                stage,
+                count: self.count,
+                whole: false,
+            }
+            .commit();
+        }
         let mut written = Vec::with_capacity(self.count);
         let entries = fs::read_dir(self.stage.path())
             .with_context(|| format!("cannot read {}", self.stage.path().display()))?;
