@@ -194,7 +194,11 @@ struct Output<'a> {
 impl<'a> Output<'a> {
     fn new(args: &'a ComposeArgs, campaign: &'a Campaign, now: Timestamp) -> Result<Output<'a>> {
         let writes = args.out.is_some() || args.maildir.is_some();
-        let folder = args.out.as_deref().map(drafts::FolderWriter::new).transpose()?;
+        let folder = args
+            .out
+            .as_deref()
+            .map(drafts::FolderWriter::new)
+            .transpose()?;
         let maildir = args
             .maildir
             .as_deref()

@@ -230,9 +230,14 @@ pub enum Command {
 #[allow(clippy::struct_excessive_bools)]
 #[derive(Debug, Args)]
 pub struct SendArgs {
-    /// The campaign: a folder name under letters/. Without it, on a terminal: the guided path.
+    /// The campaigns: folder names under letters/ (one plan and one question for them all).
+    /// Without any, on a terminal: the guided path.
     #[arg(value_name = "CAMPAIGN")]
-    pub campaign: Option<String>,
+    pub campaigns: Vec<String>,
+
+    /// Send every campaign in letters/.
+    #[arg(long, conflicts_with = "campaigns")]
+    pub all: bool,
 
     /// Send only to these targets (contact ids or embassy:XX as in campaign.toml).
     #[arg(long, value_name = "ID", num_args = 1.., action = clap::ArgAction::Append)]
@@ -336,7 +341,7 @@ pub struct ComposeArgs {
     pub signatories: Option<PathBuf>,
 
     /// Review format on stdout: text, or JSON Lines (schema outcry.jsonl/1, docs/format.md).
-    #[arg(long, value_enum, default_value_t = Format::Text)]
+    #[arg(long, value_enum, default_value_t = Format::Text, env = "OUTCRY_FORMAT")]
     pub format: Format,
 
     /// Write drafts into DIR: one .eml per e-mail letter, .txt for the rest.

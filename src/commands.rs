@@ -503,7 +503,10 @@ pub(crate) fn write_drafts(dest: &Destinations, letters: &[Letter], now: Timesta
 }
 
 fn send(cli: &Cli, args: &SendArgs, now: Timestamp) -> Result<ExitCode> {
-    let Some(id) = &args.campaign else {
+    if args.all || args.campaigns.len() > 1 {
+        return send_several(cli, args, now);
+    }
+    let Some(id) = args.campaigns.first() else {
         return guide::start(cli, guide::Intent::Send, now);
     };
     let mut diags = Diagnostics::default();
@@ -537,6 +540,89 @@ fn send(cli: &Cli, args: &SendArgs, now: Timestamp) -> Result<ExitCode> {
     let composed = finish(composed, diags)?;
     check_deadline(&composed.campaign, args, now)?;
     deliver(&l, &composed, &send_options(args), now)
+}
+
+/// `outcry send A B ...` or `--all`: every campaign composed and checked first, one plan
+/// and one question for all their letters, then each campaign sent in turn (each with its
+/// own journal).
+fn send_several(cli: &Cli, args: &SendArgs, now: Timestamp) -> Result<ExitCode> {
+    if args.signers.is_some() {
+        return Err(Usage("--signers sends one campaign per run: name just one".into()).into());
+    }
+    let mut diags = Diagnostics::default();
+    let personal = args
+        .personal
+        .as_deref()
+        .map(read_personal)
+        .transpose()?
+        .unwrap_or_default();
+    let mut l = load(cli, &mut diags)?;
+    need_delivery(&mut l, &mut diags);
+    check_sender(&l, args, &mut diags);
+    let ids = if args.all {
+        let mut d = Diagnostics::default();
+        l.ws.campaign_ids(&mut d)
+            .into_iter()
+            .filter(|c| l.ws.has_campaign(c))
+            .collect()
+    } else {
+        args.campaigns.clone()
+    };
+    let sel = selection(&args.to, &args.skip);
+    let mut all = Vec::new();
+    for id in &ids {
+        require_campaign(&l.ws, id)?;
+        if let Some(c) = compose_campaign(&l, id, &sel, &personal, now, &mut diags)? {
+            all.push(c);
+        }
+    }
+    let diags = diags.into_result()?;
+    print_warnings(&diags);
+    for c in &all {
+        check_deadline(&c.campaign, args, now)?;
+    }
+    let mut opts = send_options(args);
+    if !opts.dry_run {
+        let mut total = 0;
+        for c in &all {
+            let (n, text) = crate::send::plan_only(
+                &l.ws.root,
+                &c.campaign.id,
+                &mut c.letters.as_slice(),
+                l.settings.delivery.as_ref(),
+                &opts,
+                now,
+            )?;
+            total += n;
+            prompt::note_line(&format!("{}: {}", c.campaign.id, text.trim_end()));
+        }
+        if total == 0 {
+            prompt::note_line("nothing to send");
+            return Ok(ExitCode::SUCCESS);
+        }
+        if !opts.yes {
+            if !prompt::interactive() {
+                return Err(Usage(
+                    "no terminal to confirm on: review with --dry-run, then pass --yes".into(),
+                )
+                .into());
+            }
+            if !prompt::confirm(&format!(
+                "Send these {total} letters of {} campaigns now?",
+                all.len()
+            ))? {
+                return Err(crate::send::NotConfirmed.into());
+            }
+        }
+        opts.yes = true;
+    }
+    let mut code = ExitCode::SUCCESS;
+    for c in &all {
+        if deliver(&l, c, &opts, now)? != ExitCode::SUCCESS {
+            code = ExitCode::from(crate::EXIT_FAILED);
+        }
+    }
+    Ok(code)
 }
 
 pub(crate) fn send_options(args: &SendArgs) -> crate::send::Options {

@@ -149,7 +149,9 @@ impl FolderWriter {
             // The folder appeared meanwhile: move the drafts in one by one.
             let stage = tempfile::TempDir::with_prefix_in(".outcry-", &self.dir)
                 .with_context(|| format!("cannot write in {}", self.dir.display()))?;
-            for e in fs::read_dir(&staged).with_context(|| format!("cannot read {}", staged.display()))? {
+            for e in fs::read_dir(&staged)
+                .with_context(|| format!("cannot read {}", staged.display()))?
+            {
                 let e = e.with_context(|| format!("cannot read {}", staged.display()))?;
                 fs::rename(e.path(), stage.path().join(e.file_name()))
                     .with_context(|| format!("cannot write in {}", self.dir.display()))?;

@@ -307,6 +307,21 @@ fn plan(
     Ok(p)
 }
 
+/// What `run` would send, without asking or sending: how many letters, and the plan in words.
+pub fn plan_only(
+    root: &std::path::Path,
+    campaign: &str,
+    letters: &mut dyn Letters,
+    delivery: Option<&Delivery>,
+    opts: &Options,
+    now: Timestamp,
+) -> Result<(usize, String)> {
+    let replay = Journal::read(root, campaign)?;
+    let mut report = Report::default();
+    let p = plan(letters, &replay, opts, now, &mut report)?;
+    Ok((p.todo, describe(&p, delivery)))
+}
+
 /// Runs `outcry send` for the letters of one campaign: plans, confirms, then renders and
 /// sends in step (a thread renders ahead of the connection, a few letters at most).
 pub fn run(

@@ -261,3 +261,102 @@ fn bulk_send_resumes_after_kill_without_duplicates() {
     let again = resumed.again().args(args).run().success();
     assert_eq!(again.json()["summary"]["accepted"], 0);
 }
+
+/// `outcry send A B`: one plan, one question (here --yes), each campaign sent once.
+#[test]
+fn several_campaigns_in_one_send() {
+    let server = Server::start(Security::StartTls, Some((USER, PASSWORD)), Vec::new());
+    let run = branch()
+        .smtp(&server, USER, PASSWORD)
+        .args([
+            "send",
+            "mayday-2011",
+            "free-ainur-kurmanov",
+            "--force",
+            "--yes",
+            "--format",
+            "json",
+        ])
+        .run()
+        .success()
+        .stderr_has("mayday-2011: 4 e-mail letter(s)")
+        .stderr_has("free-ainur-kurmanov: 1 e-mail letter(s)");
+    let v = run.json();
+    let campaigns: Vec<&str> = v["deliveries"]
+        .as_array()
+        .expect("deliveries")
+        .iter()
+        .filter_map(|d| d["campaign"].as_str())
+        .collect();
+    assert_eq!(campaigns.iter().filter(|c| **c == "mayday-2011").count(), 4);
+    assert_eq!(
+        campaigns
+            .iter()
+            .filter(|c| **c == "free-ainur-kurmanov")
+            .count(),
+        1
+    );
+    assert_eq!(server.received().len(), 5);
+    // Without a terminal and without --yes, nothing goes.
+    run.again()
+        .args(["send", "--all", "--force", "--retry-failed"])
+        .run()
+        .success()
+        .stderr_has("nothing to send");
+    assert_eq!(server.received().len(), 5);
+}
+
+/// Scripts: --quiet leaves stderr empty on success; completions parse as bash; the man page
+/// names every command.
+#[test]
+fn scripting_aids() {
+    let run = branch()
+        .file("members.csv", &members(3))
+        .args([
+            "--quiet",
+            "compose",
+            "mayday-2011",
+            "--signers",
+            "members.csv",
+            "--format",
+            "json",
+        ])
+        .run()
+        .success();
+    assert_eq!(run.stderr, "", "--quiet");
+    assert_eq!(run.json()["summary"]["signers"], 3);
+
+    let completions = Case::empty().args(["completions", "bash"]).run().success();
+    let script = completions.root.join("outcry.bash");
+    std::fs::write(&script, &completions.stdout).expect("write");
+    let bash = std::process::Command::new("bash")
+        .arg("-n")
+        .arg(&script)
+        .output()
+        .expect("bash");
+    assert!(
+        bash.status.success(),
+        "{}",
+        String::from_utf8_lossy(&bash.stderr)
+    );
+    assert!(completions.stdout.contains("complete -F _outcry"));
+
+    let man = Case::empty().args(["man"]).run().success();
+    assert!(
+        man.stdout.lines().any(|l| l.starts_with(".TH outcry 1")),
+        "{}",
+        man.stdout
+    );
+    for command in [
+        "init",
+        "new",
+        "campaigns",
+        "check",
+        "compose",
+        "send",
+        "smtp",
+        "status",
+    ] {
+        assert!(man.stdout.contains(command), "the man page lacks {command}");
+    }
+}
