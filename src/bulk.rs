@@ -41,6 +41,8 @@ pub(crate) struct Bulk<'a> {
     pub unresolved: BTreeMap<String, usize>,
     /// Whether [`Bulk::letters`] counts the unresolved targets (off on a second pass).
     counting: bool,
+    /// The signers file, for the origin of a letter that does not render.
+    signers_file: std::path::PathBuf,
 }
 
 impl<'a> Bulk<'a> {
@@ -51,6 +53,7 @@ impl<'a> Bulk<'a> {
         campaign: &'a Campaign,
         sel: &Selection,
         signatories: &'a [String],
+        signers_file: &Path,
         date: Date,
         diags: &mut Diagnostics,
     ) -> anyhow::Result<Option<Bulk<'a>>> {
@@ -71,6 +74,7 @@ impl<'a> Bulk<'a> {
             plans,
             unresolved: BTreeMap::new(),
             counting: true,
+            signers_file: signers_file.to_path_buf(),
         }))
     }
 
@@ -117,7 +121,11 @@ impl<'a> Bulk<'a> {
                         self.date,
                     )
                     .map_err(|d| Diagnostic {
-                        message: format!("{} (for the signer on line {})", d.message, signer.line),
+                        message: format!("{}: {}", d.origin, d.message),
+                        origin: crate::diag::Origin::at(
+                            &self.signers_file,
+                            usize::try_from(signer.line).unwrap_or(usize::MAX),
+                        ),
                         ..d
                     })
             })
@@ -348,7 +356,15 @@ pub(crate) fn compose(
     }
     let sel = args_selection(args);
     let date = commands::today(now);
-    let bulk = Bulk::new(l, campaign, &sel, &campaign.signatories, date, &mut diags)?;
+    let bulk = Bulk::new(
+        l,
+        campaign,
+        &sel,
+        &campaign.signatories,
+        signers_file,
+        date,
+        &mut diags,
+    )?;
     let signers = Signers::open(signers_file)?;
     let diags = diags.into_result()?;
     let Some(mut bulk) = bulk else {
@@ -368,7 +384,11 @@ pub(crate) fn compose(
                     }
                 }
             }
-            Err(d) if args.strict => return Err(crate::diag::Invalid(vec![d]).into()),
+            Err(d) if args.strict => {
+                // The drafts written so far go with the writer's staging folder.
+                output.stop()?;
+                return Err(crate::diag::Invalid(vec![d]).into());
+            }
             Err(d) => output.skipped(signers_file, &d)?,
         }
     }
@@ -474,6 +494,7 @@ pub(crate) fn send(
         campaign,
         &sel,
         &campaign.signatories,
+        signers_file,
         commands::today(now),
         &mut diags,
     )?;

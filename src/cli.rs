@@ -255,7 +255,7 @@ pub struct SendArgs {
     /// One letter per signer and target, from the CSV FILE (columns name, email, city,
     /// country, note and any of your own, as signer.<column> in templates). The account
     /// stays the From; a signer's e-mail becomes the Reply-To.
-    #[arg(long, value_name = "FILE.csv", env = "OUTCRY_SIGNERS")]
+    #[arg(long, value_name = "FILE.csv")]
     pub signers: Option<PathBuf>,
 
     /// Stop at the first bad row of the signers file (by default it is reported and left out).
@@ -328,7 +328,7 @@ pub struct ComposeArgs {
     /// One letter per signer and target, from the CSV FILE (columns name, email, city,
     /// country, note and any of your own, as signer.<column> in templates). The account
     /// stays the From; a signer's e-mail becomes the Reply-To.
-    #[arg(long, value_name = "FILE.csv", env = "OUTCRY_SIGNERS")]
+    #[arg(long, value_name = "FILE.csv")]
     pub signers: Option<PathBuf>,
 
     /// Stop at the first bad row of the signers file (by default it is reported and left out).

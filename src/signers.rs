@@ -43,6 +43,7 @@ pub struct Signers {
     path: PathBuf,
     reader: csv::Reader<Box<dyn Read>>,
     headers: Vec<String>,
+    /// The keys of the signers read so far (a duplicate is left out).
     seen: HashSet<String>,
     record: csv::StringRecord,
     /// The csv crate counts the lines of a CRLF file one short: added back.
@@ -69,7 +70,16 @@ impl Signers {
             .headers()
             .map_err(|e| Usage(format!("{shown}:1: {}", csv_error(&e))))?
             .iter()
-            .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
+            .map(|h| {
+                let h = h.trim().trim_start_matches('\u{feff}');
+                // `Name`, `EMAIL`: the known columns whatever their case.
+                let lower = h.to_lowercase();
+                if KNOWN.contains(&lower.as_str()) {
+                    lower
+                } else {
+                    h.to_string()
+                }
+            })
             .collect();
         if !headers.iter().any(|h| h == "name") {
             return Err(Usage(format!(
@@ -145,7 +155,8 @@ impl Signers {
             },
             |e| e.to_string().to_lowercase(),
         );
-        if !self.seen.insert(identity.clone()) {
+        let key = key(&identity);
+        if !self.seen.insert(key.clone()) {
             return Err(self.row_error(
                 line,
                 format!("{name} is in the file twice (same e-mail, or same name and city): this row is left out"),
@@ -153,13 +164,13 @@ impl Signers {
         }
         Ok(Signer {
             line,
-            key: key(&identity),
             name,
             email,
             city,
             country,
             note,
             extra,
+            key,
         })
     }
 }
@@ -179,8 +190,9 @@ impl Iterator for Signers {
                 Err(e) => {
                     let line = e.position().map_or(line, |p| p.line() + self.line_shift);
                     let d = self.row_error(line, csv_error(&e));
-                    // An I/O or encoding error may repeat forever: one report, then stop.
-                    if !matches!(e.kind(), csv::ErrorKind::UnequalLengths { .. }) {
+                    // A row that is not UTF-8 is left out and the reading goes on; an I/O error
+                    // may repeat forever: one report, then stop.
+                    if matches!(e.kind(), csv::ErrorKind::Io(_)) {
                         self.record = csv::StringRecord::new();
                         self.reader = csv::Reader::from_reader(Box::new(std::io::empty()));
                     }
@@ -213,6 +225,10 @@ fn read_fields(headers: &[String], record: &csv::StringRecord) -> Result<Fields,
     for (h, v) in headers.iter().zip(record.iter()) {
         let v = v.trim();
         if v.is_empty() {
+            if !KNOWN.contains(&h.as_str()) {
+                // Templates may use every column: an empty one is "", not missing.
+                f.extra.insert(h.clone(), String::new());
+            }
             continue;
         }
         let what = format!("column {h}");
@@ -287,7 +303,8 @@ fn key(identity: &str) -> String {
         .collect();
     let readable = readable.trim_matches('-');
     let hash = Sha256::digest(identity.as_bytes());
-    let hex = hash.iter().take(4).fold(String::new(), |mut s, b| {
+    // 64 bits: among 100,000 signers a clash has odds of about 1 in 3.7 billion.
+    let hex = hash.iter().take(8).fold(String::new(), |mut s, b| {
         let _ = std::fmt::Write::write_fmt(&mut s, format_args!("{b:02x}"));
         s
     });
@@ -361,6 +378,27 @@ mod tests {
             bad[5].starts_with("/s.csv:8: this row has 2 field(s), the header 3"),
             "{bad:?}"
         );
+    }
+
+    #[test]
+    fn a_row_that_is_not_utf8_is_left_out_and_reading_goes_on() {
+        let dir = tempfile::tempdir().expect("dir");
+        let p = dir.path().join("s.csv");
+        std::fs::write(&p, b"Name,EMAIL,member\nAnn,ann@example.org,\nJos\xe9,jose@example.org,2\nBea,bea@example.org,3\n").expect("write");
+        let rows: Vec<_> = Signers::open(&p).expect("opens").collect();
+        assert_eq!(rows.len(), 3);
+        assert!(
+            rows[1]
+                .as_ref()
+                .is_err_and(|d| d.message.contains("not UTF-8"))
+        );
+        let ann = rows[0].as_ref().expect("Ann");
+        assert_eq!(
+            ann.email.as_ref().map(ToString::to_string).as_deref(),
+            Some("ann@example.org")
+        );
+        assert_eq!(ann.extra["member"], "", "an empty column is there, empty");
+        assert_eq!(rows[2].as_ref().expect("Bea").name, "Bea");
     }
 
     #[test]

@@ -168,7 +168,8 @@ impl Report {
     /// Every letter this run set out to send was accepted by all its addressees (letters beyond
     /// --limit aside).
     pub fn all_accepted(&self) -> bool {
-        self.deferred.is_empty()
+        self.stopped.is_none()
+            && self.deferred.is_empty()
             && self.failed.is_empty()
             && self.unknown.is_empty()
             && self.left.is_empty()
@@ -258,6 +259,8 @@ fn decide(o: &Outgoing, replay: &Replay, opts: &Options) -> Decision {
 #[derive(Default)]
 struct Plan {
     todo: usize,
+    /// The Message-IDs of the letters to send: the second pass sends these and no others.
+    ids: std::collections::HashSet<String>,
     /// The first [`SHOWN`] letters to send: id and recipients.
     shown: Vec<(String, Vec<Address>)>,
     from: Option<Address>,
@@ -274,14 +277,15 @@ fn plan(
     report: &mut Report,
 ) -> Result<Plan> {
     let mut p = Plan::default();
-    let mut dry = opts
-        .dry_run
-        .then(|| std::io::BufWriter::new(std::io::stdout().lock()));
+    // Under --format json the envelopes would break the JSON Lines: the plan says enough.
+    let mut dry =
+        (opts.dry_run && !opts.json).then(|| std::io::BufWriter::new(std::io::stdout().lock()));
     letters.each(&mut |l| {
         if !l.is_email() {
             return Ok(());
         }
-        let o = outgoing(&l, now, opts.dry_run)?;
+        // The message is built now too, so that one that cannot be is found before any goes.
+        let o = outgoing(&l, now, true)?;
         match decide(&o, replay, opts) {
             Decision::Done => {}
             Decision::Hold(state, why) => report.held(state, o.id, &o.message_id, why),
@@ -290,6 +294,7 @@ fn plan(
             }
             Decision::Send(recipients) => {
                 p.todo += 1;
+                p.ids.insert(o.message_id.clone());
                 p.from.get_or_insert_with(|| o.from.clone());
                 if let Some(out) = &mut dry {
                     print_envelope(out, &o, &recipients)?;
@@ -369,31 +374,39 @@ pub fn run(
     confirm(campaign, &p, delivery, opts)?;
     let mut transport = open_transport(delivery)?;
     let (tx, rx) = std::sync::mpsc::sync_channel::<(Outgoing, Vec<Address>)>(16);
-    let limit = p.todo;
-    std::thread::scope(|scope| -> Result<()> {
+    let total = p.todo;
+    let mut confirmed = p.ids;
+    let result = std::thread::scope(|scope| -> Result<()> {
         let replay = &replay;
         let producer = scope.spawn(move || -> Result<()> {
-            let mut sent = 0;
-            letters.each(&mut |l| {
-                if !l.is_email() || sent >= limit {
+            let rendered = letters.each(&mut |l| {
+                if confirmed.is_empty() {
+                    // Every confirmed letter is on its way: render no more.
+                    return Err(Enough.into());
+                }
+                // Only letters that were in the confirmed plan go, each once.
+                if !l.is_email() || !l.message_id.as_ref().is_some_and(|id| confirmed.remove(id)) {
                     return Ok(());
                 }
                 let o = outgoing(&l, now, true)?;
                 if let Decision::Send(recipients) = decide(&o, replay, opts) {
-                    sent += 1;
                     // The receiver is gone only when delivery stopped with an error.
                     if tx.send((o, recipients)).is_err() {
-                        bail!("delivery stopped");
+                        return Err(Enough.into());
                     }
                 }
                 Ok(())
-            })
+            });
+            match rendered {
+                Err(e) if e.is::<Enough>() => Ok(()),
+                other => other,
+            }
         });
         let delivered = deliver_all(
             &mut journal,
             transport.as_mut(),
             rx,
-            p.todo,
+            total,
             delivery.rate,
             &mut report,
         );
@@ -402,10 +415,19 @@ pub fn run(
             .map_err(|_| anyhow::anyhow!("rendering the letters failed"))?;
         delivered?;
         rendered
-    })?;
+    });
     transport.close();
+    if let Err(e) = result {
+        // What went is journaled and reported; the rest waits for the next run.
+        report.stopped = Some(format!("stopped: {e:#}"));
+    }
     Ok(report)
 }
+
+/// The producer has rendered every letter it needs to.
+#[derive(Debug, thiserror::Error)]
+#[error("enough")]
+struct Enough;
 
 fn record(o: &Outgoing, state: State, reply: Option<String>) -> Record {
     Record {
@@ -670,7 +692,13 @@ fn describe(p: &Plan, delivery: Option<&Delivery>) -> String {
 pub struct NotConfirmed;
 
 fn confirm(campaign: &str, p: &Plan, delivery: &Delivery, opts: &Options) -> Result<()> {
-    prompt::note_line(describe(p, Some(delivery)).trim_end());
+    let plan = describe(p, Some(delivery));
+    if opts.yes {
+        prompt::note_line(plan.trim_end());
+    } else {
+        // What is asked about is shown, --quiet or not.
+        eprint!("{plan}");
+    }
     if opts.yes {
         return Ok(());
     }
