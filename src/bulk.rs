@@ -470,6 +470,12 @@ impl crate::send::Letters for BulkLetters<'_, '_> {
                 Err(_) => {}
             }
         }
+        if self.passes == 1 {
+            // With the plan, before anything is asked or sent.
+            for (reason, n) in &self.bulk.unresolved {
+                prompt::note_line(&format!("unresolved for {n} signer(s): {reason}"));
+            }
+        }
         Ok(())
     }
 }
@@ -523,9 +529,8 @@ pub(crate) fn send(
         now,
     )?;
     let skipped = letters.skipped;
-    for (reason, n) in &bulk.unresolved {
-        prompt::note_line(&format!("unresolved for {n} signer(s): {reason}"));
-    }
+    let mut report = report;
+    report.skipped = skipped;
     crate::send::print_report(&campaign.id, &report);
     if skipped > 0 {
         prompt::note_line(&format!(

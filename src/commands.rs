@@ -583,9 +583,9 @@ fn send_several(cli: &Cli, args: &SendArgs, now: Timestamp) -> Result<ExitCode> 
     }
     let mut opts = send_options(args);
     if !opts.dry_run {
-        let mut total = 0;
+        let (mut total, mut held) = (0, 0);
         for c in &all {
-            let (n, text) = crate::send::plan_only(
+            let (n, text, h) = crate::send::plan_only(
                 &l.ws.root,
                 &c.campaign.id,
                 &mut c.letters.as_slice(),
@@ -594,9 +594,16 @@ fn send_several(cli: &Cli, args: &SendArgs, now: Timestamp) -> Result<ExitCode> 
                 now,
             )?;
             total += n;
+            held += h;
             prompt::note_line(&format!("{}: {}", c.campaign.id, text.trim_end()));
         }
         if total == 0 {
+            if held > 0 {
+                prompt::note_line(&format!(
+                    "nothing to send now: {held} letter(s) held back (failed or unknown before: see `outcry status`, --retry-failed, --retry-unknown)"
+                ));
+                return Ok(ExitCode::from(crate::EXIT_FAILED));
+            }
             prompt::note_line("nothing to send");
             return Ok(ExitCode::SUCCESS);
         }

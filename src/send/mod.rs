@@ -88,6 +88,9 @@ pub struct Report {
     pub unknown: Vec<(String, String)>,
     /// Letters not sent because the journal says they went before (informational).
     pub sent_before: Vec<(String, String)>,
+    /// How many letters were not tried because the run stopped early; the first [`SHOWN`]
+    /// are in `left`.
+    pub left_count: usize,
     /// Letters not tried because the run stopped early.
     pub left: Vec<String>,
     pub stopped: Option<String>,
@@ -95,6 +98,8 @@ pub struct Report {
     pub beyond_limit: usize,
     /// Set while held-back letters are being added.
     holding: bool,
+    /// Rows of a signers file left out (bulk sends).
+    pub skipped: usize,
 }
 
 /// A `delivery` line of the JSON Lines.
@@ -172,7 +177,7 @@ impl Report {
             && self.deferred.is_empty()
             && self.failed.is_empty()
             && self.unknown.is_empty()
-            && self.left.is_empty()
+            && self.left_count == 0
     }
 }
 
@@ -312,7 +317,8 @@ fn plan(
     Ok(p)
 }
 
-/// What `run` would send, without asking or sending: how many letters, and the plan in words.
+/// What `run` would send, without asking or sending: how many letters, the plan in words, and
+/// how many letters the journal holds back (failed or unknown before).
 pub fn plan_only(
     root: &std::path::Path,
     campaign: &str,
@@ -320,11 +326,12 @@ pub fn plan_only(
     delivery: Option<&Delivery>,
     opts: &Options,
     now: Timestamp,
-) -> Result<(usize, String)> {
+) -> Result<(usize, String, usize)> {
     let replay = Journal::read(root, campaign)?;
     let mut report = Report::default();
     let p = plan(letters, &replay, opts, now, &mut report)?;
-    Ok((p.todo, describe(&p, delivery)))
+    let held = report.failed.len() + report.unknown.len();
+    Ok((p.todo, describe(&p, delivery), held))
 }
 
 /// Runs `outcry send` for the letters of one campaign: plans, confirms, then renders and
@@ -478,7 +485,10 @@ fn deliver_all(
         };
         let o = a.o.clone();
         if consecutive >= MAX_CONSECUTIVE_FAILURES {
-            report.left.push(o.id.clone());
+            report.left_count += 1;
+            if report.left.len() < SHOWN {
+                report.left.push(o.id.clone());
+            }
             continue;
         }
         if tries > 0 {
@@ -832,6 +842,7 @@ pub fn print_report(campaign: &str, r: &Report) {
         not_sent_again: usize,
         not_tried: usize,
         beyond_limit: usize,
+        skipped: usize,
         stopped: Option<&'a str>,
     }
     if r.json.is_some() {
@@ -844,8 +855,9 @@ pub fn print_report(campaign: &str, r: &Report) {
                 failed: r.failed.len(),
                 unknown: r.unknown.len(),
                 not_sent_again: r.sent_before.len(),
-                not_tried: r.left.len(),
+                not_tried: r.left_count,
                 beyond_limit: r.beyond_limit,
+                skipped: r.skipped,
                 stopped: r.stopped.as_deref(),
             },
         );
@@ -886,8 +898,13 @@ pub fn print_report(campaign: &str, r: &Report) {
     if let Some(why) = &r.stopped {
         eprintln!("{why}.");
     }
-    if !r.left.is_empty() {
-        eprintln!("not tried {}: {}", r.left.len(), r.left.join(", "));
+    if r.left_count > 0 {
+        let more = if r.left_count > r.left.len() {
+            ", ..."
+        } else {
+            ""
+        };
+        eprintln!("not tried {}: {}{more}", r.left_count, r.left.join(", "));
     }
     if r.beyond_limit > 0 {
         eprintln!(
@@ -895,7 +912,7 @@ pub fn print_report(campaign: &str, r: &Report) {
             r.beyond_limit
         );
     }
-    if !r.left.is_empty() || r.beyond_limit > 0 || !r.deferred.is_empty() {
+    if r.left_count > 0 || r.beyond_limit > 0 || !r.deferred.is_empty() {
         eprintln!("run `outcry send {campaign}` again to send what is left");
     }
 }
