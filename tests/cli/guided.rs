@@ -520,3 +520,56 @@ fn init_again_in_a_workspace_with_its_own_server() {
         .run()
         .success();
 }
+
+/// The issue's whole path for someone new: `outcry init`, then `outcry`, to the May Day drafts
+/// with their own name in them.
+#[test]
+fn from_init_to_may_day_drafts() {
+    let mut t = Case::empty().terminal(["init", "branch"]);
+    t.wait_for("Your name")
+        .line("Ann Activist")
+        .wait_for("Your e-mail address")
+        .line("ann@example.org")
+        .wait_for("Organisation")
+        .keys(&["\r"])
+        .wait_for("Your city")
+        .line("Leeds")
+        .wait_for("two-letter code")
+        .line("GB")
+        .wait_for("for next time?")
+        .keys(&["y"])
+        .wait_for("Which mail provider do you use?")
+        .keys(&["\r"])
+        .wait_for("Ready.");
+    let run = t.finish().code(0);
+    let mut t = run.again().terminal(["-C", "branch"]);
+    t.wait_for("Which appeal")
+        .keys(&[DOWN, "\r"])
+        .wait_for("Sign the letters with this profile?")
+        .keys(&["y"])
+        .wait_for("Whom do you write to?")
+        .keys(&["\r"])
+        .wait_for("Add a paragraph")
+        .keys(&["\r"])
+        .wait_for("Read the letters")
+        .keys(&[DOWN, DOWN, DOWN, DOWN, DOWN, DOWN, "\r"])
+        .wait_for("What now?")
+        .keys(&["\r"])
+        .wait_for("Folder for the drafts")
+        .keys(&["\r"])
+        .wait_for("wrote drafts/mayday-2011");
+    let run = t.finish().code(0);
+    let files = run.files("branch/drafts/mayday-2011");
+    assert_eq!(files.len(), 6, "{files:?}");
+    let eml = run.read("branch/drafts/mayday-2011/embassy-kz-gb.eml");
+    let msg = parse(&eml);
+    assert_eq!(
+        msg.from().and_then(|a| a.first()).and_then(|a| a.name()),
+        Some("Ann Activist")
+    );
+    let body = msg.body_text(0).expect("body").replace("\r\n", "\n");
+    assert!(
+        body.contains("Ann Activist\nLeeds, United Kingdom"),
+        "{body}"
+    );
+}
