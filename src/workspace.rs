@@ -32,7 +32,7 @@ impl Workspace {
             }
         }
         Err(Usage(format!(
-            "{} is not in an outcry workspace: no contacts.toml here or in any parent folder (use -C DIR to point at one)",
+            "{} is not in an outcry workspace: no contacts.toml here or in any parent folder (use -C DIR to point at one, or `outcry init` to make one)",
             start.display()
         )))
     }

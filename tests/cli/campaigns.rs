@@ -10,7 +10,7 @@ fn lists_the_example_campaigns() {
 
 #[test]
 fn outside_a_workspace_says_where_to_look() {
-    Case::empty().args(["campaigns"]).run().code(2).stderr_has("is not in an outcry workspace: no contacts.toml here or in any parent folder (use -C DIR to point at one)");
+    Case::empty().args(["campaigns"]).run().code(2).stderr_has("is not in an outcry workspace: no contacts.toml here or in any parent folder (use -C DIR to point at one, or `outcry init` to make one)");
 }
 
 #[test]
