@@ -384,7 +384,7 @@ pub(crate) fn compose(
                     }
                 }
             }
-            Err(d) if args.strict => {
+            Err(d) if args.bulk.strict => {
                 // The drafts written so far go with the writer's staging folder.
                 output.stop()?;
                 return Err(crate::diag::Invalid(vec![d]).into());
@@ -515,7 +515,7 @@ pub(crate) fn send(
     let mut letters = BulkLetters {
         bulk: &mut bulk,
         file: signers_file,
-        strict: args.strict,
+        strict: args.bulk.strict,
         json: opts.json,
         passes: 0,
         skipped: 0,

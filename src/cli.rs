@@ -252,20 +252,8 @@ pub struct SendArgs {
     #[arg(long, value_name = "FILE")]
     pub personal: Option<PathBuf>,
 
-    /// One letter per signer and target, from the CSV FILE (columns name, email, city,
-    /// country, note and any of your own, as signer.<column> in templates). The account
-    /// stays the From; a signer's e-mail becomes the Reply-To.
-    #[arg(long, value_name = "FILE.csv")]
-    pub signers: Option<PathBuf>,
-
-    /// Stop at the first bad row of the signers file (by default it is reported and left out).
-    #[arg(long)]
-    pub strict: bool,
-
-    /// The co-signatories of a joint letter, one per line in FILE (over the campaign's own
-    /// `signatories`).
-    #[arg(long, value_name = "FILE")]
-    pub signatories: Option<PathBuf>,
+    #[command(flatten)]
+    pub bulk: BulkArgs,
 
     /// Send without asking.
     #[arg(long, short = 'y')]
@@ -325,20 +313,8 @@ pub struct ComposeArgs {
     #[arg(long, value_name = "FILE")]
     pub personal: Option<PathBuf>,
 
-    /// One letter per signer and target, from the CSV FILE (columns name, email, city,
-    /// country, note and any of your own, as signer.<column> in templates). The account
-    /// stays the From; a signer's e-mail becomes the Reply-To.
-    #[arg(long, value_name = "FILE.csv")]
-    pub signers: Option<PathBuf>,
-
-    /// Stop at the first bad row of the signers file (by default it is reported and left out).
-    #[arg(long)]
-    pub strict: bool,
-
-    /// The co-signatories of a joint letter, one per line in FILE (over the campaign's own
-    /// `signatories`).
-    #[arg(long, value_name = "FILE")]
-    pub signatories: Option<PathBuf>,
+    #[command(flatten)]
+    pub bulk: BulkArgs,
 
     /// Review format on stdout: text, or JSON Lines (schema outcry.jsonl/1, docs/format.md).
     #[arg(long, value_enum, default_value_t = Format::Text, env = "OUTCRY_FORMAT")]
@@ -399,4 +375,23 @@ pub struct NewArgs {
     /// The last day to write (YYYY-MM-DD).
     #[arg(long, value_name = "DATE")]
     pub deadline: Option<String>,
+}
+
+/// Bulk mailings and co-signatories, on `compose` and `send`.
+#[derive(Debug, Default, Args)]
+pub struct BulkArgs {
+    /// One letter per signer and target, from the CSV FILE (columns name, email, city,
+    /// country, note and any of your own, as signer.<column> in templates). The account
+    /// stays the From; a signer's e-mail becomes the Reply-To.
+    #[arg(long, value_name = "FILE.csv")]
+    pub signers: Option<PathBuf>,
+
+    /// Stop at the first bad row of the signers file (by default it is reported and left out).
+    #[arg(long)]
+    pub strict: bool,
+
+    /// The co-signatories of a joint letter, one per line in FILE (over the campaign's own
+    /// `signatories`).
+    #[arg(long, value_name = "FILE")]
+    pub signatories: Option<PathBuf>,
 }

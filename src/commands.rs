@@ -94,8 +94,8 @@ pub(crate) fn load(cli: &Cli, diags: &mut Diagnostics) -> Result<Loaded> {
     );
     let partials = ws.partials(diags);
     let signatories = match &cli.command {
-        Some(Command::Compose(a)) => a.signatories.as_deref(),
-        Some(Command::Send(a)) => a.signatories.as_deref(),
+        Some(Command::Compose(a)) => a.bulk.signatories.as_deref(),
+        Some(Command::Send(a)) => a.bulk.signatories.as_deref(),
         _ => None,
     }
     .map(read_signatories)
@@ -149,6 +149,39 @@ fn read_signatories(path: &Path) -> Result<Vec<String>> {
     }
     diags.into_result()?;
     Ok(list)
+}
+
+/// Loads the workspace and one campaign for a `--signers` run (whose templates and plan
+/// `bulk` makes); `sending` counts the delivery settings' problems.
+fn load_bulk(
+    cli: &Cli,
+    id: &str,
+    personal: Option<&Path>,
+    sending: bool,
+    diags: &mut Diagnostics,
+) -> Result<(Loaded, Campaign)> {
+    if personal.is_some() {
+        return Err(Usage(
+            "--personal does not go with --signers: each signer's `note` column is theirs".into(),
+        )
+        .into());
+    }
+    let mut l = load(cli, diags)?;
+    if sending {
+        need_delivery(&mut l, diags);
+    }
+    require_campaign(&l.ws, id)?;
+    let Some(mut campaign) = l.ws.load_campaign(id, diags) else {
+        return Err(std::mem::take(diags)
+            .into_result()
+            .err()
+            .unwrap_or(Invalid(Vec::new()))
+            .into());
+    };
+    if let Some(list) = &l.signatories {
+        campaign.signatories.clone_from(list);
+    }
+    Ok((l, campaign))
 }
 
 /// The longest personal paragraph: a letter in one's own words, not a second letter.
@@ -402,26 +435,8 @@ fn compose(cli: &Cli, args: &ComposeArgs, now: Timestamp) -> Result<ExitCode> {
         return guide::start(cli, guide::Intent::Compose, now);
     };
     let mut diags = Diagnostics::default();
-    if let Some(file) = &args.signers {
-        if args.personal.is_some() {
-            return Err(Usage(
-                "--personal does not go with --signers: each signer's `note` column is theirs"
-                    .into(),
-            )
-            .into());
-        }
-        let l = load(cli, &mut diags)?;
-        require_campaign(&l.ws, id)?;
-        let Some(mut campaign) = l.ws.load_campaign(id, &mut diags) else {
-            return Err(diags
-                .into_result()
-                .err()
-                .unwrap_or(Invalid(Vec::new()))
-                .into());
-        };
-        if let Some(list) = &l.signatories {
-            campaign.signatories.clone_from(list);
-        }
+    if let Some(file) = &args.bulk.signers {
+        let (l, campaign) = load_bulk(cli, id, args.personal.as_deref(), false, &mut diags)?;
         return crate::bulk::compose(&l, args, &campaign, file, now, diags);
     }
     let sel = selection(&args.to, &args.skip);
@@ -510,27 +525,8 @@ fn send(cli: &Cli, args: &SendArgs, now: Timestamp) -> Result<ExitCode> {
         return guide::start(cli, guide::Intent::Send, now);
     };
     let mut diags = Diagnostics::default();
-    if let Some(file) = &args.signers {
-        if args.personal.is_some() {
-            return Err(Usage(
-                "--personal does not go with --signers: each signer's `note` column is theirs"
-                    .into(),
-            )
-            .into());
-        }
-        let mut l = load(cli, &mut diags)?;
-        need_delivery(&mut l, &mut diags);
-        require_campaign(&l.ws, id)?;
-        let Some(mut campaign) = l.ws.load_campaign(id, &mut diags) else {
-            return Err(diags
-                .into_result()
-                .err()
-                .unwrap_or(Invalid(Vec::new()))
-                .into());
-        };
-        if let Some(list) = &l.signatories {
-            campaign.signatories.clone_from(list);
-        }
+    if let Some(file) = &args.bulk.signers {
+        let (l, campaign) = load_bulk(cli, id, args.personal.as_deref(), true, &mut diags)?;
         return crate::bulk::send(&l, args, &campaign, file, now, diags);
     }
     let sel = selection(&args.to, &args.skip);
@@ -546,7 +542,7 @@ fn send(cli: &Cli, args: &SendArgs, now: Timestamp) -> Result<ExitCode> {
 /// and one question for all their letters, then each campaign sent in turn (each with its
 /// own journal).
 fn send_several(cli: &Cli, args: &SendArgs, now: Timestamp) -> Result<ExitCode> {
-    if args.signers.is_some() {
+    if args.bulk.signers.is_some() {
         return Err(Usage("--signers sends one campaign per run: name just one".into()).into());
     }
     let mut diags = Diagnostics::default();
