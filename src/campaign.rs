@@ -356,7 +356,7 @@ mod tests {
         assert_eq!(
             d,
             [
-                "letters/x/campaign.toml:2: subject contains a control character (carriage return); it must be a single line of text"
+                "letters/x/campaign.toml:2: a control character (carriage return) is not allowed here: it can hide or change text on a terminal (tab and newline are the only ones allowed)"
             ]
         );
         let (_, d) = parse(

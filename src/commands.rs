@@ -123,8 +123,8 @@ fn prepare(
     now: Timestamp,
     diags: &mut Diagnostics,
 ) -> Result<(Loaded, Option<Composed>)> {
-    let personal = personal.map(read_personal).transpose()?.unwrap_or_default();
     let l = load(cli, diags)?;
+    let personal = personal.map(read_personal).transpose()?.unwrap_or_default();
     require_campaign(&l.ws, campaign)?;
     let composed = compose_campaign(&l, campaign, sel, &personal, now, diags)?;
     Ok((l, composed))
@@ -132,8 +132,8 @@ fn prepare(
 
 /// Reads `--signatories FILE`: one per line; blank lines and lines starting with `#` skipped.
 fn read_signatories(path: &Path) -> Result<Vec<String>> {
-    let src = crate::diag::Source::read(Path::new(""), path)
-        .map_err(|d| Usage(format!("{d}")))?
+    let src = crate::diag::Source::read_named(path, crate::files::TEXT)
+        .map_err(|d| Usage(format!("--signatories {d}")))?
         .ok_or_else(|| Usage(format!("--signatories {}: no such file", path.display())))?;
     let mut list = Vec::new();
     let mut diags = Diagnostics::default();
@@ -205,8 +205,9 @@ fn read_personal(path: &Path) -> Result<String> {
             .read_to_end(&mut bytes)
             .context("cannot read the personal paragraph from stdin")?;
     } else {
-        let file = std::fs::File::open(path)
-            .map_err(|e| Usage(format!("--personal {shown}: cannot read it: {e}")))?;
+        let file = crate::files::open_named(path)
+            .map_err(|e| Usage(format!("--personal {shown}: {e}")))?
+            .ok_or_else(|| Usage(format!("--personal {shown}: no such file")))?;
         file.take(limit)
             .read_to_end(&mut bytes)
             .with_context(|| format!("cannot read {shown}"))?;
@@ -546,13 +547,13 @@ fn send_several(cli: &Cli, args: &SendArgs, now: Timestamp) -> Result<ExitCode> 
         return Err(Usage("--signers sends one campaign per run: name just one".into()).into());
     }
     let mut diags = Diagnostics::default();
+    let mut l = load(cli, &mut diags)?;
     let personal = args
         .personal
         .as_deref()
         .map(read_personal)
         .transpose()?
         .unwrap_or_default();
-    let mut l = load(cli, &mut diags)?;
     need_delivery(&mut l, &mut diags);
     check_sender(&l, args, &mut diags);
     let ids = if args.all {
@@ -785,6 +786,8 @@ pub(crate) fn test_delivery(delivery: Option<&config::Delivery>) -> Result<ExitC
 
 fn init(cli: &Cli, dir: Option<&Path>) -> Result<ExitCode> {
     let dir = dir.unwrap_or(Path::new("."));
+    // Whatever is in the folder already is someone else's: no link below it is written through.
+    crate::files::enter_workspace(dir);
     if prompt::interactive() && dir.join("contacts.toml").is_file() {
         eprintln!(
             "{} is a workspace already: its files stay as they are.",

@@ -70,7 +70,7 @@ impl AddressBook {
     /// Loads and checks `contacts.toml`. Problems go to `diags`; a contact with an error is left out.
     pub fn load(root: &Path, diags: &mut Diagnostics) -> AddressBook {
         let rel = Path::new("contacts.toml");
-        match Source::read(root, rel) {
+        match Source::read(root, rel, crate::files::CONTACTS) {
             Ok(Some(src)) => Self::parse(&src, diags),
             Ok(None) => {
                 diags.error(

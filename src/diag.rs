@@ -7,6 +7,8 @@ use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
+use crate::files::Limit;
+
 /// How serious a problem is: errors stop a command, warnings are reported and let it go on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -162,6 +164,21 @@ impl std::error::Error for Invalid {}
 #[error("{0}")]
 pub struct Usage(pub String);
 
+/// Why a control character in a file is refused.
+fn control_message(name: &str) -> String {
+    format!(
+        "a control character ({name}) is not allowed here: it can hide or change text on a terminal (tab and newline are the only ones allowed)"
+    )
+}
+
+fn error(origin: Origin, message: String) -> Diagnostic {
+    Diagnostic {
+        severity: Severity::Error,
+        origin,
+        message,
+    }
+}
+
 /// A file's text with its display path, for turning byte offsets into line numbers.
 #[derive(Debug, Clone)]
 pub struct Source {
@@ -181,30 +198,47 @@ impl Source {
         }
     }
 
-    /// Reads `root/rel` as text: UTF-8 (an error names the line of the first bad byte), a
-    /// byte-order mark dropped, Windows line ends made `\n`. `None` if the file does not exist.
-    pub fn read(root: &Path, rel: &Path) -> Result<Option<Source>, Diagnostic> {
-        let error = |origin: Origin, message: String| Diagnostic {
-            severity: Severity::Error,
-            origin,
-            message,
-        };
-        let bytes = match std::fs::read(root.join(rel)) {
-            Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(error(Origin::file(rel), format!("cannot read: {e}"))),
-        };
-        let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(&bytes);
-        match std::str::from_utf8(bytes) {
-            Ok(text) => Ok(Some(Source::new(rel, text.replace("\r\n", "\n")))),
+    /// Reads `root/rel`, a file of the workspace (a regular file inside it, at most `limit`:
+    /// see [`crate::files`]), as text (see [`Source::from_bytes`]). `None` if it does not exist.
+    pub fn read(root: &Path, rel: &Path, limit: Limit) -> Result<Option<Source>, Diagnostic> {
+        match crate::files::read_in_workspace(root, rel, limit) {
+            Ok(Some(bytes)) => Source::from_bytes(rel, &bytes).map(Some),
+            Ok(None) => Ok(None),
+            Err(e) => Err(error(Origin::file(rel), e.0)),
+        }
+    }
+
+    /// Reads a file the writer named (a flag, their personal config): by the workspace's rules
+    /// when it lies inside the workspace (see [`crate::files::read_named`]). `None` if it does
+    /// not exist.
+    pub fn read_named(path: &Path, limit: Limit) -> Result<Option<Source>, Diagnostic> {
+        match crate::files::read_named(path, limit) {
+            Ok(Some(bytes)) => Source::from_bytes(path, &bytes).map(Some),
+            Ok(None) => Ok(None),
+            Err(e) => Err(error(Origin::file(path), e.0)),
+        }
+    }
+
+    /// A file's bytes as text: UTF-8 (an error names the line of the first bad byte), a
+    /// byte-order mark dropped, Windows line ends made `\n`, and no control character other
+    /// than tab and line feed (see [`crate::fields::hidden_control`]).
+    pub fn from_bytes(shown: &Path, bytes: &[u8]) -> Result<Source, Diagnostic> {
+        let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
+        let text = match std::str::from_utf8(bytes) {
+            Ok(text) => text.replace("\r\n", "\n"),
             Err(e) => {
                 let line = bytes[..e.valid_up_to()].split(|&b| b == b'\n').count();
-                Err(error(
-                    Origin::at(rel, line),
+                return Err(error(
+                    Origin::at(shown, line),
                     "not valid UTF-8: save the file as UTF-8".into(),
-                ))
+                ));
             }
+        };
+        let src = Source::new(shown, text);
+        if let Some((at, name)) = crate::fields::find_hidden_control(&src.text) {
+            return Err(error(src.at(&(at..at)), control_message(&name)));
         }
+        Ok(src)
     }
 
     /// The 1-based line on which byte `offset` stands.
@@ -216,8 +250,14 @@ impl Source {
         Origin::at(&self.path, self.line_of(span.start))
     }
 
-    /// Parses the file as TOML into `T`, with any error located at its line.
+    /// Parses the file as TOML into `T`, with any error located at its line. A key or string
+    /// that holds a control character, even written as an escape (`"\u001b"`), is refused.
     pub fn parse_toml<T: serde::de::DeserializeOwned>(&self) -> Result<T, Diagnostic> {
+        let doc = self.parse_tables()?;
+        for (key, value) in &doc {
+            self.check_strings(key.get_ref(), &key.span())?;
+            self.check_value(value)?;
+        }
         toml::from_str(&self.text).map_err(|e| self.toml_error(&e))
     }
 
@@ -229,11 +269,13 @@ impl Source {
             .map_err(|e| self.toml_error(&e))
     }
 
-    /// Deserializes one entry of [`Source::parse_tables`].
+    /// Deserializes one entry of [`Source::parse_tables`], refusing control characters as
+    /// [`Source::parse_toml`] does.
     pub fn deserialize<'a, T: serde::Deserialize<'a>>(
         &self,
         value: toml::Spanned<toml::de::DeValue<'a>>,
     ) -> Result<T, Diagnostic> {
+        self.check_value(&value)?;
         let span = value.span();
         T::deserialize(toml::de::ValueDeserializer::from(value)).map_err(|e| {
             let mut d = self.toml_error(&e);
@@ -242,6 +284,40 @@ impl Source {
             }
             d
         })
+    }
+
+    /// Refuses a key or string that holds a [`crate::fields::hidden_control`].
+    fn check_strings(&self, s: &str, span: &Range<usize>) -> Result<(), Diagnostic> {
+        match crate::fields::find_hidden_control(s) {
+            Some((_, name)) => Err(error(self.at(span), control_message(&name))),
+            None => Ok(()),
+        }
+    }
+
+    /// Refuses the first key or string in `value` that holds a
+    /// [`crate::fields::hidden_control`].
+    fn check_value(&self, value: &toml::Spanned<toml::de::DeValue<'_>>) -> Result<(), Diagnostic> {
+        use toml::de::DeValue;
+        let mut strings: Vec<(&str, Range<usize>)> = Vec::new();
+        // An explicit stack: nesting as deep as the file likes cannot overflow it.
+        let mut values = vec![value];
+        while let Some(v) = values.pop() {
+            match v.get_ref() {
+                DeValue::String(s) => strings.push((s.as_ref(), v.span())),
+                DeValue::Array(a) => values.extend(a.iter()),
+                DeValue::Table(t) => {
+                    for (k, v) in t {
+                        strings.push((k.get_ref().as_ref(), k.span()));
+                        values.push(v);
+                    }
+                }
+                _ => {}
+            }
+        }
+        strings.sort_by_key(|(_, span)| span.start);
+        strings
+            .iter()
+            .try_for_each(|(s, span)| self.check_strings(s, span))
     }
 
     fn toml_error(&self, e: &toml::de::Error) -> Diagnostic {

@@ -12,6 +12,7 @@ use anyhow::{Context, Result};
 use jiff::Timestamp;
 
 use crate::diag::Usage;
+use crate::files;
 use crate::letter::Letter;
 use crate::mime::{self, Purpose};
 
@@ -33,6 +34,18 @@ pub fn check_destinations(
     mbox: Option<&Path>,
     letters: &[Letter],
 ) -> Result<(), Usage> {
+    let maildir_parts = maildir
+        .into_iter()
+        .flat_map(|m| MAILDIR_FOLDERS.map(|sub| (m, m.join(sub))));
+    let paths = [("--out", out), ("--maildir", maildir), ("--mbox", mbox)]
+        .into_iter()
+        .filter_map(|(flag, p)| p.map(|p| (flag, p, p.to_path_buf())))
+        .chain(maildir_parts.map(|(m, p)| ("--maildir", m, p)));
+    for (flag, given, path) in paths {
+        if let Err(e) = files::check_write_path(&path) {
+            return Err(Usage(format!("{flag} {}: {e}", given.display())));
+        }
+    }
     for (flag, dir) in [("--out", out), ("--maildir", maildir)] {
         if let Some(d) = dir
             && d.exists()
@@ -95,9 +108,10 @@ impl FolderWriter {
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
-        let whole = !dir.exists();
+        files::check_write_path(dir)?;
+        let whole = !files::taken(dir);
         let stage = if whole {
-            create_private_dir(parent)?;
+            files::create_dir_all(parent)?;
             let mut b = tempfile::Builder::new();
             b.prefix(".outcry-drafts-");
             #[cfg(unix)]
@@ -183,17 +197,6 @@ impl FolderWriter {
     }
 }
 
-/// Creates `dir` (and its parents) readable by its owner only.
-pub fn create_private_dir(dir: &Path) -> Result<()> {
-    let mut builder = fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder
-        .create(dir)
-        .with_context(|| format!("cannot create {}", dir.display()))
-}
-
 /// Delivers the e-mail letters into the Maildir `dir` (created if needed) under `cur/`,
 /// flagged as drafts. Returns how many.
 pub fn write_maildir(dir: &Path, letters: &[Letter], date: Timestamp) -> Result<usize> {
@@ -209,12 +212,15 @@ pub fn write_maildir(dir: &Path, letters: &[Letter], date: Timestamp) -> Result<
     Ok(messages.len())
 }
 
-/// The Maildir `dir`, created if needed.
+/// The folders of a Maildir.
+const MAILDIR_FOLDERS: [&str; 3] = ["cur", "new", "tmp"];
+
+/// The Maildir `dir`, created if needed: it and its `cur`, `new` and `tmp` real folders.
 pub fn open_maildir(dir: &Path) -> Result<maildir::Maildir> {
-    let md = maildir::Maildir::from(dir.to_path_buf());
-    md.create_dirs()
-        .with_context(|| format!("cannot create the Maildir {}", dir.display()))?;
-    Ok(md)
+    for sub in MAILDIR_FOLDERS {
+        files::create_dir_all(&dir.join(sub))?;
+    }
+    Ok(maildir::Maildir::from(dir.to_path_buf()))
 }
 
 /// Stores one draft message (each arrives whole: written in tmp/, then moved to cur/).
@@ -246,17 +252,13 @@ pub fn append_mbox(file: &Path, letters: &[Letter], date: Timestamp) -> Result<u
         out.push(b'\n');
         count += 1;
     }
-    if let Some(parent) = file
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty() && !p.exists())
-    {
-        create_private_dir(parent)?;
+    if let Some(parent) = file.parent().filter(|p| !p.as_os_str().is_empty()) {
+        files::create_dir_all(parent)?;
     }
-    let mut opts = OpenOptions::new();
-    opts.append(true).create(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
-    let mut f: File = opts
+    files::check_write_path(file)?;
+    let mut f: File = files::write_options()
+        .append(true)
+        .create(true)
         .open(file)
         .with_context(|| format!("cannot open {}", file.display()))?;
     match f.try_lock() {

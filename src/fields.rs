@@ -68,13 +68,37 @@ pub fn check_text(what: &str, text: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn escape(c: char) -> String {
-    match c {
-        '\r' => "carriage return".into(),
-        '\n' => "line feed".into(),
-        '\t' => "tab".into(),
-        c => format!("U+{:04X}", u32::from(c)),
-    }
+/// A character outcry refuses anywhere in a workspace's text: a control other than tab and
+/// line feed (C0, DEL, C1: a terminal acts on them when the review is shown), a carriage
+/// return on its own, or a bidirectional override or isolate (text that reads differently
+/// from what it is).
+pub fn hidden_control(c: char) -> bool {
+    (c.is_control() && c != '\t' && c != '\n')
+        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// The first [`hidden_control`] in `text`: its byte offset and how to name it.
+pub fn find_hidden_control(text: &str) -> Option<(usize, String)> {
+    text.char_indices()
+        .find(|&(_, c)| hidden_control(c))
+        .map(|(i, c)| (i, escape(c)))
+}
+
+/// How a message names a character: `carriage return`, `U+001B, escape`.
+pub fn escape(c: char) -> String {
+    let name = match c {
+        '\r' => return "carriage return".into(),
+        '\n' => return "line feed".into(),
+        '\t' => return "tab".into(),
+        '\0' => ", NUL",
+        '\u{7}' => ", bell",
+        '\u{8}' => ", backspace",
+        '\u{1b}' => ", escape",
+        '\u{7f}' => ", delete",
+        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => ", a bidirectional override",
+        _ => "",
+    };
+    format!("U+{:04X}{name}", u32::from(c))
 }
 
 /// An e-mail address, checked by lettre's parser (the one that will build the message).

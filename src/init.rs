@@ -1,6 +1,7 @@
 //! `outcry init`: a new workspace for a branch, starting with the two appeals outcry was made
 //! for (May Day 2011, and Free Ainur Kurmanov) and their address book, all of which check.
 
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -41,7 +42,10 @@ const FILES: [(&str, &str); 9] = [
 /// Creates the workspace in `dir` (created if needed). Refuses a folder that already holds
 /// any of its files, so nothing of the user's is overwritten. Returns the files written.
 pub fn init(dir: &Path) -> Result<Vec<PathBuf>> {
-    if let Some((taken, _)) = FILES.iter().find(|(f, _)| dir.join(f).exists()) {
+    if let Some((taken, _)) = FILES
+        .iter()
+        .find(|(f, _)| crate::files::taken(&dir.join(f)))
+    {
         return Err(Usage(format!(
             "{} already exists: outcry init writes a new workspace and overwrites nothing",
             dir.join(taken).display()
@@ -52,10 +56,13 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>> {
     for (file, text) in FILES {
         let path = dir.join(file);
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("cannot create {}", parent.display()))?;
+            crate::files::create_dir_all(parent)?;
         }
-        std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+        crate::files::write_options()
+            .create_new(true)
+            .open(&path)
+            .and_then(|mut f| f.write_all(text.as_bytes()))
+            .with_context(|| format!("cannot write {}", path.display()))?;
         written.push(path);
     }
     Ok(written)

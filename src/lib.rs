@@ -13,6 +13,7 @@ pub mod contacts;
 pub mod diag;
 pub mod drafts;
 pub mod fields;
+pub mod files;
 pub mod guide;
 pub mod init;
 pub mod letter;
@@ -35,6 +36,7 @@ pub const EXIT_FAILED: u8 = 1;
 
 /// Runs the command line. Errors carry their exit code via [`exit_code`].
 pub fn run(cli: &cli::Cli) -> anyhow::Result<ExitCode> {
+    files::private_umask();
     prompt::set_no_input(cli.no_input);
     prompt::set_quiet(cli.quiet);
     if let Some(dir) = &cli.directory {
@@ -50,7 +52,10 @@ pub fn run(cli: &cli::Cli) -> anyhow::Result<ExitCode> {
 pub fn exit_code(err: &anyhow::Error) -> u8 {
     if err.is::<prompt::Cancelled>() {
         prompt::EXIT_CANCELLED
-    } else if err.is::<diag::Invalid>() || err.is::<diag::Usage>() || err.is::<send::NotConfirmed>()
+    } else if err.is::<diag::Invalid>()
+        || err.is::<diag::Usage>()
+        || err.is::<files::Refused>()
+        || err.is::<send::NotConfirmed>()
     {
         EXIT_INVALID
     } else {

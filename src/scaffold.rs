@@ -188,15 +188,14 @@ fn parse_date(s: &str) -> Result<Date, Usage> {
 pub fn write(root: &Path, id: &str, draft: &Draft, issued: Date) -> Result<Vec<PathBuf>> {
     let letters = root.join("letters");
     let dir = letters.join(id);
-    if dir.exists() {
+    if crate::files::taken(&dir) {
         return Err(Usage(format!(
             "{} already exists: outcry new overwrites nothing (pick another name)",
             dir.display()
         ))
         .into());
     }
-    std::fs::create_dir_all(&letters)
-        .with_context(|| format!("cannot create {}", letters.display()))?;
+    crate::files::create_dir_all(&letters)?;
     let stage = tempfile::Builder::new()
         .prefix(&format!(".{id}."))
         .tempdir_in(&letters)

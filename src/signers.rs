@@ -7,7 +7,6 @@
 //! [`Diagnostic`] with its line number; the caller skips it or stops (`--strict`).
 
 use std::collections::{BTreeMap, HashSet};
-use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
@@ -57,7 +56,14 @@ impl Signers {
         let shown = path.display().to_string();
         let cannot =
             |e: std::io::Error| Usage(format!("{shown}: cannot read the signers file: {e}"));
-        let mut file = BufReader::new(File::open(path).map_err(cannot)?);
+        let file = crate::files::open_named(path)
+            .map_err(|e| Usage(format!("{shown}: cannot read the signers file: it {e}")))?
+            .ok_or_else(|| {
+                Usage(format!(
+                    "{shown}: cannot read the signers file: no such file"
+                ))
+            })?;
+        let mut file = BufReader::new(file);
         let start = file.fill_buf().map_err(cannot)?;
         let delimiter = sniff(start);
         let line_shift = u64::from(first_line_ends_crlf(start));

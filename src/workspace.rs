@@ -26,6 +26,7 @@ impl Workspace {
     pub fn find(start: &Path) -> Result<Workspace, Usage> {
         for dir in start.ancestors() {
             if dir.join("contacts.toml").is_file() {
+                crate::files::enter_workspace(dir);
                 return Ok(Workspace {
                     root: dir.to_path_buf(),
                 });
@@ -119,7 +120,14 @@ impl Workspace {
             match self.read(&shown) {
                 Ok(Some(source)) => partials.push(Partial { name, source }),
                 Ok(None) => {}
-                Err(e) => diags.error(e.origin, e.message),
+                Err(e) => {
+                    diags.error(e.origin, e.message);
+                    // Known by name all the same: no second error where it is used.
+                    partials.push(Partial {
+                        name,
+                        source: Source::new(shown, String::new()),
+                    });
+                }
             }
         }
         partials.sort_by(|a, b| a.name.cmp(&b.name));
@@ -128,6 +136,6 @@ impl Workspace {
 
     /// Reads a file given relative to the root; `None` if it does not exist.
     fn read(&self, rel: &Path) -> Result<Option<Source>, crate::diag::Diagnostic> {
-        Source::read(&self.root, rel)
+        Source::read(&self.root, rel, crate::files::TEXT)
     }
 }

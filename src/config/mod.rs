@@ -1,10 +1,12 @@
 //! Settings: the sender profile and the delivery settings, layered from config files,
 //! environment and flags.
 //!
-//! In increasing priority: `$XDG_CONFIG_HOME/outcry/config.toml` (personal), `outcry.toml` at
-//! the workspace root (branch-wide), `--config FILE`, then `OUTCRY_*` environment variables
-//! and flags (clap merges those two, flags winning). Each field is taken from the highest
-//! layer that sets it. [`smtp`] validates the delivery settings.
+//! In increasing priority: `outcry.toml` at the workspace root (branch-wide defaults, from
+//! whoever wrote the workspace), `$XDG_CONFIG_HOME/outcry/config.toml` (personal), `--config
+//! FILE`, then `OUTCRY_*` environment variables and flags (clap merges those two, flags
+//! winning). Each field is taken from the highest layer that sets it. The writer's own layers
+//! are everything but the workspace's: a workspace may choose no login, transport or program,
+//! and names a server only for a writer who has none (see [`smtp`]).
 
 use std::path::{Path, PathBuf};
 
@@ -12,8 +14,9 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::cli::{SenderArgs, SmtpArgs};
-use crate::diag::{Diagnostics, Origin, Source};
+use crate::diag::{Diagnostic, Diagnostics, Origin, Source};
 use crate::fields::{self, Country, Email};
+use crate::files;
 
 mod save;
 mod smtp;
@@ -77,8 +80,9 @@ pub(super) struct Setting<T> {
 /// The layers, lowest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(super) enum Layer {
-    Personal,
+    /// The workspace's `outcry.toml`: someone else's defaults.
     Workspace,
+    Personal,
     ConfigFlag,
     EnvOrFlag,
 }
@@ -163,27 +167,27 @@ pub fn load(
     diags: &mut Diagnostics,
 ) -> Settings {
     let mut layers = Layers::default();
-    if let Some(personal) = personal_config_path()
-        && personal.is_file()
-    {
-        read_layer(&personal, &personal, Layer::Personal, &mut layers, diags);
+    let mut delivery_problems = Diagnostics::default();
+    let mut read = |src, path: &Path, layer, diags: &mut Diagnostics| {
+        read_layer(src, path, layer, &mut layers, diags, &mut delivery_problems);
+    };
+    if let Some(personal) = personal_config_path() {
+        let src = Source::read_named(&personal, files::TEXT);
+        read(src, &personal, Layer::Personal, diags);
     }
-    let branch = root.join("outcry.toml");
-    if branch.is_file() {
-        read_layer(
-            &branch,
-            Path::new("outcry.toml"),
-            Layer::Workspace,
-            &mut layers,
-            diags,
-        );
-    }
+    let src = Source::read(root, Path::new("outcry.toml"), files::TEXT);
+    read(src, &root.join("outcry.toml"), Layer::Workspace, diags);
     if let Some(file) = config_flag {
-        read_layer(file, file, Layer::ConfigFlag, &mut layers, diags);
+        match Source::read_named(file, files::TEXT) {
+            Ok(None) => diags.error(
+                Origin::file(file),
+                "cannot read config file: it does not exist",
+            ),
+            src => read(src, file, Layer::ConfigFlag, diags),
+        }
     }
     apply_args(sender, smtp, &mut layers);
     let sender = validate_sender(&mut layers, diags);
-    let mut delivery_problems = Diagnostics::default();
     let delivery = smtp::validate_delivery(layers, &mut delivery_problems);
     Settings {
         sender,
@@ -192,27 +196,21 @@ pub fn load(
     }
 }
 
+/// Adds one config file to the layers; `path` is where it is, for the paths it names. A file
+/// that does not exist adds nothing. Problems with its `[smtp]` table go to `smtp_diags`.
 fn read_layer(
+    src: Result<Option<Source>, Diagnostic>,
     path: &Path,
-    shown: &Path,
     layer: Layer,
     layers: &mut Layers,
     diags: &mut Diagnostics,
+    smtp_diags: &mut Diagnostics,
 ) {
-    let src = match Source::read(Path::new(""), path) {
-        Ok(Some(src)) => Source::new(shown, src.text),
-        Ok(None) => {
-            diags.error(
-                Origin::file(shown),
-                "cannot read config file: it does not exist",
-            );
-            return;
-        }
+    let src = match src {
+        Ok(Some(src)) => src,
+        Ok(None) => return,
         Err(e) => {
-            diags.error(
-                Origin::file(shown),
-                format!("cannot read config file: {}", e.message),
-            );
+            diags.error(e.origin, format!("cannot read config file: {}", e.message));
             return;
         }
     };
@@ -235,20 +233,47 @@ fn read_layer(
     }
     if let Some(s) = raw.smtp {
         if let Some(p) = &s.password {
-            diags.error(
+            smtp_diags.error(
                 src.at(&p.span()),
                 "a password written in a config file is refused: use password-cmd (a command that prints it) or OUTCRY_SMTP_PASSWORD",
             );
         }
         if layer == Layer::Workspace {
             // A workspace is often a shared or cloned folder: it must not make `outcry send`
-            // run a program of its choosing.
-            for (key, span) in [
-                ("password-cmd", s.password_cmd.as_ref().map(Spanned::span)),
-                ("sendmail", s.sendmail.as_ref().map(Spanned::span)),
+            // run a program of its choosing, log in, or change how letters leave.
+            for (key, span, why) in [
+                (
+                    "password-cmd",
+                    s.password_cmd.as_ref().map(Spanned::span),
+                    "it would run a program for whoever sends from this folder",
+                ),
+                (
+                    "sendmail",
+                    s.sendmail.as_ref().map(Spanned::span),
+                    "it would run a program for whoever sends from this folder",
+                ),
+                (
+                    "username",
+                    s.username.as_ref().map(Spanned::span),
+                    "a login is yours, and goes only to a server you set yourself",
+                ),
+                (
+                    "transport",
+                    s.transport.as_ref().map(Spanned::span),
+                    "how your letters leave, by your SMTP account or sendmail, is yours to choose",
+                ),
             ] {
                 if let Some(span) = span {
-                    diags.error(src.at(&span), format!("{key} is not read from a workspace's outcry.toml (it would run a program for whoever sends from this folder): put it in your personal config"));
+                    smtp_diags.error(src.at(&span), format!("{key} is not read from a workspace's outcry.toml ({why}): put it in your personal config"));
+                }
+            }
+            if let Some(ca) = &s.ca_file {
+                let root = path.parent().unwrap_or(Path::new("."));
+                if let Err(e) = files::check_in_workspace(root, &relative_to(path, ca.get_ref())) {
+                    smtp_diags.error(
+                        src.at(&ca.span()),
+                        format!("ca-file {:?} {e}", ca.get_ref()),
+                    );
                 }
             }
         }
@@ -269,7 +294,7 @@ fn read_layer(
     }
 }
 
-/// Sets a layered value from a file.
+/// Sets a layered value from a file, unless a higher layer has set it.
 fn put<T, U>(
     slot: &mut Option<Setting<U>>,
     v: Option<Spanned<T>>,
@@ -277,7 +302,9 @@ fn put<T, U>(
     layer: Layer,
     f: impl Fn(T) -> U,
 ) {
-    if let Some(v) = v {
+    if let Some(v) = v
+        && slot.as_ref().is_none_or(|s| s.layer <= layer)
+    {
         *slot = Some(Setting {
             origin: src.at(&v.span()),
             value: f(v.into_inner()),
@@ -445,10 +472,10 @@ fn validate_sender(layers: &mut Layers, diags: &mut Diagnostics) -> Sender {
 /// of [`smtp`].
 #[cfg(test)]
 fn test_layer(text: &str, layers: &mut Layers, d: &mut Diagnostics, name: &str) {
-    let dir = tempfile::tempdir().unwrap();
-    let p = dir.path().join(name);
-    std::fs::write(&p, text).unwrap();
-    read_layer(&p, Path::new(name), Layer::Personal, layers, d);
+    let src = Source::from_bytes(Path::new(name), text.as_bytes()).map(Some);
+    let mut smtp = Diagnostics::default();
+    read_layer(src, Path::new(name), Layer::Personal, layers, d, &mut smtp);
+    d.extend(smtp);
 }
 
 #[cfg(test)]

@@ -18,8 +18,10 @@ pub fn save_personal(changes: &[Change<'_>]) -> Result<PathBuf> {
     let shown = super::personal_config_path().ok_or_else(|| {
         Usage("cannot tell where the personal config file goes: set HOME or XDG_CONFIG_HOME".into())
     })?;
-    // A symlinked config (as dotfile managers make) is updated where it points.
-    let path = std::fs::canonicalize(&shown).unwrap_or_else(|_| shown.clone());
+    // Never written through a link: a link there (a dotfile manager's) is refused, and the
+    // file it points to is left for its owner to edit.
+    crate::files::check_write_path(&shown)?;
+    let path = shown.clone();
     let old = match std::fs::read_to_string(&path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
@@ -28,7 +30,7 @@ pub fn save_personal(changes: &[Change<'_>]) -> Result<PathBuf> {
     let text = apply(&old, changes)
         .map_err(|e| Usage(format!("{}: cannot update it: {e}", path.display())))?;
     let dir = path.parent().unwrap_or(std::path::Path::new("."));
-    crate::drafts::create_private_dir(dir)?;
+    crate::files::create_dir_all(dir)?;
     let mut file = tempfile::NamedTempFile::new_in(dir)
         .with_context(|| format!("cannot write in {}", dir.display()))?;
     file.write_all(text.as_bytes())

@@ -85,6 +85,7 @@ fn number(
 
 pub(super) fn validate_delivery(l: Layers, diags: &mut Diagnostics) -> Option<Delivery> {
     let before = diags.errors().count();
+    check_workspace_server(&l, diags);
     let rate = number(l.rate, "rate (letters per minute)", 0.001, 100_000.0, diags)
         .unwrap_or(DEFAULT_RATE);
     let timeout = number(l.timeout, "timeout (seconds)", 1.0, 3600.0, diags)
@@ -155,30 +156,6 @@ fn smtp_settings(
     if let Err(e) = fields::check_line("smtp host", &host.value) {
         diags.error(host.origin.clone(), e);
     }
-    // Credentials go only to the server named in their own layer or one above it: a
-    // workspace's outcry.toml must not redirect your personal login to another server.
-    let credentials = [
-        username.as_ref().map(|u| (u.layer, &u.origin)),
-        password_cmd.as_ref().map(|p| (p.layer, &p.origin)),
-    ];
-    if let Some((layer, origin)) = credentials.into_iter().flatten().min_by_key(|(l, _)| *l) {
-        let server = [
-            ("host", Some((host.layer, &host.origin))),
-            ("port", port.as_ref().map(|p| (p.layer, &p.origin))),
-            ("security", security.as_ref().map(|p| (p.layer, &p.origin))),
-            ("ca-file", ca_file.as_ref().map(|p| (p.layer, &p.origin))),
-        ];
-        for (key, set) in server {
-            if let Some((l, o)) = set
-                && l > layer
-            {
-                diags.error(
-                    o.clone(),
-                    format!("{key} here changes the server your login (set at {origin}) would go to: outcry sends credentials only to a server set in the same place or above them; set host, port and username together"),
-                );
-            }
-        }
-    }
     let host_name = host.value.trim().to_string();
     let security = match security
         .as_ref()
@@ -237,6 +214,7 @@ fn smtp_settings(
         None => PasswordSource::EnvOrPrompt,
     };
     if let Some(ca) = &ca_file
+        && ca.layer != Layer::Workspace
         && !ca.value.is_file()
     {
         diags.error(
@@ -253,6 +231,48 @@ fn smtp_settings(
         ca_file: ca_file.map(|c| c.value),
         timeout,
     })
+}
+
+/// A workspace names a server (host, port, security, ca-file) only for a writer whose own
+/// settings name no server, login, transport or program: mixed with any of those, the
+/// workspace's server could take the writer's login, or their letters, elsewhere.
+fn check_workspace_server(l: &Layers, diags: &mut Diagnostics) {
+    fn at<'a, T>(
+        key: &'static str,
+        s: Option<&'a Setting<T>>,
+    ) -> Option<(&'static str, Layer, &'a crate::diag::Origin)> {
+        s.map(|s| (key, s.layer, &s.origin))
+    }
+    let server = [
+        at("host", l.host.as_ref()),
+        at("port", l.port.as_ref()),
+        at("security", l.security.as_ref()),
+        at("ca-file", l.ca_file.as_ref()),
+    ];
+    let own = [
+        at("username", l.username.as_ref()),
+        at("password-cmd", l.password_cmd.as_ref()),
+        at("transport", l.transport.as_ref()),
+        at("sendmail", l.sendmail.as_ref()),
+    ];
+    let Some((own_key, _, own_origin)) = own
+        .iter()
+        .chain(&server)
+        .flatten()
+        .find(|(_, layer, _)| *layer != Layer::Workspace)
+    else {
+        return;
+    };
+    for (key, _, origin) in server
+        .iter()
+        .flatten()
+        .filter(|(_, l, _)| *l == Layer::Workspace)
+    {
+        diags.error(
+            (*origin).clone(),
+            format!("{key} comes from this workspace, but {own_key} comes from your own settings ({own_origin}): a workspace may name a server only for someone who sets no server, login or transport of their own; remove it from outcry.toml, or set it yourself"),
+        );
+    }
 }
 
 fn is_loopback(host: &str) -> bool {

@@ -4,7 +4,7 @@
 //! the same campaign from sending at once. Replaying it tells a new run what is left to do.
 
 use std::collections::BTreeMap;
-use std::fs::{self, File, OpenOptions};
+use std::fs::File;
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
@@ -125,13 +125,13 @@ impl Journal {
         let p = path(root, campaign);
         let shown = p.strip_prefix(root).unwrap_or(&p).to_path_buf();
         let dir = p.parent().unwrap_or(root);
-        crate::drafts::create_private_dir(dir)?;
-        let mut opts = OpenOptions::new();
-        opts.read(true).write(true).create(true).truncate(false);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
-        let created = !p.exists();
-        let mut file = opts
+        crate::files::create_dir_all(dir)?;
+        crate::files::check_write_path(&p)?;
+        let created = !crate::files::taken(&p);
+        let mut file = crate::files::write_options()
+            .read(true)
+            .create(true)
+            .truncate(false)
             .open(&p)
             .with_context(|| format!("cannot open the journal {}", shown.display()))?;
         if created {
@@ -168,12 +168,18 @@ impl Journal {
     pub fn read(root: &Path, campaign: &str) -> Result<Replay> {
         let p = path(root, campaign);
         let shown = p.strip_prefix(root).unwrap_or(&p).to_path_buf();
-        match fs::read_to_string(&p) {
-            Ok(text) => Ok(parse(&text, &shown)?.0),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Replay::default()),
-            Err(e) => {
-                Err(e).with_context(|| format!("cannot read the journal {}", shown.display()))
+        match crate::files::read_in_workspace(root, &shown, crate::files::JOURNAL) {
+            Ok(Some(bytes)) => {
+                let text = String::from_utf8(bytes).map_err(|_| {
+                    anyhow::anyhow!(
+                        "{}: not UTF-8: it is not a journal outcry wrote",
+                        shown.display()
+                    )
+                })?;
+                Ok(parse(&text, &shown)?.0)
             }
+            Ok(None) => Ok(Replay::default()),
+            Err(e) => Err(crate::diag::Usage(format!("{}: {e}", shown.display())).into()),
         }
     }
 
@@ -227,6 +233,7 @@ fn parse(text: &str, shown: &Path) -> Result<(Replay, Option<usize>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs;
 
     fn rec(id: &str, state: State) -> Record {
         Record {

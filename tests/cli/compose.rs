@@ -380,7 +380,7 @@ fn a_personal_paragraph_from_a_file_or_stdin() {
         .run()
         .code(2)
         .stderr_has(
-            "--personal bad.txt: the personal paragraph contains a control character (U+202E)",
+            "--personal bad.txt: the personal paragraph contains a control character (U+202E, a bidirectional override)",
         );
     let run = Case::minimal()
         .file("mine.txt", "My words.")

@@ -1,4 +1,4 @@
-//! The sender profile's layers: personal < workspace < --config < environment < flags.
+//! The sender profile's layers: workspace < personal < --config < environment < flags.
 
 use crate::Case;
 
@@ -15,10 +15,15 @@ fn from_name(args: &[&str], case: Case) -> String {
 #[test]
 fn each_layer_overrides_the_one_below() {
     let personal = "[sender]\nname = \"Personal\"\nemail = \"me@example.org\"\n";
+    let branch_only = Case::minimal()
+        .file("outcry.toml", "[sender]\nname = \"Branch\"\n")
+        .env("OUTCRY_SENDER_EMAIL", "me@example.org");
+    assert_eq!(from_name(&[], branch_only), "Branch");
     let with_personal = || Case::minimal().file(".home/.config/outcry/config.toml", personal);
     assert_eq!(from_name(&[], with_personal()), "Personal");
+    // The workspace's settings are defaults: the writer's own win.
     let branch = || with_personal().file("outcry.toml", "[sender]\nname = \"Branch\"\n");
-    assert_eq!(from_name(&[], branch()), "Branch");
+    assert_eq!(from_name(&[], branch()), "Personal");
     assert_eq!(
         from_name(
             &["--config", "extra.toml"],

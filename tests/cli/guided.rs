@@ -476,13 +476,17 @@ fn unreachable_targets_are_explained() {
     t.finish().code(130);
 }
 
-/// `init` in a workspace that exists sets up the profile and account only; a workspace
-/// whose outcry.toml names another server is told that sending will not work, and composing
-/// still does.
+/// `init` in a workspace that exists sets up the profile and account only. The workspace's
+/// own server is overridden by the account set up, but its `ca-file` would mix with it: told
+/// that sending will not work; composing still does.
 #[test]
 fn init_again_in_a_workspace_with_its_own_server() {
     let mut t = Case::example()
-        .append("outcry.toml", "\n[smtp]\nhost = \"smtp.branch.example\"\n")
+        .append(
+            "outcry.toml",
+            "\n[smtp]\nhost = \"smtp.branch.example\"\nca-file = \"branch-ca.pem\"\n",
+        )
+        .file("branch-ca.pem", "not used\n")
         .terminal(["init"]);
     t.wait_for("is a workspace already: its files stay as they are.")
         .wait_for("Your name")
@@ -508,7 +512,7 @@ fn init_again_in_a_workspace_with_its_own_server() {
     let run = t.finish().code(0);
     assert!(
         run.stdout
-            .contains("host here changes the server your login"),
+            .contains("outcry.toml:9: ca-file comes from this workspace, but username comes from your own settings"),
         "{}",
         run.stdout
     );

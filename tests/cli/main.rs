@@ -17,10 +17,12 @@ mod guided;
 mod send;
 mod smtp_server;
 mod terminal;
+mod untrusted;
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::time::{Duration, Instant};
 
 /// 2 May 2011, 12:00 UTC: the day of the May Day appeal.
 pub const EPOCH: &str = "1304337600";
@@ -34,7 +36,14 @@ pub struct Case {
     env: Vec<(String, String)>,
     /// A workspace file to give outcry as its stdin (none: stdin is closed).
     stdin: Option<String>,
+    /// How long outcry may run before the test fails (and outcry is killed).
+    timeout: Duration,
+    /// The umask outcry runs under (none: the test's own).
+    umask: Option<u32>,
 }
+
+/// How long a run may take unless a test says otherwise: nothing here takes a tenth of it.
+const TIMEOUT: Duration = Duration::from_secs(300);
 
 pub struct Run {
     env: Vec<(String, String)>,
@@ -54,6 +63,8 @@ impl Case {
             args: Vec::new(),
             env: vec![("SOURCE_DATE_EPOCH".into(), EPOCH.into())],
             stdin: None,
+            timeout: TIMEOUT,
+            umask: None,
         }
     }
 
@@ -111,6 +122,18 @@ impl Case {
     /// Gives outcry the workspace file `rel` as its stdin.
     pub fn stdin_file(mut self, rel: &str) -> Case {
         self.stdin = Some(rel.to_string());
+        self
+    }
+
+    /// Fails the test (killing outcry) if the run takes longer than `timeout`.
+    pub fn timeout(mut self, timeout: Duration) -> Case {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Runs outcry under this umask.
+    pub fn umask(mut self, umask: u32) -> Case {
+        self.umask = Some(umask);
         self
     }
 
@@ -188,7 +211,19 @@ impl Case {
     fn command(&self) -> Command {
         let home = self.dir.path().join(".home");
         std::fs::create_dir_all(&home).expect("home");
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_outcry"));
+        let bin = env!("CARGO_BIN_EXE_outcry");
+        let mut cmd = match self.umask {
+            Some(mask) => {
+                let mut sh = Command::new("sh");
+                sh.args([
+                    "-c",
+                    &format!("umask {mask:03o} && exec \"$0\" \"$@\""),
+                    bin,
+                ]);
+                sh
+            }
+            None => Command::new(bin),
+        };
         cmd.env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("HOME", &home)
@@ -226,11 +261,43 @@ impl Case {
                 .into(),
             None => std::process::Stdio::null(),
         };
-        let out = self.command().stdin(stdin).output().expect("run outcry");
+        let mut child = self
+            .command()
+            .stdin(stdin)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("run outcry");
+        let drain = |pipe: Option<Box<dyn std::io::Read + Send>>| {
+            std::thread::spawn(move || {
+                let mut bytes = Vec::new();
+                if let Some(mut p) = pipe {
+                    let _ = p.read_to_end(&mut bytes);
+                }
+                bytes
+            })
+        };
+        let stdout = drain(child.stdout.take().map(|p| Box::new(p) as _));
+        let stderr = drain(child.stderr.take().map(|p| Box::new(p) as _));
+        let deadline = Instant::now() + self.timeout;
+        let status = loop {
+            if let Some(status) = child.try_wait().expect("wait for outcry") {
+                break status;
+            }
+            if Instant::now() > deadline {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!(
+                    "outcry {:?} did not finish within {:?}",
+                    self.args, self.timeout
+                );
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        };
         Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8(out.stdout).expect("utf-8 stdout"),
-            stderr: String::from_utf8(out.stderr).expect("utf-8 stderr"),
+            code: status.code().unwrap_or(-1),
+            stdout: String::from_utf8(stdout.join().expect("stdout")).expect("utf-8 stdout"),
+            stderr: String::from_utf8(stderr.join().expect("stderr")).expect("utf-8 stderr"),
             root: self.dir.path().to_path_buf(),
             env: self.env,
             dir: self.dir,
@@ -246,6 +313,8 @@ impl Run {
             args: Vec::new(),
             env: self.env,
             stdin: None,
+            timeout: TIMEOUT,
+            umask: None,
         }
     }
 

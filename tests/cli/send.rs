@@ -701,31 +701,6 @@ fn a_letter_sent_under_another_message_id_is_not_sent_again() {
     assert_eq!(to.len(), 4, "an authority got two letters");
 }
 
-/// Found in review: a workspace's outcry.toml could point your personal login at another server.
-#[test]
-fn a_workspace_cannot_redirect_your_login() {
-    let server = server(vec![]);
-    let elsewhere = Server::start(Security::StartTls, Some((USER, PASSWORD)), vec![]);
-    let run = mayday(&server)
-        .file(
-            "outcry.toml",
-            &format!(
-                "[sender]\ncountry = \"GB\"\n\n[smtp]\nport = {}\n",
-                elsewhere.port()
-            ),
-        )
-        .args(["send", "mayday-2011", "--yes"])
-        .run()
-        .code(2);
-    assert!(
-        run.stderr
-            .contains("outcry.toml:5: port here changes the server your login"),
-        "{}",
-        run.stderr
-    );
-    assert_eq!(server.connections() + elsewhere.connections(), 0);
-}
-
 /// Found in review: letters refused for themselves (stale mailboxes) stopped a healthy run.
 #[test]
 fn refused_letters_do_not_stop_the_run() {
