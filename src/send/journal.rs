@@ -28,6 +28,10 @@ pub enum State {
     /// The connection was lost after the body was sent: the server may have it. Never resent
     /// automatically; `outcry send --retry-unknown` resends it with the same Message-ID.
     Unknown,
+    /// A state written by a newer outcry: read as `unknown` (held back, resent only with
+    /// `--retry-unknown`), never written.
+    #[serde(other, skip_serializing)]
+    Newer,
 }
 
 impl State {
@@ -38,14 +42,17 @@ impl State {
             State::Accepted => "accepted",
             State::Deferred => "deferred",
             State::Failed => "failed",
-            State::Unknown => "unknown",
+            State::Unknown | State::Newer => "unknown",
         }
     }
 }
 
 /// One line of the journal.
+///
+/// Unlike the configuration, the journal is outcry's own and must outlive versions: a field
+/// this version does not know (written by a newer outcry) is ignored, so that an upgrade or a
+/// downgrade never blocks a send. A field may be added; none may change meaning.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Record {
     /// UTC, RFC 3339.
     pub time: String,
@@ -91,7 +98,7 @@ impl Replay {
     /// The state of a letter: a letter left `sending` by a run that died is `unknown`.
     pub fn state(&self, message_id: &str) -> Option<State> {
         self.last.get(message_id).map(|r| match r.state {
-            State::Sending => State::Unknown,
+            State::Sending | State::Newer => State::Unknown,
             s => s,
         })
     }
@@ -289,6 +296,39 @@ mod tests {
             e.starts_with(".outcry/journal/c.jsonl:1: corrupt journal line"),
             "{e}"
         );
+    }
+
+    /// Issue item 11: a line written by a newer outcry (a field this one does not know) is read,
+    /// the unknown field ignored, so that an upgrade or a downgrade never blocks a send.
+    #[test]
+    fn a_field_from_a_newer_outcry_is_ignored() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = path(dir.path(), "c");
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(
+            &p,
+            concat!(
+                r#"{"time":"t","letter":"a","message_id":"<a@x>","state":"accepted","reply":"250 ok","#,
+                r#""relay":{"host":"mx.example.org"},"attempt":3}"#,
+                "\n",
+                r#"{"time":"t","letter":"c","message_id":"<c@x>","state":"quarantined"}"#,
+                "\n",
+            ),
+        )
+        .unwrap();
+        let replay = Journal::read(dir.path(), "c").unwrap();
+        assert_eq!(replay.state("<a@x>"), Some(State::Accepted));
+        assert_eq!(
+            replay.last("<a@x>").and_then(|r| r.reply.as_deref()),
+            Some("250 ok")
+        );
+        // A state this version does not know is held back like an unknown one.
+        assert_eq!(replay.state("<c@x>"), Some(State::Unknown));
+        let (mut j, _) = Journal::open(dir.path(), "c").unwrap();
+        j.record(&rec("b", State::Planned)).unwrap();
+        drop(j);
+        let replay = Journal::read(dir.path(), "c").unwrap();
+        assert_eq!(replay.state("<b@x>"), Some(State::Planned));
     }
 
     #[test]

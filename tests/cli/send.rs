@@ -791,3 +791,34 @@ fn smtp_test_logs_in_and_sends_nothing() {
         .code(2)
         .stderr_has("no [smtp] host configured");
 }
+
+fn minimal(server: &Server) -> Case {
+    Case::minimal().sender().smtp(server, USER, PASSWORD)
+}
+
+/// Issue item 11: a journal written by a newer outcry (a field this one does not know, a state
+/// it does not know) neither blocks `send` nor `status`.
+#[test]
+fn a_journal_from_a_newer_outcry_still_lets_send_and_status_run() {
+    let server = server(vec![]);
+    let run = minimal(&server)
+        .args(["send", "c", "--yes"])
+        .run()
+        .success();
+    let journal = ".outcry/journal/c.jsonl";
+    let text = String::from_utf8(run.read(journal)).expect("utf-8");
+    // Each line gains a field this version does not know.
+    let newer = text.replace("}\n", ",\"relay\":{\"host\":\"mx.example.org\"}}\n");
+    assert_ne!(newer, text);
+    let status = run
+        .again()
+        .file(journal, &newer)
+        .args(["status", "c"])
+        .run()
+        .success();
+    assert_eq!(status.stdout.lines().count(), 1, "{}", status.stdout);
+    assert!(status.stdout.starts_with("ministry "), "{}", status.stdout);
+    let again = status.again().args(["send", "c", "--yes"]).run().success();
+    assert!(again.stderr.contains("nothing to send"), "{}", again.stderr);
+    assert_eq!(server.received().len(), 1);
+}
