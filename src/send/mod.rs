@@ -64,7 +64,7 @@ struct Outgoing {
     recipients: Vec<Address>,
     /// How many of `recipients` are the letter's addressees (its To).
     addressees: usize,
-    /// The message (empty while planning).
+    /// The message (empty while planning, but for a dry run, which shows it).
     message: Vec<u8>,
 }
 
@@ -289,8 +289,12 @@ fn plan(
         if !l.is_email() {
             return Ok(());
         }
-        // The message is built now too, so that one that cannot be is found before any goes.
-        let o = outgoing(&l, now, true)?;
+        // A message that cannot be built is found before any goes: its headers are built now
+        // (what can fail), the whole message only to show it. Sending builds it once more.
+        let o = outgoing(&l, now, dry.is_some())?;
+        if dry.is_none() {
+            mime::check(&l, now)?;
+        }
         match decide(&o, replay, opts) {
             Decision::Done => {}
             Decision::Hold(state, why) => report.held(state, o.id, &o.message_id, why),
