@@ -62,13 +62,78 @@ pub struct Record {
     /// The server's reply, or what went wrong.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply: Option<String>,
-    /// Recipients the server refused while accepting the others, with its reply.
+    /// What became of each recipient so far, over every attempt: those the server took the
+    /// letter for are never sent it again. Empty until an attempt reaches the recipients.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub recipients: Vec<Recipient>,
+    /// Lines written before `recipients`: recipients the server refused while accepting the
+    /// others, as "address: reply". Read, no longer written.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub refused: Vec<String>,
-    /// For a letter some of whose recipients were turned away for now: those still to get it.
-    /// Empty means all of them.
+    /// Lines written before `recipients`: for a letter some of whose recipients were turned
+    /// away for now, those still to get it (empty: all of them). Read, no longer written.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub remaining: Vec<String>,
+}
+
+/// One recipient of a letter and what the server said for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Recipient {
+    pub address: String,
+    pub role: Role,
+    pub state: Reception,
+    /// The server's reply, for a recipient it refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply: Option<String>,
+}
+
+/// How a recipient is addressed: the letter's addressee (To), or a copy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    To,
+    Cc,
+    Bcc,
+    /// Written by a newer outcry.
+    #[serde(other, skip_serializing)]
+    Newer,
+}
+
+/// What the server said for one recipient.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Reception {
+    /// The server took the letter for this recipient: never sent to them again.
+    Accepted,
+    /// A permanent refusal (5xx, at RCPT TO or of the whole letter).
+    Refused,
+    /// A temporary refusal (4xx), or the letter did not go: to be sent again.
+    Deferred,
+    /// Written by a newer outcry: read as not having the letter.
+    #[serde(other, skip_serializing)]
+    Newer,
+}
+
+impl Role {
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::To => "to",
+            Role::Cc => "cc",
+            Role::Bcc => "bcc",
+            Role::Newer => "?",
+        }
+    }
+}
+
+impl Reception {
+    pub fn label(self) -> &'static str {
+        match self {
+            Reception::Accepted => "accepted",
+            Reception::Refused => "refused",
+            Reception::Deferred => "deferred",
+            Reception::Newer => "unknown",
+        }
+    }
 }
 
 /// What the journal says so far: the last record of each letter, by Message-ID.
@@ -242,6 +307,7 @@ mod tests {
             message_id: format!("<{id}@x>"),
             state,
             reply: None,
+            recipients: Vec::new(),
             refused: Vec::new(),
             remaining: Vec::new(),
         }

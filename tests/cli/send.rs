@@ -172,17 +172,30 @@ fn a_refused_coordinator_costs_nobody_their_letter() {
         assert!(!r.rcpt_to.contains(&"robert.cwi@gmail.com".to_string()));
         assert!(r.rcpt_to.contains(&"ainur1917@gmail.com".to_string()));
     }
+    // The letters were accepted: the addressees have them. Who refused a copy is said.
+    let refused = "permanent error (550): 5.1.1 no such user";
+    let note = format!(
+        "press@knb.kz (to) accepted: 250 2.0.0 queued; robert.cwi@gmail.com (cc) refused: {refused}; \
+         ainur1917@gmail.com (cc) accepted: 250 2.0.0 queued"
+    );
     assert!(
         run.stderr
-            .contains("refused: robert.cwi@gmail.com: permanent error (550): 5.1.1 no such user"),
+            .lines()
+            .any(|l| l == format!("  knb-press                    {note}")),
         "{}",
         run.stderr
     );
     let status = run.again().args(["status", "mayday-2011"]).run().success();
-    assert!(
-        status.stdout.contains("refused robert.cwi@gmail.com"),
-        "{}",
-        status.stdout
+    let block: Vec<&str> = status.stdout.lines().take(4).collect();
+    assert_eq!(
+        stable(&block.join("\n"), &server),
+        format!(
+            "knb-press                    accepted  TIME  {note}\n\
+             {:39}accepted press@knb.kz (to): 250 2.0.0 queued\n\
+             {:39}refused  robert.cwi@gmail.com (cc): {refused}\n\
+             {:39}accepted ainur1917@gmail.com (cc): 250 2.0.0 queued",
+            "", "", ""
+        )
     );
 }
 
@@ -821,4 +834,160 @@ fn a_journal_from_a_newer_outcry_still_lets_send_and_status_run() {
     let again = status.again().args(["send", "c", "--yes"]).run().success();
     assert!(again.stderr.contains("nothing to send"), "{}", again.stderr);
     assert_eq!(server.received().len(), 1);
+}
+
+/// A journal as JSON, each record without its time.
+fn journal(run: &Run, campaign: &str) -> serde_json::Value {
+    let text = run.read(&format!(".outcry/journal/{campaign}.jsonl"));
+    String::from_utf8_lossy(&text)
+        .lines()
+        .map(|l| {
+            let mut v: serde_json::Value = serde_json::from_str(l).expect("journal line");
+            v.as_object_mut().expect("object").remove("time");
+            v
+        })
+        .collect()
+}
+
+/// Output with every RFC 3339 time replaced by `TIME`, and the test server's port by `PORT`.
+fn stable(text: &str, server: &Server) -> String {
+    text.replace(&format!("127.0.0.1:{}", server.port()), "127.0.0.1:PORT")
+        .split(' ')
+        .map(|w| {
+            let b = w.as_bytes();
+            if b.len() == 20 && b[4] == b'-' && b[10] == b'T' && b[19] == b'Z' {
+                "TIME"
+            } else {
+                w
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Issue item 7: the server refused the authority's own address (550 at RCPT TO) and took the
+/// coordinator's copy. That letter is failed, not accepted: the journal keeps each recipient's
+/// outcome, status and the summary say who refused, and `--retry-failed` sends it to the
+/// authority alone (the coordinator has it), under the same Message-ID.
+#[test]
+fn a_refused_authority_fails_its_letter_and_is_retried_alone() {
+    let server = server(vec![Fault::RejectRecipientOnce {
+        address: "ministry@example.org".into(),
+        code: 550,
+        text: "5.2.2 mailbox full".into(),
+    }]);
+    let run = minimal(&server)
+        .args(["send", "c", "--yes", "--format", "json"])
+        .run()
+        .code(1);
+    let received = server.received();
+    assert_eq!(received.len(), 1);
+    assert_eq!(received[0].rcpt_to, ["coord@example.org"]);
+    let mid = format!("<{}>", message_ids(&server)[0]);
+    let refused = "permanent error (550): 5.2.2 mailbox full";
+    let note = format!(
+        "ministry@example.org (to) refused: {refused}; coord@example.org (cc) accepted: 250 2.0.0 queued"
+    );
+    let recipients = serde_json::json!([
+        {"address": "ministry@example.org", "role": "to", "state": "refused", "reply": refused},
+        {"address": "coord@example.org", "role": "cc", "state": "accepted", "reply": "250 2.0.0 queued"},
+    ]);
+    assert_eq!(
+        stable(&run.stderr, &server),
+        format!(
+            "1 letter(s) go by fax, post, web form or phone: `outcry compose c --out DIR` writes them\n\
+             1 e-mail letter(s) from sender@example.org through activist at 127.0.0.1:PORT (STARTTLS):\n  \
+             ministry                     ministry@example.org, coord@example.org\n\
+             failed (refused by the server; `outcry send --retry-failed` tries them again) 1:\n  \
+             ministry                     {note}\n"
+        )
+    );
+    let json = run.json();
+    assert_eq!(
+        json["deliveries"],
+        serde_json::json!([{
+            "schema": "outcry.jsonl/1", "type": "delivery", "campaign": "c", "letter": "ministry",
+            "message_id": mid, "state": "failed", "reply": note, "recipients": recipients,
+        }])
+    );
+    assert_eq!(
+        json["summary"],
+        serde_json::json!({
+            "schema": "outcry.jsonl/1", "type": "summary", "campaign": "c", "accepted": 0,
+            "deferred": 0, "failed": 1, "unknown": 0, "not_sent_again": 0, "not_tried": 0,
+            "beyond_limit": 0, "skipped": 0, "stopped": null,
+            "refused": [{
+                "letter": "ministry", "address": "ministry@example.org", "role": "to",
+                "state": "refused", "reply": refused,
+            }],
+        })
+    );
+    let letter = serde_json::json!({"letter": "ministry", "message_id": mid});
+    let with = |extra: serde_json::Value| {
+        let mut v = letter.clone();
+        v.as_object_mut()
+            .expect("object")
+            .extend(extra.as_object().expect("object").clone());
+        v
+    };
+    assert_eq!(
+        journal(&run, "c"),
+        serde_json::json!([
+            with(serde_json::json!({"state": "planned"})),
+            with(serde_json::json!({"state": "sending"})),
+            with(serde_json::json!({"state": "failed", "reply": note, "recipients": recipients})),
+        ])
+    );
+    let status = run.again().args(["status", "c"]).run().success();
+    assert_eq!(
+        stable(&status.stdout, &server),
+        format!(
+            "ministry                     failed    TIME  {note}\n\
+             {:39}refused  ministry@example.org (to): {refused}\n\
+             {:39}accepted coord@example.org (cc): 250 2.0.0 queued\n",
+            "", ""
+        )
+    );
+    retried_to_the_authority_alone(status, &server, &mid);
+}
+
+/// The second half of the test above: without --retry-failed the letter is held back; with
+/// it, it goes to the authority alone.
+fn retried_to_the_authority_alone(status: Run, server: &Server, mid: &str) {
+    let held = send_c(status.again(), &[]).code(1);
+    assert_eq!(server.received().len(), 1, "{}", held.stderr);
+    let retry = send_c(held.again(), &["--retry-failed"]).success();
+    assert_eq!(
+        stable(&retry.stderr, server),
+        "1 letter(s) go by fax, post, web form or phone: `outcry compose c --out DIR` writes them\n\
+         1 e-mail letter(s) from sender@example.org through activist at 127.0.0.1:PORT (STARTTLS):\n  \
+         ministry                     ministry@example.org\n\
+         accepted 1:\n  \
+         ministry                     250 2.0.0 queued\n"
+    );
+    let received = server.received();
+    assert_eq!(received.len(), 2);
+    assert_eq!(received[1].rcpt_to, ["ministry@example.org"]);
+    assert_eq!(
+        message_ids(server)
+            .iter()
+            .map(|m| format!("<{m}>"))
+            .collect::<Vec<_>>(),
+        [mid, mid]
+    );
+    let status = retry.again().args(["status", "c"]).run().success();
+    assert_eq!(
+        stable(&status.stdout, server),
+        "ministry                     accepted  TIME  250 2.0.0 queued\n"
+    );
+    // Nothing is left to send.
+    let again = send_c(status.again(), &["--retry-failed"]).success();
+    assert!(again.stderr.contains("nothing to send"), "{}", again.stderr);
+    assert_eq!(server.received().len(), 2);
+}
+
+fn send_c(case: Case, extra: &[&str]) -> Run {
+    let mut args = vec!["send", "c", "--yes"];
+    args.extend_from_slice(extra);
+    case.args(args).run()
 }
