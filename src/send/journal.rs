@@ -29,8 +29,8 @@ pub enum State {
     /// automatically; `outcry send --retry-unknown` resends it with the same Message-ID.
     Unknown,
     /// A state written by a newer outcry: read as `unknown` (held back, resent only with
-    /// `--retry-unknown`), never written.
-    #[serde(other, skip_serializing)]
+    /// `--retry-unknown`). outcry never records it.
+    #[serde(other, rename = "newer")]
     Newer,
 }
 
@@ -94,8 +94,8 @@ pub enum Role {
     To,
     Cc,
     Bcc,
-    /// Written by a newer outcry.
-    #[serde(other, skip_serializing)]
+    /// Written by a newer outcry (kept as `unknown` when written again).
+    #[serde(other, rename = "unknown")]
     Newer,
 }
 
@@ -109,8 +109,9 @@ pub enum Reception {
     Refused,
     /// A temporary refusal (4xx), or the letter did not go: to be sent again.
     Deferred,
-    /// Written by a newer outcry: read as not having the letter.
-    #[serde(other, skip_serializing)]
+    /// Written by a newer outcry: read as not having the letter, so that a retry sends it
+    /// (kept as `unknown` when written again).
+    #[serde(other, rename = "unknown")]
     Newer,
 }
 
@@ -120,7 +121,7 @@ impl Role {
             Role::To => "to",
             Role::Cc => "cc",
             Role::Bcc => "bcc",
-            Role::Newer => "?",
+            Role::Newer => "unknown",
         }
     }
 }
@@ -390,6 +391,18 @@ mod tests {
         );
         // A state this version does not know is held back like an unknown one.
         assert_eq!(replay.state("<c@x>"), Some(State::Unknown));
+        // A recipient's state or role this version does not know is read, and written again.
+        let r: Record = serde_json::from_str(
+            r#"{"time":"t","letter":"d","message_id":"<d@x>","state":"deferred","recipients":[{"address":"a@example.org","role":"resent-to","state":"bounced","since":1}]}"#,
+        )
+        .unwrap();
+        assert_eq!(r.recipients[0].role, Role::Newer);
+        assert_eq!(r.recipients[0].state, Reception::Newer);
+        assert!(
+            serde_json::to_string(&r)
+                .unwrap()
+                .contains(r#"{"address":"a@example.org","role":"unknown","state":"unknown"}"#)
+        );
         let (mut j, _) = Journal::open(dir.path(), "c").unwrap();
         j.record(&rec("b", State::Planned)).unwrap();
         drop(j);

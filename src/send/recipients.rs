@@ -155,3 +155,126 @@ pub(super) fn note(known: &[Recipient], reply: &str) -> String {
         .collect::<Vec<_>>()
         .join("; ")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A letter to the ministry, copied to a coordinator and (blind) to a second one.
+    fn letter() -> Outgoing {
+        let a = |s: &str| s.parse::<Address>().unwrap();
+        Outgoing {
+            id: "ministry".into(),
+            message_id: "<m@example.org>".into(),
+            from: a("me@example.org"),
+            recipients: vec![
+                a("ministry@example.org"),
+                a("coord@example.org"),
+                a("blind@example.org"),
+            ],
+            addressees: 1,
+            copies: 1,
+            message: Vec::new(),
+        }
+    }
+
+    fn line(json: &str) -> Record {
+        serde_json::from_str(json).unwrap()
+    }
+
+    fn addresses(v: &[Address]) -> Vec<String> {
+        v.iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn roles_follow_the_letter() {
+        let o = letter();
+        let roles: Vec<Role> = o.recipients.iter().map(|a| o.role(a)).collect();
+        assert_eq!(roles, [Role::To, Role::Cc, Role::Bcc]);
+    }
+
+    /// Issue item 7: a line written before per-recipient outcomes said `accepted` when the
+    /// ministry had refused. Read again, the letter failed and waits for the ministry alone.
+    #[test]
+    fn an_old_accepted_line_with_a_refused_addressee_is_a_failed_letter() {
+        let o = letter();
+        let r = line(
+            r#"{"time":"t","letter":"ministry","message_id":"<m@example.org>","state":"accepted","reply":"250 ok","refused":["ministry@example.org: permanent error (550): 5.2.2 mailbox full"]}"#,
+        );
+        let known = from_journal(&o, &r);
+        assert_eq!(
+            known.iter().map(|k| k.state).collect::<Vec<_>>(),
+            [Reception::Refused, Reception::Accepted, Reception::Accepted]
+        );
+        assert_eq!(
+            known[0].reply.as_deref(),
+            Some("permanent error (550): 5.2.2 mailbox full")
+        );
+        assert_eq!(letter_state(&known), State::Failed);
+        assert_eq!(addresses(&waiting(&o, &known)), ["ministry@example.org"]);
+    }
+
+    #[test]
+    fn an_old_line_with_remaining_recipients_waits_for_them_only() {
+        let o = letter();
+        let r = line(
+            r#"{"time":"t","letter":"ministry","message_id":"<m@example.org>","state":"deferred","remaining":["ministry@example.org"]}"#,
+        );
+        let known = from_journal(&o, &r);
+        assert_eq!(letter_state(&known), State::Deferred);
+        assert_eq!(addresses(&waiting(&o, &known)), ["ministry@example.org"]);
+        // A letter-level line of old (no recipient named) waits for everyone.
+        let r = line(
+            r#"{"time":"t","letter":"ministry","message_id":"<m@example.org>","state":"failed","reply":"554 spam"}"#,
+        );
+        assert!(from_journal(&o, &r).is_empty());
+        assert_eq!(addresses(&waiting(&o, &[])).len(), 3);
+    }
+
+    #[test]
+    fn a_refused_copy_leaves_the_letter_accepted_and_a_refused_addressee_fails_it() {
+        let o = letter();
+        let mut known = Vec::new();
+        let refusal = |a: &str, transient| Refusal {
+            recipient: a.parse().unwrap(),
+            reply: if transient { "451 later" } else { "550 no" }.into(),
+            transient,
+        };
+        let all = o.recipients.clone();
+        let copy_refused = [refusal("blind@example.org", false)];
+        mark_replies(
+            &o,
+            &mut known,
+            &all,
+            &copy_refused,
+            (Reception::Accepted, "250 ok"),
+        );
+        assert_eq!(letter_state(&known), State::Accepted);
+        assert_eq!(
+            note(&known, "250 ok"),
+            "ministry@example.org (to) accepted: 250 ok; coord@example.org (cc) accepted: 250 ok; \
+             blind@example.org (bcc) refused: 550 no"
+        );
+        let mut known = Vec::new();
+        let greylisted = [refusal("ministry@example.org", true)];
+        mark_replies(
+            &o,
+            &mut known,
+            &all,
+            &greylisted,
+            (Reception::Accepted, "250 ok"),
+        );
+        assert_eq!(letter_state(&known), State::Deferred);
+        let again = waiting(&o, &known);
+        assert_eq!(addresses(&again), ["ministry@example.org"]);
+        // The retry is refused for good: the letter failed, the copies stay accepted.
+        let refused = [refusal("ministry@example.org", false)];
+        mark_replies(&o, &mut known, &again, &refused, (Reception::Refused, ""));
+        assert_eq!(letter_state(&known), State::Failed);
+        assert_eq!(
+            known.iter().map(|k| k.state).collect::<Vec<_>>(),
+            [Reception::Refused, Reception::Accepted, Reception::Accepted]
+        );
+        assert_eq!(note(&[], "250 ok"), "250 ok");
+    }
+}

@@ -991,3 +991,37 @@ fn send_c(case: Case, extra: &[&str]) -> Run {
     args.extend_from_slice(extra);
     case.args(args).run()
 }
+
+/// Issue item 7, for journals written before it: a line that says `accepted` although the
+/// authority was refused is read as a failed letter, which --retry-failed sends to the
+/// authority alone.
+#[test]
+fn an_old_journal_line_accepting_a_refused_authority_is_retried_to_it_alone() {
+    let server = server(vec![]);
+    let compose = minimal(&server)
+        .args(["compose", "c", "--format", "json"])
+        .run()
+        .success();
+    let json = compose.json();
+    let mid = json["letters"][0]["message_id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    let old = format!(
+        "{{\"time\":\"2026-11-30T10:00:00Z\",\"letter\":\"ministry\",\"message_id\":\"{mid}\",\"state\":\"accepted\",\"reply\":\"250 2.0.0 queued\",\"refused\":[\"ministry@example.org: permanent error (550): 5.2.2 mailbox full\"]}}\n"
+    );
+    let case = compose.again().file(".outcry/journal/c.jsonl", &old);
+    let held = send_c(case, &[]).code(1);
+    assert!(
+        held.stderr.lines().any(|l| l
+            == "  ministry                     ministry@example.org (to) refused: permanent error (550): 5.2.2 mailbox full; \
+                coord@example.org (cc) accepted (not resent: use --retry-failed)"),
+        "{}",
+        held.stderr
+    );
+    assert!(server.received().is_empty());
+    send_c(held.again(), &["--retry-failed"]).success();
+    let received = server.received();
+    assert_eq!(received.len(), 1);
+    assert_eq!(received[0].rcpt_to, ["ministry@example.org"]);
+}
