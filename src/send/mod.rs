@@ -268,9 +268,15 @@ fn decide(o: &Outgoing, replay: &Replay, opts: &Options) -> Decision {
             Vec::new(),
         );
     }
-    let known = last
-        .map(|r| recipients::from_journal(o, r))
-        .unwrap_or_default();
+    let known = match (last, replay.last_of_letter(&o.id)) {
+        (Some(r), _) => recipients::from_journal(o, r),
+        // Under its old Message-ID the letter reached some of its recipients: not them again.
+        (None, Some(before)) => recipients::from_journal(o, before)
+            .into_iter()
+            .filter(|k| k.state == Reception::Accepted)
+            .collect(),
+        (None, None) => Vec::new(),
+    };
     let mut last_reply = last.and_then(|r| r.reply.clone()).unwrap_or_default();
     let state = match replay.state(&o.message_id) {
         // A line from before per-recipient outcomes said `accepted` when an addressee was

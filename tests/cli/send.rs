@@ -948,13 +948,22 @@ fn a_refused_authority_fails_its_letter_and_is_retried_alone() {
             "", ""
         )
     );
-    retried_to_the_authority_alone(status, &server, &mid);
+    let held = send_c(status.again(), &[]).code(1);
+    assert_eq!(
+        held.stderr,
+        format!(
+            "1 letter(s) go by fax, post, web form or phone: `outcry compose c --out DIR` writes them\n\
+             nothing to send now: 1 letter(s) held back (see below)\n\
+             failed (refused by the server; `outcry send --retry-failed` tries them again) 1:\n  \
+             ministry                     {note} (not resent: use --retry-failed)\n"
+        )
+    );
+    retried_to_the_authority_alone(held, &server, &mid);
 }
 
-/// The second half of the test above: without --retry-failed the letter is held back; with
-/// it, it goes to the authority alone.
-fn retried_to_the_authority_alone(status: Run, server: &Server, mid: &str) {
-    let held = send_c(status.again(), &[]).code(1);
+/// The second half of the test above: with --retry-failed the letter goes to the authority
+/// alone.
+fn retried_to_the_authority_alone(held: Run, server: &Server, mid: &str) {
     assert_eq!(server.received().len(), 1, "{}", held.stderr);
     let retry = send_c(held.again(), &["--retry-failed"]).success();
     assert_eq!(
@@ -974,6 +983,19 @@ fn retried_to_the_authority_alone(status: Run, server: &Server, mid: &str) {
             .map(|m| format!("<{m}>"))
             .collect::<Vec<_>>(),
         [mid, mid]
+    );
+    // The journal's last word on the letter: everyone has it.
+    let lines = journal(&retry, "c");
+    assert_eq!(
+        lines.as_array().and_then(|l| l.last()),
+        Some(&serde_json::json!({
+            "letter": "ministry", "message_id": mid, "state": "accepted",
+            "reply": "250 2.0.0 queued",
+            "recipients": [
+                {"address": "ministry@example.org", "role": "to", "state": "accepted", "reply": "250 2.0.0 queued"},
+                {"address": "coord@example.org", "role": "cc", "state": "accepted", "reply": "250 2.0.0 queued"},
+            ],
+        }))
     );
     let status = retry.again().args(["status", "c"]).run().success();
     assert_eq!(
@@ -1024,4 +1046,27 @@ fn an_old_journal_line_accepting_a_refused_authority_is_retried_to_it_alone() {
     let received = server.received();
     assert_eq!(received.len(), 1);
     assert_eq!(received[0].rcpt_to, ["ministry@example.org"]);
+}
+
+/// Found while fixing item 7: a partly refused letter whose Message-ID then changed (another
+/// sender address) goes to those without it, never again to a coordinator who has it.
+#[test]
+fn a_partly_refused_letter_under_a_new_message_id_spares_who_has_it() {
+    let server = server(vec![Fault::RejectRecipientOnce {
+        address: "ministry@example.org".into(),
+        code: 550,
+        text: "5.2.2 mailbox full".into(),
+    }]);
+    let first = send_c(minimal(&server), &[]).code(1);
+    let run = send_c(
+        first
+            .again()
+            .env("OUTCRY_SENDER_EMAIL", "other@example.org"),
+        &[],
+    )
+    .success();
+    let received = server.received();
+    assert_eq!(received.len(), 2, "{}", run.stderr);
+    assert_eq!(received[0].rcpt_to, ["coord@example.org"]);
+    assert_eq!(received[1].rcpt_to, ["ministry@example.org"]);
 }
