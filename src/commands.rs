@@ -734,6 +734,27 @@ fn status(campaign: &str) -> Result<ExitCode> {
             r.time,
             r.reply.as_deref().unwrap_or("")
         )?;
+        // Who has the letter and who not, when someone has not.
+        let all = r
+            .recipients
+            .iter()
+            .all(|k| k.state == crate::send::journal::Reception::Accepted);
+        for k in r.recipients.iter().filter(|_| !all) {
+            write!(
+                out,
+                "{:<28} {:<9} {:<8} {} ({})",
+                "",
+                "",
+                k.state.label(),
+                k.address,
+                k.role.label()
+            )?;
+            match &k.reply {
+                Some(said) => writeln!(out, ": {said}")?,
+                None => writeln!(out)?,
+            }
+        }
+        // Lines written before per-recipient outcomes.
         for refused in &r.refused {
             writeln!(out, "{:<28} {:<9} refused {refused}", "", "")?;
         }

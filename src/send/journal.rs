@@ -28,6 +28,10 @@ pub enum State {
     /// The connection was lost after the body was sent: the server may have it. Never resent
     /// automatically; `outcry send --retry-unknown` resends it with the same Message-ID.
     Unknown,
+    /// A state written by a newer outcry: read as `unknown` (held back, resent only with
+    /// `--retry-unknown`). outcry never records it.
+    #[serde(other, rename = "newer")]
+    Newer,
 }
 
 impl State {
@@ -38,14 +42,17 @@ impl State {
             State::Accepted => "accepted",
             State::Deferred => "deferred",
             State::Failed => "failed",
-            State::Unknown => "unknown",
+            State::Unknown | State::Newer => "unknown",
         }
     }
 }
 
 /// One line of the journal.
+///
+/// Unlike the configuration, the journal is outcry's own and must outlive versions: a field
+/// this version does not know (written by a newer outcry) is ignored, so that an upgrade or a
+/// downgrade never blocks a send. A field may be added; none may change meaning.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Record {
     /// UTC, RFC 3339.
     pub time: String,
@@ -55,13 +62,79 @@ pub struct Record {
     /// The server's reply, or what went wrong.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply: Option<String>,
-    /// Recipients the server refused while accepting the others, with its reply.
+    /// What became of each recipient so far, over every attempt: those the server took the
+    /// letter for are never sent it again. Empty until an attempt reaches the recipients.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub recipients: Vec<Recipient>,
+    /// Lines written before `recipients`: recipients the server refused while accepting the
+    /// others, as "address: reply". Read, no longer written.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub refused: Vec<String>,
-    /// For a letter some of whose recipients were turned away for now: those still to get it.
-    /// Empty means all of them.
+    /// Lines written before `recipients`: for a letter some of whose recipients were turned
+    /// away for now, those still to get it (empty: all of them). Read, no longer written.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub remaining: Vec<String>,
+}
+
+/// One recipient of a letter and what the server said for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Recipient {
+    pub address: String,
+    pub role: Role,
+    pub state: Reception,
+    /// The server's reply, for a recipient it refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply: Option<String>,
+}
+
+/// How a recipient is addressed: the letter's addressee (To), or a copy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    To,
+    Cc,
+    Bcc,
+    /// Written by a newer outcry (kept as `unknown` when written again).
+    #[serde(other, rename = "unknown")]
+    Newer,
+}
+
+/// What the server said for one recipient.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Reception {
+    /// The server took the letter for this recipient: never sent to them again.
+    Accepted,
+    /// A permanent refusal (5xx, at RCPT TO or of the whole letter).
+    Refused,
+    /// A temporary refusal (4xx), or the letter did not go: to be sent again.
+    Deferred,
+    /// Written by a newer outcry: read as not having the letter, so that a retry sends it
+    /// (kept as `unknown` when written again).
+    #[serde(other, rename = "unknown")]
+    Newer,
+}
+
+impl Role {
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::To => "to",
+            Role::Cc => "cc",
+            Role::Bcc => "bcc",
+            Role::Newer => "unknown",
+        }
+    }
+}
+
+impl Reception {
+    pub fn label(self) -> &'static str {
+        match self {
+            Reception::Accepted => "accepted",
+            Reception::Refused => "refused",
+            Reception::Deferred => "deferred",
+            Reception::Newer => "unknown",
+        }
+    }
 }
 
 /// What the journal says so far: the last record of each letter, by Message-ID.
@@ -91,7 +164,7 @@ impl Replay {
     /// The state of a letter: a letter left `sending` by a run that died is `unknown`.
     pub fn state(&self, message_id: &str) -> Option<State> {
         self.last.get(message_id).map(|r| match r.state {
-            State::Sending => State::Unknown,
+            State::Sending | State::Newer => State::Unknown,
             s => s,
         })
     }
@@ -242,6 +315,7 @@ mod tests {
             message_id: format!("<{id}@x>"),
             state,
             reply: None,
+            recipients: Vec::new(),
             refused: Vec::new(),
             remaining: Vec::new(),
         }
@@ -296,6 +370,51 @@ mod tests {
             e.starts_with(".outcry/journal/c.jsonl:1: corrupt journal line"),
             "{e}"
         );
+    }
+
+    /// Issue item 11: a line written by a newer outcry (a field this one does not know) is read,
+    /// the unknown field ignored, so that an upgrade or a downgrade never blocks a send.
+    #[test]
+    fn a_field_from_a_newer_outcry_is_ignored() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = path(dir.path(), "c");
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(
+            &p,
+            concat!(
+                r#"{"time":"t","letter":"a","message_id":"<a@x>","state":"accepted","reply":"250 ok","#,
+                r#""relay":{"host":"mx.example.org"},"attempt":3}"#,
+                "\n",
+                r#"{"time":"t","letter":"c","message_id":"<c@x>","state":"quarantined"}"#,
+                "\n",
+            ),
+        )
+        .unwrap();
+        let replay = Journal::read(dir.path(), "c").unwrap();
+        assert_eq!(replay.state("<a@x>"), Some(State::Accepted));
+        assert_eq!(
+            replay.last("<a@x>").and_then(|r| r.reply.as_deref()),
+            Some("250 ok")
+        );
+        // A state this version does not know is held back like an unknown one.
+        assert_eq!(replay.state("<c@x>"), Some(State::Unknown));
+        // A recipient's state or role this version does not know is read, and written again.
+        let r: Record = serde_json::from_str(
+            r#"{"time":"t","letter":"d","message_id":"<d@x>","state":"deferred","recipients":[{"address":"a@example.org","role":"resent-to","state":"bounced","since":1}]}"#,
+        )
+        .unwrap();
+        assert_eq!(r.recipients[0].role, Role::Newer);
+        assert_eq!(r.recipients[0].state, Reception::Newer);
+        assert!(
+            serde_json::to_string(&r)
+                .unwrap()
+                .contains(r#"{"address":"a@example.org","role":"unknown","state":"unknown"}"#)
+        );
+        let (mut j, _) = Journal::open(dir.path(), "c").unwrap();
+        j.record(&rec("b", State::Planned)).unwrap();
+        drop(j);
+        let replay = Journal::read(dir.path(), "c").unwrap();
+        assert_eq!(replay.state("<b@x>"), Some(State::Planned));
     }
 
     #[test]

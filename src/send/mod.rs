@@ -6,6 +6,7 @@
 //! a letter whose fate is unknown is only resent on request. [`transport`] talks to the server.
 
 pub mod journal;
+mod recipients;
 pub mod transport;
 
 use std::fmt::Write as _;
@@ -20,8 +21,8 @@ use crate::config::{Delivery, PasswordSource, SmtpSettings, Transport as Transpo
 use crate::letter::Letter;
 use crate::mime::{self, Purpose};
 use crate::prompt;
-use journal::{Journal, Record, Replay, State};
-use transport::{Outcome, Refusal, Sendmail, Smtp, Transport};
+use journal::{Journal, Reception, Recipient, Record, Replay, State};
+use transport::{Outcome, Sendmail, Smtp, Transport};
 
 /// This many letters in a row that fail to go for reasons of the connection or the account
 /// (no connection, a refused sender, a spent quota, a lost body) stop the run. A letter the
@@ -62,9 +63,11 @@ struct Outgoing {
     from: Address,
     /// To, then Cc, then Bcc.
     recipients: Vec<Address>,
-    /// How many of `recipients` are the letter's addressees (its To).
+    /// How many of `recipients` are the letter's addressees (its To), and how many copies (Cc)
+    /// follow them.
     addressees: usize,
-    /// The message (empty while planning).
+    copies: usize,
+    /// The message (empty while planning, but for a dry run, which shows it).
     message: Vec<u8>,
 }
 
@@ -73,6 +76,8 @@ struct Outgoing {
 struct Attempt {
     o: std::rc::Rc<Outgoing>,
     recipients: Vec<Address>,
+    /// What became of each recipient in earlier attempts.
+    known: Vec<Recipient>,
 }
 
 /// How the run ended, for the summary and the exit code.
@@ -86,6 +91,8 @@ pub struct Report {
     pub deferred: Vec<(String, String)>,
     pub failed: Vec<(String, String)>,
     pub unknown: Vec<(String, String)>,
+    /// The recipients that do not have their letter: letter id, and what the server said.
+    pub refused: Vec<(String, Recipient)>,
     /// Letters not sent because the journal says they went before (informational).
     pub sent_before: Vec<(String, String)>,
     /// How many letters were not tried because the run stopped early; the first [`SHOWN`]
@@ -110,12 +117,20 @@ struct DeliveryLine<'a> {
     message_id: &'a str,
     state: &'a str,
     reply: &'a str,
+    recipients: &'a [Recipient],
 }
 
 impl Report {
     /// Counts a letter's outcome (its state in the journal's words), and prints it as a JSON
     /// line under `--format json`.
-    fn add(&mut self, state: State, id: String, message_id: &str, reply: String) {
+    fn add(
+        &mut self,
+        state: State,
+        id: String,
+        message_id: &str,
+        reply: String,
+        recipients: &[Recipient],
+    ) {
         if let Some(campaign) = &self.json {
             let line = crate::review::json_line(
                 "delivery",
@@ -131,12 +146,19 @@ impl Report {
                         state.label()
                     },
                     reply: &reply,
+                    recipients,
                 },
             );
             let mut out = std::io::stdout().lock();
             let _ = std::io::Write::write_all(&mut out, line.as_bytes());
             let _ = std::io::Write::flush(&mut out);
         }
+        self.refused.extend(
+            recipients
+                .iter()
+                .filter(|r| r.state != Reception::Accepted)
+                .map(|r| (id.clone(), r.clone())),
+        );
         let list = match state {
             State::Accepted if self.holding => &mut self.sent_before,
             State::Accepted => {
@@ -154,9 +176,16 @@ impl Report {
     }
 
     /// A letter held back by what the journal says.
-    fn held(&mut self, state: State, id: String, message_id: &str, why: String) {
+    fn held(
+        &mut self,
+        state: State,
+        id: String,
+        message_id: &str,
+        why: String,
+        recipients: &[Recipient],
+    ) {
         self.holding = true;
-        self.add(state, id, message_id, why);
+        self.add(state, id, message_id, why, recipients);
         self.holding = false;
     }
 
@@ -199,6 +228,7 @@ fn outgoing(l: &Letter, now: Timestamp, message: bool) -> Result<Outgoing> {
         from: parse(&l.from.email)?,
         recipients,
         addressees: l.to.len(),
+        copies: l.cc.len(),
         message: if message {
             mime::message(l, now, Purpose::Send)?
         } else {
@@ -209,12 +239,13 @@ fn outgoing(l: &Letter, now: Timestamp, message: bool) -> Result<Outgoing> {
 
 /// What the journal says to do with a letter.
 enum Decision {
-    /// Send it, to these recipients (all, or those still waiting for it).
-    Send(Vec<Address>),
+    /// Send it, to these recipients (all, or those still waiting for it), knowing what became
+    /// of the others.
+    Send(Vec<Address>, Vec<Recipient>),
     /// It was accepted before.
     Done,
     /// Not in this run, as the report will say.
-    Hold(State, String),
+    Hold(State, String, Vec<Recipient>),
 }
 
 fn decide(o: &Outgoing, replay: &Replay, opts: &Options) -> Decision {
@@ -234,29 +265,41 @@ fn decide(o: &Outgoing, replay: &Replay, opts: &Options) -> Decision {
                 "sent before as {}; not sent again (the sender, campaign or issue date changed since)",
                 before.message_id
             ),
+            Vec::new(),
         );
     }
-    let last_reply = last.and_then(|r| r.reply.clone()).unwrap_or_default();
-    match replay.state(&o.message_id) {
+    let known = match (last, replay.last_of_letter(&o.id)) {
+        (Some(r), _) => recipients::from_journal(o, r),
+        // Under its old Message-ID the letter reached some of its recipients: not them again.
+        (None, Some(before)) => recipients::from_journal(o, before)
+            .into_iter()
+            .filter(|k| k.state == Reception::Accepted)
+            .collect(),
+        (None, None) => Vec::new(),
+    };
+    let mut last_reply = last.and_then(|r| r.reply.clone()).unwrap_or_default();
+    let state = match replay.state(&o.message_id) {
+        // A line from before per-recipient outcomes said `accepted` when an addressee was
+        // refused: that letter failed.
+        Some(State::Accepted) if recipients::letter_state(&known) == State::Failed => {
+            last_reply = recipients::note(&known, &last_reply);
+            Some(State::Failed)
+        }
+        state => state,
+    };
+    match state {
         Some(State::Accepted) => Decision::Done,
         Some(State::Unknown) if !opts.retry_unknown => Decision::Hold(
             State::Unknown,
             format!("{last_reply} (not resent: use --retry-unknown)"),
+            known,
         ),
         Some(State::Failed) if !opts.retry_failed => Decision::Hold(
             State::Failed,
             format!("{last_reply} (not resent: use --retry-failed)"),
+            known,
         ),
-        _ => {
-            let waiting: Vec<Address> = last
-                .map(|r| r.remaining.iter().filter_map(|a| a.parse().ok()).collect())
-                .unwrap_or_default();
-            Decision::Send(if waiting.is_empty() {
-                o.recipients.clone()
-            } else {
-                waiting
-            })
-        }
+        _ => Decision::Send(recipients::waiting(o, &known), known),
     }
 }
 
@@ -289,15 +332,21 @@ fn plan(
         if !l.is_email() {
             return Ok(());
         }
-        // The message is built now too, so that one that cannot be is found before any goes.
-        let o = outgoing(&l, now, true)?;
+        // A message that cannot be built is found before any goes: its headers are built now
+        // (what can fail), the whole message only to show it. Sending builds it once more.
+        let o = outgoing(&l, now, dry.is_some())?;
+        if dry.is_none() {
+            mime::check(&l, now)?;
+        }
         match decide(&o, replay, opts) {
             Decision::Done => {}
-            Decision::Hold(state, why) => report.held(state, o.id, &o.message_id, why),
-            Decision::Send(_) if opts.limit.is_some_and(|n| p.todo >= n) => {
+            Decision::Hold(state, why, known) => {
+                report.held(state, o.id, &o.message_id, why, &known);
+            }
+            Decision::Send(..) if opts.limit.is_some_and(|n| p.todo >= n) => {
                 report.beyond_limit += 1;
             }
-            Decision::Send(recipients) => {
+            Decision::Send(recipients, _) => {
                 p.todo += 1;
                 p.ids.insert(o.message_id.clone());
                 p.from.get_or_insert_with(|| o.from.clone());
@@ -380,7 +429,7 @@ pub fn run(
     }
     confirm(campaign, &p, delivery, opts)?;
     let mut transport = open_transport(delivery)?;
-    let (tx, rx) = std::sync::mpsc::sync_channel::<(Outgoing, Vec<Address>)>(16);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<(Outgoing, Vec<Address>, Vec<Recipient>)>(16);
     let total = p.todo;
     let mut confirmed = p.ids;
     let result = std::thread::scope(|scope| -> Result<()> {
@@ -396,9 +445,9 @@ pub fn run(
                     return Ok(());
                 }
                 let o = outgoing(&l, now, true)?;
-                if let Decision::Send(recipients) = decide(&o, replay, opts) {
+                if let Decision::Send(recipients, known) = decide(&o, replay, opts) {
                     // The receiver is gone only when delivery stopped with an error.
-                    if tx.send((o, recipients)).is_err() {
+                    if tx.send((o, recipients, known)).is_err() {
                         return Err(Enough.into());
                     }
                 }
@@ -436,30 +485,25 @@ pub fn run(
 #[error("enough")]
 struct Enough;
 
-fn record(o: &Outgoing, state: State, reply: Option<String>) -> Record {
+/// A journal record of a letter, with what is known of each of its recipients.
+fn record(o: &Outgoing, state: State, reply: Option<String>, known: &[Recipient]) -> Record {
     Record {
         time: Timestamp::now().strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
         letter: o.id.clone(),
         message_id: o.message_id.clone(),
         state,
         reply,
+        recipients: known.to_vec(),
         refused: Vec::new(),
         remaining: Vec::new(),
     }
-}
-
-fn refusals(refused: &[Refusal]) -> Vec<String> {
-    refused
-        .iter()
-        .map(|r| format!("{}: {}", r.recipient, r.reply))
-        .collect()
 }
 
 /// Sends in order, one connection, paced; deferred letters get two more tries at the end.
 fn deliver_all(
     journal: &mut Journal,
     t: &mut dyn Transport,
-    fresh: std::sync::mpsc::Receiver<(Outgoing, Vec<Address>)>,
+    fresh: std::sync::mpsc::Receiver<(Outgoing, Vec<Address>, Vec<Recipient>)>,
     total: usize,
     rate: f64,
     report: &mut Report,
@@ -471,12 +515,13 @@ fn deliver_all(
     let mut fresh = fresh.into_iter();
     let mut queue: std::collections::VecDeque<(Attempt, usize)> = std::collections::VecDeque::new();
     loop {
-        let (a, tries) = if let Some((o, recipients)) = fresh.next() {
+        let (a, tries) = if let Some((o, recipients, known)) = fresh.next() {
             let a = Attempt {
                 o: std::rc::Rc::new(o),
                 recipients,
+                known,
             };
-            journal.note(&record(&a.o, State::Planned, None))?;
+            journal.note(&record(&a.o, State::Planned, None, &a.known))?;
             (a, 0)
         } else if let Some(next) = queue.pop_front() {
             next
@@ -500,7 +545,7 @@ fn deliver_all(
         last_start = Some(Instant::now());
         let mut on_body = || {
             journal
-                .record(&record(&o, State::Sending, None))
+                .record(&record(&o, State::Sending, None, &a.known))
                 .map_err(|e| format!("{e:#}"))
         };
         let mut outcome = t.deliver(&o.from, &a.recipients, &o.message, &mut on_body);
@@ -550,91 +595,77 @@ fn settle(
     queue: &mut std::collections::VecDeque<(Attempt, usize)>,
     report: &mut Report,
 ) -> Result<Streak> {
-    let mut streak = Streak::Keep;
     let o = &a.o;
-    let id = o.id.clone();
-    let mid = o.message_id.as_str();
-    let retry = |queue: &mut std::collections::VecDeque<(Attempt, usize)>,
-                 recipients: Vec<Address>| {
-        let again = tries < RETRY_PAUSES.len();
-        if again {
-            queue.push_back((
-                Attempt {
-                    o: o.clone(),
-                    recipients,
-                },
-                tries + 1,
-            ));
-        }
-        again
-    };
-    match outcome {
+    let mut known = a.known.clone();
+    let mut streak = Streak::Keep;
+    // Whether the server refused the sender rather than the letter: no retry in this run.
+    let mut account = false;
+    let reply = match outcome {
         Outcome::Accepted { reply, refused } => {
             streak = Streak::Reset;
-            let waiting: Vec<Address> = refused
-                .iter()
-                .filter(|r| r.transient)
-                .map(|r| r.recipient.clone())
-                .collect();
-            let lost_addressee = refused
-                .iter()
-                .any(|r| !r.transient && o.recipients[..o.addressees].contains(&r.recipient));
-            let mut rec = record(
-                o,
-                if waiting.is_empty() {
-                    State::Accepted
-                } else {
-                    State::Deferred
-                },
-                Some(reply.clone()),
-            );
-            rec.refused = refusals(&refused);
-            rec.remaining = waiting.iter().map(ToString::to_string).collect();
-            journal.record(&rec)?;
-            let note = if refused.is_empty() {
-                reply
-            } else {
-                format!("{reply}; refused: {}", rec.refused.join("; "))
-            };
-            if !waiting.is_empty() {
-                if !retry(queue, waiting) {
-                    report.add(State::Deferred, id, mid, note);
-                }
-            } else if lost_addressee {
-                report.add(State::Failed, id, mid, note);
-            } else {
-                report.add(State::Accepted, id, mid, note);
-            }
+            let taken = (Reception::Accepted, reply.as_str());
+            recipients::mark_replies(o, &mut known, &a.recipients, &refused, taken);
+            reply
         }
-        Outcome::Deferred { reply, account } => {
-            if account {
+        Outcome::Refused(refused) => {
+            let taken = (Reception::Refused, "");
+            recipients::mark_replies(o, &mut known, &a.recipients, &refused, taken);
+            String::new()
+        }
+        Outcome::Deferred {
+            reply,
+            account: of_account,
+        } => {
+            if of_account {
                 streak = Streak::Grow;
+                account = true;
             }
-            let mut rec = record(o, State::Deferred, Some(reply.clone()));
-            if a.recipients.len() < o.recipients.len() {
-                rec.remaining = a.recipients.iter().map(ToString::to_string).collect();
+            for r in &a.recipients {
+                recipients::mark(o, &mut known, r, Reception::Deferred, &reply);
             }
-            journal.record(&rec)?;
-            if account || !retry(queue, a.recipients.clone()) {
-                report.add(State::Deferred, id, mid, reply);
-            }
+            reply
         }
         Outcome::NotSent(reply) => {
             streak = Streak::Grow;
-            journal.record(&record(o, State::Deferred, Some(reply.clone())))?;
-            if !retry(queue, a.recipients.clone()) {
-                report.add(State::Deferred, id, mid, reply);
+            for r in &a.recipients {
+                recipients::mark(o, &mut known, r, Reception::Deferred, &reply);
             }
+            reply
         }
         Outcome::Failed { reply } => {
-            journal.record(&record(o, State::Failed, Some(reply.clone())))?;
-            report.add(State::Failed, id, mid, reply);
+            for r in &a.recipients {
+                recipients::mark(o, &mut known, r, Reception::Refused, &reply);
+            }
+            reply
         }
         Outcome::Unknown(reply) => {
+            // The server may have it, for every recipient of this attempt or none.
             streak = Streak::Grow;
-            journal.record(&record(o, State::Unknown, Some(reply.clone())))?;
-            report.add(State::Unknown, id, mid, reply);
+            journal.record(&record(o, State::Unknown, Some(reply.clone()), &known))?;
+            report.add(State::Unknown, o.id.clone(), &o.message_id, reply, &known);
+            return Ok(streak);
         }
+    };
+    let state = recipients::letter_state(&known);
+    let note = recipients::note(&known, &reply);
+    journal.record(&record(o, state, Some(note.clone()), &known))?;
+    if state == State::Deferred && !account && tries < RETRY_PAUSES.len() {
+        // Those turned away for now get another try later in this run.
+        let waiting = known
+            .iter()
+            .filter(|k| k.state == Reception::Deferred)
+            .filter_map(|k| k.address.parse().ok())
+            .collect();
+        queue.push_back((
+            Attempt {
+                o: o.clone(),
+                recipients: waiting,
+                known,
+            },
+            tries + 1,
+        ));
+    } else {
+        report.add(state, o.id.clone(), &o.message_id, note, &known);
     }
     Ok(streak)
 }
@@ -844,6 +875,14 @@ pub fn print_report(campaign: &str, r: &Report) {
         beyond_limit: usize,
         skipped: usize,
         stopped: Option<&'a str>,
+        /// Every recipient that does not have its letter, and what the server said.
+        refused: Vec<RefusedLine<'a>>,
+    }
+    #[derive(serde::Serialize)]
+    struct RefusedLine<'a> {
+        letter: &'a str,
+        #[serde(flatten)]
+        recipient: &'a Recipient,
     }
     if r.json.is_some() {
         let line = crate::review::json_line(
@@ -859,6 +898,11 @@ pub fn print_report(campaign: &str, r: &Report) {
                 beyond_limit: r.beyond_limit,
                 skipped: r.skipped,
                 stopped: r.stopped.as_deref(),
+                refused: r
+                    .refused
+                    .iter()
+                    .map(|(letter, recipient)| RefusedLine { letter, recipient })
+                    .collect(),
             },
         );
         let mut out = std::io::stdout().lock();

@@ -28,6 +28,8 @@ pub enum Outcome {
         reply: String,
         refused: Vec<Refusal>,
     },
+    /// The server refused every recipient (at RCPT TO): nothing went.
+    Refused(Vec<Refusal>),
     /// A temporary refusal (4xx). `account`: the server refused the sender, not this letter
     /// (at MAIL FROM, or a quota), so the next letters will fare no better.
     Deferred { reply: String, account: bool },
@@ -212,7 +214,6 @@ impl Transport for Smtp {
         }
         let mut refused = Vec::new();
         let mut any_accepted = false;
-        let mut all_transient = true;
         for r in recipients {
             let Some(conn) = self.conn.as_mut() else {
                 return Outcome::NotSent("connection lost".into());
@@ -220,7 +221,6 @@ impl Transport for Smtp {
             match conn.command(Rcpt::new(r.clone(), vec![])) {
                 Ok(_) => any_accepted = true,
                 Err(e) if replied(&e) && !is_421(&e) && !conn.has_broken() => {
-                    all_transient &= e.is_transient();
                     refused.push(Refusal {
                         recipient: r.clone(),
                         reply: first_line(&e),
@@ -235,19 +235,7 @@ impl Transport for Smtp {
         };
         if !any_accepted {
             let _ = conn.command(lettre::transport::smtp::commands::Rset);
-            let list: Vec<String> = refused
-                .iter()
-                .map(|r| format!("{}: {}", r.recipient, r.reply))
-                .collect();
-            let reply = format!("every recipient refused: {}", list.join("; "));
-            return if all_transient {
-                Outcome::Deferred {
-                    reply,
-                    account: false,
-                }
-            } else {
-                Outcome::Failed { reply }
-            };
+            return Outcome::Refused(refused);
         }
         if let Err(e) = conn.command(Data) {
             return self.before_body(&e, false);

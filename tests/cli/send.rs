@@ -172,17 +172,30 @@ fn a_refused_coordinator_costs_nobody_their_letter() {
         assert!(!r.rcpt_to.contains(&"robert.cwi@gmail.com".to_string()));
         assert!(r.rcpt_to.contains(&"ainur1917@gmail.com".to_string()));
     }
+    // The letters were accepted: the addressees have them. Who refused a copy is said.
+    let refused = "permanent error (550): 5.1.1 no such user";
+    let note = format!(
+        "press@knb.kz (to) accepted: 250 2.0.0 queued; robert.cwi@gmail.com (cc) refused: {refused}; \
+         ainur1917@gmail.com (cc) accepted: 250 2.0.0 queued"
+    );
     assert!(
         run.stderr
-            .contains("refused: robert.cwi@gmail.com: permanent error (550): 5.1.1 no such user"),
+            .lines()
+            .any(|l| l == format!("  knb-press                    {note}")),
         "{}",
         run.stderr
     );
     let status = run.again().args(["status", "mayday-2011"]).run().success();
-    assert!(
-        status.stdout.contains("refused robert.cwi@gmail.com"),
-        "{}",
-        status.stdout
+    let block: Vec<&str> = status.stdout.lines().take(4).collect();
+    assert_eq!(
+        stable(&block.join("\n"), &server),
+        format!(
+            "knb-press                    accepted  TIME  {note}\n\
+             {:39}accepted press@knb.kz (to): 250 2.0.0 queued\n\
+             {:39}refused  robert.cwi@gmail.com (cc): {refused}\n\
+             {:39}accepted ainur1917@gmail.com (cc): 250 2.0.0 queued",
+            "", "", ""
+        )
     );
 }
 
@@ -765,4 +778,270 @@ fn smtp_test_logs_in_and_sends_nothing() {
         .run()
         .code(2)
         .stderr_has("no [smtp] host configured");
+}
+
+fn minimal(server: &Server) -> Case {
+    Case::minimal().sender().smtp(server, USER, PASSWORD)
+}
+
+/// Issue item 11: a journal written by a newer outcry (a field this one does not know, a state
+/// it does not know) neither blocks `send` nor `status`.
+#[test]
+fn a_journal_from_a_newer_outcry_still_lets_send_and_status_run() {
+    let server = server(vec![]);
+    let run = minimal(&server)
+        .args(["send", "c", "--yes"])
+        .run()
+        .success();
+    let journal = ".outcry/journal/c.jsonl";
+    let text = String::from_utf8(run.read(journal)).expect("utf-8");
+    // Each line gains a field this version does not know.
+    let newer = text.replace("}\n", ",\"relay\":{\"host\":\"mx.example.org\"}}\n");
+    assert_ne!(newer, text);
+    let status = run
+        .again()
+        .file(journal, &newer)
+        .args(["status", "c"])
+        .run()
+        .success();
+    assert_eq!(status.stdout.lines().count(), 1, "{}", status.stdout);
+    assert!(status.stdout.starts_with("ministry "), "{}", status.stdout);
+    let again = status.again().args(["send", "c", "--yes"]).run().success();
+    assert!(again.stderr.contains("nothing to send"), "{}", again.stderr);
+    assert_eq!(server.received().len(), 1);
+}
+
+/// A journal as JSON, each record without its time.
+fn journal(run: &Run, campaign: &str) -> serde_json::Value {
+    let text = run.read(&format!(".outcry/journal/{campaign}.jsonl"));
+    String::from_utf8_lossy(&text)
+        .lines()
+        .map(|l| {
+            let mut v: serde_json::Value = serde_json::from_str(l).expect("journal line");
+            v.as_object_mut().expect("object").remove("time");
+            v
+        })
+        .collect()
+}
+
+/// Output with every RFC 3339 time replaced by `TIME`, and the test server's port by `PORT`.
+fn stable(text: &str, server: &Server) -> String {
+    text.replace(&format!("127.0.0.1:{}", server.port()), "127.0.0.1:PORT")
+        .split(' ')
+        .map(|w| {
+            let b = w.as_bytes();
+            if b.len() == 20 && b[4] == b'-' && b[10] == b'T' && b[19] == b'Z' {
+                "TIME"
+            } else {
+                w
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Issue item 7: the server refused the authority's own address (550 at RCPT TO) and took the
+/// coordinator's copy. That letter is failed, not accepted: the journal keeps each recipient's
+/// outcome, status and the summary say who refused, and `--retry-failed` sends it to the
+/// authority alone (the coordinator has it), under the same Message-ID.
+#[test]
+fn a_refused_authority_fails_its_letter_and_is_retried_alone() {
+    let server = server(vec![Fault::RejectRecipientOnce {
+        address: "ministry@example.org".into(),
+        code: 550,
+        text: "5.2.2 mailbox full".into(),
+    }]);
+    let run = minimal(&server)
+        .args(["send", "c", "--yes", "--format", "json"])
+        .run()
+        .code(1);
+    let received = server.received();
+    assert_eq!(received.len(), 1);
+    assert_eq!(received[0].rcpt_to, ["coord@example.org"]);
+    let mid = format!("<{}>", message_ids(&server)[0]);
+    let refused = "permanent error (550): 5.2.2 mailbox full";
+    let note = format!(
+        "ministry@example.org (to) refused: {refused}; coord@example.org (cc) accepted: 250 2.0.0 queued"
+    );
+    let recipients = serde_json::json!([
+        {"address": "ministry@example.org", "role": "to", "state": "refused", "reply": refused},
+        {"address": "coord@example.org", "role": "cc", "state": "accepted", "reply": "250 2.0.0 queued"},
+    ]);
+    assert_eq!(
+        stable(&run.stderr, &server),
+        format!(
+            "1 letter(s) go by fax, post, web form or phone: `outcry compose c --out DIR` writes them\n\
+             1 e-mail letter(s) from sender@example.org through activist at 127.0.0.1:PORT (STARTTLS):\n  \
+             ministry                     ministry@example.org, coord@example.org\n\
+             failed (refused by the server; `outcry send --retry-failed` tries them again) 1:\n  \
+             ministry                     {note}\n"
+        )
+    );
+    let json = run.json();
+    assert_eq!(
+        json["deliveries"],
+        serde_json::json!([{
+            "schema": "outcry.jsonl/1", "type": "delivery", "campaign": "c", "letter": "ministry",
+            "message_id": mid, "state": "failed", "reply": note, "recipients": recipients,
+        }])
+    );
+    assert_eq!(
+        json["summary"],
+        serde_json::json!({
+            "schema": "outcry.jsonl/1", "type": "summary", "campaign": "c", "accepted": 0,
+            "deferred": 0, "failed": 1, "unknown": 0, "not_sent_again": 0, "not_tried": 0,
+            "beyond_limit": 0, "skipped": 0, "stopped": null,
+            "refused": [{
+                "letter": "ministry", "address": "ministry@example.org", "role": "to",
+                "state": "refused", "reply": refused,
+            }],
+        })
+    );
+    let letter = serde_json::json!({"letter": "ministry", "message_id": mid});
+    let with = |extra: serde_json::Value| {
+        let mut v = letter.clone();
+        v.as_object_mut()
+            .expect("object")
+            .extend(extra.as_object().expect("object").clone());
+        v
+    };
+    assert_eq!(
+        journal(&run, "c"),
+        serde_json::json!([
+            with(serde_json::json!({"state": "planned"})),
+            with(serde_json::json!({"state": "sending"})),
+            with(serde_json::json!({"state": "failed", "reply": note, "recipients": recipients})),
+        ])
+    );
+    let status = run.again().args(["status", "c"]).run().success();
+    assert_eq!(
+        stable(&status.stdout, &server),
+        format!(
+            "ministry                     failed    TIME  {note}\n\
+             {:39}refused  ministry@example.org (to): {refused}\n\
+             {:39}accepted coord@example.org (cc): 250 2.0.0 queued\n",
+            "", ""
+        )
+    );
+    let held = send_c(status.again(), &[]).code(1);
+    assert_eq!(
+        held.stderr,
+        format!(
+            "1 letter(s) go by fax, post, web form or phone: `outcry compose c --out DIR` writes them\n\
+             nothing to send now: 1 letter(s) held back (see below)\n\
+             failed (refused by the server; `outcry send --retry-failed` tries them again) 1:\n  \
+             ministry                     {note} (not resent: use --retry-failed)\n"
+        )
+    );
+    retried_to_the_authority_alone(held, &server, &mid);
+}
+
+/// The second half of the test above: with --retry-failed the letter goes to the authority
+/// alone.
+fn retried_to_the_authority_alone(held: Run, server: &Server, mid: &str) {
+    assert_eq!(server.received().len(), 1, "{}", held.stderr);
+    let retry = send_c(held.again(), &["--retry-failed"]).success();
+    assert_eq!(
+        stable(&retry.stderr, server),
+        "1 letter(s) go by fax, post, web form or phone: `outcry compose c --out DIR` writes them\n\
+         1 e-mail letter(s) from sender@example.org through activist at 127.0.0.1:PORT (STARTTLS):\n  \
+         ministry                     ministry@example.org\n\
+         accepted 1:\n  \
+         ministry                     250 2.0.0 queued\n"
+    );
+    let received = server.received();
+    assert_eq!(received.len(), 2);
+    assert_eq!(received[1].rcpt_to, ["ministry@example.org"]);
+    assert_eq!(
+        message_ids(server)
+            .iter()
+            .map(|m| format!("<{m}>"))
+            .collect::<Vec<_>>(),
+        [mid, mid]
+    );
+    // The journal's last word on the letter: everyone has it.
+    let lines = journal(&retry, "c");
+    assert_eq!(
+        lines.as_array().and_then(|l| l.last()),
+        Some(&serde_json::json!({
+            "letter": "ministry", "message_id": mid, "state": "accepted",
+            "reply": "250 2.0.0 queued",
+            "recipients": [
+                {"address": "ministry@example.org", "role": "to", "state": "accepted", "reply": "250 2.0.0 queued"},
+                {"address": "coord@example.org", "role": "cc", "state": "accepted", "reply": "250 2.0.0 queued"},
+            ],
+        }))
+    );
+    let status = retry.again().args(["status", "c"]).run().success();
+    assert_eq!(
+        stable(&status.stdout, server),
+        "ministry                     accepted  TIME  250 2.0.0 queued\n"
+    );
+    // Nothing is left to send.
+    let again = send_c(status.again(), &["--retry-failed"]).success();
+    assert!(again.stderr.contains("nothing to send"), "{}", again.stderr);
+    assert_eq!(server.received().len(), 2);
+}
+
+fn send_c(case: Case, extra: &[&str]) -> Run {
+    let mut args = vec!["send", "c", "--yes"];
+    args.extend_from_slice(extra);
+    case.args(args).run()
+}
+
+/// Issue item 7, for journals written before it: a line that says `accepted` although the
+/// authority was refused is read as a failed letter, which --retry-failed sends to the
+/// authority alone.
+#[test]
+fn an_old_journal_line_accepting_a_refused_authority_is_retried_to_it_alone() {
+    let server = server(vec![]);
+    let compose = minimal(&server)
+        .args(["compose", "c", "--format", "json"])
+        .run()
+        .success();
+    let json = compose.json();
+    let mid = json["letters"][0]["message_id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    let old = format!(
+        "{{\"time\":\"2026-11-30T10:00:00Z\",\"letter\":\"ministry\",\"message_id\":\"{mid}\",\"state\":\"accepted\",\"reply\":\"250 2.0.0 queued\",\"refused\":[\"ministry@example.org: permanent error (550): 5.2.2 mailbox full\"]}}\n"
+    );
+    let case = compose.again().file(".outcry/journal/c.jsonl", &old);
+    let held = send_c(case, &[]).code(1);
+    assert!(
+        held.stderr.lines().any(|l| l
+            == "  ministry                     ministry@example.org (to) refused: permanent error (550): 5.2.2 mailbox full; \
+                coord@example.org (cc) accepted (not resent: use --retry-failed)"),
+        "{}",
+        held.stderr
+    );
+    assert!(server.received().is_empty());
+    send_c(held.again(), &["--retry-failed"]).success();
+    let received = server.received();
+    assert_eq!(received.len(), 1);
+    assert_eq!(received[0].rcpt_to, ["ministry@example.org"]);
+}
+
+/// Found while fixing item 7: a partly refused letter whose Message-ID then changed (another
+/// sender address) goes to those without it, never again to a coordinator who has it.
+#[test]
+fn a_partly_refused_letter_under_a_new_message_id_spares_who_has_it() {
+    let server = server(vec![Fault::RejectRecipientOnce {
+        address: "ministry@example.org".into(),
+        code: 550,
+        text: "5.2.2 mailbox full".into(),
+    }]);
+    let first = send_c(minimal(&server), &[]).code(1);
+    let run = send_c(
+        first
+            .again()
+            .env("OUTCRY_SENDER_EMAIL", "other@example.org"),
+        &[],
+    )
+    .success();
+    let received = server.received();
+    assert_eq!(received.len(), 2, "{}", run.stderr);
+    assert_eq!(received[0].rcpt_to, ["coord@example.org"]);
+    assert_eq!(received[1].rcpt_to, ["ministry@example.org"]);
 }

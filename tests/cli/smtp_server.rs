@@ -35,6 +35,13 @@ pub enum Fault {
         code: u16,
         text: String,
     },
+    /// Reply `code text` to RCPT TO for this address the first time only (a mailbox that is
+    /// full, then emptied; a typo in the server's aliases, then fixed).
+    RejectRecipientOnce {
+        address: String,
+        code: u16,
+        text: String,
+    },
     /// Reply 451 (greylisted) to RCPT TO for this address the first time only.
     GreylistRecipient { address: String },
     /// Close the connection without replying after the body of the nth message is received.
@@ -65,6 +72,8 @@ struct State {
     /// Every line the client sent, for leak checks (AUTH lines included).
     transcript: Vec<String>,
     greylisted: Vec<String>,
+    /// Addresses already refused once by `RejectRecipientOnce`.
+    refused_once: Vec<String>,
 }
 
 pub struct Server {
@@ -347,6 +356,16 @@ fn session(stream: &TcpStream, setup: &Setup, state: &Mutex<State>) -> io::Resul
                     code,
                     text,
                 } if *address == addr => Some((*code, text.clone())),
+                Fault::RejectRecipientOnce {
+                    address,
+                    code,
+                    text,
+                } if *address == addr
+                    && !state.lock().expect("lock").refused_once.contains(&addr) =>
+                {
+                    state.lock().expect("lock").refused_once.push(addr.clone());
+                    Some((*code, text.clone()))
+                }
                 _ => None,
             }) {
                 reply(&mut r, &format!("{code} {text}"))?;

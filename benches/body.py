@@ -1,0 +1,76 @@
+#!/usr/bin/env python3
+"""Benchmark: one letter with a large body, rendered and sent to a local SMTP sink.
+
+Usage: python3 benches/body.py [MB ...]      (default: 1 2 4 8)
+
+Builds outcry in release mode, then for each size makes a workspace with one campaign to one
+authority whose letter body is about that many megabytes (paragraphs wrapped at 72 columns,
+as a text editor writes them, with a few accented letters so that the body goes
+quoted-printable, as most real letters do), starts the minimal SMTP sink of benches/send.py on
+127.0.0.1 (plain, no AUTH) and times `outcry compose big --format json` (rendering alone) and
+`outcry send big --yes` (rendering, building the message and sending it). Prints a Markdown
+table with seconds per megabyte: flat means linear. Figures go in docs/benchmarks.md. Talks
+only to 127.0.0.1.
+
+The body comes from the template itself: once templates are capped (1 MiB), sizes above the
+cap need the body grown by expansion instead.
+"""
+import os
+import subprocess
+import sys
+import tempfile
+
+from send import OUTCRY, REPO, Sink, timed
+
+PARAGRAPH = (
+    "We write to you about the case of the trade unionists held since the strike, whose "
+    "families have had no news of them, and whose lawyers were refused access twice. "
+) * 4 + "Café, Zhanaozen, Almaty: we ask for their release.\n\n"
+
+
+def wrapped(text, width=72):
+    """Wraps a paragraph at `width` columns, keeping its final blank line."""
+    lines, line = [], ""
+    for word in text.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    lines.append(line)
+    return "\n".join(lines) + "\n\n"
+
+
+def workspace(mb, port):
+    ws = tempfile.mkdtemp(prefix="outcry-bench-body-")
+    os.makedirs(f"{ws}/letters/big")
+    with open(f"{ws}/contacts.toml", "w") as f:
+        f.write('[contacts.a1]\nname = "Authority 1"\ncountry = "KZ"\nemail = "a1@example.org"\n')
+    with open(f"{ws}/letters/big/campaign.toml", "w") as f:
+        f.write('title = "Big"\nsubject = "Protest"\nissued = 2011-05-02\ndemands = ["One"]\nto = ["a1"]\n')
+    paragraph = wrapped(PARAGRAPH)
+    count = mb * 1024 * 1024 // len(paragraph.encode())
+    with open(f"{ws}/letters/big/letter.hbs", "w") as f:
+        f.write("{{recipient.salutation}},\n\n" + paragraph * count + "{{sender.name}}\n")
+    with open(f"{ws}/outcry.toml", "w") as f:
+        f.write(f'[sender]\nname = "Bench"\nemail = "bench@example.org"\ncountry = "GB"\n\n[smtp]\nhost = "127.0.0.1"\nport = {port}\nsecurity = "none"\nrate = 100000\n')
+    return ws
+
+
+def main():
+    sizes = [int(a) for a in sys.argv[1:]] or [1, 2, 4, 8]
+    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=REPO, check=True)
+    print("| body | compose: wall | compose: s/MB | send: wall | send: s/MB | send: peak RSS |")
+    print("|---:|---:|---:|---:|---:|---:|")
+    for mb in sizes:
+        sink = Sink()
+        ws = workspace(mb, sink.port)
+        c_wall, _ = timed([OUTCRY, "compose", "big", "--format", "json"], ws)
+        s_wall, s_peak = timed([OUTCRY, "send", "big", "--yes"], ws)
+        if sink.count != 1:
+            sys.exit(f"the sink got {sink.count} messages, expected 1")
+        print(f"| {mb} MB | {c_wall:.2f} s | {c_wall / mb:.3f} | {s_wall:.2f} s | {s_wall / mb:.3f} | {s_peak / 1024:.0f} MiB |")
+
+
+if __name__ == "__main__":
+    main()
