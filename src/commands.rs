@@ -138,7 +138,7 @@ fn read_signatories(path: &Path) -> Result<Vec<String>> {
     let mut list = Vec::new();
     let mut diags = Diagnostics::default();
     for (i, line) in src.text.lines().enumerate() {
-        let line = line.trim();
+        let line = crate::fields::trim(line);
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
