@@ -346,7 +346,13 @@ fn sniff(start: &[u8]) -> u8 {
 fn key(kind: &str, identity: &str) -> String {
     let readable: String = identity
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
         .take(20)
         .collect();
     let readable = readable.trim_matches('-');
@@ -496,12 +502,36 @@ mod tests {
         assert_eq!(ok[1].line, 7);
         let (ok, _) = read("name\r\nAnn\r\nBob");
         assert_eq!((ok[0].line, ok[1].line), (2, 3));
+        // A row that is not UTF-8, after a quoted line break.
+        let dir = tempfile::tempdir().expect("dir");
+        let p = dir.path().join("s.csv");
+        std::fs::write(&p, b"name,note\r\nAnn,\"a\r\nb\"\r\nJos\xe9,\r\nBea,\r\n").expect("write");
+        let lines: Vec<u64> = Signers::open(&p)
+            .expect("opens")
+            .map(|r| r.map_or_else(|d| d.origin.line().unwrap_or(0) as u64, |s| s.line))
+            .collect();
+        assert_eq!(lines, [2, 4, 5]);
+    }
+
+    /// A file whose lines end in CR alone (old Mac) is one long line: refused, with why.
+    #[test]
+    fn cr_line_ends_are_refused() {
+        let dir = tempfile::tempdir().expect("dir");
+        let p = dir.path().join("s.csv");
+        std::fs::write(&p, "name,email\rAnn,ann@example.org\r").expect("write");
+        let e = Signers::open(&p).err().expect("refused");
+        assert!(
+            e.0.ends_with("s.csv:1: the header line holds a carriage return (CR) on its own: save the file with LF or CR LF line ends"),
+            "{}",
+            e.0
+        );
     }
 
     #[test]
     fn keys_are_stable_and_safe() {
         let a = key("name", "ann activist");
-        assert_eq!(a, key("name", "ann activist"));
+        // Pinned: a change would make every signer new to the journals already written.
+        assert_eq!(a, "ann-activist-a713b14cbbe72d26");
         assert!(a.starts_with("ann-activist-"), "{a}");
         assert_ne!(key("id", "17"), key("name", "17"));
         for k in [

@@ -437,6 +437,17 @@ fn control_characters_in_signers_and_signatories_are_refused() {
          members.csv:9: column city contains a control character (line feed); it must be a single line of text (left out)\n\
          mayday-2011: 1 signer(s), 1 letter(s), 8 row(s) of members.csv left out\n"
     );
+    run.again()
+        .args([
+            "compose",
+            "mayday-2011",
+            "--signers",
+            "members.csv",
+            "--strict",
+        ])
+        .run()
+        .code(2)
+        .stderr_has("members.csv:2: column name contains a control character (U+001B)");
     let list = "# co-signers\nGood Org\n\u{1b}]0;pwned\u{7}\nBell\u{7} Org\nFeed\u{c}\nNext\u{85}\n\u{202e}Evil\nFine Org\n";
     let run = branch()
         .file("list.txt", list)
