@@ -380,9 +380,11 @@ pub struct NewArgs {
 /// Bulk mailings and co-signatories, on `compose` and `send`.
 #[derive(Debug, Default, Args)]
 pub struct BulkArgs {
-    /// One letter per signer and target, from the CSV FILE (columns name, email, city,
+    /// One letter per signer and target, from the CSV FILE (columns name, id, email, city,
     /// country, note and any of your own, as signer.<column> in templates). The account
-    /// stays the From; a signer's e-mail becomes the Reply-To.
+    /// stays the From; a signer's e-mail becomes the Reply-To. A signer is their id (a
+    /// membership number) when the file has that column, else their name: fixing their
+    /// e-mail or city does not make them write again.
     #[arg(long, value_name = "FILE.csv")]
     pub signers: Option<PathBuf>,
 

@@ -132,13 +132,16 @@ fn prepare(
 
 /// Reads `--signatories FILE`: one per line; blank lines and lines starting with `#` skipped.
 fn read_signatories(path: &Path) -> Result<Vec<String>> {
-    let src = crate::diag::Source::read_named(path, crate::files::TEXT)
-        .map_err(|d| Usage(format!("--signatories {d}")))?
-        .ok_or_else(|| Usage(format!("--signatories {}: no such file", path.display())))?;
+    let shown = path.display();
+    let bytes = crate::files::read_named(path, crate::files::TEXT)
+        .map_err(|e| Usage(format!("--signatories {shown}: {e}")))?
+        .ok_or_else(|| Usage(format!("--signatories {shown}: no such file")))?;
+    // Each line is checked below, control characters included, so that all are reported.
+    let src = crate::diag::Source::decode(path, &bytes).map_err(|d| Usage(format!("{d}")))?;
     let mut list = Vec::new();
     let mut diags = Diagnostics::default();
     for (i, line) in src.text.lines().enumerate() {
-        let line = line.trim();
+        let line = crate::fields::trim(line);
         if line.is_empty() || line.starts_with('#') {
             continue;
         }

@@ -219,22 +219,27 @@ impl Source {
         }
     }
 
+    /// A file's bytes as text, as [`Source::from_bytes`] but without looking for control
+    /// characters (for a caller that checks each line itself).
+    pub fn decode(shown: &Path, bytes: &[u8]) -> Result<Source, Diagnostic> {
+        let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
+        match std::str::from_utf8(bytes) {
+            Ok(text) => Ok(Source::new(shown, text.replace("\r\n", "\n"))),
+            Err(e) => {
+                let line = bytes[..e.valid_up_to()].split(|&b| b == b'\n').count();
+                Err(error(
+                    Origin::at(shown, line),
+                    "not valid UTF-8: save the file as UTF-8".into(),
+                ))
+            }
+        }
+    }
+
     /// A file's bytes as text: UTF-8 (an error names the line of the first bad byte), a
     /// byte-order mark dropped, Windows line ends made `\n`, and no control character other
     /// than tab and line feed (see [`crate::fields::hidden_control`]).
     pub fn from_bytes(shown: &Path, bytes: &[u8]) -> Result<Source, Diagnostic> {
-        let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
-        let text = match std::str::from_utf8(bytes) {
-            Ok(text) => text.replace("\r\n", "\n"),
-            Err(e) => {
-                let line = bytes[..e.valid_up_to()].split(|&b| b == b'\n').count();
-                return Err(error(
-                    Origin::at(shown, line),
-                    "not valid UTF-8: save the file as UTF-8".into(),
-                ));
-            }
-        };
-        let src = Source::new(shown, text);
+        let src = Source::decode(shown, bytes)?;
         if let Some((at, name)) = crate::fields::find_hidden_control(&src.text) {
             return Err(error(src.at(&(at..at)), control_message(&name)));
         }

@@ -35,6 +35,15 @@ fn forbidden(c: char) -> bool {
         || matches!(c, '\u{2028}' | '\u{2029}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
 }
 
+/// `text` without the blanks around it (spaces, tabs, line breaks, other Unicode spaces); the
+/// control characters that `str::trim` would also take off (a form feed, U+0085 ...) stay, for
+/// [`check_line`] and [`check_text`] to refuse rather than drop unseen.
+pub fn trim(text: &str) -> &str {
+    text.trim_matches(|c: char| {
+        matches!(c, ' ' | '\t' | '\n') || (c.is_whitespace() && !c.is_control())
+    })
+}
+
 /// Text that goes into a mail header or a one-line field: no control or invisible
 /// characters, at most [`MAX_LINE`] characters.
 pub fn check_line(what: &str, text: &str) -> Result<(), String> {

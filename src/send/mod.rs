@@ -95,6 +95,9 @@ pub struct Report {
     pub refused: Vec<(String, Recipient)>,
     /// Letters not sent because the journal says they went before (informational).
     pub sent_before: Vec<(String, String)>,
+    /// Letters of this run the journal shows as accepted before, under the same Message-ID
+    /// (a signer whose row was fixed, say): counted, not listed.
+    pub accepted_before: usize,
     /// How many letters were not tried because the run stopped early; the first [`SHOWN`]
     /// are in `left`.
     pub left_count: usize,
@@ -312,6 +315,8 @@ struct Plan {
     /// The first [`SHOWN`] letters to send: id and recipients.
     shown: Vec<(String, Vec<Address>)>,
     from: Option<Address>,
+    /// Letters the journal shows as accepted before: not sent again.
+    before: usize,
 }
 
 /// How many letters the plan lists one by one; the rest are counted.
@@ -339,7 +344,7 @@ fn plan(
             mime::check(&l, now)?;
         }
         match decide(&o, replay, opts) {
-            Decision::Done => {}
+            Decision::Done => p.before += 1,
             Decision::Hold(state, why, known) => {
                 report.held(state, o.id, &o.message_id, why, &known);
             }
@@ -363,6 +368,7 @@ fn plan(
     if let Some(mut out) = dry {
         std::io::Write::flush(&mut out)?;
     }
+    report.accepted_before = p.before;
     Ok(p)
 }
 
@@ -724,6 +730,13 @@ fn describe(p: &Plan, delivery: Option<&Delivery>) -> String {
     if p.todo > p.shown.len() {
         let _ = writeln!(s, "  ... and {} more", p.todo - p.shown.len());
     }
+    if p.before > 0 {
+        let _ = writeln!(
+            s,
+            "  ({} letter(s) accepted before: not sent again)",
+            p.before
+        );
+    }
     s
 }
 
@@ -871,6 +884,7 @@ pub fn print_report(campaign: &str, r: &Report) {
         failed: usize,
         unknown: usize,
         not_sent_again: usize,
+        accepted_before: usize,
         not_tried: usize,
         beyond_limit: usize,
         skipped: usize,
@@ -894,6 +908,7 @@ pub fn print_report(campaign: &str, r: &Report) {
                 failed: r.failed.len(),
                 unknown: r.unknown.len(),
                 not_sent_again: r.sent_before.len(),
+                accepted_before: r.accepted_before,
                 not_tried: r.left_count,
                 beyond_limit: r.beyond_limit,
                 skipped: r.skipped,

@@ -152,7 +152,7 @@ fn ten_thousand_letters_to_drafts() {
     );
     let name = files
         .iter()
-        .find(|f| f.starts_with("knb-press.member1666-"))
+        .find(|f| f.starts_with("knb-press.member-1666-"))
         .expect("the last member's letter to the KNB");
     let eml = run.read(&format!("drafts/{name}"));
     let msg = MessageParser::default().parse(&eml).expect("parse");
@@ -359,4 +359,185 @@ fn scripting_aids() {
     ] {
         assert!(man.stdout.contains(command), "the man page lacks {command}");
     }
+}
+
+/// Issue item 9: a carriage return alone in an unquoted field ended the row, and the rest of
+/// the line became a signer of their own who got letters. It is an error for that row.
+#[test]
+fn a_bare_cr_in_a_field_makes_no_signer_of_its_own() {
+    let csv = "name,email,city\nAnn,ann@example.org,Leeds\rEvil,evil@example.org\nBob,bob@example.org,York\n";
+    let args = [
+        "compose",
+        "mayday-2011",
+        "--signers",
+        "members.csv",
+        "--to",
+        "knb-press",
+        "--format",
+        "json",
+    ];
+    let run = branch().file("members.csv", csv).args(args).run().code(1);
+    assert_eq!(
+        run.stderr,
+        "members.csv:2: column city contains a control character (carriage return): a line ends with LF or CR LF, never a CR alone (left out)\n\
+         mayday-2011: 1 signer(s), 1 letter(s), 1 row(s) of members.csv left out\n"
+    );
+    let v = run.json();
+    let ids: Vec<&str> = v["letters"]
+        .as_array()
+        .expect("letters")
+        .iter()
+        .filter_map(|l| l["id"].as_str())
+        .collect();
+    assert_eq!(ids.len(), 1);
+    assert!(ids[0].starts_with("knb-press.bob-"), "{ids:?}");
+    run.again()
+        .args(args)
+        .args(["--strict"])
+        .run()
+        .code(2)
+        .stderr_has("members.csv:2: column city contains a control character (carriage return)");
+}
+
+/// Issue item 4: control characters (C0 but tab, C1, bidirectional overrides) in any column
+/// of a signers row, and in a `--signatories` list, are refused by file and line.
+#[test]
+fn control_characters_in_signers_and_signatories_are_refused() {
+    let csv = "name,email,city,country,note,member_no\n\
+               Ann\u{1b}[2J,ann@example.org,Leeds,GB,,1\n\
+               Bea,bea\u{7}@example.org,Leeds,GB,,2\n\
+               Cy,cy@example.org,Le\0eds,GB,,3\n\
+               Dee,dee@example.org,Leeds,GB\u{85},,4\n\
+               Eve,eve@example.org,Leeds,GB,Hi\u{9b}31m,5\n\
+               Fay,fay@example.org,Leeds,GB,,\u{202e}6\n\
+               Gil\u{c},gil@example.org,Leeds,GB,,7\n\
+               Hal,hal@example.org,\"Le\neds\",GB,,8\n\
+               Ida,ida@example.org,Leeds,GB,\"Two\nlines\",9\n";
+    let run = branch()
+        .file("members.csv", csv)
+        .args([
+            "compose",
+            "mayday-2011",
+            "--signers",
+            "members.csv",
+            "--to",
+            "knb-press",
+        ])
+        .run()
+        .code(1);
+    assert_eq!(
+        run.stderr,
+        "members.csv:2: column name contains a control character (U+001B, escape); it must be a single line of text (left out)\n\
+         members.csv:3: column email contains a control character (U+0007, bell); it must be a single line of text (left out)\n\
+         members.csv:4: column city contains a control character (U+0000, NUL); it must be a single line of text (left out)\n\
+         members.csv:5: column country contains a control character (U+0085); it must be a single line of text (left out)\n\
+         members.csv:6: column note contains a control character (U+009B) (left out)\n\
+         members.csv:7: column member_no contains a control character (U+202E, a bidirectional override); it must be a single line of text (left out)\n\
+         members.csv:8: column name contains a control character (U+000C); it must be a single line of text (left out)\n\
+         members.csv:9: column city contains a control character (line feed); it must be a single line of text (left out)\n\
+         mayday-2011: 1 signer(s), 1 letter(s), 8 row(s) of members.csv left out\n"
+    );
+    run.again()
+        .args([
+            "compose",
+            "mayday-2011",
+            "--signers",
+            "members.csv",
+            "--strict",
+        ])
+        .run()
+        .code(2)
+        .stderr_has("members.csv:2: column name contains a control character (U+001B, escape)");
+    let list = "# co-signers\nGood Org\n\u{1b}]0;pwned\u{7}\nBell\u{7} Org\nFeed\u{c}\nNext\u{85}\n\u{202e}Evil\nFine Org\n";
+    let run = branch()
+        .file("list.txt", list)
+        .args([
+            "compose",
+            "free-ainur-kurmanov",
+            "--signatories",
+            "list.txt",
+        ])
+        .run()
+        .code(2);
+    assert_eq!(
+        run.stderr,
+        "list.txt:3: a signatory contains a control character (U+001B, escape); it must be a single line of text\n\
+         list.txt:4: a signatory contains a control character (U+0007, bell); it must be a single line of text\n\
+         list.txt:5: a signatory contains a control character (U+000C); it must be a single line of text\n\
+         list.txt:6: a signatory contains a control character (U+0085); it must be a single line of text\n\
+         list.txt:7: a signatory contains a control character (U+202E, a bidirectional override); it must be a single line of text\n"
+    );
+}
+
+/// Issue item 10: fixing a signer's row (a city's typo, an e-mail added or corrected, the
+/// name's case or spacing) keeps who they are: the authorities they wrote to get nothing more,
+/// and the plan says so.
+#[test]
+fn fixing_a_signers_row_sends_nothing_again() {
+    let server = Server::start(Security::StartTls, Some((USER, PASSWORD)), Vec::new());
+    let args = [
+        "send",
+        "mayday-2011",
+        "--signers",
+        "members.csv",
+        "--to",
+        "knb-press",
+        "mfa-kz",
+        "--yes",
+        "--format",
+        "json",
+    ];
+    let first = branch()
+        .smtp(&server, USER, PASSWORD)
+        .file(
+            "members.csv",
+            "name,email,city,country,note\n\
+             Ann Activist,ann@example.org,Leeds,GB,\n\
+             Bob Builder,,Yrok,GB,\n\
+             Cy Citizen,cy@exmaple.org,Hull,GB,\n",
+        )
+        .args(args)
+        .run()
+        .success();
+    assert_eq!(first.json()["summary"]["accepted"], 6);
+    assert_eq!(server.received().len(), 6);
+    let fixed = first
+        .again()
+        .file(
+            "members.csv",
+            "name,email,city,country,note\n\
+             Ann Activist,ann.activist@example.org,Leeds,GB,I was there.\n\
+             bob  builder,bob@example.org,York,GB,\n\
+             Cy Citizen,cy@example.org,Kingston upon Hull,GB,\n",
+        )
+        .args(args)
+        .run()
+        .success()
+        .stderr_has("nothing to send: every e-mail letter of mayday-2011 was accepted before");
+    assert_eq!(server.received().len(), 6, "{}", fixed.stderr);
+    let v = fixed.json();
+    assert_eq!(v["summary"]["accepted"], 0);
+    assert_eq!(v["summary"]["accepted_before"], 6);
+    assert_eq!(v["deliveries"].as_array().map(Vec::len), Some(0));
+    // The dry run's plan says the same.
+    let dry: Vec<&str> = args.iter().copied().filter(|a| *a != "--yes").collect();
+    let dry = fixed
+        .again()
+        .args(dry)
+        .args(["--dry-run"])
+        .run()
+        .success()
+        .stderr_has("\n  (6 letter(s) accepted before: not sent again)\n");
+    assert_eq!(dry.json()["summary"]["accepted_before"], 6);
+    // A new member is a new signer; the plan counts the others' letters as sent.
+    let more = dry
+        .again()
+        .append("members.csv", "Dee Demo,dee@example.org,Leeds,GB,\n")
+        .args(args)
+        .run()
+        .success()
+        .stderr_has("  mfa-kz.dee-demo-")
+        .stderr_has("\n  (6 letter(s) accepted before: not sent again)\n");
+    assert_eq!(more.json()["summary"]["accepted"], 2);
+    assert_eq!(server.received().len(), 8);
 }

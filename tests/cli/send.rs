@@ -889,7 +889,7 @@ fn a_refused_authority_fails_its_letter_and_is_retried_alone() {
         json["summary"],
         serde_json::json!({
             "schema": "outcry.jsonl/1", "type": "summary", "campaign": "c", "accepted": 0,
-            "deferred": 0, "failed": 1, "unknown": 0, "not_sent_again": 0, "not_tried": 0,
+            "deferred": 0, "failed": 1, "unknown": 0, "not_sent_again": 0, "accepted_before": 0, "not_tried": 0,
             "beyond_limit": 0, "skipped": 0, "stopped": null,
             "refused": [{
                 "letter": "ministry", "address": "ministry@example.org", "role": "to",
