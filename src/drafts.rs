@@ -261,6 +261,7 @@ pub fn append_mbox(file: &Path, letters: &[Letter], date: Timestamp) -> Result<u
         .create(true)
         .open(file)
         .with_context(|| format!("cannot open {}", file.display()))?;
+    files::check_written(&f, file)?;
     match f.try_lock() {
         Ok(()) => {}
         Err(fs::TryLockError::WouldBlock) => {

@@ -370,13 +370,30 @@ pub fn create_dir_all(dir: &Path) -> Result<(), Refused> {
 }
 
 /// Options for opening a file to write without following a link at its name, private (0600)
-/// if created. Call [`check_write_path`] (or [`create_dir_all`] on its folder) first.
+/// if created, and without waiting on a FIFO. Call [`check_write_path`] (or
+/// [`create_dir_all`] on its folder) first, and [`check_written`] on the file opened.
 pub fn write_options() -> OpenOptions {
     let mut opts = OpenOptions::new();
     opts.write(true)
         .mode(0o600)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_NOCTTY);
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NOCTTY | libc::O_NONBLOCK);
     opts
+}
+
+/// Checks that a file opened with [`write_options`] is a regular file (not a FIFO or device
+/// that was waiting at its name). `shown` names it in the message.
+pub fn check_written(file: &File, shown: &Path) -> Result<(), Refused> {
+    let meta = file
+        .metadata()
+        .map_err(|e| Refused(format!("cannot check {}: {}", shown.display(), plain(&e))))?;
+    if meta.is_file() {
+        Ok(())
+    } else {
+        Err(Refused(format!(
+            "{} is not a regular file: outcry writes only to files it can append to safely",
+            shown.display()
+        )))
+    }
 }
 
 /// Whether anything, even a dangling link, is at `path`.

@@ -207,6 +207,7 @@ impl Journal {
             .truncate(false)
             .open(&p)
             .with_context(|| format!("cannot open the journal {}", shown.display()))?;
+        crate::files::check_written(&file, &shown)?;
         if created {
             // A new file's name must reach the disk too.
             File::open(dir)

@@ -530,3 +530,34 @@ fn issue_9_control_characters_are_refused_where_they_are() {
         )
     );
 }
+
+/// Items 2 and 6: a FIFO planted as the journal made `send` and `status` wait for ever.
+#[test]
+fn issue_9_a_fifo_as_the_journal_is_refused() {
+    let server = Server::start(Security::StartTls, Some((USER, PASSWORD)), vec![]);
+    let case = fifo(
+        Case::minimal().sender().smtp(&server, USER, PASSWORD),
+        ".outcry/journal/c.jsonl",
+    );
+    let run = case
+        .timeout(Duration::from_secs(20))
+        .args(["status", "c"])
+        .run()
+        .code(2);
+    assert_eq!(
+        run.stderr,
+        "error: .outcry/journal/c.jsonl: is a FIFO (named pipe), not a regular file: outcry reads only regular files from a workspace\n"
+    );
+    let run = run
+        .again()
+        .timeout(Duration::from_secs(20))
+        .args(["send", "c", "--yes"])
+        .run()
+        .code(2);
+    assert_eq!(
+        run.stderr,
+        "1 letter(s) go by fax, post, web form or phone: `outcry compose c --out DIR` writes them\n\
+         error: .outcry/journal/c.jsonl is not a regular file: outcry writes only to files it can append to safely\n"
+    );
+    assert_eq!(server.connections(), 0);
+}
