@@ -16,6 +16,7 @@ mod drafts;
 mod guided;
 mod send;
 mod smtp_server;
+mod templates;
 mod terminal;
 
 use std::fmt::Write as _;
