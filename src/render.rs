@@ -86,7 +86,6 @@ impl Renderer {
             diags.error(entries[f.source].origin(f.line), f.message);
             return None;
         }
-        drop(sources);
         let mut hb = Handlebars::new();
         hb.set_strict_mode(true);
         hb.register_escape_fn(handlebars::no_escape);

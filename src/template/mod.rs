@@ -140,6 +140,23 @@ pub enum Part {
 }
 
 impl Outline {
+    /// Every variable printed (`{{x}}`, `{{{x}}}`), with its tag: its line, node, and the
+    /// blocks around it (see [`Outline::block`]).
+    pub fn printed(&self) -> impl Iterator<Item = (&Tag, &Var)> {
+        self.tags.iter().filter_map(|t| match &t.kind {
+            TagKind::Print(v) => Some((t, v)),
+            _ => None,
+        })
+    }
+
+    /// The helper and arguments of a block around a tag (`each`, `[demands]`).
+    pub fn block(&self, w: Within) -> Option<(&str, &[Var])> {
+        match &self.tags.get(w.block)?.kind {
+            TagKind::Block { name, args } => Some((name, args)),
+            _ => None,
+        }
+    }
+
     /// Whether any tag uses the variable `name` (as `{{name}}`, `{{#if name}}`,
     /// `{{name.field}}`, an argument...).
     pub fn uses_variable(&self, name: &str) -> bool {

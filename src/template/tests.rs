@@ -64,6 +64,26 @@ fn tags_are_read_from_the_parse_with_their_lines() {
         }]
     );
     assert!(o.tags[0].within.is_empty());
+    // What a check of "is `demands` printed outside a loop?" reads.
+    let printed: Vec<(usize, &str, Vec<&str>)> = o
+        .printed()
+        .map(|(t, v)| {
+            let blocks = t
+                .within
+                .iter()
+                .filter_map(|w| o.block(*w).map(|(name, _)| name))
+                .collect();
+            (t.line, v.raw.as_str(), blocks)
+        })
+        .collect();
+    assert_eq!(
+        printed,
+        [
+            (1, "recipient.name", vec![]),
+            (4, "number", vec!["each"]),
+            (4, "text", vec!["each"]),
+        ]
+    );
 }
 
 #[test]
