@@ -376,6 +376,7 @@ impl Walk {
                 block: me,
                 inverse: true,
             };
+            let line = first_line(t).unwrap_or(line);
             out.add(self.template(t, &scope.deeper(Some(inner)), line));
         }
         out
@@ -512,6 +513,20 @@ impl Expansion {
         self.elements = self.elements.saturating_add(other.elements);
         self.bytes = self.bytes.saturating_add(other.bytes);
         self.parts.extend(other.parts);
+    }
+}
+
+/// Where a template's first element is. handlebars gives no position to the link of an
+/// `{{else if}}` chain: then where its own body starts (just after its tag).
+fn first_line(t: &Compiled) -> Option<usize> {
+    match (t.mapping.first(), t.elements.first()) {
+        (Some(m), _) => Some(m.0),
+        (None, Some(TemplateElement::HelperBlock(h))) => h
+            .template
+            .as_ref()
+            .and_then(|t| t.mapping.first())
+            .map(|m| m.0),
+        _ => None,
     }
 }
 
