@@ -96,7 +96,9 @@ impl Renderer {
             subject: entries[1].name.clone(),
             layouts: HashMap::new(),
         };
-        for (e, a) in entries.into_iter().zip(analysed) {
+        // Partials first: a partial named like one of the campaign's templates (`outcry:fax`)
+        // does not replace it.
+        for (e, a) in entries.into_iter().zip(analysed).rev() {
             if let Some(layout) = e.layout {
                 r.layouts.insert(layout, e.name.clone());
             }
