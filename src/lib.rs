@@ -25,6 +25,7 @@ pub mod review;
 pub mod scaffold;
 pub mod send;
 pub mod signers;
+pub mod template;
 pub mod workspace;
 
 use std::process::ExitCode;

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use handlebars::{Handlebars, RenderErrorReason, TemplateErrorReason};
+use handlebars::{Handlebars, RenderErrorReason};
 use jiff::civil::Date;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -22,6 +22,7 @@ use crate::fields;
 use crate::letter::{Addressee, Channel, From, Kind, Letter};
 use crate::plan::{Planned, Target, channels_of};
 use crate::signers::Signer;
+use crate::template::{self, graph};
 use crate::workspace::Partial;
 
 /// Placeholders shown in the review when the sender profile lacks a field.
@@ -49,107 +50,62 @@ pub struct Renderer {
 }
 
 impl Renderer {
-    /// Compiles the campaign's templates and the shared partials. Syntax errors go to `diags`.
+    /// Compiles the campaign's templates and the shared partials, and checks them together
+    /// (see [`crate::template`]). Problems go to `diags`, located at their file and line.
     pub fn new(
         campaign: &Campaign,
         partials: &[Partial],
         diags: &mut Diagnostics,
     ) -> Option<Renderer> {
+        let entries = entries(campaign, partials);
+        let before = diags.errors().count();
+        let mut analysed = Vec::with_capacity(entries.len());
+        for e in &entries {
+            match template::analyse(&e.name, &e.text.replace("\r\n", "\n")) {
+                Ok(a) => analysed.push(a),
+                Err(problems) => {
+                    for p in problems {
+                        diags.error(e.origin(p.line), p.message);
+                    }
+                }
+            }
+        }
+        if diags.errors().count() > before {
+            return None;
+        }
+        let sources: Vec<graph::Source<'_>> = entries
+            .iter()
+            .zip(&analysed)
+            .map(|(e, a)| graph::Source {
+                name: &e.name,
+                partial: e.partial,
+                outline: &a.outline,
+            })
+            .collect();
+        if let Some(f) = graph::check(&sources, list_bound(campaign)) {
+            diags.error(entries[f.source].origin(f.line), f.message);
+            return None;
+        }
         let mut hb = Handlebars::new();
         hb.set_strict_mode(true);
         hb.register_escape_fn(handlebars::no_escape);
         let mut r = Renderer {
             hb,
             files: HashMap::new(),
-            letter: String::new(),
-            subject: String::new(),
+            letter: entries[0].name.clone(),
+            subject: entries[1].name.clone(),
             layouts: HashMap::new(),
         };
-        let before = diags.errors().count();
-        {
-            let partial_templates: Vec<(String, Template)> = partials
-                .iter()
-                .map(|p| {
-                    (
-                        p.name.clone(),
-                        Template {
-                            source: p.source.clone(),
-                            first_line: 1,
-                        },
-                    )
-                })
-                .collect();
-            let t = &campaign.templates;
-            let letter_name = t.letter.source.path.display().to_string();
-            let subject_name = format!("{} (subject)", t.subject.source.path.display());
-            let mut all: Vec<(&str, &Template)> = partial_templates
-                .iter()
-                .map(|(n, t)| (n.as_str(), t))
-                .collect();
-            all.push((&letter_name, &t.letter));
-            all.push((&subject_name, &t.subject));
-            let layout_names: Vec<String> = t
-                .layouts
-                .iter()
-                .map(|(_, l)| l.source.path.display().to_string())
-                .collect();
-            all.extend(
-                layout_names
-                    .iter()
-                    .zip(&t.layouts)
-                    .map(|(n, (_, l))| (n.as_str(), l)),
-            );
-            let names: Vec<&str> = partials.iter().map(|p| p.name.as_str()).collect();
-            check_structure(&all, &names, diags);
-            if diags.errors().count() > before {
-                return None;
+        // Partials first: a partial named like one of the campaign's templates (`outcry:fax`)
+        // does not replace it.
+        for (e, a) in entries.into_iter().zip(analysed).rev() {
+            if let Some(layout) = e.layout {
+                r.layouts.insert(layout, e.name.clone());
             }
+            r.hb.register_template(&e.name, a.compiled);
+            r.files.insert(e.name, (e.path, e.first_line));
         }
-        for p in partials {
-            let t = Template {
-                source: p.source.clone(),
-                first_line: 1,
-            };
-            r.register(&p.name, &t, diags);
-        }
-        let t = &campaign.templates;
-        r.letter = t.letter.source.path.display().to_string();
-        r.register(&r.letter.clone(), &t.letter, diags);
-        r.subject = format!("{} (subject)", t.subject.source.path.display());
-        r.register(&r.subject.clone(), &t.subject, diags);
-        for (name, text) in BUILTIN {
-            let own = t.layouts.iter().find(|(n, _)| n == name);
-            let registered = match own {
-                Some((_, tpl)) => tpl.source.path.display().to_string(),
-                None => format!("outcry:{name}"),
-            };
-            let tpl = own.map_or_else(
-                || Template {
-                    source: crate::diag::Source::new(&registered, text.to_string()),
-                    first_line: 1,
-                },
-                |(_, tpl)| tpl.clone(),
-            );
-            r.register(&registered, &tpl, diags);
-            r.layouts.insert(name, registered);
-        }
-        (diags.errors().count() == before).then_some(r)
-    }
-
-    fn register(&mut self, name: &str, t: &Template, diags: &mut Diagnostics) {
-        let text = t.source.text.replace("\r\n", "\n");
-        self.files
-            .insert(name.to_string(), (t.source.path.clone(), t.first_line));
-        if let Err(e) = self.hb.register_template_string(name, text) {
-            let line = e.pos().map_or(t.first_line, |(l, _)| t.first_line + l - 1);
-            let reason = match e.reason() {
-                TemplateErrorReason::InvalidSyntax(_) => {
-                    "invalid handlebars syntax: a {{...}} tag is malformed, or a block such as {{#each}} or {{#if}} is not closed".to_string()
-                }
-                other => format!("template syntax: {other}"),
-            };
-            diags.error(Origin::at(&t.source.path, line), reason);
-        }
+        Some(r)
     }
 
     /// Renders one planned letter, from the account `sender` (its From), signed as `signing`
@@ -504,21 +460,98 @@ pub fn message_id(campaign: &Campaign, letter_id: &str, sender: &Sender) -> Stri
 }
 
 /// Whether the campaign's letter (or a partial) has a `{{personal}}` slot for a paragraph
-/// in the sender's own words.
+/// in the sender's own words. A template that does not compile counts as having one: its
+/// error is reported when it is rendered.
 pub fn uses_personal(campaign: &Campaign, partials: &[Partial]) -> bool {
-    let mentions = |text: &str| {
-        text.split("{{").skip(1).any(|tag| {
-            let tag = tag.split("}}").next().unwrap_or_default();
-            !tag.trim_start_matches(['{', '~'])
-                .trim_start()
-                .starts_with('!')
-                && tag
-                    .split(|c: char| !(c.is_alphanumeric() || c == '_'))
-                    .any(|word| word == "personal")
-        })
+    let uses = |name: &str, text: &str| match template::analyse(name, &text.replace("\r\n", "\n")) {
+        Ok(a) => a.outline.uses_variable("personal"),
+        Err(_) => true,
     };
-    mentions(&campaign.templates.letter.source.text)
-        || partials.iter().any(|p| mentions(&p.source.text))
+    let letter = &campaign.templates.letter.source;
+    uses(&letter.path.display().to_string(), &letter.text)
+        || partials.iter().any(|p| uses(&p.name, &p.source.text))
+}
+
+/// A template to compile: its registered name, where it is written, and its text.
+struct Entry {
+    name: String,
+    path: PathBuf,
+    first_line: usize,
+    text: String,
+    /// A shared partial.
+    partial: bool,
+    /// The channel layout it is.
+    layout: Option<&'static str>,
+}
+
+impl Entry {
+    fn new(name: String, t: &Template) -> Entry {
+        Entry {
+            name,
+            path: t.source.path.clone(),
+            first_line: t.first_line,
+            text: t.source.text.clone(),
+            partial: false,
+            layout: None,
+        }
+    }
+
+    /// Where a line of its text is.
+    fn origin(&self, line: usize) -> Origin {
+        Origin::at(&self.path, self.first_line + line.saturating_sub(1))
+    }
+}
+
+/// Every template handlebars will know: the letter, the subject, the channel layouts (the
+/// campaign's own or outcry's), then the shared partials. The first two are always there.
+fn entries(campaign: &Campaign, partials: &[Partial]) -> Vec<Entry> {
+    let t = &campaign.templates;
+    let mut entries = vec![
+        Entry::new(t.letter.source.path.display().to_string(), &t.letter),
+        Entry::new(
+            format!("{} (subject)", t.subject.source.path.display()),
+            &t.subject,
+        ),
+    ];
+    for (name, text) in BUILTIN {
+        let mut e = match t.layouts.iter().find(|(n, _)| n == name) {
+            Some((_, own)) => Entry::new(own.source.path.display().to_string(), own),
+            None => Entry {
+                name: format!("outcry:{name}"),
+                path: PathBuf::from(format!("outcry:{name}")),
+                first_line: 1,
+                text: text.to_string(),
+                partial: false,
+                layout: None,
+            },
+        };
+        e.layout = Some(name);
+        entries.push(e);
+    }
+    entries.extend(partials.iter().map(|p| Entry {
+        name: p.name.clone(),
+        path: p.source.path.clone(),
+        first_line: 1,
+        text: p.source.text.clone(),
+        partial: true,
+        layout: None,
+    }));
+    entries
+}
+
+/// The most items an `{{#each}}` may go through: the campaign's longest list, or the keys of
+/// an object (16 at most, signers' extra columns aside).
+fn list_bound(campaign: &Campaign) -> u64 {
+    [
+        campaign.demands.len(),
+        campaign.to.len(),
+        campaign.cc.len(),
+        campaign.signatories.len(),
+        16,
+    ]
+    .into_iter()
+    .max()
+    .map_or(16, |n| n as u64)
 }
 
 /// Normalises line ends to `\n`, drops trailing spaces and leading blank lines, ends with one `\n`.
@@ -536,125 +569,6 @@ fn tidy(text: &str) -> String {
         out.push('\n');
     }
     out
-}
-
-/// The deepest block nesting a template may have: handlebars parses recursively, and a
-/// template nested thousands deep would exhaust the stack.
-const MAX_DEPTH: usize = 64;
-
-/// Checks what handlebars itself does not: block nesting within [`MAX_DEPTH`], no dynamic
-/// partials, and no partial that includes itself (directly or through others), which would
-/// recurse until the stack overflows.
-fn check_structure(templates: &[(&str, &Template)], partials: &[&str], diags: &mut Diagnostics) {
-    // Nodes: every template, and every inline partial ("file#name"). Edges: partial uses.
-    let mut edges: HashMap<String, Vec<(String, Origin)>> = HashMap::new();
-    for (name, t) in templates {
-        let text = &t.source.text;
-        let line = |offset: usize| t.first_line + text[..offset].matches('\n').count();
-        let mut depth = 0usize;
-        let mut inline: Vec<(String, usize)> = Vec::new();
-        let mut rest = 0;
-        let node_of = |inline: &[(String, usize)]| {
-            inline
-                .last()
-                .map_or_else(|| (*name).to_string(), |(n, _)| format!("{name}#{n}"))
-        };
-        while let Some(open) = text[rest..].find("{{") {
-            let start = rest + open;
-            let Some(close) = text[start..].find("}}") else {
-                break;
-            };
-            let end = start + close;
-            rest = end + 2;
-            let inner = text[start + 2..end].trim_start_matches(['{', '~']).trim();
-            if inner.starts_with('!') {
-                continue;
-            }
-            if inner.starts_with('#') || inner.starts_with('^') {
-                depth += 1;
-                if depth > MAX_DEPTH {
-                    diags.error(
-                        Origin::at(&t.source.path, line(start)),
-                        format!("blocks are nested more than {MAX_DEPTH} deep"),
-                    );
-                    return;
-                }
-            } else if inner.starts_with('/') {
-                depth = depth.saturating_sub(1);
-                if inline.last().is_some_and(|(_, d)| *d == depth)
-                    && inner.trim_start_matches('/').trim() == "inline"
-                {
-                    inline.pop();
-                }
-            }
-            if let Some(def) = inner.strip_prefix("#*inline") {
-                inline.push((def.trim().trim_matches(['"', '\'']).to_string(), depth - 1));
-                continue;
-            }
-            let Some(target) = inner.strip_prefix("#>").or_else(|| inner.strip_prefix('>')) else {
-                continue;
-            };
-            let target = target
-                .split_whitespace()
-                .next()
-                .unwrap_or_default()
-                .trim_matches(['"', '\'']);
-            let origin = Origin::at(&t.source.path, line(start));
-            if target.starts_with('(') || target.is_empty() {
-                diags.error(
-                    origin,
-                    "dynamic partials are not supported: name the partial, e.g. {{> signature}}",
-                );
-                continue;
-            }
-            let own_inline = text.contains(&format!("#*inline \"{target}\""))
-                || text.contains(&format!("#*inline '{target}'"));
-            let to = if own_inline {
-                format!("{name}#{target}")
-            } else if partials.contains(&target) {
-                target.to_string()
-            } else {
-                continue;
-            };
-            edges
-                .entry(node_of(&inline))
-                .or_default()
-                .push((to, origin));
-        }
-    }
-    find_cycle(&edges, diags);
-}
-
-/// Reports a partial that reaches itself through `edges`.
-fn find_cycle(edges: &HashMap<String, Vec<(String, Origin)>>, diags: &mut Diagnostics) {
-    let mut done: Vec<String> = Vec::new();
-    for start in edges.keys() {
-        let mut path: Vec<String> = vec![start.clone()];
-        let mut stack: Vec<(String, usize)> = vec![(start.clone(), 0)];
-        while let Some((node, i)) = stack.pop() {
-            let next = edges.get(&node).and_then(|v| v.get(i)).cloned();
-            let Some((to, origin)) = next else {
-                path.pop();
-                continue;
-            };
-            stack.push((node, i + 1));
-            if to == *start {
-                let cycle = format!("{} → {to}", path.join(" → "));
-                if !done.contains(&cycle) {
-                    diags.error(
-                        origin,
-                        format!("partial `{to}` includes itself ({cycle}): it would never finish"),
-                    );
-                    done.push(cycle);
-                }
-                return;
-            }
-            if !path.contains(&to) {
-                path.push(to.clone());
-                stack.push((to, 0));
-            }
-        }
-    }
 }
 
 #[cfg(test)]

@@ -16,6 +16,7 @@ mod drafts;
 mod guided;
 mod send;
 mod smtp_server;
+mod templates;
 mod terminal;
 mod untrusted;
 
