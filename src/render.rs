@@ -219,7 +219,12 @@ impl Renderer {
     }
 
     fn run(&self, name: &str, ctx: &Value) -> Result<String, Diagnostic> {
-        self.hb.render(name, ctx).map_err(|e| {
+        let mut out = Bounded(Vec::new());
+        let done = self.hb.render_to_write(name, ctx, &mut out).map(|()| {
+            // handlebars writes whole strings, so the bytes are UTF-8.
+            String::from_utf8_lossy(&out.0).into_owned()
+        });
+        done.map_err(|e| {
             let (path, first) = e
                 .template_name
                 .as_ref()
@@ -236,10 +241,35 @@ impl Renderer {
                     "template uses `{v}`, which is not defined (known: campaign, demands, recipient, recipients, sender, date; in layouts also subject, body, addressee, copy_to, original_to)"
                 ),
                 RenderErrorReason::PartialNotFound(p) => format!("partial `{p}` not found: add letters/_partials/{p}.hbs"),
+                RenderErrorReason::IOError(_) => format!(
+                    "the letter would be longer than {} MiB, the most outcry writes (a letter of a few pages is a few KiB): look for a loop or a partial that repeats it",
+                    MAX_LETTER >> 20
+                ),
                 other => format!("template: {other}"),
             };
             Diagnostic { severity: Severity::Error, origin, message }
         })
+    }
+}
+
+/// The longest text one template renders to (a letter, a layout around it, a subject).
+pub const MAX_LETTER: usize = 1 << 20;
+
+/// Rendered output that refuses to grow past [`MAX_LETTER`]: handlebars stops at the first
+/// write that would, so a template that repeats a long value cannot fill the memory.
+struct Bounded(Vec<u8>);
+
+impl std::io::Write for Bounded {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.0.len() + buf.len() > MAX_LETTER {
+            return Err(std::io::Error::other("the letter is too long"));
+        }
+        self.0.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 

@@ -561,3 +561,34 @@ fn issue_9_a_fifo_as_the_journal_is_refused() {
     );
     assert_eq!(server.connections(), 0);
 }
+
+/// Items 5 and 12: within every template limit, a letter that repeats a long value could
+/// still grow without end (here 60 KB × 20). Rendering stops at 1 MiB, at the template's line.
+#[test]
+fn issue_9_a_letter_cannot_grow_without_end() {
+    let long = "x".repeat(60_000);
+    let run = Case::minimal()
+        .sender()
+        .file(
+            "letters/c/campaign.toml",
+            &format!(
+                "title = \"Test\"\nsubject = \"Protest\"\nissued = 2011-05-02\ndemands = [\"{long}\"]\nto = [\"ministry\"]\n"
+            ),
+        )
+        .file(
+            "letters/c/letter.hbs",
+            &format!(
+                "Dear Sir,\n\n{}\n",
+                "{{#each demands}}{{text}}{{/each}}\n".repeat(20)
+            ),
+        )
+        .timeout(Duration::from_secs(20))
+        .args(["compose", "c", "--format", "json"])
+        .run()
+        .code(2);
+    assert_eq!(
+        run.stderr,
+        "letters/c/letter.hbs:20: the letter would be longer than 1 MiB, the most outcry writes (a letter of a few pages is a few KiB): look for a loop or a partial that repeats it\n"
+    );
+    assert_eq!(run.stdout, "");
+}
