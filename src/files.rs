@@ -82,7 +82,7 @@ pub fn read_in_workspace(
     let Some(file) = open_in_workspace(root, &root.join(rel))? else {
         return Ok(None);
     };
-    read_limited(file, limit).map(Some)
+    read_limited(&file, limit).map(Some)
 }
 
 /// Reads a file the writer named (a flag, or their personal config): by the workspace's rules
@@ -91,7 +91,7 @@ pub fn read_named(path: &Path, limit: Limit) -> Result<Option<Vec<u8>>, Refused>
     let Some(file) = open_named(path)? else {
         return Ok(None);
     };
-    read_limited(file, limit).map(Some)
+    read_limited(&file, limit).map(Some)
 }
 
 /// Opens a file the writer named, for reading (see [`read_named`]).
@@ -217,8 +217,38 @@ fn check_regular(meta: &fs::Metadata) -> Result<(), Refused> {
     Ok(())
 }
 
-/// Reads at most `limit` bytes; a longer file is refused, not cut.
-fn read_limited(file: File, limit: Limit) -> Result<Vec<u8>, Refused> {
+/// Reads a file of outcry's own kept outside any workspace (the journal key): a regular file
+/// with one link, never through a symbolic link at its name, up to `limit`. `None` if there
+/// is nothing there.
+pub fn read_own(path: &Path, limit: Limit) -> Result<Option<Vec<u8>>, Refused> {
+    let file = match OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_NOCTTY)
+        .open(path)
+    {
+        Ok(f) => f,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) if e.raw_os_error() == Some(libc::ELOOP) => {
+            return Err(Refused(
+                "is a symbolic link: outcry reads its own files only where it made them".into(),
+            ));
+        }
+        Err(e) => return Err(Refused(format!("cannot be read: {}", plain(&e)))),
+    };
+    let meta = file
+        .metadata()
+        .map_err(|e| Refused(format!("cannot be read: {}", plain(&e))))?;
+    if !meta.is_file() || meta.nlink() > 1 {
+        return Err(Refused(
+            "is not a regular file with one name: outcry reads its own files only as it made them"
+                .into(),
+        ));
+    }
+    read_limited(&file, limit).map(Some)
+}
+
+/// Reads at most `limit` bytes from where `file` stands; a longer file is refused, not cut.
+pub fn read_limited(file: &File, limit: Limit) -> Result<Vec<u8>, Refused> {
     let too_big = || {
         Refused(format!(
             "is larger than {}, the most outcry reads of {}",
@@ -381,18 +411,25 @@ pub fn write_options() -> OpenOptions {
 }
 
 /// Checks that a file opened with [`write_options`] is a regular file (not a FIFO or device
-/// that was waiting at its name). `shown` names it in the message.
+/// that was waiting at its name) with one name (no hard link elsewhere that the write would
+/// change too). `shown` names it in the message.
 pub fn check_written(file: &File, shown: &Path) -> Result<(), Refused> {
     let meta = file
         .metadata()
         .map_err(|e| Refused(format!("cannot check {}: {}", shown.display(), plain(&e))))?;
-    if meta.is_file() {
-        Ok(())
-    } else {
+    if !meta.is_file() {
         Err(Refused(format!(
             "{} is not a regular file: outcry writes only to files it can append to safely",
             shown.display()
         )))
+    } else if meta.nlink() > 1 {
+        Err(Refused(format!(
+            "{} has {} hard links: outcry writes only to a file with one name (its other names could be anywhere)",
+            shown.display(),
+            meta.nlink()
+        )))
+    } else {
+        Ok(())
     }
 }
 

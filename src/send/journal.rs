@@ -2,14 +2,20 @@
 //! `.outcry/journal/<campaign>.jsonl` (folder 0700, file 0600), one JSON object a line, each
 //! line synced to disk before outcry goes on. An exclusive lock on the file keeps two runs of
 //! the same campaign from sending at once. Replaying it tells a new run what is left to do.
+//!
+//! Every line is sealed with the writer's key ([`super::seal`]): a journal that came with the
+//! workspace, or was edited by hand, is refused rather than believed.
 
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::{Read, Seek, SeekFrom, Write};
+use std::io::{Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
+
+use super::printable;
+use super::seal::{self, Broken, Key, Seal};
 
 /// A letter's state. The order of the journal is the order of events.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -74,6 +80,32 @@ pub struct Record {
     /// away for now, those still to get it (empty: all of them). Read, no longer written.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub remaining: Vec<String>,
+}
+
+impl Record {
+    /// The record with no control character in its text, for a terminal (see
+    /// [`super::printable`]). What outcry writes has none; this holds for any line.
+    fn printable(self) -> Record {
+        let clean = |v: Vec<String>| v.iter().map(|s| printable(s)).collect();
+        Record {
+            time: printable(&self.time),
+            letter: printable(&self.letter),
+            message_id: printable(&self.message_id),
+            state: self.state,
+            reply: self.reply.as_deref().map(printable),
+            recipients: self
+                .recipients
+                .into_iter()
+                .map(|k| Recipient {
+                    address: printable(&k.address),
+                    reply: k.reply.as_deref().map(printable),
+                    ..k
+                })
+                .collect(),
+            refused: clean(self.refused),
+            remaining: clean(self.remaining),
+        }
+    }
 }
 
 /// One recipient of a letter and what the server said for it.
@@ -190,11 +222,20 @@ pub fn path(root: &Path, campaign: &str) -> PathBuf {
 pub struct Journal {
     file: File,
     shown: PathBuf,
+    seal: Seal,
+    /// The mac of the last line: the next one is sealed after it.
+    last: String,
 }
 
 impl Journal {
-    /// Opens (creating) and locks the campaign's journal, and replays it.
+    /// Opens (creating) and locks the campaign's journal, and replays it. Makes the writer's
+    /// journal key on first use.
     pub fn open(root: &Path, campaign: &str) -> Result<(Journal, Replay)> {
+        let key = seal::load_key(true)?;
+        Journal::open_with(root, campaign, key)
+    }
+
+    fn open_with(root: &Path, campaign: &str, key: Option<Key>) -> Result<(Journal, Replay)> {
         let p = path(root, campaign);
         let shown = p.strip_prefix(root).unwrap_or(&p).to_path_buf();
         let dir = p.parent().unwrap_or(root);
@@ -225,32 +266,41 @@ impl Journal {
                     .with_context(|| format!("cannot lock the journal {}", shown.display()));
             }
         }
-        let mut text = String::new();
-        file.read_to_string(&mut text)
-            .with_context(|| format!("cannot read the journal {}", shown.display()))?;
-        let (replay, torn) = parse(&text, &shown)?;
-        if let Some(valid_len) = torn {
+        let bytes = crate::files::read_limited(&file, crate::files::JOURNAL)
+            .map_err(|e| crate::diag::Usage(format!("{}: {e}", shown.display())))?;
+        let seal = Seal::new(key, campaign, &shown);
+        let parsed = parse(&bytes, &shown, campaign, &seal)?;
+        if let Some(valid_len) = parsed.torn {
             // A run died while writing its last line: drop the fragment before appending.
             file.set_len(valid_len as u64)
                 .with_context(|| format!("cannot repair {}", shown.display()))?;
         }
         file.seek(SeekFrom::End(0))?;
-        Ok((Journal { file, shown }, replay))
+        let journal = Journal {
+            file,
+            shown,
+            seal,
+            last: parsed.last,
+        };
+        Ok((journal, parsed.replay))
     }
 
     /// Reads a journal without locking it (for `outcry status`). A missing journal is empty.
     pub fn read(root: &Path, campaign: &str) -> Result<Replay> {
+        Journal::read_with(root, campaign, || seal::load_key(false))
+    }
+
+    fn read_with(
+        root: &Path,
+        campaign: &str,
+        key: impl FnOnce() -> Result<Option<Key>>,
+    ) -> Result<Replay> {
         let p = path(root, campaign);
         let shown = p.strip_prefix(root).unwrap_or(&p).to_path_buf();
         match crate::files::read_in_workspace(root, &shown, crate::files::JOURNAL) {
             Ok(Some(bytes)) => {
-                let text = String::from_utf8(bytes).map_err(|_| {
-                    anyhow::anyhow!(
-                        "{}: not UTF-8: it is not a journal outcry wrote",
-                        shown.display()
-                    )
-                })?;
-                Ok(parse(&text, &shown)?.0)
+                let seal = Seal::new(key()?, campaign, &shown);
+                Ok(parse(&bytes, &shown, campaign, &seal)?.replay)
             }
             Ok(None) => Ok(Replay::default()),
             Err(e) => Err(crate::diag::Usage(format!("{}: {e}", shown.display())).into()),
@@ -268,11 +318,16 @@ impl Journal {
     /// before the next sync, the letter replays as `sending`, that is `unknown`, and is not
     /// resent silently. (A process that is killed loses nothing: the write is in the OS.)
     pub fn note(&mut self, r: &Record) -> Result<()> {
-        let mut line = serde_json::to_string(r).context("cannot encode a journal record")?;
+        let json = serde_json::to_string(r).context("cannot encode a journal record")?;
+        let Some((mut line, mac)) = self.seal.seal(&self.last, &json) else {
+            bail!("cannot seal a journal record: no journal key");
+        };
         line.push('\n');
         self.file
             .write_all(line.as_bytes())
-            .with_context(|| format!("cannot write the journal {}", self.shown.display()))
+            .with_context(|| format!("cannot write the journal {}", self.shown.display()))?;
+        self.last = mac;
+        Ok(())
     }
 
     pub fn sync(&mut self) -> Result<()> {
@@ -282,32 +337,106 @@ impl Journal {
     }
 }
 
+/// What a journal's text says.
+#[derive(Default)]
+struct Parsed {
+    replay: Replay,
+    /// The length of the valid part, when the last line is torn.
+    torn: Option<usize>,
+    /// The mac of the last valid line (empty if none).
+    last: String,
+}
+
 /// Parses journal text. A last line without its newline is a torn write: it is left out and
-/// the length of the valid part returned. Any other bad line is an error naming its line.
-fn parse(text: &str, shown: &Path) -> Result<(Replay, Option<usize>)> {
-    let mut replay = Replay::default();
+/// the length of the valid part returned. Any other line must be sealed by the writer's key,
+/// in its place, or the journal is refused, naming the line.
+fn parse(bytes: &[u8], shown: &Path, campaign: &str, seal: &Seal) -> Result<Parsed> {
+    let mut p = Parsed::default();
     let mut offset = 0;
-    for (i, line) in text.split_inclusive('\n').enumerate() {
-        let complete = line.ends_with('\n');
-        match serde_json::from_str::<Record>(line.trim_end()) {
-            Ok(r) if complete => replay.push(r),
-            _ if !complete => return Ok((replay, Some(offset))),
-            Ok(_) => unreachable!("complete is true here"),
-            Err(e) => bail!(
-                "{}:{}: corrupt journal line ({e}); the journal records what was sent, so fix or move it by hand",
-                shown.display(),
-                i + 1
-            ),
-        }
-        offset += line.len();
+    for (i, line) in bytes.split_inclusive(|b| *b == b'\n').enumerate() {
+        let Some(line) = line.strip_suffix(b"\n") else {
+            p.torn = Some(offset);
+            break;
+        };
+        let refuse = |what: String| refuse(shown, i + 1, &what, campaign);
+        let text = std::str::from_utf8(line).map_err(|_| {
+            refuse("corrupt journal line (not UTF-8): it is not a record outcry wrote".into())
+        })?;
+        let (record, mac) = match seal.open(&p.last, text) {
+            Ok(opened) => opened,
+            Err(why) => {
+                if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
+                    return Err(refuse(format!(
+                        "corrupt journal line ({e}): it is not a record outcry wrote"
+                    )));
+                }
+                let why = match why {
+                    Broken::NoMac => "it has no mac",
+                    Broken::Wrong => {
+                        "its mac does not match: sealed with another person's key, or changed, moved or removed since"
+                    }
+                };
+                return Err(refuse(format!(
+                    "this record was not written by outcry for you ({why}): the journal came with the workspace or was edited by hand, and outcry trusts only its own record of what you sent"
+                )));
+            }
+        };
+        let r = serde_json::from_str::<Record>(&record).map_err(|e| {
+            refuse(format!(
+                "corrupt journal line ({e}): it is not a record outcry wrote"
+            ))
+        })?;
+        p.replay.push(r.printable());
+        p.last = mac.to_string();
+        offset += line.len() + 1;
     }
-    Ok((replay, None))
+    Ok(p)
+}
+
+/// A journal refused at line `n`, and what to do: bad input, exit 2.
+fn refuse(shown: &Path, n: usize, what: &str, campaign: &str) -> anyhow::Error {
+    crate::diag::Usage(format!(
+        "{}:{n}: {what}. Move {} out of the workspace to go on; every letter of {campaign} then counts as not yet sent (`outcry send {campaign} --dry-run` shows them)",
+        shown.display(),
+        shown.display(),
+    ))
+    .into()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::fs;
+
+    fn key() -> Option<Key> {
+        Key::from_bytes(&[7; 32])
+    }
+
+    /// The journal of campaign `c`, opened with the test key (never the writer's own).
+    fn open(root: &Path) -> Result<(Journal, Replay)> {
+        Journal::open_with(root, "c", key())
+    }
+
+    fn read(root: &Path) -> Result<Replay> {
+        Journal::read_with(root, "c", || Ok(key()))
+    }
+
+    /// Writes `c`'s journal: `lines` sealed with the test key, then `tail` as it is.
+    fn write(root: &Path, lines: &[&str], tail: &str) -> PathBuf {
+        let p = path(root, "c");
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        let seal = Seal::new(key(), "c", Path::new(".outcry/journal/c.jsonl"));
+        let mut text = String::new();
+        let mut last = String::new();
+        for l in lines {
+            let (line, mac) = seal.seal(&last, l).unwrap();
+            text.push_str(&line);
+            text.push('\n');
+            last = mac;
+        }
+        fs::write(&p, text + tail).unwrap();
+        p
+    }
 
     fn rec(id: &str, state: State) -> Record {
         Record {
@@ -326,7 +455,7 @@ mod tests {
     fn replay_takes_the_last_state_and_sending_means_unknown() {
         let dir = tempfile::tempdir().unwrap();
         {
-            let (mut j, replay) = Journal::open(dir.path(), "c").unwrap();
+            let (mut j, replay) = open(dir.path()).unwrap();
             assert!(replay.letters().next().is_none());
             for r in [
                 rec("a", State::Planned),
@@ -338,7 +467,7 @@ mod tests {
                 j.record(&r).unwrap();
             }
         }
-        let (_, replay) = Journal::open(dir.path(), "c").unwrap();
+        let (_, replay) = open(dir.path()).unwrap();
         assert_eq!(replay.state("<a@x>"), Some(State::Accepted));
         assert_eq!(replay.state("<b@x>"), Some(State::Unknown));
         assert_eq!(replay.state("<c@x>"), None);
@@ -347,30 +476,82 @@ mod tests {
     #[test]
     fn a_torn_last_line_is_dropped_and_repaired() {
         let dir = tempfile::tempdir().unwrap();
-        let p = path(dir.path(), "c");
-        fs::create_dir_all(p.parent().unwrap()).unwrap();
         let good = serde_json::to_string(&rec("a", State::Accepted)).unwrap();
-        fs::write(&p, format!("{good}\n{{\"time\":\"t\",\"let")).unwrap();
+        write(dir.path(), &[&good], "{\"time\":\"t\",\"let");
         {
-            let (mut j, replay) = Journal::open(dir.path(), "c").unwrap();
+            let (mut j, replay) = open(dir.path()).unwrap();
             assert_eq!(replay.state("<a@x>"), Some(State::Accepted));
             j.record(&rec("b", State::Planned)).unwrap();
         }
-        let replay = Journal::read(dir.path(), "c").unwrap();
+        // The line after the repair is sealed after the last whole one.
+        let replay = read(dir.path()).unwrap();
+        assert_eq!(replay.state("<a@x>"), Some(State::Accepted));
         assert_eq!(replay.state("<b@x>"), Some(State::Planned));
+        // A line cut inside a character is torn too, not "not UTF-8".
+        write(dir.path(), &[&good], "{\"reply\":\"\u{e9}");
+        let p = path(dir.path(), "c");
+        let mut bytes = fs::read(&p).unwrap();
+        bytes.pop();
+        fs::write(&p, bytes).unwrap();
+        assert_eq!(
+            read(dir.path()).unwrap().state("<a@x>"),
+            Some(State::Accepted)
+        );
     }
 
     #[test]
     fn a_corrupt_line_is_an_error_with_its_line() {
         let dir = tempfile::tempdir().unwrap();
-        let p = path(dir.path(), "c");
-        fs::create_dir_all(p.parent().unwrap()).unwrap();
-        fs::write(&p, "garbage\n").unwrap();
-        let e = Journal::read(dir.path(), "c").unwrap_err().to_string();
+        write(dir.path(), &[], "garbage\n");
+        let e = read(dir.path()).unwrap_err();
+        assert!(e.is::<crate::diag::Usage>());
         assert!(
-            e.starts_with(".outcry/journal/c.jsonl:1: corrupt journal line"),
+            e.to_string()
+                .starts_with(".outcry/journal/c.jsonl:1: corrupt journal line"),
             "{e}"
         );
+        let good = serde_json::to_string(&rec("a", State::Accepted)).unwrap();
+        let p = write(dir.path(), &[&good], "");
+        let mut bytes = fs::read(&p).unwrap();
+        bytes.extend_from_slice(b"\xff\n");
+        fs::write(&p, bytes).unwrap();
+        let e = open(dir.path()).err().unwrap().to_string();
+        assert!(
+            e.starts_with(".outcry/journal/c.jsonl:2: corrupt journal line (not UTF-8)"),
+            "{e}"
+        );
+    }
+
+    /// Security review: a journal outcry did not seal for this writer (shipped with the
+    /// workspace, or edited) is refused by `send` and `status` alike, and left as it is.
+    #[test]
+    fn a_line_not_sealed_by_the_writer_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let good = serde_json::to_string(&rec("a", State::Planned)).unwrap();
+        let shipped = serde_json::to_string(&rec("b", State::Accepted)).unwrap();
+        let p = write(dir.path(), &[&good], &format!("{shipped}\n"));
+        let before = fs::read(&p).unwrap();
+        let e = open(dir.path()).err().unwrap();
+        assert!(e.is::<crate::diag::Usage>());
+        assert!(
+            e.to_string().starts_with(
+                ".outcry/journal/c.jsonl:2: this record was not written by outcry for you (it has no mac)"
+            ),
+            "{e}"
+        );
+        assert_eq!(fs::read(&p).unwrap(), before);
+        // Without a key, not even the writer's lines verify.
+        write(dir.path(), &[&good], "");
+        let e = Journal::read_with(dir.path(), "c", || Ok(None)).unwrap_err();
+        assert!(
+            e.to_string().starts_with(
+                ".outcry/journal/c.jsonl:1: this record was not written by outcry for you (its mac does not match"
+            ),
+            "{e}"
+        );
+        // An empty journal needs no key.
+        write(dir.path(), &[], "");
+        assert!(Journal::read_with(dir.path(), "c", || Ok(None)).is_ok());
     }
 
     /// Issue item 11: a line written by a newer outcry (a field this one does not know) is read,
@@ -378,20 +559,18 @@ mod tests {
     #[test]
     fn a_field_from_a_newer_outcry_is_ignored() {
         let dir = tempfile::tempdir().unwrap();
-        let p = path(dir.path(), "c");
-        fs::create_dir_all(p.parent().unwrap()).unwrap();
-        fs::write(
-            &p,
-            concat!(
-                r#"{"time":"t","letter":"a","message_id":"<a@x>","state":"accepted","reply":"250 ok","#,
-                r#""relay":{"host":"mx.example.org"},"attempt":3}"#,
-                "\n",
+        write(
+            dir.path(),
+            &[
+                concat!(
+                    r#"{"time":"t","letter":"a","message_id":"<a@x>","state":"accepted","reply":"250 ok","#,
+                    r#""relay":{"host":"mx.example.org"},"attempt":3}"#,
+                ),
                 r#"{"time":"t","letter":"c","message_id":"<c@x>","state":"quarantined"}"#,
-                "\n",
-            ),
-        )
-        .unwrap();
-        let replay = Journal::read(dir.path(), "c").unwrap();
+            ],
+            "",
+        );
+        let replay = read(dir.path()).unwrap();
         assert_eq!(replay.state("<a@x>"), Some(State::Accepted));
         assert_eq!(
             replay.last("<a@x>").and_then(|r| r.reply.as_deref()),
@@ -411,18 +590,34 @@ mod tests {
                 .unwrap()
                 .contains(r#"{"address":"a@example.org","role":"unknown","state":"unknown"}"#)
         );
-        let (mut j, _) = Journal::open(dir.path(), "c").unwrap();
+        let (mut j, _) = open(dir.path()).unwrap();
         j.record(&rec("b", State::Planned)).unwrap();
         drop(j);
-        let replay = Journal::read(dir.path(), "c").unwrap();
+        let replay = read(dir.path()).unwrap();
         assert_eq!(replay.state("<b@x>"), Some(State::Planned));
+    }
+
+    #[test]
+    fn text_read_from_a_journal_holds_no_control_character() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            &[
+                r#"{"time":"t","letter":"a","message_id":"<a@x>","state":"failed","reply":"550 \u001b[2Jno","recipients":[{"address":"a@x","role":"to","state":"refused","reply":"550\u0007"}]}"#,
+            ],
+            "",
+        );
+        let replay = read(dir.path()).unwrap();
+        let r = replay.last("<a@x>").unwrap();
+        assert_eq!(r.reply.as_deref(), Some(r"550 \u{1b}[2Jno"));
+        assert_eq!(r.recipients[0].reply.as_deref(), Some(r"550\u{7}"));
     }
 
     #[test]
     fn a_second_open_is_refused_while_locked() {
         let dir = tempfile::tempdir().unwrap();
-        let _first = Journal::open(dir.path(), "c").unwrap();
-        let e = Journal::open(dir.path(), "c").err().unwrap().to_string();
+        let _first = open(dir.path()).unwrap();
+        let e = open(dir.path()).err().unwrap().to_string();
         assert!(e.contains("another `outcry send c` is running"), "{e}");
     }
 }

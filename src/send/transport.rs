@@ -328,7 +328,7 @@ impl Transport for Sendmail {
                 return Outcome::Unknown(format!("{} did not finish: {e}", self.path.display()));
             }
         };
-        let err = String::from_utf8_lossy(&out.stderr).trim().to_string();
+        let err = super::printable(String::from_utf8_lossy(&out.stderr).trim());
         match (out.status.code(), wrote) {
             (Some(0), Some(Ok(()))) => Outcome::Accepted {
                 reply: format!("handed to {}", self.path.display()),
@@ -384,13 +384,16 @@ fn is_421(e: &lettre::transport::smtp::Error) -> bool {
     e.status().is_some_and(|c| c.to_string() == "421")
 }
 
+/// The first line of an error, which holds the server's reply: where a reply enters, its
+/// control characters are escaped ([`super::printable`]).
 fn first_line(e: &lettre::transport::smtp::Error) -> String {
-    e.to_string().lines().next().unwrap_or_default().to_string()
+    super::printable(e.to_string().lines().next().unwrap_or_default())
 }
 
+/// A reply of the server, its control characters escaped.
 fn reply_text(r: &lettre::transport::smtp::response::Response) -> String {
     let msg: Vec<&str> = r.message().collect();
-    format!("{} {}", r.code(), msg.join(" "))
+    super::printable(&format!("{} {}", r.code(), msg.join(" ")))
 }
 
 fn explain_connect(e: &lettre::transport::smtp::Error, s: &SmtpSettings, where_: &str) -> String {

@@ -14,6 +14,7 @@ mod compose;
 mod config;
 mod drafts;
 mod guided;
+mod journal;
 mod send;
 mod smtp_server;
 mod templates;
@@ -30,6 +31,45 @@ pub const EPOCH: &str = "1304337600";
 
 /// Where the personal config lives in a test workspace (`XDG_CONFIG_HOME` points there).
 pub const PERSONAL_CONFIG_DIR: &str = ".home/.config/outcry";
+
+/// Where outcry keeps the writer's journal key in a test workspace: `$XDG_STATE_HOME` is not
+/// set, so it is under `$HOME/.local/state` (HOME is `.home`).
+pub const JOURNAL_KEY: &str = ".home/.local/state/outcry/journal.key";
+
+/// Seals journal records as outcry does (docs/format.md, "The journal"), computed here with the
+/// hmac crate rather than outcry's code: each line is the record's JSON with
+/// `,"mac":"<64 hex>"` before its closing brace, the mac an HMAC-SHA256 under `key` of
+/// `outcry journal v1 NUL campaign NUL .outcry/journal/<campaign>.jsonl NUL previous mac NUL
+/// record`, the previous mac empty for the first line.
+pub fn seal(key: &[u8], campaign: &str, records: &[&str]) -> String {
+    use hmac::Mac as _;
+    let mut out = String::new();
+    let mut prev = String::new();
+    for record in records {
+        let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(key).expect("key");
+        for part in [
+            "outcry journal v1",
+            campaign,
+            &format!(".outcry/journal/{campaign}.jsonl"),
+            &prev,
+        ] {
+            mac.update(part.as_bytes());
+            mac.update(b"\0");
+        }
+        mac.update(record.as_bytes());
+        prev = mac
+            .finalize()
+            .into_bytes()
+            .iter()
+            .fold(String::new(), |mut s, b| {
+                let _ = write!(s, "{b:02x}");
+                s
+            });
+        let open = record.strip_suffix('}').expect("a JSON object");
+        let _ = writeln!(out, "{open},\"mac\":\"{prev}\"}}");
+    }
+    out
+}
 
 pub struct Case {
     dir: tempfile::TempDir,

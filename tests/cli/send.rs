@@ -7,7 +7,7 @@ use base64::Engine as _;
 use mail_parser::MessageParser;
 
 use crate::smtp_server::{Fault, Security, Server};
-use crate::{Case, Run};
+use crate::{Case, JOURNAL_KEY, Run, seal};
 
 const USER: &str = "activist";
 const PASSWORD: &str = "correct-horse-battery-staple";
@@ -795,9 +795,17 @@ fn a_journal_from_a_newer_outcry_still_lets_send_and_status_run() {
         .success();
     let journal = ".outcry/journal/c.jsonl";
     let text = String::from_utf8(run.read(journal)).expect("utf-8");
-    // Each line gains a field this version does not know.
-    let newer = text.replace("}\n", ",\"relay\":{\"host\":\"mx.example.org\"}}\n");
-    assert_ne!(newer, text);
+    // Each line gains a field this version does not know, sealed as a newer outcry would.
+    let records: Vec<String> = text
+        .lines()
+        .map(|l| {
+            let (record, _mac) = l.rsplit_once(",\"mac\":").expect("a sealed line");
+            format!("{record},\"relay\":{{\"host\":\"mx.example.org\"}}}}")
+        })
+        .collect();
+    let records: Vec<&str> = records.iter().map(String::as_str).collect();
+    let newer = seal(&run.read(JOURNAL_KEY), "c", &records);
+    assert_eq!(newer.matches("\"relay\"").count(), 3, "{newer}");
     let status = run
         .again()
         .file(journal, &newer)
@@ -818,7 +826,13 @@ fn journal(run: &Run, campaign: &str) -> serde_json::Value {
         .lines()
         .map(|l| {
             let mut v: serde_json::Value = serde_json::from_str(l).expect("journal line");
-            v.as_object_mut().expect("object").remove("time");
+            let o = v.as_object_mut().expect("object");
+            o.remove("time");
+            let mac = o.remove("mac");
+            assert!(
+                mac.and_then(|m| m.as_str().map(str::len)) == Some(64),
+                "{l}"
+            );
             v
         })
         .collect()
@@ -1005,9 +1019,14 @@ fn an_old_journal_line_accepting_a_refused_authority_is_retried_to_it_alone() {
         .expect("id")
         .to_string();
     let old = format!(
-        "{{\"time\":\"2026-11-30T10:00:00Z\",\"letter\":\"ministry\",\"message_id\":\"{mid}\",\"state\":\"accepted\",\"reply\":\"250 2.0.0 queued\",\"refused\":[\"ministry@example.org: permanent error (550): 5.2.2 mailbox full\"]}}\n"
+        "{{\"time\":\"2026-11-30T10:00:00Z\",\"letter\":\"ministry\",\"message_id\":\"{mid}\",\"state\":\"accepted\",\"reply\":\"250 2.0.0 queued\",\"refused\":[\"ministry@example.org: permanent error (550): 5.2.2 mailbox full\"]}}"
     );
-    let case = compose.again().file(".outcry/journal/c.jsonl", &old);
+    // The line as the writer's outcry sealed it then, with their key.
+    let key = "a journal key of 32 bytes, made.";
+    let case = compose.again().file(JOURNAL_KEY, key).file(
+        ".outcry/journal/c.jsonl",
+        &seal(key.as_bytes(), "c", &[&old]),
+    );
     let held = send_c(case, &[]).code(1);
     assert!(
         held.stderr.lines().any(|l| l
