@@ -76,23 +76,30 @@ pub fn load_key(create: bool) -> Result<Option<Key>> {
         )
         .into());
     };
-    for _ in 0..2 {
-        if let Some(key) = read_key(&path)? {
-            return Ok(Some(key));
-        }
-        if !create {
-            return Ok(None);
-        }
-        // None: another run made it meanwhile; read theirs.
-        if let Some(key) = make_key(&path)? {
+    if let Some(key) = read_key(&path)? {
+        return Ok(Some(key));
+    }
+    if !create {
+        return Ok(None);
+    }
+    if let Some(key) = make_key(&path)? {
+        return Ok(Some(key));
+    }
+    // Another run made it at this very moment: give it the time to write it, then read it.
+    for _ in 0..50 {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        if let Ok(Some(key)) = read_key(&path) {
             return Ok(Some(key));
         }
     }
-    Err(crate::diag::Usage(format!(
-        "{}: cannot make the journal key: something else keeps replacing it",
-        path.display()
-    ))
-    .into())
+    match read_key(&path)? {
+        Some(key) => Ok(Some(key)),
+        None => Err(crate::diag::Usage(format!(
+            "{}: the journal key was made by another run and then went away: run again",
+            path.display()
+        ))
+        .into()),
+    }
 }
 
 fn read_key(path: &Path) -> Result<Option<Key>> {

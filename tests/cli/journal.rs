@@ -316,3 +316,47 @@ fn review_control_characters_in_a_reply_are_escaped() {
         )
     );
 }
+
+/// The key is read and made only as outcry makes it: a symbolic link planted at its name
+/// (dangling, or to a file elsewhere) is neither followed nor written through, and a file of
+/// the wrong size is no key. Nothing is sent.
+#[test]
+fn the_journal_key_is_never_read_or_made_through_a_link() {
+    let server = server(vec![]);
+    let outside = tempfile::tempdir().expect("temp dir");
+    let target = outside.path().join("victim");
+    let why = "It authenticates your journals: restore it from a backup, or move it away \
+               (outcry then makes a new one, and refuses the journals sealed with this one)";
+    let note = "1 letter(s) go by fax, post, web form or phone: `outcry compose c --out DIR` writes them\n";
+    for existing in [false, true] {
+        if existing {
+            std::fs::write(&target, "0123456789abcdef0123456789abcdef").expect("write");
+        }
+        let case = minimal(&server).file(JOURNAL_KEY, "");
+        std::fs::remove_file(case.path().join(JOURNAL_KEY)).expect("remove");
+        std::os::unix::fs::symlink(&target, case.path().join(JOURNAL_KEY)).expect("symlink");
+        let run = case.args(["send", "c", "--yes"]).run().code(2);
+        assert_eq!(
+            run.stderr
+                .replace(&run.root.display().to_string(), "<workspace>"),
+            format!(
+                "{note}error: <workspace>/{JOURNAL_KEY}: is a symbolic link: outcry reads its own files only where it made them. {why}\n"
+            )
+        );
+        assert_eq!(target.exists(), existing);
+    }
+    let run = minimal(&server)
+        .file(JOURNAL_KEY, "short")
+        .args(["send", "c", "--yes"])
+        .run()
+        .code(2);
+    assert_eq!(
+        run.stderr
+            .replace(&run.root.display().to_string(), "<workspace>"),
+        format!(
+            "{note}error: <workspace>/{JOURNAL_KEY}: is 5 bytes, not a journal key of 32. {why}\n"
+        )
+    );
+    assert_eq!(server.connections(), 0);
+    assert!(!run.root.join(".outcry/journal/c.jsonl").exists());
+}
