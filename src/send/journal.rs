@@ -323,9 +323,18 @@ impl Journal {
             bail!("cannot seal a journal record: no journal key");
         };
         line.push('\n');
-        self.file
-            .write_all(line.as_bytes())
-            .with_context(|| format!("cannot write the journal {}", self.shown.display()))?;
+        let end = self.file.stream_position();
+        if let Err(e) = self.file.write_all(line.as_bytes()) {
+            // A line written in part (a full disk) would join the next one into a line that
+            // does not verify: take it back, so that the run can go on and the journal stays
+            // whole. If even that fails, the torn line is repaired by the next `open`.
+            if let Ok(end) = end {
+                let _ = self.file.set_len(end);
+                let _ = self.file.seek(SeekFrom::Start(end));
+            }
+            return Err(e)
+                .with_context(|| format!("cannot write the journal {}", self.shown.display()));
+        }
         self.last = mac;
         Ok(())
     }
@@ -358,15 +367,15 @@ fn parse(bytes: &[u8], shown: &Path, campaign: &str, seal: &Seal) -> Result<Pars
             p.torn = Some(offset);
             break;
         };
-        let refuse = |what: String| refuse(shown, i + 1, &what, campaign);
+        let bad = |what: String| refuse(shown, i + 1, &what, campaign);
         let text = std::str::from_utf8(line).map_err(|_| {
-            refuse("corrupt journal line (not UTF-8): it is not a record outcry wrote".into())
+            bad("corrupt journal line (not UTF-8): it is not a record outcry wrote".into())
         })?;
         let (record, mac) = match seal.open(&p.last, text) {
             Ok(opened) => opened,
             Err(why) => {
                 if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
-                    return Err(refuse(format!(
+                    return Err(bad(format!(
                         "corrupt journal line ({e}): it is not a record outcry wrote"
                     )));
                 }
@@ -376,13 +385,13 @@ fn parse(bytes: &[u8], shown: &Path, campaign: &str, seal: &Seal) -> Result<Pars
                         "its mac does not match: sealed with another person's key, or changed, moved or removed since"
                     }
                 };
-                return Err(refuse(format!(
+                return Err(bad(format!(
                     "this record was not written by outcry for you ({why}): the journal came with the workspace or was edited by hand, and outcry trusts only its own record of what you sent"
                 )));
             }
         };
         let r = serde_json::from_str::<Record>(&record).map_err(|e| {
-            refuse(format!(
+            bad(format!(
                 "corrupt journal line ({e}): it is not a record outcry wrote"
             ))
         })?;
