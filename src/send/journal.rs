@@ -14,8 +14,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 
-use super::printable;
 use super::seal::{self, Broken, Key, Seal};
+use super::transport::printable;
 
 /// A letter's state. The order of the journal is the order of events.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -84,7 +84,7 @@ pub struct Record {
 
 impl Record {
     /// The record with no control character in its text, for a terminal (see
-    /// [`super::printable`]). What outcry writes has none; this holds for any line.
+    /// [`super::transport::printable`]). What outcry writes has none; this holds for any line.
     fn printable(self) -> Record {
         let clean = |v: Vec<String>| v.iter().map(|s| printable(s)).collect();
         Record {

@@ -32,28 +32,6 @@ pub const MAX_CONSECUTIVE_FAILURES: usize = 5;
 /// How often a deferred letter is tried again within one run, and the pause before each try.
 const RETRY_PAUSES: [Duration; 2] = [Duration::from_secs(2), Duration::from_secs(8)];
 
-/// Text from a server or a journal, fit for a terminal and a one-line field: every control
-/// character (tab and line feed too), bidirectional override and line separator is replaced
-/// by its escape (`\u{1b}`), so that a reply cannot clear, retitle or rewrite the screen, or
-/// fake a line of `outcry status`.
-pub(crate) fn printable(text: &str) -> String {
-    let hidden = |c: char| {
-        crate::fields::hidden_control(c) || c.is_control() || matches!(c, '\u{2028}' | '\u{2029}')
-    };
-    if !text.chars().any(hidden) {
-        return text.to_string();
-    }
-    text.chars()
-        .map(|c| {
-            if hidden(c) {
-                c.escape_unicode().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
-}
-
 /// What the user asked for.
 #[derive(Debug, Clone, Default)]
 #[allow(clippy::struct_excessive_bools)] // each is a flag the user types
