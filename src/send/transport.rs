@@ -81,8 +81,11 @@ impl Smtp {
     pub fn new(settings: SmtpSettings, password: Option<SecretString>) -> anyhow::Result<Smtp> {
         let mut builder = TlsParameters::builder(settings.host.clone());
         if let Some(ca) = &settings.ca_file {
-            let certs = CertificateDer::pem_file_iter(ca)
-                .map_err(|e| anyhow::anyhow!("cannot read ca-file {}: {e}", ca.display()))?;
+            // Bounded, and by the workspace's rules when the file lies inside it.
+            let pem = crate::files::read_named(ca, crate::files::TEXT)
+                .map_err(|e| anyhow::anyhow!("ca-file {}: {e}", ca.display()))?
+                .ok_or_else(|| anyhow::anyhow!("ca-file {} does not exist", ca.display()))?;
+            let certs = CertificateDer::pem_slice_iter(&pem);
             let mut found = 0;
             for cert in certs {
                 let der = cert.map_err(|e| {
