@@ -62,6 +62,14 @@ fn stderr(run: &Run, outside: &Outside) -> String {
         .replace(&root.display().to_string(), "<workspace>")
 }
 
+/// stderr with the personal config's path as `<personal>`.
+fn personal_shown(run: &Run) -> String {
+    let personal = std::fs::canonicalize(run.root.join(".home/.config/outcry/config.toml"))
+        .expect("canonical");
+    run.stderr
+        .replace(&personal.display().to_string(), "<personal>")
+}
+
 fn link(case: Case, rel: &str, to: &Path) -> Case {
     let p = case.path().join(rel);
     std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
@@ -432,11 +440,8 @@ fn issue_9_your_own_server_wins_and_a_mix_is_refused() {
         .args(["send", "c", "--yes"])
         .run()
         .code(2);
-    let personal = std::fs::canonicalize(run.root.join(".home/.config/outcry/config.toml"))
-        .expect("canonical");
     assert_eq!(
-        run.stderr
-            .replace(&personal.display().to_string(), "<personal>"),
+        personal_shown(&run),
         "outcry.toml:2: port comes from this workspace, but username comes from your own settings (<personal>:4): a workspace may name a server only for someone who sets no server, login or transport of their own; remove it from outcry.toml, or set it yourself\n"
     );
     assert_eq!(elsewhere.connections(), 0);
@@ -655,11 +660,8 @@ fn issue_9_review_a_workspace_cannot_pace_your_account_or_feed_a_huge_ca_file() 
         .args(["send", "c", "--yes"])
         .run()
         .code(2);
-    let personal = std::fs::canonicalize(run.root.join(".home/.config/outcry/config.toml"))
-        .expect("canonical");
     assert_eq!(
-        run.stderr
-            .replace(&personal.display().to_string(), "<personal>"),
+        personal_shown(&run),
         "outcry.toml:2: rate comes from this workspace, but username comes from your own settings (<personal>:5): a workspace may name a server only for someone who sets no server, login or transport of their own; remove it from outcry.toml, or set it yourself\n"
     );
     assert_eq!(server.connections(), 0);
