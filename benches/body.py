@@ -58,7 +58,9 @@ def workspace(mb, port):
     uses = max(1, math.ceil(mb * 1_000_000 / len(chunk.encode())))
     with open(f"{ws}/letters/big/letter.hbs", "w") as f:
         f.write("{{recipient.salutation}},\n\n" + "{{> chunk}}\n" * uses + "{{sender.name}}\n")
-    with open(f"{ws}/outcry.toml", "w") as f:
+    # The writer's own settings (timed() points XDG_CONFIG_HOME at ws/.config).
+    os.makedirs(f"{ws}/.config/outcry")
+    with open(f"{ws}/.config/outcry/config.toml", "w") as f:
         f.write(f'[sender]\nname = "Bench"\nemail = "bench@example.org"\ncountry = "GB"\n\n[smtp]\nhost = "127.0.0.1"\nport = {port}\nsecurity = "none"\nrate = 100000\n')
     return ws
 

@@ -71,7 +71,9 @@ def workspace(n, port):
         f.write(f'title = "Bench"\nsubject = "Protest to {{{{recipient.name}}}}"\nissued = 2011-05-02\ndemands = [{demands}]\nto = [{targets}]\n')
     with open(f"{ws}/letters/many/letter.hbs", "w") as f:
         f.write("{{recipient.salutation}},\n\n" + "I write to protest. " * 40 + "\n\n{{#each demands}}\n{{number}}. {{text}}\n{{/each}}\n\n{{sender.name}}\n")
-    with open(f"{ws}/outcry.toml", "w") as f:
+    # The writer's own settings (timed() points XDG_CONFIG_HOME at ws/.config).
+    os.makedirs(f"{ws}/.config/outcry")
+    with open(f"{ws}/.config/outcry/config.toml", "w") as f:
         f.write(f'[sender]\nname = "Bench"\nemail = "bench@example.org"\ncountry = "GB"\n\n[smtp]\nhost = "127.0.0.1"\nport = {port}\nsecurity = "none"\nrate = 100000\n')
     return ws
 

@@ -52,12 +52,32 @@ struct RawCampaign {
     signatories: Vec<Spanned<String>>,
 }
 
-/// The demands (at least one) and the signatories.
+/// The most demands a campaign lists: appeals list a handful, and every letter carries them.
+pub const MAX_DEMANDS: usize = 100;
+/// The most authorities a joint letter names: each copy of it lists them all (and servers take
+/// at most about 100 recipients a message).
+pub const MAX_JOINT: usize = 100;
+
+/// The demands (at least one, at most [`MAX_DEMANDS`]), the signatories, and the targets of
+/// a joint letter (at most [`MAX_JOINT`]).
 fn check_lists(src: &Source, raw: &RawCampaign, diags: &mut Diagnostics) {
-    if raw.demands.get_ref().is_empty() {
+    let demands = raw.demands.get_ref().len();
+    if demands == 0 {
         diags.error(
             src.at(&raw.demands.span()),
             "demands is empty: list at least one demand",
+        );
+    } else if demands > MAX_DEMANDS {
+        diags.error(
+            src.at(&raw.demands.span()),
+            format!("{demands} demands: a campaign lists at most {MAX_DEMANDS}"),
+        );
+    }
+    let targets = raw.to.get_ref().len();
+    if raw.addressing == Addressing::Joint && targets > MAX_JOINT {
+        diags.error(
+            src.at(&raw.to.span()),
+            format!("{targets} targets for a joint letter, which names them all: at most {MAX_JOINT} (or write to each with addressing = \"each\")"),
         );
     }
     for d in raw.demands.get_ref() {

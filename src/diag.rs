@@ -54,8 +54,8 @@ impl fmt::Display for Origin {
             Origin::File {
                 path,
                 line: Some(line),
-            } => write!(f, "{}:{line}", path.display()),
-            Origin::File { path, line: None } => write!(f, "{}", path.display()),
+            } => write!(f, "{}:{line}", crate::fields::shown_path(path)),
+            Origin::File { path, line: None } => f.write_str(&crate::fields::shown_path(path)),
             Origin::Setting(name) => f.write_str(name),
         }
     }

@@ -118,6 +118,7 @@ impl FolderWriter {
             b.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700));
             b.tempdir_in(parent)
         } else {
+            files::make_private(dir)?;
             tempfile::Builder::new().prefix(".outcry-").tempdir_in(dir)
         }
         .with_context(|| format!("cannot write in {}", parent.display()))?;
@@ -219,7 +220,9 @@ const MAILDIR_FOLDERS: [&str; 3] = ["cur", "new", "tmp"];
 pub fn open_maildir(dir: &Path) -> Result<maildir::Maildir> {
     for sub in MAILDIR_FOLDERS {
         files::create_dir_all(&dir.join(sub))?;
+        files::make_private(&dir.join(sub))?;
     }
+    files::make_private(dir)?;
     Ok(maildir::Maildir::from(dir.to_path_buf()))
 }
 
@@ -262,6 +265,7 @@ pub fn append_mbox(file: &Path, letters: &[Letter], date: Timestamp) -> Result<u
         .open(file)
         .with_context(|| format!("cannot open {}", file.display()))?;
     files::check_written(&f, file)?;
+    files::make_private(file)?;
     match f.try_lock() {
         Ok(()) => {}
         Err(fs::TryLockError::WouldBlock) => {

@@ -31,8 +31,16 @@ pub const MAX_LINE: usize = 300;
 /// differently from what it is (line and paragraph separators, bidirectional overrides,
 /// zero-width characters, a byte-order mark).
 fn forbidden(c: char) -> bool {
-    c.is_control()
-        || matches!(c, '\u{2028}' | '\u{2029}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
+    hidden_control(c)
+        || c.is_control()
+        || matches!(
+            c,
+            '\u{2028}' | '\u{2029}' | '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}'
+            // Characters that show as nothing: a combining grapheme joiner, Hangul fillers, the
+            // Mongolian vowel separator, the Arabic letter mark, the braille blank.
+            | '\u{034F}' | '\u{115F}' | '\u{1160}' | '\u{3164}' | '\u{FFA0}' | '\u{180E}'
+            | '\u{061C}' | '\u{2800}'
+        )
 }
 
 /// `text` without the blanks around it (spaces, tabs, line breaks, other Unicode spaces); the
@@ -79,11 +87,37 @@ pub fn check_text(what: &str, text: &str) -> Result<(), String> {
 
 /// A character outcry refuses anywhere in a workspace's text: a control other than tab and
 /// line feed (C0, DEL, C1: a terminal acts on them when the review is shown), a carriage
-/// return on its own, or a bidirectional override or isolate (text that reads differently
-/// from what it is).
+/// return on its own, a bidirectional override or isolate (text that reads differently from
+/// what it is), or a Unicode tag character (invisible text).
 pub fn hidden_control(c: char) -> bool {
     (c.is_control() && c != '\t' && c != '\n')
         || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+        // Tag characters: invisible, yet they spell out ASCII to a machine reading the text.
+        || matches!(c, '\u{E0000}'..='\u{E007F}')
+}
+
+/// `text` for a message, each [`hidden_control`] (and line break) written as `\u{..}`: a file
+/// name from a workspace may hold any of them, and must not act on the terminal.
+pub fn shown(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.chars().any(|c| hidden_control(c) || c == '\n') {
+        text.chars()
+            .map(|c| {
+                if hidden_control(c) || c == '\n' {
+                    format!("\\u{{{:x}}}", u32::from(c))
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect::<String>()
+            .into()
+    } else {
+        text.into()
+    }
+}
+
+/// A path for a message, as [`shown`].
+pub fn shown_path(path: &std::path::Path) -> String {
+    shown(&path.to_string_lossy()).into_owned()
 }
 
 /// The first [`hidden_control`] in `text`: its byte offset and how to name it.
@@ -105,6 +139,7 @@ pub fn escape(c: char) -> String {
         '\u{1b}' => ", escape",
         '\u{7f}' => ", delete",
         '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => ", a bidirectional override",
+        '\u{E0000}'..='\u{E007F}' => ", an invisible tag character",
         _ => "",
     };
     format!("U+{:04X}{name}", u32::from(c))

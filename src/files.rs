@@ -16,6 +16,7 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read as _};
 use std::os::unix::fs::{
     DirBuilderExt as _, FileTypeExt as _, MetadataExt as _, OpenOptionsExt as _,
+    PermissionsExt as _,
 };
 use std::path::{Component, Path, PathBuf};
 use std::sync::OnceLock;
@@ -111,23 +112,23 @@ pub fn open_named(path: &Path) -> Result<Option<File>, Refused> {
     }
 }
 
-/// Checks that `path`, which the workspace at `root` names, is a regular file inside it (see
-/// [`read_in_workspace`]).
-pub fn check_in_workspace(root: &Path, path: &Path) -> Result<(), Refused> {
+/// Checks that `path`, which the workspace at `root` names, is a regular file inside it of at
+/// most `limit` (see [`read_in_workspace`]).
+pub fn check_in_workspace(root: &Path, path: &Path, limit: Limit) -> Result<(), Refused> {
     if !is_inside(root, path) {
         return Err(Refused(
             "is outside the workspace: a file the workspace names must be inside it".into(),
         ));
     }
     match open_in_workspace(root, path)? {
-        Some(_) => Ok(()),
+        Some(file) => read_limited(&file, limit).map(|_| ()),
         None => Err(Refused("does not exist".into())),
     }
 }
 
 /// Whether `path` (as given, relative to the current folder) lies inside `root`: its folder
 /// resolved, its last part as written.
-fn is_inside(root: &Path, path: &Path) -> bool {
+pub fn is_inside(root: &Path, path: &Path) -> bool {
     let Ok(abs) = std::path::absolute(path) else {
         return false;
     };
@@ -151,7 +152,7 @@ fn open_in_workspace(root: &Path, path: &Path) -> Result<Option<File>, Refused> 
     let real = match fs::canonicalize(path) {
         Ok(p) => p,
         Err(e) if meta.is_symlink() => {
-            let to = fs::read_link(path).map(|t| t.display().to_string());
+            let to = fs::read_link(path).map(|t| crate::fields::shown_path(&t));
             return Err(Refused(format!(
                 "is a symbolic link to {} that cannot be followed ({})",
                 to.unwrap_or_else(|_| "?".into()),
@@ -165,7 +166,7 @@ fn open_in_workspace(root: &Path, path: &Path) -> Result<Option<File>, Refused> 
     if !real.starts_with(&root) {
         return Err(Refused(format!(
             "leads outside the workspace (to {}): outcry reads only files inside it",
-            real.display()
+            crate::fields::shown_path(&real)
         )));
     }
     // Look before opening, so that opening a device has no effect; look again after.
@@ -318,7 +319,7 @@ pub fn check_write_path(path: &Path) -> Result<(), Refused> {
             Err(e) => {
                 return Err(Refused(format!(
                     "cannot check {}: {}",
-                    next.display(),
+                    crate::fields::shown_path(&next),
                     plain(&e)
                 )));
             }
@@ -327,15 +328,21 @@ pub fn check_write_path(path: &Path) -> Result<(), Refused> {
             let last = i + 1 == parts.len();
             let inside = FENCE.get().is_some_and(|root| cur.starts_with(root));
             if last || inside {
-                let to = fs::read_link(&next).map(|t| format!(" (to {})", t.display()));
+                let to = fs::read_link(&next)
+                    .map(|t| format!(" (to {})", crate::fields::shown_path(&t)));
                 return Err(Refused(format!(
                     "{} is a symbolic link{}: outcry does not write through a link it did not create",
-                    next.display(),
+                    crate::fields::shown_path(&next),
                     to.unwrap_or_default()
                 )));
             }
-            cur = fs::canonicalize(&next)
-                .map_err(|e| Refused(format!("cannot follow {}: {}", next.display(), plain(&e))))?;
+            cur = fs::canonicalize(&next).map_err(|e| {
+                Refused(format!(
+                    "cannot follow {}: {}",
+                    crate::fields::shown_path(&next),
+                    plain(&e)
+                ))
+            })?;
         } else {
             cur = next;
         }
@@ -357,14 +364,14 @@ pub fn create_dir_all(dir: &Path) -> Result<(), Refused> {
             Ok(_) => {
                 return Err(Refused(format!(
                     "{} exists and is not a folder",
-                    cur.display()
+                    crate::fields::shown_path(cur)
                 )));
             }
             Err(e) if e.kind() == io::ErrorKind::NotFound => missing.push(cur.to_path_buf()),
             Err(e) => {
                 return Err(Refused(format!(
                     "cannot check {}: {}",
-                    cur.display(),
+                    crate::fields::shown_path(cur),
                     plain(&e)
                 )));
             }
@@ -383,14 +390,14 @@ pub fn create_dir_all(dir: &Path) -> Result<(), Refused> {
                 if !real_dir {
                     return Err(Refused(format!(
                         "{} appeared meanwhile and is not a folder",
-                        d.display()
+                        crate::fields::shown_path(d)
                     )));
                 }
             }
             Err(e) => {
                 return Err(Refused(format!(
                     "cannot create {}: {}",
-                    d.display(),
+                    crate::fields::shown_path(d),
                     plain(&e)
                 )));
             }
@@ -414,23 +421,51 @@ pub fn write_options() -> OpenOptions {
 /// that was waiting at its name) with one name (no hard link elsewhere that the write would
 /// change too). `shown` names it in the message.
 pub fn check_written(file: &File, shown: &Path) -> Result<(), Refused> {
-    let meta = file
-        .metadata()
-        .map_err(|e| Refused(format!("cannot check {}: {}", shown.display(), plain(&e))))?;
+    let meta = file.metadata().map_err(|e| {
+        Refused(format!(
+            "cannot check {}: {}",
+            crate::fields::shown_path(shown),
+            plain(&e)
+        ))
+    })?;
     if !meta.is_file() {
         Err(Refused(format!(
             "{} is not a regular file: outcry writes only to files it can append to safely",
-            shown.display()
+            crate::fields::shown_path(shown)
         )))
     } else if meta.nlink() > 1 {
         Err(Refused(format!(
             "{} has {} hard links: outcry writes only to a file with one name (its other names could be anywhere)",
-            shown.display(),
+            crate::fields::shown_path(shown),
             meta.nlink()
         )))
     } else {
         Ok(())
     }
+}
+
+/// Takes away what others may do with a file or folder that outcry writes letters into and
+/// did not create (an mbox or drafts folder that came with the workspace, say).
+pub fn make_private(path: &Path) -> Result<(), Refused> {
+    let meta = fs::symlink_metadata(path).map_err(|e| {
+        Refused(format!(
+            "cannot check {}: {}",
+            crate::fields::shown_path(path),
+            plain(&e)
+        ))
+    })?;
+    let mode = meta.permissions().mode();
+    let others = mode & 0o077;
+    if others == 0 {
+        return Ok(());
+    }
+    fs::set_permissions(path, fs::Permissions::from_mode(mode & 0o700)).map_err(|e| {
+        Refused(format!(
+            "cannot make {} private: {}",
+            crate::fields::shown_path(path),
+            plain(&e)
+        ))
+    })
 }
 
 /// Whether anything, even a dangling link, is at `path`.

@@ -57,19 +57,8 @@ impl Renderer {
         partials: &[Partial],
         diags: &mut Diagnostics,
     ) -> Option<Renderer> {
-        let entries = entries(campaign, partials);
         let before = diags.errors().count();
-        let mut analysed = Vec::with_capacity(entries.len());
-        for e in &entries {
-            match template::analyse(&e.name, &e.text.replace("\r\n", "\n")) {
-                Ok(a) => analysed.push(a),
-                Err(problems) => {
-                    for p in problems {
-                        diags.error(e.origin(p.line), p.message);
-                    }
-                }
-            }
-        }
+        let (entries, analysed) = analyse_reachable(entries(campaign, partials), diags);
         if diags.errors().count() > before {
             return None;
         }
@@ -219,6 +208,27 @@ impl Renderer {
     }
 
     fn run(&self, name: &str, ctx: &Value) -> Result<String, Diagnostic> {
+        let text = self.render_bounded(name, ctx)?;
+        // Every file and value is checked for control characters where it is read; this is
+        // the last guard, on what will be shown and sent.
+        if let Some((_, c)) = fields::find_hidden_control(&text) {
+            let path = self
+                .files
+                .get(name)
+                .map_or_else(|| PathBuf::from(name), |f| f.0.clone());
+            return Err(Diagnostic {
+                severity: Severity::Error,
+                origin: Origin::file(path),
+                message: format!(
+                    "the rendered text holds a control character ({c}): it can hide or change text on a terminal"
+                ),
+            });
+        }
+        Ok(text)
+    }
+
+    /// Renders `name`, at most [`MAX_LETTER`] bytes.
+    fn render_bounded(&self, name: &str, ctx: &Value) -> Result<String, Diagnostic> {
         let mut out = Bounded(Vec::new());
         let done = self.hb.render_to_write(name, ctx, &mut out).map(|()| {
             // handlebars writes whole strings, so the bytes are UTF-8.
@@ -567,6 +577,51 @@ fn entries(campaign: &Campaign, partials: &[Partial]) -> Vec<Entry> {
         layout: None,
     }));
     entries
+}
+
+/// Analyses the campaign's templates and the shared partials they reach, directly or through
+/// other partials; the rest are left alone (a workspace may hold many, and each costs a parse).
+/// Returns the entries used, in their order, with their analyses. Problems go to `diags`.
+fn analyse_reachable(
+    entries: Vec<Entry>,
+    diags: &mut Diagnostics,
+) -> (Vec<Entry>, Vec<template::Analysis>) {
+    let mut analysed: Vec<Option<template::Analysis>> = entries.iter().map(|_| None).collect();
+    let mut queued: Vec<bool> = entries.iter().map(|e| !e.partial).collect();
+    let mut todo: Vec<usize> = (0..entries.len()).filter(|&i| queued[i]).rev().collect();
+    while let Some(i) = todo.pop() {
+        let e = &entries[i];
+        match template::analyse(&e.name, &e.text.replace("\r\n", "\n")) {
+            Ok(a) => {
+                for tag in &a.outline.tags {
+                    let template::TagKind::Partial {
+                        name: template::PartialName::Named(name),
+                        ..
+                    } = &tag.kind
+                    else {
+                        continue;
+                    };
+                    for (j, other) in entries.iter().enumerate() {
+                        if other.partial && other.name == *name && !queued[j] {
+                            queued[j] = true;
+                            todo.push(j);
+                        }
+                    }
+                }
+                analysed[i] = Some(a);
+            }
+            Err(problems) => {
+                for p in problems {
+                    diags.error(e.origin(p.line), p.message);
+                }
+            }
+        }
+    }
+    entries
+        .into_iter()
+        .zip(analysed)
+        .filter_map(|(e, a)| a.map(|a| (e, a)))
+        .unzip()
 }
 
 /// The most items an `{{#each}}` may go through: the campaign's longest list, or the keys of

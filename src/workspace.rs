@@ -117,6 +117,17 @@ impl Workspace {
                 continue;
             };
             let shown = rel.join(entry.file_name());
+            if name.is_empty()
+                || !name
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_'))
+            {
+                diags.error(
+                    Origin::file(&shown),
+                    "a partial's name is letters, digits, '-' and '_' (it is written as {{> name}})",
+                );
+                continue;
+            }
             match self.read(&shown) {
                 Ok(Some(source)) => partials.push(Partial { name, source }),
                 Ok(None) => {}

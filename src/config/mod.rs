@@ -183,6 +183,8 @@ pub fn load(
                 Origin::file(file),
                 "cannot read config file: it does not exist",
             ),
+            // A file of the workspace is the workspace's, whoever names it.
+            src if files::is_inside(root, file) => read(src, file, Layer::Workspace, diags),
             src => read(src, file, Layer::ConfigFlag, diags),
         }
     }
@@ -223,7 +225,19 @@ fn read_layer(
     };
     #[allow(clippy::items_after_statements)] // a helper local to this function
     let same = |s: String| s;
-    if let Some(s) = raw.sender {
+    if let Some(mut s) = raw.sender {
+        if layer == Layer::Workspace {
+            // Who signs, who answers and where the replies go are the writer's to say.
+            for (key, value) in [
+                ("name", s.name.take()),
+                ("email", s.email.take()),
+                ("address", s.address.take()),
+            ] {
+                if let Some(v) = value {
+                    diags.error(src.at(&v.span()), format!("{key} is not read from a file of the workspace (letters are signed and answered in your name only as you say): put it in your personal config, or use --sender-{key}"));
+                }
+            }
+        }
         put(&mut layers.name, s.name, &src, layer, same);
         put(&mut layers.email, s.email, &src, layer, same);
         put(&mut layers.organisation, s.organisation, &src, layer, same);
@@ -269,7 +283,9 @@ fn read_layer(
             }
             if let Some(ca) = &s.ca_file {
                 let root = path.parent().unwrap_or(Path::new("."));
-                if let Err(e) = files::check_in_workspace(root, &relative_to(path, ca.get_ref())) {
+                if let Err(e) =
+                    files::check_in_workspace(root, &relative_to(path, ca.get_ref()), files::TEXT)
+                {
                     smtp_diags.error(
                         src.at(&ca.span()),
                         format!("ca-file {:?} {e}", ca.get_ref()),

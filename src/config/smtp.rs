@@ -248,6 +248,8 @@ fn check_workspace_server(l: &Layers, diags: &mut Diagnostics) {
         at("port", l.port.as_ref()),
         at("security", l.security.as_ref()),
         at("ca-file", l.ca_file.as_ref()),
+        at("rate", l.rate.as_ref()),
+        at("timeout", l.timeout.as_ref()),
     ];
     let own = [
         at("username", l.username.as_ref()),

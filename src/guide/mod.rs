@@ -419,7 +419,7 @@ fn finish(
         if choice != Choice::Quit
             && let Some(profile) = save.take()
         {
-            profile::save(&profile, &l.ws.root)?;
+            profile::save(&profile)?;
         }
         match choice {
             Choice::Send => {

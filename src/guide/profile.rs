@@ -1,8 +1,6 @@
 //! The sender profile: the configured one, or asked for and (if wanted) saved to the personal
 //! config file. Shared by the guided path and `outcry init`.
 
-use std::path::Path;
-
 use anyhow::Result;
 use toml_edit::value;
 
@@ -132,30 +130,13 @@ pub fn changes(s: &Sender) -> Vec<config::Change<'static>> {
     ]
 }
 
-/// Saves the profile (if the person asked to) to the personal config, and says which of its
-/// fields the workspace's outcry.toml sets for everyone, over the personal file.
-pub fn save(save: &Save, root: &Path) -> Result<()> {
+/// Saves the profile (if the person asked to) to the personal config. Its fields win over
+/// the workspace's outcry.toml, which gives only defaults.
+pub fn save(save: &Save) -> Result<()> {
     let Some(sender) = save else {
         return Ok(());
     };
     let path = prompt::writing(|| config::save_personal(&changes(sender)))?;
     eprintln!("saved your profile to {}", path.display());
-    let shared = workspace_sender_keys(root);
-    if !shared.is_empty() {
-        eprintln!(
-            "note: this workspace's outcry.toml sets {} for everyone working in it, over your personal file",
-            shared.join(", ")
-        );
-    }
     Ok(())
-}
-
-/// The `[sender]` keys the workspace's outcry.toml sets.
-fn workspace_sender_keys(root: &Path) -> Vec<String> {
-    std::fs::read_to_string(root.join("outcry.toml"))
-        .ok()
-        .and_then(|t| t.parse::<toml::Table>().ok())
-        .and_then(|t| t.get("sender").and_then(|s| s.as_table()).cloned())
-        .map(|t| t.keys().cloned().collect())
-        .unwrap_or_default()
 }

@@ -15,7 +15,6 @@ use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 
 use super::seal::{self, Broken, Key, Seal};
-use super::transport::printable;
 
 /// A letter's state. The order of the journal is the order of events.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -84,8 +83,9 @@ pub struct Record {
 
 impl Record {
     /// The record with no control character in its text, for a terminal (see
-    /// [`super::transport::printable`]). What outcry writes has none; this holds for any line.
+    /// [`crate::fields::shown`]). What outcry writes has none; this holds for any line.
     fn printable(self) -> Record {
+        let printable = |s: &str| crate::fields::shown(s).into_owned();
         let clean = |v: Vec<String>| v.iter().map(|s| printable(s)).collect();
         Record {
             time: printable(&self.time),

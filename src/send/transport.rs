@@ -81,8 +81,11 @@ impl Smtp {
     pub fn new(settings: SmtpSettings, password: Option<SecretString>) -> anyhow::Result<Smtp> {
         let mut builder = TlsParameters::builder(settings.host.clone());
         if let Some(ca) = &settings.ca_file {
-            let certs = CertificateDer::pem_file_iter(ca)
-                .map_err(|e| anyhow::anyhow!("cannot read ca-file {}: {e}", ca.display()))?;
+            // Bounded, and by the workspace's rules when the file lies inside it.
+            let pem = crate::files::read_named(ca, crate::files::TEXT)
+                .map_err(|e| anyhow::anyhow!("ca-file {}: {e}", ca.display()))?
+                .ok_or_else(|| anyhow::anyhow!("ca-file {} does not exist", ca.display()))?;
+            let certs = CertificateDer::pem_slice_iter(&pem);
             let mut found = 0;
             for cert in certs {
                 let der = cert.map_err(|e| {
@@ -328,7 +331,7 @@ impl Transport for Sendmail {
                 return Outcome::Unknown(format!("{} did not finish: {e}", self.path.display()));
             }
         };
-        let err = printable(String::from_utf8_lossy(&out.stderr).trim());
+        let err = crate::fields::shown(String::from_utf8_lossy(&out.stderr).trim()).into_owned();
         match (out.status.code(), wrote) {
             (Some(0), Some(Ok(()))) => Outcome::Accepted {
                 reply: format!("handed to {}", self.path.display()),
@@ -384,38 +387,17 @@ fn is_421(e: &lettre::transport::smtp::Error) -> bool {
     e.status().is_some_and(|c| c.to_string() == "421")
 }
 
-/// Text from a server or a journal, fit for a terminal and a one-line field: every control
-/// character (tab and line feed too), bidirectional override and line separator is replaced
-/// by its escape (`\u{1b}`), so that a reply cannot clear, retitle or rewrite the screen, or
-/// fake a line of `outcry status`.
-pub(crate) fn printable(text: &str) -> String {
-    let hidden = |c: char| {
-        crate::fields::hidden_control(c) || c.is_control() || matches!(c, '\u{2028}' | '\u{2029}')
-    };
-    if !text.chars().any(hidden) {
-        return text.to_string();
-    }
-    text.chars()
-        .map(|c| {
-            if hidden(c) {
-                c.escape_unicode().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
-}
-
 /// The first line of an error, which holds the server's reply: where a reply enters, its
-/// control characters are escaped ([`printable`]).
+/// control characters are escaped ([`crate::fields::shown`]): they must not act on a
+/// terminal, from the summary, the journal or `outcry status`.
 fn first_line(e: &lettre::transport::smtp::Error) -> String {
-    printable(e.to_string().lines().next().unwrap_or_default())
+    crate::fields::shown(e.to_string().lines().next().unwrap_or_default()).into_owned()
 }
 
 /// A reply of the server, its control characters escaped.
 fn reply_text(r: &lettre::transport::smtp::response::Response) -> String {
     let msg: Vec<&str> = r.message().collect();
-    printable(&format!("{} {}", r.code(), msg.join(" ")))
+    crate::fields::shown(&format!("{} {}", r.code(), msg.join(" "))).into_owned()
 }
 
 fn explain_connect(e: &lettre::transport::smtp::Error, s: &SmtpSettings, where_: &str) -> String {
@@ -447,19 +429,4 @@ fn explain_connect(e: &lettre::transport::smtp::Error, s: &SmtpSettings, where_:
         );
     }
     format!("cannot connect to {where_}: {text}")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::printable;
-
-    #[test]
-    fn printable_escapes_what_could_rewrite_a_terminal() {
-        assert_eq!(printable("250 2.0.0 queued"), "250 2.0.0 queued");
-        assert_eq!(printable("550 café"), "550 café");
-        assert_eq!(
-            printable("550 \u{1b}]0;x\u{7}\u{1b}[2J\0\r\n\tok\u{202e}\u{2066}\u{2028}\u{85}"),
-            r"550 \u{1b}]0;x\u{7}\u{1b}[2J\u{0}\u{d}\u{a}\u{9}ok\u{202e}\u{2066}\u{2028}\u{85}"
-        );
-    }
 }

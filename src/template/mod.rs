@@ -481,6 +481,15 @@ impl Walk {
         while let Some((p, depth)) = stack.pop() {
             match p {
                 Parameter::Path(path) => vars.push(var(path)),
+                Parameter::Literal(value) => {
+                    // "\u001b" in a template's string is decoded when it renders.
+                    if let Some(name) = literal_control(value) {
+                        self.problem(
+                            line,
+                            format!("a string here holds a control character ({name}), written as an escape: it can hide or change text on a terminal"),
+                        );
+                    }
+                }
                 Parameter::Subexpression(_) if depth >= MAX_DEPTH => {
                     self.problem(
                         line,
@@ -515,6 +524,32 @@ impl Expansion {
         self.bytes = self.bytes.saturating_add(other.bytes);
         self.parts.extend(other.parts);
     }
+}
+
+/// How to name the first [`crate::fields::hidden_control`] in a literal (a string, or the
+/// strings of an array or object), if it holds one.
+fn literal_control(value: &JsonValue) -> Option<String> {
+    let mut stack = vec![value];
+    while let Some(v) = stack.pop() {
+        match v {
+            JsonValue::String(s) => {
+                if let Some((_, name)) = crate::fields::find_hidden_control(s) {
+                    return Some(name);
+                }
+            }
+            JsonValue::Array(a) => stack.extend(a),
+            JsonValue::Object(o) => {
+                for (k, v) in o {
+                    if let Some((_, name)) = crate::fields::find_hidden_control(k) {
+                        return Some(name);
+                    }
+                    stack.push(v);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Where a template's first element is. handlebars gives no position to the link of an

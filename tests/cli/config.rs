@@ -1,4 +1,5 @@
 //! The sender profile's layers: workspace < personal < --config < environment < flags.
+//! A workspace gives defaults only, and never the writer's name, e-mail or address.
 
 use crate::Case;
 
@@ -15,32 +16,66 @@ fn from_name(args: &[&str], case: Case) -> String {
 #[test]
 fn each_layer_overrides_the_one_below() {
     let personal = "[sender]\nname = \"Personal\"\nemail = \"me@example.org\"\n";
-    let branch_only = Case::minimal()
-        .file("outcry.toml", "[sender]\nname = \"Branch\"\n")
-        .env("OUTCRY_SENDER_EMAIL", "me@example.org");
-    assert_eq!(from_name(&[], branch_only), "Branch");
     let with_personal = || Case::minimal().file(".home/.config/outcry/config.toml", personal);
     assert_eq!(from_name(&[], with_personal()), "Personal");
-    // The workspace's settings are defaults: the writer's own win.
-    let branch = || with_personal().file("outcry.toml", "[sender]\nname = \"Branch\"\n");
-    assert_eq!(from_name(&[], branch()), "Personal");
+    // A --config file of the writer's own, outside the workspace.
+    let own = tempfile::tempdir().expect("temp dir");
+    let extra = own.path().join("extra.toml");
+    std::fs::write(&extra, "[sender]\nname = \"Extra\"\n").expect("write");
     assert_eq!(
-        from_name(
-            &["--config", "extra.toml"],
-            branch().file("extra.toml", "[sender]\nname = \"Extra\"\n")
-        ),
+        from_name(&["--config", &extra.display().to_string()], with_personal()),
         "Extra"
     );
     assert_eq!(
-        from_name(&[], branch().env("OUTCRY_SENDER_NAME", "Env")),
+        from_name(&[], with_personal().env("OUTCRY_SENDER_NAME", "Env")),
         "Env"
     );
     assert_eq!(
         from_name(
             &["--sender-name", "Flag"],
-            branch().env("OUTCRY_SENDER_NAME", "Env")
+            with_personal().env("OUTCRY_SENDER_NAME", "Env")
         ),
         "Flag"
+    );
+}
+
+/// Issue 9: a workspace (its outcry.toml, or a --config file inside it) may not say who signs
+/// and answers: name, email and address are the writer's own.
+#[test]
+fn issue_9_a_workspace_cannot_sign_in_your_name() {
+    let why = "is not read from a file of the workspace (letters are signed and answered in your name only as you say): put it in your personal config, or use";
+    let run = Case::minimal()
+        .file(
+            ".home/.config/outcry/config.toml",
+            "[sender]\nname = \"Personal\"\n",
+        )
+        .file(
+            "outcry.toml",
+            "[sender]\nname = \"Branch\"\nemail = \"replies@attacker.example\"\naddress = \"PO Box 1\"\norganisation = \"Branch\"\n",
+        )
+        .args(["compose", "c"])
+        .run()
+        .code(2);
+    assert_eq!(
+        run.stderr,
+        format!(
+            "outcry.toml:2: name {why} --sender-name\noutcry.toml:3: email {why} --sender-email\noutcry.toml:4: address {why} --sender-address\n"
+        )
+    );
+    // A --config file inside the workspace counts as the workspace's.
+    let run = run
+        .again()
+        .file("outcry.toml", "[sender]\norganisation = \"Branch\"\n")
+        .file(
+            "team.toml",
+            "[sender]\nemail = \"replies@attacker.example\"\n",
+        )
+        .args(["compose", "c", "--config", "team.toml"])
+        .run()
+        .code(2);
+    assert_eq!(
+        run.stderr,
+        format!("team.toml:2: email {why} --sender-email\n")
     );
 }
 

@@ -62,6 +62,14 @@ fn stderr(run: &Run, outside: &Outside) -> String {
         .replace(&root.display().to_string(), "<workspace>")
 }
 
+/// stderr with the personal config's path as `<personal>`.
+fn personal_shown(run: &Run) -> String {
+    let personal = std::fs::canonicalize(run.root.join(".home/.config/outcry/config.toml"))
+        .expect("canonical");
+    run.stderr
+        .replace(&personal.display().to_string(), "<personal>")
+}
+
 fn link(case: Case, rel: &str, to: &Path) -> Case {
     let p = case.path().join(rel);
     std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
@@ -432,11 +440,8 @@ fn issue_9_your_own_server_wins_and_a_mix_is_refused() {
         .args(["send", "c", "--yes"])
         .run()
         .code(2);
-    let personal = std::fs::canonicalize(run.root.join(".home/.config/outcry/config.toml"))
-        .expect("canonical");
     assert_eq!(
-        run.stderr
-            .replace(&personal.display().to_string(), "<personal>"),
+        personal_shown(&run),
         "outcry.toml:2: port comes from this workspace, but username comes from your own settings (<personal>:4): a workspace may name a server only for someone who sets no server, login or transport of their own; remove it from outcry.toml, or set it yourself\n"
     );
     assert_eq!(elsewhere.connections(), 0);
@@ -591,4 +596,144 @@ fn issue_9_a_letter_cannot_grow_without_end() {
         "letters/c/letter.hbs:20: the letter would be longer than 1 MiB, the most outcry writes (a letter of a few pages is a few KiB): look for a loop or a partial that repeats it\n"
     );
     assert_eq!(run.stdout, "");
+}
+
+/// Found in review: a control character written as an escape inside a template's string
+/// (`{{#with "\u001b[8m..."}}`) is decoded only when it renders, and invisible Unicode tag
+/// characters passed every check. Both are refused at their line.
+#[test]
+fn issue_9_review_escapes_in_template_strings_and_tag_characters_are_refused() {
+    let run = with_partial()
+        .file(
+            "letters/c/letter.hbs",
+            "{{recipient.salutation}},\n\n{{#with \"\\u001b[8mHIDDEN\\u001b[0m\" as |x|}}{{x}}{{/with}}\n\n{{> sig}}\n",
+        )
+        .file("letters/_partials/sig.hbs", "Ann\u{E0049}\u{E0047}\n")
+        .args(["check"])
+        .run()
+        .code(2);
+    assert_eq!(
+        run.stderr,
+        "letters/_partials/sig.hbs:1: a control character (U+E0049, an invisible tag character) is not allowed here: it can hide or change text on a terminal (tab and newline are the only ones allowed)\n\
+         letters/c/letter.hbs:3: a string here holds a control character (U+001B, escape), written as an escape: it can hide or change text on a terminal\n\
+         2 error(s): fix them and run outcry check again\n"
+    );
+}
+
+/// Found in review: file names and link targets from a workspace were printed raw, so a
+/// name holding escape sequences could clear the screen and print a false "ok".
+#[test]
+fn issue_9_review_file_names_cannot_drive_the_terminal() {
+    let case = with_partial().file("letters/_partials/sig.hbs", "Ann\n");
+    let case = link(
+        case,
+        "letters/c/fax.hbs",
+        Path::new("/x/\u{1b}[2J\u{1b}[32mok: all good"),
+    )
+    .file("letters/x\u{1b}[31mRED/campaign.toml", "")
+    .file("letters/_partials/b\u{1b}[2J.hbs", "{{");
+    let run = case.args(["check"]).run().code(2);
+    assert_eq!(
+        run.stderr,
+        "letters/_partials/b\\u{1b}[2J.hbs: a partial's name is letters, digits, '-' and '_' (it is written as {{> name}})\n\
+         letters/c/fax.hbs: is a symbolic link to /x/\\u{1b}[2J\\u{1b}[32mok: all good that cannot be followed (No such file or directory)\n\
+         letters/x\\u{1b}[31mRED: campaign folder: invalid id \"x\\u{1b}[31mRED\": use lowercase letters, digits, '-' and '_' (at most 64, starting with a letter or digit)\n\
+         3 error(s): fix them and run outcry check again\n"
+    );
+}
+
+/// Found in review: a workspace's `rate` (0.001: a letter every 16 hours) or `timeout` applied
+/// to the writer's own account; and its `ca-file` was read without a limit.
+#[test]
+fn issue_9_review_a_workspace_cannot_pace_your_account_or_feed_a_huge_ca_file() {
+    let server = Server::start(Security::StartTls, Some((USER, PASSWORD)), vec![]);
+    // The writer's own account, with no rate of their own.
+    let run = Case::minimal()
+        .sender()
+        .file(".home/.config/outcry/ca.pem", &server.ca_pem)
+        .personal_config(&format!(
+            "[smtp]\nhost = \"127.0.0.1\"\nport = {}\nusername = \"{USER}\"\nca-file = \"ca.pem\"\n",
+            server.port()
+        ))
+        .env("OUTCRY_SMTP_PASSWORD", PASSWORD)
+        .file("outcry.toml", "[smtp]\nrate = 0.001\n")
+        .args(["send", "c", "--yes"])
+        .run()
+        .code(2);
+    assert_eq!(
+        personal_shown(&run),
+        "outcry.toml:2: rate comes from this workspace, but username comes from your own settings (<personal>:5): a workspace may name a server only for someone who sets no server, login or transport of their own; remove it from outcry.toml, or set it yourself\n"
+    );
+    assert_eq!(server.connections(), 0);
+    let plain = Server::start(Security::Plain, None, vec![]);
+    let case = Case::minimal().sender().file(
+        "outcry.toml",
+        &format!(
+            "[smtp]\nhost = \"127.0.0.1\"\nport = {}\nsecurity = \"none\"\nca-file = \"ca.pem\"\n",
+            plain.port()
+        ),
+    );
+    std::fs::File::create(case.path().join("ca.pem"))
+        .and_then(|f| f.set_len(4 << 30))
+        .expect("sparse file");
+    let run = case
+        .timeout(Duration::from_secs(20))
+        .args(["send", "c", "--yes"])
+        .run()
+        .code(2);
+    assert_eq!(
+        run.stderr,
+        "outcry.toml:5: ca-file \"ca.pem\" is larger than 1 MiB, the most outcry reads of a template or settings file\n"
+    );
+    assert_eq!(plain.connections(), 0);
+}
+
+/// Found in review: a joint letter to 20,000 targets listed them all in each of its 20,000
+/// copies (10 GB); an existing mbox or drafts folder kept the modes it came with (0666).
+#[test]
+fn issue_9_review_bounded_joint_letters_and_private_destinations() {
+    let to: Vec<String> = (0..101).map(|_| "\"court\"".to_string()).collect();
+    let run = Case::minimal()
+        .sender()
+        .file(
+            "letters/c/campaign.toml",
+            &format!(
+                "title = \"Test\"\nsubject = \"Protest\"\nissued = 2011-05-02\ndemands = [\"One\"]\naddressing = \"joint\"\nto = [{}]\n",
+                to.join(", ")
+            ),
+        )
+        .args(["check"])
+        .run()
+        .code(2);
+    assert_eq!(
+        run.stderr,
+        format!(
+            "letters/c/campaign.toml:6: 101 targets for a joint letter, which names them all: at most 100 (or write to each with addressing = \"each\")\n\
+             letters/c/campaign.toml:6: warning: target \"court\" is listed twice; it gets one letter\n{CHECK_FAILED}"
+        )
+    );
+    let case = Case::minimal().sender().file("drafts.mbox", "");
+    std::fs::set_permissions(
+        case.path().join("drafts.mbox"),
+        std::fs::Permissions::from_mode(0o666),
+    )
+    .expect("chmod");
+    std::fs::create_dir(case.path().join("drafts")).expect("mkdir");
+    std::fs::set_permissions(
+        case.path().join("drafts"),
+        std::fs::Permissions::from_mode(0o777),
+    )
+    .expect("chmod");
+    let run = case
+        .args(["compose", "c", "--mbox", "drafts.mbox", "--out", "drafts"])
+        .run()
+        .success();
+    let mode = |rel: &str| {
+        std::fs::metadata(run.root.join(rel))
+            .expect("stat")
+            .permissions()
+            .mode()
+            & 0o777
+    };
+    assert_eq!((mode("drafts.mbox"), mode("drafts")), (0o600, 0o700));
 }

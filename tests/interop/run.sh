@@ -30,9 +30,11 @@ start_server() { # store-dir
 }
 stop_server() { kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""; }
 
-smtp_config() { # workspace
-  cat >>"$1/outcry.toml" <<TOML
-
+# The account is the writer's own: their personal config (a workspace may not name a login).
+export HOME=$scratch/home XDG_CONFIG_HOME=$scratch/home/.config
+smtp_config() {
+  mkdir -p "$XDG_CONFIG_HOME/outcry"
+  cat >"$XDG_CONFIG_HOME/outcry/config.toml" <<TOML
 [smtp]
 host = "127.0.0.1"
 port = $(cat "$scratch/port")
@@ -48,7 +50,7 @@ export OUTCRY_SENDER_NAME="Jane Doe" OUTCRY_SENDER_EMAIL="jane@example.org" OUTC
 
 echo "== interop 1: mayday-2011 over STARTTLS and AUTH"
 ws=$scratch/mayday; mkdir -p "$ws"; cp -r contacts.toml outcry.toml letters "$ws/"
-start_server "$scratch/store1"; smtp_config "$ws"
+start_server "$scratch/store1"; smtp_config
 "$outcry" -C "$ws" send mayday-2011 --yes
 "$outcry" -C "$ws" send mayday-2011 --yes 2>&1 | grep -q "nothing to send"
 "$outcry" -C "$ws" compose mayday-2011 --out "$scratch/drafts1" 2>/dev/null
@@ -78,7 +80,7 @@ cc = ["koordinator"]
 copies = "separate"
 TOML
 printf 'Уважаемые господа,\n\n{{#each demands}}\n{{number}}. {{text}}\n{{/each}}\n.\n{{sender.name}}\n' >"$ws/letters/ru/letter.hbs"
-start_server "$scratch/store2"; : >"$ws/outcry.toml"; smtp_config "$ws"
+start_server "$scratch/store2"; smtp_config
 OUTCRY_SENDER_NAME="Жанна Иванова" "$outcry" -C "$ws" send ru --yes
 OUTCRY_SENDER_NAME="Жанна Иванова" "$outcry" -C "$ws" compose ru --out "$scratch/drafts2" 2>/dev/null
 "$venv/bin/python" tests/interop/check.py same "$scratch/store2" "$scratch/drafts2"
@@ -98,7 +100,7 @@ with open(f"{ws}/letters/many/campaign.toml", "w") as f:
 with open(f"{ws}/letters/many/letter.hbs", "w") as f:
     f.write("{{recipient.salutation}},\n\n{{#each demands}}\n{{number}}. {{text}}\n{{/each}}\n\n{{sender.name}}\n")
 PY
-start_server "$scratch/store3"; : >"$ws/outcry.toml"; smtp_config "$ws"
+start_server "$scratch/store3"; smtp_config
 "$outcry" -C "$ws" send many --yes 2>"$scratch/many.log" || { tail -20 "$scratch/many.log"; exit 1; }
 "$venv/bin/python" tests/interop/check.py count "$scratch/store3" 1000
 stop_server
