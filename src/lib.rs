@@ -25,6 +25,8 @@ pub mod review;
 pub mod scaffold;
 pub mod send;
 pub mod signers;
+#[cfg(test)]
+mod testgen;
 pub mod workspace;
 
 use std::process::ExitCode;
