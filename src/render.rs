@@ -715,7 +715,7 @@ mod tests {
                 // A subject is one line: mostly so, to reach the letters.
                 prop_oneof![
                     6 => testgen::template(&[]).prop_map(|t| testgen::toml_escaped(&t.replace('\n', " "))),
-                    1 => testgen::toml_string(testgen::template(&[])),
+                    1 => testgen::toml_string(testgen::template(&[]), true),
                 ],
                 testgen::template(testgen::PARTIALS),
                 layouts,

@@ -14,6 +14,7 @@ mod compose;
 mod config;
 mod drafts;
 mod guided;
+mod props;
 mod send;
 mod smtp_server;
 mod terminal;
