@@ -414,7 +414,7 @@ mod tests {
         }
 
         proptest! {
-            #![proptest_config(testgen::config(400))]
+            #![proptest_config(testgen::config(1000))]
 
             /// Whatever campaign.toml and its templates hold, parsing never panics and every
             /// problem names its file and line.

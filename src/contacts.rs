@@ -395,7 +395,7 @@ email = "london@mfa.kz"
     }
 
     proptest::proptest! {
-        #![proptest_config(crate::testgen::config(400))]
+        #![proptest_config(crate::testgen::config(1000))]
 
         /// Whatever contacts.toml holds, loading never panics, every problem names the file
         /// and a line, and a contact that loads has every field checked.

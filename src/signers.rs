@@ -612,7 +612,7 @@ mod tests {
     }
 
     proptest::proptest! {
-        #![proptest_config(crate::testgen::config(400))]
+        #![proptest_config(crate::testgen::config(600))]
 
         /// Whatever a signers file holds, reading it never panics and ends; a refused file
         /// is one line naming the file (and line 1); a bad row names the file and its line;

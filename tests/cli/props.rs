@@ -61,21 +61,59 @@ const ODD: &[&str] = &[
     "letters/c/notes.txt",
 ];
 
+/// `outcry.toml`: the branch's sender and (refused or not) server settings, any of them with
+/// a wrong value. Programs it names are harmless (`true`, `echo`) in case one ever ran.
 fn config_toml() -> BoxedStrategy<String> {
-    (
+    let value = |good: &'static [&'static str]| {
         prop_oneof![
-            Just("GB".to_string()),
-            Just("kz".to_string()),
-            testgen::text()
-        ],
-        testgen::field(true),
+            4 => select(good).prop_map(str::to_string),
+            1 => testgen::toml_value(),
+        ]
+    };
+    let line = |key: &'static str, good: &'static [&'static str]| {
+        prop::option::weighted(0.4, value(good).prop_map(move |v| format!("{key} = {v}\n")))
+    };
+    let sender = (
+        line("name", &["\"Ann\"", "\"\""]),
+        line("email", &["\"ann@example.org\"", "\"ann\""]),
+        line("organisation", &["\"Branch\""]),
+        line("city", &["\"Leeds\""]),
+        line("country", &["\"GB\"", "\"kz\""]),
+        line("address", &["\"1 Road\\nLeeds\""]),
     )
-        .prop_map(|(country, org)| {
-            format!(
-                "[sender]\norganisation = {}\ncountry = {}\n",
-                testgen::toml_escaped(&org),
-                testgen::toml_escaped(&country)
-            )
+        .prop_map(|(a, b, c, d, e, f)| {
+            [a, b, c, d, e, f].into_iter().flatten().collect::<String>()
+        });
+    let smtp = (
+        line("host", &["\"127.0.0.1\"", "\"\""]),
+        line("port", &["2525", "0", "70000", "-1"]),
+        line(
+            "security",
+            &["\"starttls\"", "\"tls\"", "\"none\"", "\"x\""],
+        ),
+        line("username", &["\"ann\""]),
+        line("password", &["\"hunter2\""]),
+        line("password-cmd", &["[\"true\"]", "[\"echo\", \"x\"]", "[]"]),
+        line("rate", &["10", "0", "-1", "1e309"]),
+        line("timeout", &["10", "0"]),
+        line("sendmail", &["\"/bin/true\""]),
+        line("transport", &["\"smtp\"", "\"sendmail\""]),
+        line("ca-file", &["\"ca.pem\"", "\"../../etc/passwd\""]),
+    )
+        .prop_map(|(a, b, c, d, e, f, g, h, i, j, k)| {
+            [a, b, c, d, e, f, g, h, i, j, k]
+                .into_iter()
+                .flatten()
+                .collect::<String>()
+        });
+    (
+        sender,
+        prop::option::of(smtp),
+        prop::option::weighted(0.1, testgen::text()),
+    )
+        .prop_map(|(sender, smtp, junk)| {
+            let smtp = smtp.map(|s| format!("[smtp]\n{s}")).unwrap_or_default();
+            format!("[sender]\n{sender}{smtp}{}", junk.unwrap_or_default())
         })
         .boxed()
 }
@@ -125,12 +163,17 @@ fn workspace(partials: BoxedStrategy<Vec<(String, String)>>) -> impl Strategy<Va
         )
 }
 
+/// Letters that use the signer's columns, known or not (strict mode: a column the file
+/// lacks is a problem with that letter).
+const SIGNER_LETTERS: &[&str] = &[
+    "{{recipient.salutation}},\n\n{{signer.note}}\n\n{{sender.name}}, {{sender.city}}\n",
+    "{{recipient.salutation}},\n\n{{personal}}\n\n{{signer.name}} ({{signer.member}}, {{signer.id}})\n",
+    "{{#if signer.email}}{{signer.email}}{{/if}} {{signer.country}} {{lookup signer \"member\"}}\n",
+];
+
 /// A workspace whose campaign `c` renders (the one of `Case::minimal`), for the signers.
-fn minimal() -> Case {
-    Case::minimal().file(
-        "letters/c/letter.hbs",
-        "{{recipient.salutation}},\n\n{{signer.note}}\n\n{{sender.name}}, {{sender.city}}\n",
-    )
+fn minimal(letter: &str) -> Case {
+    Case::minimal().file("letters/c/letter.hbs", letter)
 }
 
 fn case(files: &Files) -> Case {
@@ -322,8 +365,8 @@ proptest! {
 
     /// `outcry compose c --signers s.csv --format json` with any signers file.
     #[test]
-    fn props_compose_any_signers(csv in testgen::signers_csv()) {
-        let case = minimal().sender().timeout(LIMIT);
+    fn props_compose_any_signers(csv in testgen::signers_csv(), letter in select(SIGNER_LETTERS)) {
+        let case = minimal(letter).sender().timeout(LIMIT);
         std::fs::write(case.path().join("s.csv"), &csv).expect("write");
         let files = Files(BTreeMap::from([("s.csv".to_string(), csv)]));
         let run = case.args(["compose", "c", "--signers", "s.csv", "--format", "json"]).run();
