@@ -400,4 +400,78 @@ mod tests {
             "{d:?}"
         );
     }
+
+    /// Found by `props_campaign_parse`: serde quotes an unknown variant (or key) as written,
+    /// so a line break in it broke the message in two on the terminal.
+    #[test]
+    fn props_found_a_line_break_in_a_value_stays_on_its_line() {
+        let (_, d) = parse(&format!("{GOOD}addressing = \"a\\nb\"\n"));
+        assert_eq!(
+            d,
+            ["letters/x/campaign.toml:8: unknown variant `a\\nb`, expected `each` or `joint`"]
+        );
+    }
+
+    mod props {
+        use std::path::Path;
+
+        use proptest::prelude::*;
+
+        use super::*;
+        use crate::testgen;
+
+        /// A campaign folder: campaign.toml and (some of) its templates, any of which may be
+        /// bytes that are not text.
+        fn folder() -> impl Strategy<Value = (Vec<u8>, Vec<(String, Vec<u8>)>)> {
+            let toml = testgen::or_bytes(testgen::campaign_toml(testgen::template(&[])));
+            let template = testgen::or_bytes(testgen::template(testgen::PARTIALS));
+            let file = (
+                proptest::sample::select(&["letter.hbs", "fax.hbs", "post.hbs", "copy.hbs"][..]),
+                template,
+            )
+                .prop_map(|(n, t)| (n.to_string(), t));
+            (toml, proptest::collection::vec(file, 0..3))
+        }
+
+        proptest! {
+            #![proptest_config(testgen::config(1000))]
+
+            /// Whatever campaign.toml and its templates hold, parsing never panics and every
+            /// problem names its file and line.
+            #[test]
+            fn props_campaign_parse((toml, templates) in folder()) {
+                let path = Path::new("letters/x/campaign.toml");
+                let Ok(src) = Source::from_bytes(path, &toml) else {
+                    return Ok(()); // see diag::props_source_from_bytes
+                };
+                let sources: Vec<(std::path::PathBuf, Result<Source, Diagnostic>)> = templates
+                    .iter()
+                    .map(|(n, b)| {
+                        let p = Path::new("letters/x").join(n);
+                        let s = Source::from_bytes(&p, b);
+                        (p, s)
+                    })
+                    .collect();
+                let read = |name: &str| -> Result<Option<Source>, Diagnostic> {
+                    let p = Path::new("letters/x").join(name);
+                    sources.iter().find(|(q, _)| *q == p).map(|(_, s)| s.clone()).transpose()
+                };
+                let mut d = Diagnostics::default();
+                let c = Campaign::parse("x", "letters/x".into(), &src, &read, &mut d);
+                let lossy: Vec<(std::path::PathBuf, String)> = templates
+                    .iter()
+                    .map(|(n, b)| (Path::new("letters/x").join(n), String::from_utf8_lossy(b).into_owned()))
+                    .collect();
+                let letter = Path::new("letters/x/letter.hbs");
+                // The templates first: a letter.hbs that is there has lines.
+                let mut files: Vec<(&Path, Option<&str>)> =
+                    lossy.iter().map(|(p, t)| (p.as_path(), Some(t.as_str()))).collect();
+                files.extend([(path, Some(src.text.as_str())), (letter, None)]);
+                for e in d.iter() {
+                    e.located(&files).map_err(TestCaseError::fail)?;
+                }
+                prop_assert_eq!(c.is_some(), !d.has_errors(), "{:?}", d);
+            }
+        }
+    }
 }

@@ -393,4 +393,29 @@ email = "london@mfa.kz"
         assert_eq!(diags.len(), 1);
         assert!(diags[0].starts_with("contacts.toml:2:"), "{}", diags[0]);
     }
+
+    proptest::proptest! {
+        #![proptest_config(crate::testgen::config(1000))]
+
+        /// Whatever contacts.toml holds, loading never panics, every problem names the file
+        /// and a line, and a contact that loads has every field checked.
+        #[test]
+        fn props_address_book_parse(bytes in crate::testgen::or_bytes(crate::testgen::contacts_toml())) {
+            let path = Path::new("contacts.toml");
+            let Ok(src) = Source::from_bytes(path, &bytes) else {
+                return Ok(()); // see diag::props_source_from_bytes
+            };
+            let mut d = Diagnostics::default();
+            let book = AddressBook::parse(&src, &mut d);
+            book.lint(&mut d);
+            for e in d.iter() {
+                e.located(&[(path, Some(&src.text))])
+                    .map_err(proptest::test_runner::TestCaseError::fail)?;
+            }
+            for c in book.contacts.values().chain(book.embassies.values()) {
+                proptest::prop_assert!(fields::check_id(&c.id).is_ok(), "{c:?}");
+                proptest::prop_assert!(fields::check_line("name", &c.name).is_ok(), "{c:?}");
+            }
+        }
+    }
 }

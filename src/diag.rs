@@ -71,10 +71,11 @@ pub struct Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.severity {
-            Severity::Error => write!(f, "{}: {}", self.origin, self.message),
-            Severity::Warning => write!(f, "{}: warning: {}", self.origin, self.message),
-        }
+        let line = match self.severity {
+            Severity::Error => format!("{}: {}", self.origin, self.message),
+            Severity::Warning => format!("{}: warning: {}", self.origin, self.message),
+        };
+        f.write_str(&crate::fields::shown(&line))
     }
 }
 
@@ -339,6 +340,29 @@ impl Source {
 }
 
 #[cfg(test)]
+impl Diagnostic {
+    /// For the property tests: the problem names one of `files` (path and text, `None` for
+    /// a file that is not there), and a line of it when the file has text. An `Err` says what
+    /// is wrong.
+    pub(crate) fn located(&self, files: &[(&Path, Option<&str>)]) -> Result<(), String> {
+        let Origin::File { path, line } = &self.origin else {
+            return Err(format!("{self}: not tied to a file"));
+        };
+        let Some((_, text)) = files.iter().find(|(p, _)| p == path) else {
+            return Err(format!("{self}: names a file that is not the input"));
+        };
+        if self.message.trim().is_empty() || self.to_string().contains(['\n', '\r']) {
+            return Err(format!("{self:?}: the message is empty or not one line"));
+        }
+        match (text, line) {
+            (Some(text), Some(l)) if (1..=text.matches('\n').count() + 1).contains(l) => Ok(()),
+            (Some(_), l) => Err(format!("{self}: line {l:?} is not a line of the file")),
+            (None, _) => Ok(()),
+        }
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
@@ -365,5 +389,22 @@ mod tests {
             d.to_string(),
             "c.toml:2: unknown field `demandz`, expected `title`"
         );
+    }
+
+    proptest::proptest! {
+        #![proptest_config(crate::testgen::config(2000))]
+
+        /// Any bytes are text or one located error: never a panic.
+        #[test]
+        fn props_source_from_bytes(bytes in crate::testgen::bytes()) {
+            let shown = Path::new("f.txt");
+            match Source::from_bytes(shown, &bytes) {
+                Ok(src) => proptest::prop_assert!(crate::fields::find_hidden_control(&src.text).is_none()),
+                Err(d) => {
+                    let lossy = String::from_utf8_lossy(&bytes);
+                    d.located(&[(shown, Some(&*lossy))]).map_err(proptest::test_runner::TestCaseError::fail)?;
+                }
+            }
+        }
     }
 }

@@ -96,23 +96,25 @@ pub fn hidden_control(c: char) -> bool {
         || matches!(c, '\u{E0000}'..='\u{E007F}')
 }
 
-/// `text` for a message, each [`hidden_control`] (and line break) written as `\u{..}`: a file
-/// name from a workspace may hold any of them, and must not act on the terminal.
+/// `text` as one line for the terminal: a line break or other [`hidden_control`] that it
+/// quotes from the input (a TOML key, a file name, a CSV header, a server's reply) is shown
+/// escaped (`\n`, `\u{1b}`), so that a message is never two lines, nor a line that rewrites
+/// the screen.
 pub fn shown(text: &str) -> std::borrow::Cow<'_, str> {
-    if text.chars().any(|c| hidden_control(c) || c == '\n') {
-        text.chars()
-            .map(|c| {
-                if hidden_control(c) || c == '\n' {
-                    format!("\\u{{{:x}}}", u32::from(c))
-                } else {
-                    c.to_string()
-                }
-            })
-            .collect::<String>()
-            .into()
-    } else {
-        text.into()
+    let unsafe_char = |c: char| c == '\n' || hidden_control(c);
+    if !text.contains(unsafe_char) {
+        return text.into();
     }
+    text.chars()
+        .map(|c| {
+            if unsafe_char(c) {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect::<String>()
+        .into()
 }
 
 /// A path for a message, as [`shown`].

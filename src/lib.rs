@@ -26,6 +26,8 @@ pub mod scaffold;
 pub mod send;
 pub mod signers;
 pub mod template;
+#[cfg(test)]
+mod testgen;
 pub mod workspace;
 
 use std::process::ExitCode;

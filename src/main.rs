@@ -19,7 +19,7 @@ fn main() -> ExitCode {
             } else if err.is::<outcry::prompt::Cancelled>() {
                 eprintln!("{err}");
             } else {
-                eprintln!("error: {err:#}");
+                eprintln!("error: {}", outcry::fields::shown(&format!("{err:#}")));
             }
             ExitCode::from(outcry::exit_code(&err))
         }

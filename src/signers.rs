@@ -100,12 +100,6 @@ impl Signers {
                 }
             })
             .collect();
-        if !headers.iter().any(|h| h == "name") {
-            return Err(Usage(format!(
-                "{shown}:1: the signers file needs a `name` column (its header line names: {})",
-                headers.join(", ")
-            )));
-        }
         let mut seen = HashSet::new();
         for h in &headers {
             if h.is_empty() {
@@ -120,6 +114,13 @@ impl Signers {
             if !seen.insert(h.clone()) {
                 return Err(Usage(format!("{shown}:1: the column {h:?} appears twice")));
             }
+        }
+        // After the names are checked: they are quoted in the message, each one line.
+        if !headers.iter().any(|h| h == "name") {
+            return Err(Usage(format!(
+                "{shown}:1: the signers file needs a `name` column (its header line names: {})",
+                headers.join(", ")
+            )));
         }
         Ok(Signers {
             path: path.to_path_buf(),
@@ -593,5 +594,68 @@ mod tests {
         // With an id, the name can be corrected too.
         let (renamed, _) = read("name,id\nDora,17\n");
         assert_eq!(renamed[0].key, ok[0].key);
+    }
+
+    /// Found by `props_signers_csv`: a file without a `name` column listed its header names
+    /// before checking them, so a quoted line break in one made the message two lines.
+    #[test]
+    fn props_found_header_names_are_checked_before_they_are_listed() {
+        let dir = tempfile::tempdir().expect("dir");
+        let p = dir.path().join("s.csv");
+        std::fs::write(&p, "\"em\nail\",city\nann@example.org,Leeds\n").expect("write");
+        let e = Signers::open(&p).err().expect("refused");
+        assert!(
+            e.0.ends_with("s.csv:1: a column name contains a control character (line feed); it must be a single line of text"),
+            "{}",
+            e.0
+        );
+    }
+
+    proptest::proptest! {
+        #![proptest_config(crate::testgen::config(600))]
+
+        /// Whatever a signers file holds, reading it never panics and ends; a refused file
+        /// is one line naming the file (and line 1); a bad row names the file and its line;
+        /// a signer read has a name, a line of the file and a file-name-safe key.
+        #[test]
+        fn props_signers_csv(bytes in proptest::prop_oneof![
+            6 => crate::testgen::signers_csv(),
+            1 => crate::testgen::bytes(),
+        ]) {
+            use proptest::prop_assert;
+            let dir = tempfile::tempdir().expect("dir");
+            let p = dir.path().join("s.csv");
+            std::fs::write(&p, &bytes).expect("write");
+            let text = String::from_utf8_lossy(&bytes);
+            let lines = text.matches('\n').count() + 1;
+            let shown = p.display().to_string();
+            let signers = match Signers::open(&p) {
+                Ok(s) => s,
+                Err(Usage(m)) => {
+                    prop_assert!(
+                        (m.starts_with(&format!("{shown}:1: ")) || m.starts_with(&format!("{shown}: ")))
+                            && !m.contains('\n'),
+                        "{m:?}"
+                    );
+                    return Ok(());
+                }
+            };
+            for (i, row) in signers.enumerate() {
+                prop_assert!(i <= bytes.len(), "more rows than bytes: the reading does not end");
+                match row {
+                    Ok(s) => {
+                        prop_assert!((1..=lines as u64).contains(&s.line), "{s:?}");
+                        prop_assert!(fields::check_line("name", &s.name).is_ok(), "{s:?}");
+                        prop_assert!(
+                            s.key.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+                            "{s:?}"
+                        );
+                    }
+                    Err(d) => d
+                        .located(&[(p.as_path(), Some(&text))])
+                        .map_err(proptest::test_runner::TestCaseError::fail)?,
+                }
+            }
+        }
     }
 }

@@ -15,6 +15,7 @@ mod config;
 mod drafts;
 mod guided;
 mod journal;
+mod props;
 mod send;
 mod smtp_server;
 mod templates;
