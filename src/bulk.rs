@@ -16,12 +16,12 @@ use serde::Serialize;
 
 use crate::campaign::Campaign;
 use crate::cli::{ComposeArgs, Format, SendArgs};
-use crate::commands::{self, Loaded};
 use crate::config::Sender;
 use crate::diag::Usage;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::fields::Country;
 use crate::letter::Letter;
+use crate::pipeline::{self, Loaded};
 use crate::plan::{self, Plan, Selection};
 use crate::render::{Renderer, Signing};
 use crate::signers::Signer;
@@ -220,7 +220,7 @@ impl<'a> Output<'a> {
             totals: Totals::default(),
         };
         if o.json {
-            let line = review::json_campaign(campaign, commands::today(now));
+            let line = review::json_campaign(campaign, pipeline::today(now));
             o.out.write_all(line.as_bytes())?;
         }
         Ok(o)
@@ -355,7 +355,7 @@ pub(crate) fn compose(
         );
     }
     let sel = args_selection(args);
-    let date = commands::today(now);
+    let date = pipeline::today(now);
     let bulk = Bulk::new(
         l,
         campaign,
@@ -370,7 +370,7 @@ pub(crate) fn compose(
     let Some(mut bulk) = bulk else {
         return Err(crate::diag::Invalid(Vec::new()).into());
     };
-    commands::print_warnings(&diags);
+    pipeline::print_warnings(&diags);
     drafts::check_destinations(args.out.as_deref(), args.maildir.as_deref(), None, &[])?;
     let mut output = Output::new(args, campaign, now)?;
     for row in signers {
@@ -490,7 +490,7 @@ pub(crate) fn send(
     now: Timestamp,
     mut diags: Diagnostics,
 ) -> Result<ExitCode> {
-    commands::check_sender(l, args, &mut diags);
+    pipeline::check_sender(l, args, &mut diags);
     let sel = Selection {
         only: args.to.clone(),
         skip: args.skip.clone(),
@@ -501,7 +501,7 @@ pub(crate) fn send(
         &sel,
         &campaign.signatories,
         signers_file,
-        commands::today(now),
+        pipeline::today(now),
         &mut diags,
     )?;
     Signers::open(signers_file)?;
@@ -509,9 +509,9 @@ pub(crate) fn send(
     let Some(mut bulk) = bulk else {
         return Err(crate::diag::Invalid(Vec::new()).into());
     };
-    commands::print_warnings(&diags);
-    commands::check_deadline(campaign, args, now)?;
-    let opts = commands::send_options(args);
+    pipeline::print_warnings(&diags);
+    pipeline::check_deadline(campaign, args, now)?;
+    let opts = pipeline::send_options(args);
     let mut letters = BulkLetters {
         bulk: &mut bulk,
         file: signers_file,

@@ -1,23 +1,24 @@
 //! The commands: short functions that compose load → validate → plan → render → output.
 
-use std::io::{IsTerminal as _, Read as _, Write as _};
-use std::path::{Path, PathBuf};
+use std::io::Write as _;
+use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use jiff::Timestamp;
-use jiff::civil::Date;
 
-use crate::campaign::Campaign;
 use crate::cli::{Cli, Command, ComposeArgs, Format, NewArgs, SendArgs};
 use crate::config;
 use crate::contacts::AddressBook;
-use crate::diag::{Diagnostics, Invalid, Usage};
-use crate::letter::Letter;
-use crate::plan::{self, Plan, Selection};
-use crate::render::Renderer;
-use crate::workspace::{Partial, Workspace};
-use crate::{drafts, guide, prompt, review};
+use crate::diag::{Diagnostics, Usage};
+use crate::pipeline::{
+    Composed, Destinations, check_deadline, check_sender, compose_campaign, deliver, finish, load,
+    load_bulk, need_delivery, prepare, print_warnings, read_personal, require_campaign,
+    send_options, test_delivery, today, write_drafts,
+};
+use crate::plan::Selection;
+use crate::workspace::Workspace;
+use crate::{guide, prompt, review};
 
 pub fn dispatch(cli: &Cli) -> Result<ExitCode> {
     let now = now()?;
@@ -62,305 +63,6 @@ fn now() -> Result<Timestamp> {
                 .into()
             }),
         Err(_) => Ok(Timestamp::now()),
-    }
-}
-
-pub(crate) fn today(now: Timestamp) -> Date {
-    now.to_zoned(jiff::tz::TimeZone::UTC).date()
-}
-
-/// What every command that renders needs: the workspace, the address book, the sender, partials.
-pub(crate) struct Loaded {
-    /// `--signatories FILE`, over each campaign's own list.
-    pub(crate) signatories: Option<Vec<String>>,
-    pub(crate) ws: Workspace,
-    pub(crate) book: AddressBook,
-    pub(crate) settings: config::Settings,
-    pub(crate) partials: Vec<Partial>,
-}
-
-/// Loads the workspace, the address book, the settings and the partials. Problems with the
-/// delivery settings are kept in `settings.delivery_problems` (see [`need_delivery`]).
-pub(crate) fn load(cli: &Cli, diags: &mut Diagnostics) -> Result<Loaded> {
-    let cwd = std::env::current_dir().context("cannot read the current directory")?;
-    let ws = Workspace::find(&cwd)?;
-    let book = AddressBook::load(&ws.root, diags);
-    let settings = config::load(
-        &ws.root,
-        cli.config.as_deref(),
-        &cli.sender,
-        &cli.smtp,
-        diags,
-    );
-    let partials = ws.partials(diags);
-    let signatories = match &cli.command {
-        Some(Command::Compose(a)) => a.bulk.signatories.as_deref(),
-        Some(Command::Send(a)) => a.bulk.signatories.as_deref(),
-        _ => None,
-    }
-    .map(read_signatories)
-    .transpose()?;
-    Ok(Loaded {
-        signatories,
-        ws,
-        book,
-        settings,
-        partials,
-    })
-}
-
-/// Makes the delivery settings' problems count, for the commands that send or test them.
-pub(crate) fn need_delivery(l: &mut Loaded, diags: &mut Diagnostics) {
-    diags.extend(std::mem::take(&mut l.settings.delivery_problems));
-}
-
-/// Loads the workspace and renders the chosen targets of one campaign (for compose and send).
-fn prepare(
-    cli: &Cli,
-    campaign: &str,
-    sel: &Selection,
-    personal: Option<&Path>,
-    now: Timestamp,
-    diags: &mut Diagnostics,
-) -> Result<(Loaded, Option<Composed>)> {
-    let l = load(cli, diags)?;
-    let personal = personal.map(read_personal).transpose()?.unwrap_or_default();
-    require_campaign(&l.ws, campaign)?;
-    let composed = compose_campaign(&l, campaign, sel, &personal, now, diags)?;
-    Ok((l, composed))
-}
-
-/// Reads `--signatories FILE`: one per line; blank lines and lines starting with `#` skipped.
-fn read_signatories(path: &Path) -> Result<Vec<String>> {
-    let shown = path.display();
-    let bytes = crate::files::read_named(path, crate::files::TEXT)
-        .map_err(|e| Usage(format!("--signatories {shown}: {e}")))?
-        .ok_or_else(|| Usage(format!("--signatories {shown}: no such file")))?;
-    // Each line is checked below, control characters included, so that all are reported.
-    let src = crate::diag::Source::decode(path, &bytes).map_err(|d| Usage(format!("{d}")))?;
-    let mut list = Vec::new();
-    let mut diags = Diagnostics::default();
-    for (i, line) in src.text.lines().enumerate() {
-        let line = crate::fields::trim(line);
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        match crate::fields::check_line("a signatory", line) {
-            Ok(()) => list.push(line.to_string()),
-            Err(e) => diags.error(crate::diag::Origin::at(path, i + 1), e),
-        }
-    }
-    diags.into_result()?;
-    Ok(list)
-}
-
-/// Loads the workspace and one campaign for a `--signers` run (whose templates and plan
-/// `bulk` makes); `sending` counts the delivery settings' problems.
-fn load_bulk(
-    cli: &Cli,
-    id: &str,
-    personal: Option<&Path>,
-    sending: bool,
-    diags: &mut Diagnostics,
-) -> Result<(Loaded, Campaign)> {
-    if personal.is_some() {
-        return Err(Usage(
-            "--personal does not go with --signers: each signer's `note` column is theirs".into(),
-        )
-        .into());
-    }
-    let mut l = load(cli, diags)?;
-    if sending {
-        need_delivery(&mut l, diags);
-    }
-    require_campaign(&l.ws, id)?;
-    let Some(mut campaign) = l.ws.load_campaign(id, diags) else {
-        return Err(std::mem::take(diags)
-            .into_result()
-            .err()
-            .unwrap_or(Invalid(Vec::new()))
-            .into());
-    };
-    if let Some(list) = &l.signatories {
-        campaign.signatories.clone_from(list);
-    }
-    Ok((l, campaign))
-}
-
-/// The longest personal paragraph: a letter in one's own words, not a second letter.
-pub(crate) const MAX_PERSONAL: usize = 5_000;
-
-/// Reads the personal paragraph from `path` (`-`: stdin), checked like any text field.
-fn read_personal(path: &Path) -> Result<String> {
-    let shown = path.display();
-    let mut bytes = Vec::new();
-    // Four bytes a character at most: anything longer is refused without reading it all.
-    let limit = u64::try_from(MAX_PERSONAL * 4 + 1).unwrap_or(u64::MAX);
-    if path == Path::new("-") {
-        if std::io::stdin().is_terminal() {
-            return Err(Usage(
-                "--personal -: stdin is the terminal; give a file, or pipe the paragraph in".into(),
-            )
-            .into());
-        }
-        std::io::stdin()
-            .take(limit)
-            .read_to_end(&mut bytes)
-            .context("cannot read the personal paragraph from stdin")?;
-    } else {
-        let file = crate::files::open_named(path)
-            .map_err(|e| Usage(format!("--personal {shown}: {e}")))?
-            .ok_or_else(|| Usage(format!("--personal {shown}: no such file")))?;
-        file.take(limit)
-            .read_to_end(&mut bytes)
-            .with_context(|| format!("cannot read {shown}"))?;
-    }
-    let text = String::from_utf8(bytes)
-        .map_err(|_| Usage(format!("--personal {shown}: not UTF-8 text")))?;
-    let text = text.trim_start_matches('\u{feff}').replace("\r\n", "\n");
-    check_personal(&text).map_err(|e| Usage(format!("--personal {shown}: {e}")))?;
-    Ok(text)
-}
-
-/// A personal paragraph: text without control characters, at most [`MAX_PERSONAL`] characters.
-pub(crate) fn check_personal(text: &str) -> Result<(), String> {
-    crate::fields::check_text("the personal paragraph", text)?;
-    if text.chars().count() > MAX_PERSONAL {
-        return Err(format!(
-            "the personal paragraph is longer than {MAX_PERSONAL} characters"
-        ));
-    }
-    Ok(())
-}
-
-/// Turns the collected problems into an error, or prints the warnings and hands back the
-/// composed campaign, refusing one whose selection leaves no letter at all.
-pub(crate) fn finish(composed: Option<Composed>, diags: Diagnostics) -> Result<Composed> {
-    let diags = diags.into_result()?;
-    let Some(composed) = composed else {
-        return Err(Invalid(Vec::new()).into());
-    };
-    print_warnings(&diags);
-    if composed.letters.is_empty() {
-        let why: Vec<String> = composed
-            .plan
-            .unresolved
-            .iter()
-            .map(|u| u.reason.clone())
-            .collect();
-        return Err(Usage(format!(
-            "no letter to write: the campaign's targets, as selected, reach nobody{}",
-            if why.is_empty() {
-                String::new()
-            } else {
-                format!(" ({})", why.join("; "))
-            }
-        ))
-        .into());
-    }
-    Ok(composed)
-}
-
-/// A campaign rendered: its plan and its letters.
-pub(crate) struct Composed {
-    pub(crate) campaign: Campaign,
-    pub(crate) plan: Plan,
-    pub(crate) letters: Vec<Letter>,
-}
-
-/// Loads, plans and renders one campaign; every problem goes to `diags`. `personal` fills
-/// the letter's `{{personal}}` slot.
-pub(crate) fn compose_campaign(
-    l: &Loaded,
-    id: &str,
-    sel: &Selection,
-    personal: &str,
-    now: Timestamp,
-    diags: &mut Diagnostics,
-) -> Result<Option<Composed>> {
-    let Some(mut campaign) = l.ws.load_campaign(id, diags) else {
-        return Ok(None);
-    };
-    if let Some(list) = &l.signatories {
-        campaign.signatories.clone_from(list);
-    }
-    if let Some((deadline, origin)) = &campaign.deadline
-        && *deadline < today(now)
-    {
-        diags.warning(
-            origin.clone(),
-            format!("the deadline {deadline} has passed"),
-        );
-    }
-    if !personal.trim().is_empty() && !crate::render::uses_personal(&campaign, &l.partials) {
-        diags.warning(
-            crate::diag::Origin::file(&campaign.templates.letter.source.path),
-            "the letter has no {{personal}} slot: your paragraph does not appear in it",
-        );
-    }
-    let renderer = Renderer::new(&campaign, &l.partials, diags);
-    let plan = plan::plan(&campaign, &l.book, &l.settings.sender, sel, diags)?;
-    let Some(renderer) = renderer else {
-        return Ok(None);
-    };
-    let mut letters = Vec::new();
-    for p in &plan.letters {
-        match renderer.render(
-            &campaign,
-            p,
-            &l.settings.sender,
-            &crate::render::Signing {
-                personal,
-                signatories: &campaign.signatories,
-                ..Default::default()
-            },
-            today(now),
-        ) {
-            Ok(letter) => letters.push(letter),
-            Err(d) => diags.error(d.origin, d.message),
-        }
-    }
-    Ok(Some(Composed {
-        campaign,
-        plan,
-        letters,
-    }))
-}
-
-pub(crate) fn require_campaign(ws: &Workspace, id: &str) -> Result<(), Usage> {
-    if ws.has_campaign(id) {
-        return Ok(());
-    }
-    let folder = ws.root.join("letters").join(id);
-    if crate::fields::check_id(id).is_ok() && folder.is_dir() {
-        return Err(Usage(format!(
-            "letters/{id} has no campaign.toml: every campaign needs one (see docs/format.md)"
-        )));
-    }
-    let mut d = Diagnostics::default();
-    let known: Vec<String> = ws
-        .campaign_ids(&mut d)
-        .into_iter()
-        .filter(|c| ws.has_campaign(c))
-        .collect();
-    Err(Usage(format!(
-        "no campaign {id:?} in {}: the campaigns are {}",
-        ws.root.join("letters").display(),
-        if known.is_empty() {
-            "none yet".to_string()
-        } else {
-            known.join(", ")
-        }
-    )))
-}
-
-pub(crate) fn print_warnings(diags: &Diagnostics) {
-    for w in diags
-        .sorted()
-        .into_iter()
-        .filter(|d| d.severity == crate::diag::Severity::Warning)
-    {
-        prompt::note_line(&w.to_string());
     }
 }
 
@@ -486,41 +188,6 @@ fn compose(cli: &Cli, args: &ComposeArgs, now: Timestamp) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Where drafts go: a folder of files, a Maildir, an mbox; any of them.
-#[derive(Debug, Default)]
-pub(crate) struct Destinations {
-    pub(crate) out: Option<PathBuf>,
-    pub(crate) maildir: Option<PathBuf>,
-    pub(crate) mbox: Option<PathBuf>,
-}
-
-/// Writes the drafts; Ctrl-C waits until they are complete.
-pub(crate) fn write_drafts(dest: &Destinations, letters: &[Letter], now: Timestamp) -> Result<()> {
-    drafts::check_destinations(
-        dest.out.as_deref(),
-        dest.maildir.as_deref(),
-        dest.mbox.as_deref(),
-        letters,
-    )?;
-    prompt::writing(|| {
-        if let Some(dir) = &dest.out {
-            let paths: Vec<PathBuf> = drafts::write_folder(dir, letters, now)?;
-            for p in paths {
-                eprintln!("wrote {}", p.display());
-            }
-        }
-        if let Some(dir) = &dest.maildir {
-            let n = drafts::write_maildir(dir, letters, now)?;
-            eprintln!("stored {n} draft(s) in the Maildir {}", dir.display());
-        }
-        if let Some(file) = &dest.mbox {
-            let n = drafts::append_mbox(file, letters, now)?;
-            eprintln!("appended {n} draft(s) to {}", file.display());
-        }
-        Ok(())
-    })
-}
-
 fn send(cli: &Cli, args: &SendArgs, now: Timestamp) -> Result<ExitCode> {
     if args.all || args.campaigns.len() > 1 {
         return send_several(cli, args, now);
@@ -632,91 +299,6 @@ fn send_several(cli: &Cli, args: &SendArgs, now: Timestamp) -> Result<ExitCode> 
     Ok(code)
 }
 
-pub(crate) fn send_options(args: &SendArgs) -> crate::send::Options {
-    crate::send::Options {
-        yes: args.yes,
-        dry_run: args.dry_run,
-        limit: args.limit,
-        retry_unknown: args.retry_unknown,
-        retry_failed: args.retry_failed,
-        json: args.format == Format::Json,
-    }
-}
-
-/// Checks that there is a sender and a way to send.
-pub(crate) fn check_sender(l: &Loaded, args: &SendArgs, diags: &mut Diagnostics) {
-    let sender = &l.settings.sender;
-    if sender.name.is_none() || sender.email.is_none() {
-        diags.error(
-            crate::diag::Origin::Setting("sender".into()),
-            "sending needs a sender: set name and email in [sender] of your config or outcry.toml, or use --sender-name and --sender-email",
-        );
-    }
-    if l.settings.delivery.is_none() && !args.dry_run && !diags.has_errors() {
-        diags.error(
-            crate::diag::Origin::Setting("smtp".into()),
-            "no way to send: set host (and username) in an [smtp] table, or transport = \"sendmail\" (see README, Sending)",
-        );
-    }
-}
-
-/// A campaign past its deadline is sent only with --force.
-pub(crate) fn check_deadline(
-    campaign: &Campaign,
-    args: &SendArgs,
-    now: Timestamp,
-) -> Result<(), Usage> {
-    if let Some((deadline, origin)) = &campaign.deadline
-        && *deadline < today(now)
-        && !args.force
-    {
-        return Err(Usage(format!(
-            "{origin}: the deadline {deadline} has passed: pass --force to send anyway"
-        )));
-    }
-    Ok(())
-}
-
-/// Sends the e-mail letters of a composed campaign (after the plan and the confirmation in
-/// [`crate::send::run`]) and reports.
-pub(crate) fn deliver(
-    l: &Loaded,
-    composed: &Composed,
-    opts: &crate::send::Options,
-    now: Timestamp,
-) -> Result<ExitCode> {
-    let Composed {
-        campaign,
-        plan,
-        letters,
-    } = composed;
-    let others = letters.iter().filter(|l| !l.is_email()).count();
-    if others > 0 {
-        prompt::note_line(&format!(
-            "{others} letter(s) go by fax, post, web form or phone: `outcry compose {} --out DIR` writes them",
-            campaign.id
-        ));
-    }
-    for u in &plan.unresolved {
-        prompt::note_line(&format!("unresolved: {}", u.reason));
-    }
-
-    let report = crate::send::run(
-        &l.ws.root,
-        &campaign.id,
-        &mut letters.as_slice(),
-        l.settings.delivery.as_ref(),
-        opts,
-        now,
-    )?;
-    crate::send::print_report(&campaign.id, &report);
-    Ok(if report.all_accepted() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(crate::EXIT_FAILED)
-    })
-}
-
 fn status(campaign: &str) -> Result<ExitCode> {
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
     let ws = Workspace::find(&cwd)?;
@@ -774,38 +356,6 @@ fn smtp_test(cli: &Cli) -> Result<ExitCode> {
     need_delivery(&mut l, &mut diags);
     diags.into_result()?;
     test_delivery(l.settings.delivery.as_ref())
-}
-
-/// `outcry smtp test` for the given settings.
-pub(crate) fn test_delivery(delivery: Option<&config::Delivery>) -> Result<ExitCode> {
-    match delivery {
-        None => Err(Usage(
-            "no [smtp] host configured: nothing to test (see README, Sending)".into(),
-        )
-        .into()),
-        Some(config::Delivery {
-            transport: config::Transport::Sendmail(path),
-            ..
-        }) => {
-            if path.is_file() {
-                eprintln!(
-                    "ok: letters go to {} (sendmail); nothing to connect to",
-                    path.display()
-                );
-                Ok(ExitCode::SUCCESS)
-            } else {
-                Err(anyhow::anyhow!("{} does not exist", path.display()))
-            }
-        }
-        Some(config::Delivery {
-            transport: config::Transport::Smtp(s),
-            ..
-        }) => {
-            let line = crate::send::check_account(s)?;
-            eprintln!("ok: {line}");
-            Ok(ExitCode::SUCCESS)
-        }
-    }
 }
 
 fn init(cli: &Cli, dir: Option<&Path>) -> Result<ExitCode> {

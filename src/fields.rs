@@ -147,6 +147,20 @@ pub fn escape(c: char) -> String {
     format!("U+{:04X}{name}", u32::from(c))
 }
 
+/// The longest personal paragraph: a letter in one's own words, not a second letter.
+pub const MAX_PERSONAL: usize = 5_000;
+
+/// A personal paragraph: text without control characters, at most [`MAX_PERSONAL`] characters.
+pub fn check_personal(text: &str) -> Result<(), String> {
+    check_text("the personal paragraph", text)?;
+    if text.chars().count() > MAX_PERSONAL {
+        return Err(format!(
+            "the personal paragraph is longer than {MAX_PERSONAL} characters"
+        ));
+    }
+    Ok(())
+}
+
 /// An e-mail address, checked by lettre's parser (the one that will build the message).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Email(pub lettre::Address);

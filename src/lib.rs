@@ -18,6 +18,7 @@ pub mod guide;
 pub mod init;
 pub mod letter;
 pub mod mime;
+pub mod pipeline;
 pub mod plan;
 pub mod prompt;
 pub mod render;

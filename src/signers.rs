@@ -283,7 +283,7 @@ fn read_fields(headers: &[String], record: &csv::StringRecord) -> Result<Fields,
         let what = format!("column {h}");
         if h == "note" {
             fields::check_text(&what, v)?;
-            crate::commands::check_personal(v)?;
+            crate::fields::check_personal(v)?;
             f.note = v.to_string();
             continue;
         }

@@ -10,7 +10,7 @@ use toml_edit::{Array, value};
 use crate::cli::Cli;
 use crate::config::{self, Change};
 use crate::diag::Diagnostics;
-use crate::{commands, prompt};
+use crate::{pipeline, prompt};
 
 use super::profile;
 
@@ -137,7 +137,7 @@ pub fn setup(cli: &Cli, dir: &Path) -> Result<ExitCode> {
             }
             Ok(_) => {
                 if prompt::ask("Test the connection now (log in, send nothing)?", true)?
-                    && let Err(e) = commands::test_delivery(settings.delivery.as_ref())
+                    && let Err(e) = pipeline::test_delivery(settings.delivery.as_ref())
                 {
                     eprintln!("error: {e:#}");
                     eprintln!("Fix the [smtp] settings and try again with `outcry smtp test`.");

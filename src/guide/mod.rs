@@ -1,6 +1,6 @@
 //! The guided path: `outcry` with no command, or `compose`/`send` without a campaign, on a
 //! terminal. It asks, then hands over to the same steps the commands use
-//! ([`commands::compose_campaign`], [`commands::write_drafts`], [`commands::deliver`]); it
+//! ([`pipeline::compose_campaign`], [`pipeline::write_drafts`], [`pipeline::deliver`]); it
 //! writes nothing until the last question is answered.
 //!
 //! The steps: pick a campaign, read it, settle the sender profile (before the targets,
@@ -19,9 +19,9 @@ use jiff::Timestamp;
 
 use crate::campaign::Campaign;
 use crate::cli::Cli;
-use crate::commands::{self, Composed, Destinations, Loaded};
 use crate::diag::{Diagnostics, Usage};
 use crate::letter::Channel;
+use crate::pipeline::{self, Composed, Destinations, Loaded};
 use crate::plan::{self, Selection};
 use crate::{prompt, render, review};
 
@@ -49,7 +49,7 @@ impl Intent {
 /// Runs the guided path, or explains what to type when nobody can answer.
 pub fn start(cli: &Cli, intent: Intent, now: Timestamp) -> Result<ExitCode> {
     let mut diags = Diagnostics::default();
-    let mut l = commands::load(cli, &mut diags)?;
+    let mut l = pipeline::load(cli, &mut diags)?;
     if !prompt::interactive() {
         return Err(not_interactive(&l, intent).into());
     }
@@ -57,10 +57,10 @@ pub fn start(cli: &Cli, intent: Intent, now: Timestamp) -> Result<ExitCode> {
     prompt::on_interrupt("cancelled: nothing was written");
     let dry_run = matches!(&cli.command, Some(crate::cli::Command::Send(a)) if a.dry_run);
     if intent == Intent::Send && !dry_run {
-        commands::need_delivery(&mut l, &mut diags);
+        pipeline::need_delivery(&mut l, &mut diags);
     }
     let diags = diags.into_result()?;
-    commands::print_warnings(&diags);
+    pipeline::print_warnings(&diags);
     if intent == Intent::Send && l.settings.delivery.is_none() && !dry_run {
         return Err(Usage(
             "no way to send: set up an [smtp] account (outcry init asks for one; see README, Sending)"
@@ -78,8 +78,8 @@ pub fn start(cli: &Cli, intent: Intent, now: Timestamp) -> Result<ExitCode> {
     let personal = personal_paragraph(&l, &campaign)?;
 
     let mut diags = Diagnostics::default();
-    let composed = commands::compose_campaign(&l, &campaign.id, &sel, &personal, now, &mut diags)?;
-    let composed = commands::finish(composed, diags)?;
+    let composed = pipeline::compose_campaign(&l, &campaign.id, &sel, &personal, now, &mut diags)?;
+    let composed = pipeline::finish(composed, diags)?;
     preview(&composed)?;
     finish(cli, intent, &l, &composed, save, now)
 }
@@ -297,7 +297,7 @@ fn personal_paragraph(l: &Loaded, campaign: &Campaign) -> Result<String> {
             0 => return Ok(String::new()),
             1 => {
                 let line = prompt::text("Your paragraph", None, false, |s| {
-                    commands::check_personal(s)
+                    crate::fields::check_personal(s)
                 })?;
                 textwrap::fill(&line, 72)
             }
@@ -313,7 +313,7 @@ fn personal_paragraph(l: &Loaded, campaign: &Campaign) -> Result<String> {
                 }
             },
         };
-        match commands::check_personal(&text) {
+        match crate::fields::check_personal(&text) {
             Ok(()) => return Ok(text.trim().to_string()),
             Err(e) => eprintln!("{e}; try again."),
         }
@@ -438,7 +438,7 @@ fn finish(
                     },
                     c,
                 )?;
-                commands::write_drafts(&dir, &c.letters, now)?;
+                pipeline::write_drafts(&dir, &c.letters, now)?;
                 return Ok(ExitCode::SUCCESS);
             }
             Choice::Maildir => {
@@ -451,7 +451,7 @@ fn finish(
                     },
                     c,
                 )?;
-                commands::write_drafts(&dest, &c.letters, now)?;
+                pipeline::write_drafts(&dest, &c.letters, now)?;
                 return Ok(ExitCode::SUCCESS);
             }
             Choice::Review => {
@@ -514,7 +514,7 @@ fn send(cli: &Cli, l: &Loaded, c: &Composed, now: Timestamp) -> Result<Option<Ex
     };
     let mut force = args.is_some_and(|a| a.force);
     if let Some((deadline, _)) = &c.campaign.deadline
-        && *deadline < commands::today(now)
+        && *deadline < pipeline::today(now)
         && !force
     {
         force = prompt::ask(
@@ -537,7 +537,7 @@ fn send(cli: &Cli, l: &Loaded, c: &Composed, now: Timestamp) -> Result<Option<Ex
         "interrupted: the journal knows which letters went; `outcry send {}` sends the rest",
         c.campaign.id
     ));
-    match commands::deliver(l, c, &opts, now) {
+    match pipeline::deliver(l, c, &opts, now) {
         Err(e) if e.is::<crate::send::NotConfirmed>() => {
             eprintln!("Nothing sent.");
             prompt::on_interrupt("cancelled: nothing was written");
