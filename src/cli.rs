@@ -337,7 +337,7 @@ pub struct ComposeArgs {
 pub enum Format {
     /// For people.
     Text,
-    /// For scripts: one JSON document.
+    /// For scripts: JSON Lines, one object a line (schema outcry.jsonl/1).
     Json,
 }
 

@@ -114,18 +114,21 @@ fn check(cli: &Cli, only: Option<&str>, now: Timestamp) -> Result<ExitCode> {
     }
     let errors = diags.errors().count();
     for d in diags.sorted() {
-        eprintln!("{d}");
+        match d.severity {
+            crate::diag::Severity::Error => eprintln!("{d}"),
+            crate::diag::Severity::Warning => prompt::note_line(&d.to_string()),
+        }
     }
     if errors > 0 {
         eprintln!("{errors} error(s): fix them and run outcry check again");
         return Ok(ExitCode::from(crate::EXIT_INVALID));
     }
-    eprintln!(
+    prompt::note_line(&format!(
         "ok: {} campaign(s), {} contact(s), {} embass(ies), {letters} letter(s) render",
         ids.len(),
         l.book.contacts.len(),
         l.book.embassies.len()
-    );
+    ));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -164,10 +167,10 @@ fn compose(cli: &Cli, args: &ComposeArgs, now: Timestamp) -> Result<ExitCode> {
         letters,
     } = finish(composed, diags)?;
     if !writes_drafts && !missing.is_empty() {
-        eprintln!(
+        prompt::note_line(&format!(
             "warning: no sender {} configured: the review shows placeholders such as [YOUR NAME] (see `outcry --help`, Sender)",
             missing.join(", ")
-        );
+        ));
     }
     if writes_drafts {
         let dest = Destinations {
@@ -345,7 +348,7 @@ fn status(campaign: &str) -> Result<ExitCode> {
         }
     }
     if !any {
-        eprintln!("nothing sent yet for {campaign}");
+        prompt::note_line(&format!("nothing sent yet for {campaign}"));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -370,19 +373,19 @@ fn init(cli: &Cli, dir: Option<&Path>) -> Result<ExitCode> {
         return guide::setup(cli, dir);
     }
     for path in crate::init::init(dir)? {
-        eprintln!("wrote {}", path.display());
+        prompt::note_line(&format!("wrote {}", path.display()));
     }
     if prompt::interactive() {
         return guide::setup(cli, dir);
     }
-    eprintln!(
+    prompt::note_line(&format!(
         "next: put your name and e-mail in {}, then `outcry -C {} check`",
         config::personal_config_path().map_or_else(
             || "your personal config".into(),
             |p| p.display().to_string()
         ),
         dir.display()
-    );
+    ));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -410,7 +413,10 @@ fn new(cli: &Cli, args: &NewArgs, now: Timestamp) -> Result<ExitCode> {
     let written =
         prompt::writing(|| crate::scaffold::write(&ws.root, &args.id, &draft, today(now)))?;
     for p in &written {
-        eprintln!("wrote {}", p.strip_prefix(&cwd).unwrap_or(p).display());
+        prompt::note_line(&format!(
+            "wrote {}",
+            p.strip_prefix(&cwd).unwrap_or(p).display()
+        ));
     }
     check(cli, Some(&args.id), now)
 }

@@ -327,16 +327,19 @@ pub(crate) fn write_drafts(dest: &Destinations, letters: &[Letter], now: Timesta
         if let Some(dir) = &dest.out {
             let paths: Vec<PathBuf> = drafts::write_folder(dir, letters, now)?;
             for p in paths {
-                eprintln!("wrote {}", p.display());
+                prompt::note_line(&format!("wrote {}", p.display()));
             }
         }
         if let Some(dir) = &dest.maildir {
             let n = drafts::write_maildir(dir, letters, now)?;
-            eprintln!("stored {n} draft(s) in the Maildir {}", dir.display());
+            prompt::note_line(&format!(
+                "stored {n} draft(s) in the Maildir {}",
+                dir.display()
+            ));
         }
         if let Some(file) = &dest.mbox {
             let n = drafts::append_mbox(file, letters, now)?;
-            eprintln!("appended {n} draft(s) to {}", file.display());
+            prompt::note_line(&format!("appended {n} draft(s) to {}", file.display()));
         }
         Ok(())
     })
@@ -439,10 +442,10 @@ pub(crate) fn test_delivery(delivery: Option<&config::Delivery>) -> Result<ExitC
             ..
         }) => {
             if path.is_file() {
-                eprintln!(
+                prompt::note_line(&format!(
                     "ok: letters go to {} (sendmail); nothing to connect to",
                     path.display()
-                );
+                ));
                 Ok(ExitCode::SUCCESS)
             } else {
                 Err(anyhow::anyhow!("{} does not exist", path.display()))
@@ -453,7 +456,7 @@ pub(crate) fn test_delivery(delivery: Option<&config::Delivery>) -> Result<ExitC
             ..
         }) => {
             let line = crate::send::check_account(s)?;
-            eprintln!("ok: {line}");
+            prompt::note_line(&format!("ok: {line}"));
             Ok(ExitCode::SUCCESS)
         }
     }

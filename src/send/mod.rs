@@ -407,11 +407,11 @@ pub fn run(
     if opts.dry_run {
         let replay = Journal::read(root, campaign)?;
         let p = plan(letters, &replay, opts, now, &mut report)?;
-        eprint!("{}", describe(&p, delivery));
+        prompt::note_line(describe(&p, delivery).trim_end());
         for (id, why) in report.held_lines() {
-            eprintln!("  {id:<28} held back: {why}");
+            prompt::note_line(&format!("  {id:<28} held back: {why}"));
         }
-        eprintln!("dry run: nothing was sent, no connection was made");
+        prompt::note_line("dry run: nothing was sent, no connection was made");
         return Ok(report);
     }
     let Some(delivery) = delivery else {
@@ -925,6 +925,11 @@ pub fn print_report(campaign: &str, r: &Report) {
         let _ = std::io::Write::write_all(&mut out, line.as_bytes());
         let _ = std::io::Write::flush(&mut out);
     }
+    print_outcomes(campaign, r);
+}
+
+/// The outcome for people, on stderr.
+fn print_outcomes(campaign: &str, r: &Report) {
     let section = |name: &str, v: &[(String, String)]| {
         if !v.is_empty() {
             eprintln!("{name} {}:", v.len());
@@ -933,13 +938,17 @@ pub fn print_report(campaign: &str, r: &Report) {
             }
         }
     };
+    // What went as it should is a note (`--quiet` leaves it out); what did not is always said.
     if r.accepted_count > 0 {
-        eprintln!("accepted {}:", r.accepted_count);
+        prompt::note_line(&format!("accepted {}:", r.accepted_count));
         for (id, reply) in &r.accepted {
-            eprintln!("  {id:<28} {reply}");
+            prompt::note_line(&format!("  {id:<28} {reply}"));
         }
         if r.accepted_count > r.accepted.len() {
-            eprintln!("  ... and {} more", r.accepted_count - r.accepted.len());
+            prompt::note_line(&format!(
+                "  ... and {} more",
+                r.accepted_count - r.accepted.len()
+            ));
         }
     }
     section(
@@ -950,7 +959,12 @@ pub fn print_report(campaign: &str, r: &Report) {
         "failed (refused by the server; `outcry send --retry-failed` tries them again)",
         &r.failed,
     );
-    section("not sent again", &r.sent_before);
+    for (i, (id, reply)) in r.sent_before.iter().enumerate() {
+        if i == 0 {
+            prompt::note_line(&format!("not sent again {}:", r.sent_before.len()));
+        }
+        prompt::note_line(&format!("  {id:<28} {reply}"));
+    }
     section(
         "unknown (the server may have them: `outcry send --retry-unknown` resends them)",
         &r.unknown,

@@ -16,6 +16,7 @@ mod drafts;
 mod guided;
 mod journal;
 mod props;
+mod quiet;
 mod send;
 mod smtp_server;
 mod templates;
