@@ -366,10 +366,7 @@ pub(crate) fn compose(
         &mut diags,
     )?;
     let signers = Signers::open(signers_file)?;
-    let diags = diags.into_result()?;
-    let Some(mut bulk) = bulk else {
-        return Err(crate::diag::Invalid(Vec::new()).into());
-    };
+    let (mut bulk, diags) = diags.and_then_value(bulk)?;
     pipeline::print_warnings(&diags);
     drafts::check_destinations(args.out.as_deref(), args.maildir.as_deref(), None, &[])?;
     let mut output = Output::new(args, campaign, now)?;
@@ -505,10 +502,7 @@ pub(crate) fn send(
         &mut diags,
     )?;
     Signers::open(signers_file)?;
-    let diags = diags.into_result()?;
-    let Some(mut bulk) = bulk else {
-        return Err(crate::diag::Invalid(Vec::new()).into());
-    };
+    let (mut bulk, diags) = diags.and_then_value(bulk)?;
     pipeline::print_warnings(&diags);
     pipeline::check_deadline(campaign, args, now)?;
     let opts = pipeline::send_options(args);

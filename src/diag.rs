@@ -130,6 +130,26 @@ impl Diagnostics {
         }
     }
 
+    /// `value`, computed alongside these problems, with the warnings left to print; or every
+    /// error. A value missing with no error to say why is a bug in outcry, and says so.
+    pub fn and_then_value<T>(self, value: Option<T>) -> anyhow::Result<(T, Diagnostics)> {
+        match value {
+            Some(v) => Ok((v, self.into_result()?)),
+            None => Err(self.into_error()),
+        }
+    }
+
+    /// The errors that explain why something could not be made. None at all is a bug in
+    /// outcry, and says so.
+    pub fn into_error(self) -> anyhow::Error {
+        match self.into_result() {
+            Err(invalid) => invalid.into(),
+            Ok(_) => anyhow::anyhow!(
+                "outcry found no problem yet produced nothing: this is a bug in outcry, please report it"
+            ),
+        }
+    }
+
     /// Turns collected errors into a Rust error (warnings stay behind for the caller to print).
     pub fn into_result(self) -> Result<Diagnostics, Invalid> {
         if self.has_errors() {

@@ -14,7 +14,7 @@ use crate::campaign::Campaign;
 use crate::cli::{Cli, Command, Format, SendArgs};
 use crate::config;
 use crate::contacts::AddressBook;
-use crate::diag::{Diagnostics, Invalid, Usage};
+use crate::diag::{Diagnostics, Usage};
 use crate::fields::{MAX_PERSONAL, check_personal};
 use crate::letter::Letter;
 use crate::plan::{self, Plan, Selection};
@@ -132,11 +132,7 @@ pub(crate) fn load_bulk(
     }
     require_campaign(&l.ws, id)?;
     let Some(mut campaign) = l.ws.load_campaign(id, diags) else {
-        return Err(std::mem::take(diags)
-            .into_result()
-            .err()
-            .unwrap_or(Invalid(Vec::new()))
-            .into());
+        return Err(std::mem::take(diags).into_error());
     };
     if let Some(list) = &l.signatories {
         campaign.signatories.clone_from(list);
@@ -179,10 +175,7 @@ pub(crate) fn read_personal(path: &Path) -> Result<String> {
 /// Turns the collected problems into an error, or prints the warnings and hands back the
 /// composed campaign, refusing one whose selection leaves no letter at all.
 pub(crate) fn finish(composed: Option<Composed>, diags: Diagnostics) -> Result<Composed> {
-    let diags = diags.into_result()?;
-    let Some(composed) = composed else {
-        return Err(Invalid(Vec::new()).into());
-    };
+    let (composed, diags) = diags.and_then_value(composed)?;
     print_warnings(&diags);
     if composed.letters.is_empty() {
         let why: Vec<String> = composed
