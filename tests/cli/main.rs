@@ -14,6 +14,7 @@ mod compose;
 mod config;
 mod drafts;
 mod guided;
+mod help;
 mod journal;
 mod props;
 mod quiet;

@@ -1,0 +1,41 @@
+//! Issue 10: the help text is part of the interface: each page is pinned by a snapshot, and
+//! clap's own consistency checks run over the whole command line.
+
+use crate::Case;
+
+#[test]
+fn the_command_line_is_consistent() {
+    <outcry::cli::Cli as clap::CommandFactory>::command().debug_assert();
+}
+
+#[test]
+fn every_help_page_is_pinned() {
+    let pages: [&[&str]; 12] = [
+        &[],
+        &["init"],
+        &["new"],
+        &["campaigns"],
+        &["check"],
+        &["compose"],
+        &["send"],
+        &["status"],
+        &["smtp", "test"],
+        &["completions"],
+        &["man"],
+        &["smtp"],
+    ];
+    for page in pages {
+        let run = Case::empty()
+            .env("COLUMNS", "100")
+            .args(page.iter().copied().chain(["--help"]))
+            .run()
+            .success();
+        assert_eq!(run.stderr, "", "{page:?}");
+        let name = if page.is_empty() {
+            "help".to_string()
+        } else {
+            format!("help_{}", page.join("_"))
+        };
+        insta::assert_snapshot!(name, run.stdout);
+    }
+}
