@@ -14,7 +14,7 @@ use crate::diag::{Diagnostics, Usage};
 use crate::pipeline::{
     Composed, Destinations, check_deadline, check_sender, compose_campaign, deliver, finish, load,
     load_bulk, need_delivery, prepare, print_warnings, read_personal, require_campaign,
-    send_options, test_delivery, today, write_drafts,
+    require_sender, send_options, test_delivery, today, write_drafts,
 };
 use crate::plan::Selection;
 use crate::workspace::Workspace;
@@ -152,14 +152,8 @@ fn compose(cli: &Cli, args: &ComposeArgs, now: Timestamp) -> Result<ExitCode> {
     let (l, composed) = prepare(cli, id, &sel, args.personal.as_deref(), now, &mut diags)?;
     let writes_drafts = args.out.is_some() || args.maildir.is_some() || args.mbox.is_some();
     let missing = l.settings.sender.missing();
-    if writes_drafts && (l.settings.sender.name.is_none() || l.settings.sender.email.is_none()) {
-        diags.error(
-            crate::diag::Origin::Setting("sender".into()),
-            format!(
-                "drafts need a sender: set name and email in [sender] of {} or outcry.toml, or use --sender-name and --sender-email",
-                config::personal_config_path().map_or_else(|| "your config file".into(), |p| p.display().to_string())
-            ),
-        );
+    if writes_drafts {
+        require_sender(&l.settings.sender, "writing drafts", &mut diags);
     }
     let Composed {
         campaign,

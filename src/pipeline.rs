@@ -349,15 +349,25 @@ pub(crate) fn send_options(args: &SendArgs) -> crate::send::Options {
     }
 }
 
+/// Checks that the letters have someone to sign them and answer: `what` needs a name and an
+/// e-mail, which only the writer's own settings give.
+pub(crate) fn require_sender(sender: &config::Sender, what: &str, diags: &mut Diagnostics) {
+    if sender.name.is_some() && sender.email.is_some() {
+        return;
+    }
+    let file = config::personal_config_path().map_or_else(
+        || "your personal config".into(),
+        |p| p.display().to_string(),
+    );
+    diags.error(
+        crate::diag::Origin::Setting("sender".into()),
+        format!("{what} needs a sender: set name and email in [sender] of {file}, or use --sender-name and --sender-email"),
+    );
+}
+
 /// Checks that there is a sender and a way to send.
 pub(crate) fn check_sender(l: &Loaded, args: &SendArgs, diags: &mut Diagnostics) {
-    let sender = &l.settings.sender;
-    if sender.name.is_none() || sender.email.is_none() {
-        diags.error(
-            crate::diag::Origin::Setting("sender".into()),
-            "sending needs a sender: set name and email in [sender] of your config or outcry.toml, or use --sender-name and --sender-email",
-        );
-    }
+    require_sender(&l.settings.sender, "sending", diags);
     if l.settings.delivery.is_none() && !args.dry_run && !diags.has_errors() {
         diags.error(
             crate::diag::Origin::Setting("smtp".into()),
