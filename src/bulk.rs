@@ -17,7 +17,7 @@ use serde::Serialize;
 use crate::campaign::Campaign;
 use crate::cli::{ComposeArgs, Format, SendArgs};
 use crate::config::Sender;
-use crate::diag::Usage;
+use crate::diag::Error;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::fields::Country;
 use crate::letter::Letter;
@@ -343,7 +343,7 @@ pub(crate) fn compose(
     mut diags: Diagnostics,
 ) -> Result<ExitCode> {
     if args.mbox.is_some() {
-        return Err(Usage(
+        return Err(Error::Usage(
             "--mbox does not go with --signers: use --out DIR or --maildir DIR".into(),
         )
         .into());
@@ -384,7 +384,7 @@ pub(crate) fn compose(
             Err(d) if args.bulk.strict => {
                 // The drafts written so far go with the writer's staging folder.
                 output.stop()?;
-                return Err(crate::diag::Invalid(vec![d]).into());
+                return Err(crate::diag::Error::Invalid(vec![d]).into());
             }
             Err(d) => output.skipped(signers_file, &d)?,
         }
@@ -440,7 +440,7 @@ impl crate::send::Letters for BulkLetters<'_, '_> {
         for row in Signers::open(self.file)? {
             match row.and_then(|s| self.bulk.letters(&s)) {
                 Ok(letters) => letters.into_iter().try_for_each(&mut *f)?,
-                Err(d) if self.strict => return Err(crate::diag::Invalid(vec![d]).into()),
+                Err(d) if self.strict => return Err(crate::diag::Error::Invalid(vec![d]).into()),
                 Err(d) if self.passes == 1 => {
                     self.skipped += 1;
                     prompt::note_line(&format!("{d} (left out)"));

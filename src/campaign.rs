@@ -6,8 +6,9 @@ use jiff::civil::Date;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::diag::{Diagnostic, Diagnostics, Origin, Source};
+use crate::diag::{Diagnostic, Diagnostics, Origin};
 use crate::fields::{self, Country};
+use crate::source::Source;
 
 /// How coordinators get their copy.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]

@@ -10,7 +10,7 @@ use jiff::Timestamp;
 use crate::cli::{Cli, Command, ComposeArgs, Format, NewArgs, SendArgs};
 use crate::config;
 use crate::contacts::AddressBook;
-use crate::diag::{Diagnostics, Usage};
+use crate::diag::{Diagnostics, Error};
 use crate::pipeline::{
     Composed, Destinations, check_deadline, check_sender, compose_campaign, deliver, finish, load,
     load_bulk, need_delivery, prepare, print_warnings, read_personal, require_campaign,
@@ -57,7 +57,7 @@ fn now() -> Result<Timestamp> {
             .filter(|s| (0..=253_402_300_799).contains(s))
             .and_then(|s| Timestamp::from_second(s).ok())
             .ok_or_else(|| {
-                Usage(format!(
+                Error::Usage(format!(
                     "SOURCE_DATE_EPOCH={v:?} must be a number of seconds since 1970, from 0 to 253402300799"
                 ))
                 .into()
@@ -211,7 +211,9 @@ fn send(cli: &Cli, args: &SendArgs, now: Timestamp) -> Result<ExitCode> {
 /// own journal).
 fn send_several(cli: &Cli, args: &SendArgs, now: Timestamp) -> Result<ExitCode> {
     if args.bulk.signers.is_some() {
-        return Err(Usage("--signers sends one campaign per run: name just one".into()).into());
+        return Err(
+            Error::Usage("--signers sends one campaign per run: name just one".into()).into(),
+        );
     }
     let mut diags = Diagnostics::default();
     let mut l = load(cli, &mut diags)?;
@@ -273,7 +275,7 @@ fn send_several(cli: &Cli, args: &SendArgs, now: Timestamp) -> Result<ExitCode> 
         }
         if !opts.yes {
             if !prompt::interactive() {
-                return Err(Usage(
+                return Err(Error::Usage(
                     "no terminal to confirm on: review with --dry-run, then pass --yes".into(),
                 )
                 .into());
@@ -282,7 +284,7 @@ fn send_several(cli: &Cli, args: &SendArgs, now: Timestamp) -> Result<ExitCode> 
                 "Send these {total} letters of {} campaigns now?",
                 all.len()
             ))? {
-                return Err(crate::send::NotConfirmed.into());
+                return Err(Error::NotConfirmed.into());
             }
         }
         opts.yes = true;
@@ -388,7 +390,7 @@ fn new(cli: &Cli, args: &NewArgs, now: Timestamp) -> Result<ExitCode> {
     let ws = Workspace::find(&cwd)?;
     let folder = ws.root.join("letters").join(&args.id);
     if folder.exists() {
-        return Err(Usage(format!(
+        return Err(Error::Usage(format!(
             "{} already exists: outcry new overwrites nothing (pick another name)",
             folder.display()
         ))

@@ -13,8 +13,9 @@ use serde::Deserialize;
 use toml::Spanned;
 use toml::de::DeValue;
 
-use crate::diag::{Diagnostics, Origin, Source};
+use crate::diag::{Diagnostics, Origin};
 use crate::fields::{self, Country, Email, Phone};
+use crate::source::Source;
 
 pub const DEFAULT_SALUTATION: &str = "Dear Sir or Madam";
 

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use jiff::Timestamp;
 
-use crate::diag::Usage;
+use crate::diag::Error;
 use crate::files;
 use crate::letter::Letter;
 use crate::mime::{self, Purpose};
@@ -33,7 +33,7 @@ pub fn check_destinations(
     maildir: Option<&Path>,
     mbox: Option<&Path>,
     letters: &[Letter],
-) -> Result<(), Usage> {
+) -> Result<(), Error> {
     let maildir_parts = maildir
         .into_iter()
         .flat_map(|m| MAILDIR_FOLDERS.map(|sub| (m, m.join(sub))));
@@ -43,7 +43,7 @@ pub fn check_destinations(
         .chain(maildir_parts.map(|(m, p)| ("--maildir", m, p)));
     for (flag, given, path) in paths {
         if let Err(e) = files::check_write_path(&path) {
-            return Err(Usage(format!("{flag} {}: {e}", given.display())));
+            return Err(Error::Usage(format!("{flag} {}: {e}", given.display())));
         }
     }
     for (flag, dir) in [("--out", out), ("--maildir", maildir)] {
@@ -51,7 +51,7 @@ pub fn check_destinations(
             && d.exists()
             && !d.is_dir()
         {
-            return Err(Usage(format!(
+            return Err(Error::Usage(format!(
                 "{flag} {}: exists and is not a folder",
                 d.display()
             )));
@@ -61,7 +61,7 @@ pub fn check_destinations(
         for l in letters {
             let p = d.join(l.file_name());
             if p.is_dir() {
-                return Err(Usage(format!(
+                return Err(Error::Usage(format!(
                     "--out: {} is a folder, where a draft would go",
                     p.display()
                 )));
@@ -73,7 +73,7 @@ pub fn check_destinations(
         && !m.is_file()
     {
         {
-            return Err(Usage(format!(
+            return Err(Error::Usage(format!(
                 "--mbox {}: exists and is not a file",
                 m.display()
             )));

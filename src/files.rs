@@ -21,6 +21,8 @@ use std::os::unix::fs::{
 use std::path::{Component, Path, PathBuf};
 use std::sync::OnceLock;
 
+use crate::diag::Error;
+
 /// The most outcry reads of one kind of file.
 #[derive(Debug, Clone, Copy)]
 pub struct Limit {
@@ -61,25 +63,9 @@ pub fn private_umask() {
     rustix::process::umask(rustix::fs::Mode::from_raw_mode(0o077));
 }
 
-/// Why a file was not read or written, without its path (the caller names it).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Refused(pub String);
-
-impl std::fmt::Display for Refused {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for Refused {}
-
 /// Reads `root/rel`, a file of the workspace (see the module's rules). `None` if there is
 /// nothing there.
-pub fn read_in_workspace(
-    root: &Path,
-    rel: &Path,
-    limit: Limit,
-) -> Result<Option<Vec<u8>>, Refused> {
+pub fn read_in_workspace(root: &Path, rel: &Path, limit: Limit) -> Result<Option<Vec<u8>>, Error> {
     let Some(file) = open_in_workspace(root, &root.join(rel))? else {
         return Ok(None);
     };
@@ -88,7 +74,7 @@ pub fn read_in_workspace(
 
 /// Reads a file the writer named (a flag, or their personal config): by the workspace's rules
 /// when it lies inside the workspace of this run, else as it is. `None` if it does not exist.
-pub fn read_named(path: &Path, limit: Limit) -> Result<Option<Vec<u8>>, Refused> {
+pub fn read_named(path: &Path, limit: Limit) -> Result<Option<Vec<u8>>, Error> {
     let Some(file) = open_named(path)? else {
         return Ok(None);
     };
@@ -96,7 +82,7 @@ pub fn read_named(path: &Path, limit: Limit) -> Result<Option<Vec<u8>>, Refused>
 }
 
 /// Opens a file the writer named, for reading (see [`read_named`]).
-pub fn open_named(path: &Path) -> Result<Option<File>, Refused> {
+pub fn open_named(path: &Path) -> Result<Option<File>, Error> {
     if let Some(root) = FENCE.get()
         && is_inside(root, path)
     {
@@ -104,25 +90,25 @@ pub fn open_named(path: &Path) -> Result<Option<File>, Refused> {
     }
     match File::open(path) {
         Ok(f) => match f.metadata() {
-            Ok(m) if m.is_dir() => Err(Refused("is a folder, not a file".into())),
+            Ok(m) if m.is_dir() => Err(Error::Refused("is a folder, not a file".into())),
             _ => Ok(Some(f)),
         },
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(Refused(format!("cannot be read: {}", plain(&e)))),
+        Err(e) => Err(Error::Refused(format!("cannot be read: {}", plain(&e)))),
     }
 }
 
 /// Checks that `path`, which the workspace at `root` names, is a regular file inside it of at
 /// most `limit` (see [`read_in_workspace`]).
-pub fn check_in_workspace(root: &Path, path: &Path, limit: Limit) -> Result<(), Refused> {
+pub fn check_in_workspace(root: &Path, path: &Path, limit: Limit) -> Result<(), Error> {
     if !is_inside(root, path) {
-        return Err(Refused(
+        return Err(Error::Refused(
             "is outside the workspace: a file the workspace names must be inside it".into(),
         ));
     }
     match open_in_workspace(root, path)? {
         Some(file) => read_limited(&file, limit).map(|_| ()),
-        None => Err(Refused("does not exist".into())),
+        None => Err(Error::Refused("does not exist".into())),
     }
 }
 
@@ -143,53 +129,53 @@ pub fn is_inside(root: &Path, path: &Path) -> bool {
 }
 
 /// Opens `path`, which must resolve inside `root` to a regular file with one link.
-fn open_in_workspace(root: &Path, path: &Path) -> Result<Option<File>, Refused> {
+fn open_in_workspace(root: &Path, path: &Path) -> Result<Option<File>, Error> {
     let meta = match fs::symlink_metadata(path) {
         Ok(m) => m,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(Refused(format!("cannot be read: {}", plain(&e)))),
+        Err(e) => return Err(Error::Refused(format!("cannot be read: {}", plain(&e)))),
     };
     let real = match fs::canonicalize(path) {
         Ok(p) => p,
         Err(e) if meta.is_symlink() => {
             let to = fs::read_link(path).map(|t| crate::fields::shown_path(&t));
-            return Err(Refused(format!(
+            return Err(Error::Refused(format!(
                 "is a symbolic link to {} that cannot be followed ({})",
                 to.unwrap_or_else(|_| "?".into()),
                 plain(&e)
             )));
         }
-        Err(e) => return Err(Refused(format!("cannot be read: {}", plain(&e)))),
+        Err(e) => return Err(Error::Refused(format!("cannot be read: {}", plain(&e)))),
     };
     let root = fs::canonicalize(root)
-        .map_err(|e| Refused(format!("cannot read the workspace folder: {}", plain(&e))))?;
+        .map_err(|e| Error::Refused(format!("cannot read the workspace folder: {}", plain(&e))))?;
     if !real.starts_with(&root) {
-        return Err(Refused(format!(
+        return Err(Error::Refused(format!(
             "leads outside the workspace (to {}): outcry reads only files inside it",
             crate::fields::shown_path(&real)
         )));
     }
     // Look before opening, so that opening a device has no effect; look again after.
-    let before =
-        fs::metadata(&real).map_err(|e| Refused(format!("cannot be read: {}", plain(&e))))?;
+    let before = fs::metadata(&real)
+        .map_err(|e| Error::Refused(format!("cannot be read: {}", plain(&e))))?;
     check_regular(&before)?;
     let file = OpenOptions::new()
         .read(true)
         .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_NOCTTY)
         .open(&real)
-        .map_err(|e| Refused(format!("cannot be read: {}", plain(&e))))?;
+        .map_err(|e| Error::Refused(format!("cannot be read: {}", plain(&e))))?;
     let after = file
         .metadata()
-        .map_err(|e| Refused(format!("cannot be read: {}", plain(&e))))?;
+        .map_err(|e| Error::Refused(format!("cannot be read: {}", plain(&e))))?;
     check_regular(&after)?;
     if (before.dev(), before.ino()) != (after.dev(), after.ino()) {
-        return Err(Refused("changed while it was being opened".into()));
+        return Err(Error::Refused("changed while it was being opened".into()));
     }
     Ok(Some(file))
 }
 
 /// A regular file with a single name.
-fn check_regular(meta: &fs::Metadata) -> Result<(), Refused> {
+fn check_regular(meta: &fs::Metadata) -> Result<(), Error> {
     let t = meta.file_type();
     let kind = if t.is_file() {
         None
@@ -205,12 +191,12 @@ fn check_regular(meta: &fs::Metadata) -> Result<(), Refused> {
         Some("not a regular file")
     };
     if let Some(kind) = kind {
-        return Err(Refused(format!(
+        return Err(Error::Refused(format!(
             "is {kind}, not a regular file: outcry reads only regular files from a workspace"
         )));
     }
     if meta.nlink() > 1 {
-        return Err(Refused(format!(
+        return Err(Error::Refused(format!(
             "has {} hard links: outcry cannot tell where its other names are, so it reads only files with one (copy it to make it a file of its own)",
             meta.nlink()
         )));
@@ -221,7 +207,7 @@ fn check_regular(meta: &fs::Metadata) -> Result<(), Refused> {
 /// Reads a file of outcry's own kept outside any workspace (the journal key): a regular file
 /// with one link, never through a symbolic link at its name, up to `limit`. `None` if there
 /// is nothing there.
-pub fn read_own(path: &Path, limit: Limit) -> Result<Option<Vec<u8>>, Refused> {
+pub fn read_own(path: &Path, limit: Limit) -> Result<Option<Vec<u8>>, Error> {
     let file = match OpenOptions::new()
         .read(true)
         .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_NOCTTY)
@@ -230,17 +216,17 @@ pub fn read_own(path: &Path, limit: Limit) -> Result<Option<Vec<u8>>, Refused> {
         Ok(f) => f,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
         Err(e) if e.raw_os_error() == Some(libc::ELOOP) => {
-            return Err(Refused(
+            return Err(Error::Refused(
                 "is a symbolic link: outcry reads its own files only where it made them".into(),
             ));
         }
-        Err(e) => return Err(Refused(format!("cannot be read: {}", plain(&e)))),
+        Err(e) => return Err(Error::Refused(format!("cannot be read: {}", plain(&e)))),
     };
     let meta = file
         .metadata()
-        .map_err(|e| Refused(format!("cannot be read: {}", plain(&e))))?;
+        .map_err(|e| Error::Refused(format!("cannot be read: {}", plain(&e))))?;
     if !meta.is_file() || meta.nlink() > 1 {
-        return Err(Refused(
+        return Err(Error::Refused(
             "is not a regular file with one name: outcry reads its own files only as it made them"
                 .into(),
         ));
@@ -249,9 +235,9 @@ pub fn read_own(path: &Path, limit: Limit) -> Result<Option<Vec<u8>>, Refused> {
 }
 
 /// Reads at most `limit` bytes from where `file` stands; a longer file is refused, not cut.
-pub fn read_limited(file: &File, limit: Limit) -> Result<Vec<u8>, Refused> {
+pub fn read_limited(file: &File, limit: Limit) -> Result<Vec<u8>, Error> {
     let too_big = || {
-        Refused(format!(
+        Error::Refused(format!(
             "is larger than {}, the most outcry reads of {}",
             size(limit.bytes),
             limit.what
@@ -264,7 +250,7 @@ pub fn read_limited(file: &File, limit: Limit) -> Result<Vec<u8>, Refused> {
     let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
     file.take(limit.bytes + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| Refused(format!("cannot be read: {}", plain(&e))))?;
+        .map_err(|e| Error::Refused(format!("cannot be read: {}", plain(&e))))?;
     if bytes.len() as u64 > limit.bytes {
         return Err(too_big());
     }
@@ -294,9 +280,9 @@ fn plain(e: &io::Error) -> String {
 /// Checks that `path` can be written without following a symbolic link outcry did not make:
 /// `path` itself is not a link, and below the workspace root no folder on the way is one.
 /// Folders on the way that do not exist yet are fine (see [`create_dir_all`]).
-pub fn check_write_path(path: &Path) -> Result<(), Refused> {
+pub fn check_write_path(path: &Path) -> Result<(), Error> {
     let abs = std::path::absolute(path)
-        .map_err(|e| Refused(format!("cannot tell where it is: {}", plain(&e))))?;
+        .map_err(|e| Error::Refused(format!("cannot tell where it is: {}", plain(&e))))?;
     let parts: Vec<Component<'_>> = abs.components().collect();
     let mut cur = PathBuf::new();
     for (i, part) in parts.iter().enumerate() {
@@ -317,7 +303,7 @@ pub fn check_write_path(path: &Path) -> Result<(), Refused> {
             Ok(m) => m,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
             Err(e) => {
-                return Err(Refused(format!(
+                return Err(Error::Refused(format!(
                     "cannot check {}: {}",
                     crate::fields::shown_path(&next),
                     plain(&e)
@@ -330,14 +316,14 @@ pub fn check_write_path(path: &Path) -> Result<(), Refused> {
             if last || inside {
                 let to = fs::read_link(&next)
                     .map(|t| format!(" (to {})", crate::fields::shown_path(&t)));
-                return Err(Refused(format!(
+                return Err(Error::Refused(format!(
                     "{} is a symbolic link{}: outcry does not write through a link it did not create",
                     crate::fields::shown_path(&next),
                     to.unwrap_or_default()
                 )));
             }
             cur = fs::canonicalize(&next).map_err(|e| {
-                Refused(format!(
+                Error::Refused(format!(
                     "cannot follow {}: {}",
                     crate::fields::shown_path(&next),
                     plain(&e)
@@ -352,24 +338,24 @@ pub fn check_write_path(path: &Path) -> Result<(), Refused> {
 
 /// Creates `dir` and its missing parents, each private (0700), after [`check_write_path`].
 /// An existing `dir` must be a real folder.
-pub fn create_dir_all(dir: &Path) -> Result<(), Refused> {
+pub fn create_dir_all(dir: &Path) -> Result<(), Error> {
     check_write_path(dir)?;
     let abs = std::path::absolute(dir)
-        .map_err(|e| Refused(format!("cannot tell where it is: {}", plain(&e))))?;
+        .map_err(|e| Error::Refused(format!("cannot tell where it is: {}", plain(&e))))?;
     let mut missing = Vec::new();
     let mut cur = abs.as_path();
     loop {
         match fs::symlink_metadata(cur) {
             Ok(m) if m.is_dir() => break,
             Ok(_) => {
-                return Err(Refused(format!(
+                return Err(Error::Refused(format!(
                     "{} exists and is not a folder",
                     crate::fields::shown_path(cur)
                 )));
             }
             Err(e) if e.kind() == io::ErrorKind::NotFound => missing.push(cur.to_path_buf()),
             Err(e) => {
-                return Err(Refused(format!(
+                return Err(Error::Refused(format!(
                     "cannot check {}: {}",
                     crate::fields::shown_path(cur),
                     plain(&e)
@@ -388,14 +374,14 @@ pub fn create_dir_all(dir: &Path) -> Result<(), Refused> {
                 // Made meanwhile by someone else: it must still be a real folder.
                 let real_dir = fs::symlink_metadata(d).is_ok_and(|m| m.is_dir());
                 if !real_dir {
-                    return Err(Refused(format!(
+                    return Err(Error::Refused(format!(
                         "{} appeared meanwhile and is not a folder",
                         crate::fields::shown_path(d)
                     )));
                 }
             }
             Err(e) => {
-                return Err(Refused(format!(
+                return Err(Error::Refused(format!(
                     "cannot create {}: {}",
                     crate::fields::shown_path(d),
                     plain(&e)
@@ -420,21 +406,21 @@ pub fn write_options() -> OpenOptions {
 /// Checks that a file opened with [`write_options`] is a regular file (not a FIFO or device
 /// that was waiting at its name) with one name (no hard link elsewhere that the write would
 /// change too). `shown` names it in the message.
-pub fn check_written(file: &File, shown: &Path) -> Result<(), Refused> {
+pub fn check_written(file: &File, shown: &Path) -> Result<(), Error> {
     let meta = file.metadata().map_err(|e| {
-        Refused(format!(
+        Error::Refused(format!(
             "cannot check {}: {}",
             crate::fields::shown_path(shown),
             plain(&e)
         ))
     })?;
     if !meta.is_file() {
-        Err(Refused(format!(
+        Err(Error::Refused(format!(
             "{} is not a regular file: outcry writes only to files it can append to safely",
             crate::fields::shown_path(shown)
         )))
     } else if meta.nlink() > 1 {
-        Err(Refused(format!(
+        Err(Error::Refused(format!(
             "{} has {} hard links: outcry writes only to a file with one name (its other names could be anywhere)",
             crate::fields::shown_path(shown),
             meta.nlink()
@@ -446,9 +432,9 @@ pub fn check_written(file: &File, shown: &Path) -> Result<(), Refused> {
 
 /// Takes away what others may do with a file or folder that outcry writes letters into and
 /// did not create (an mbox or drafts folder that came with the workspace, say).
-pub fn make_private(path: &Path) -> Result<(), Refused> {
+pub fn make_private(path: &Path) -> Result<(), Error> {
     let meta = fs::symlink_metadata(path).map_err(|e| {
-        Refused(format!(
+        Error::Refused(format!(
             "cannot check {}: {}",
             crate::fields::shown_path(path),
             plain(&e)
@@ -460,7 +446,7 @@ pub fn make_private(path: &Path) -> Result<(), Refused> {
         return Ok(());
     }
     fs::set_permissions(path, fs::Permissions::from_mode(mode & 0o700)).map_err(|e| {
-        Refused(format!(
+        Error::Refused(format!(
             "cannot make {} private: {}",
             crate::fields::shown_path(path),
             plain(&e)
@@ -502,21 +488,26 @@ mod tests {
         assert!(
             read("out.hbs")
                 .unwrap_err()
-                .0
+                .to_string()
                 .starts_with("leads outside the workspace")
         );
         assert!(
             read("zero.hbs")
                 .unwrap_err()
-                .0
+                .to_string()
                 .starts_with("leads outside the workspace")
         );
-        assert!(read("dir.hbs").unwrap_err().0.starts_with("is a folder"));
+        assert!(
+            read("dir.hbs")
+                .unwrap_err()
+                .to_string()
+                .starts_with("is a folder")
+        );
         fs::hard_link(root.join("ok.hbs"), root.join("twice.hbs")).unwrap();
         assert!(
             read("twice.hbs")
                 .unwrap_err()
-                .0
+                .to_string()
                 .starts_with("has 2 hard links")
         );
     }
@@ -531,7 +522,7 @@ mod tests {
         };
         let e = read_in_workspace(dir.path(), Path::new("big"), small).unwrap_err();
         assert_eq!(
-            e.0,
+            e.to_string(),
             "is larger than 1000 bytes, the most outcry reads of a test file"
         );
     }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
-use crate::diag::Usage;
+use crate::diag::Error;
 
 /// The files of a new workspace: path, contents.
 const FILES: [(&str, &str); 9] = [
@@ -46,7 +46,7 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>> {
         .iter()
         .find(|(f, _)| crate::files::taken(&dir.join(f)))
     {
-        return Err(Usage(format!(
+        return Err(Error::Usage(format!(
             "{} already exists: outcry init writes a new workspace and overwrites nothing",
             dir.join(taken).display()
         ))

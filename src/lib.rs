@@ -26,6 +26,7 @@ pub mod review;
 pub mod scaffold;
 pub mod send;
 pub mod signers;
+pub mod source;
 pub mod template;
 #[cfg(test)]
 mod testgen;
@@ -33,36 +34,34 @@ pub mod workspace;
 
 use std::process::ExitCode;
 
-/// Exit code: bad input or usage.
-pub const EXIT_INVALID: u8 = 2;
-/// Exit code: the job could not be done: some letters were not accepted, or a file could not be written.
-pub const EXIT_FAILED: u8 = 1;
+pub use diag::{EXIT_FAILED, EXIT_INVALID, Error};
 
-/// Runs the command line. Errors carry their exit code via [`exit_code`].
+/// Runs the command line. Errors carry their exit code: see [`report`].
 pub fn run(cli: &cli::Cli) -> anyhow::Result<ExitCode> {
     files::private_umask();
     prompt::set_no_input(cli.no_input);
     prompt::set_quiet(cli.quiet);
     if let Some(dir) = &cli.directory {
         std::env::set_current_dir(dir).map_err(|e| {
-            diag::Usage(format!("cannot change to directory {}: {e}", dir.display()))
+            Error::Usage(format!("cannot change to directory {}: {e}", dir.display()))
         })?;
     }
     commands::dispatch(cli)
 }
 
-/// The exit code for an error from [`run`]: 2 for bad input or usage, 130 when the person
-/// cancelled, 1 otherwise.
-pub fn exit_code(err: &anyhow::Error) -> u8 {
-    if err.is::<prompt::Cancelled>() {
-        prompt::EXIT_CANCELLED
-    } else if err.is::<diag::Invalid>()
-        || err.is::<diag::Usage>()
-        || err.is::<files::Refused>()
-        || err.is::<send::NotConfirmed>()
-    {
-        EXIT_INVALID
-    } else {
-        EXIT_FAILED
+/// Prints an error from [`run`] on stderr and gives its exit code ([`Error::code`], or 1).
+/// A reader that stopped reading (`outcry compose ... | head`) is not an error.
+pub fn report(err: &anyhow::Error) -> ExitCode {
+    let broken_pipe = err.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    });
+    if broken_pipe {
+        return ExitCode::SUCCESS;
     }
+    match err.downcast_ref::<Error>() {
+        Some(e @ (Error::Invalid(_) | Error::Cancelled(_))) => eprintln!("{e}"),
+        _ => eprintln!("error: {}", fields::shown(&format!("{err:#}"))),
+    }
+    ExitCode::from(diag::exit_code(err))
 }

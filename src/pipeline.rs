@@ -14,7 +14,7 @@ use crate::campaign::Campaign;
 use crate::cli::{Cli, Command, Format, SendArgs};
 use crate::config;
 use crate::contacts::AddressBook;
-use crate::diag::{Diagnostics, Usage};
+use crate::diag::{Diagnostics, Error};
 use crate::fields::{MAX_PERSONAL, check_personal};
 use crate::letter::Letter;
 use crate::plan::{self, Plan, Selection};
@@ -91,10 +91,11 @@ pub(crate) fn prepare(
 pub(crate) fn read_signatories(path: &Path) -> Result<Vec<String>> {
     let shown = path.display();
     let bytes = crate::files::read_named(path, crate::files::TEXT)
-        .map_err(|e| Usage(format!("--signatories {shown}: {e}")))?
-        .ok_or_else(|| Usage(format!("--signatories {shown}: no such file")))?;
+        .map_err(|e| Error::Usage(format!("--signatories {shown}: {e}")))?
+        .ok_or_else(|| Error::Usage(format!("--signatories {shown}: no such file")))?;
     // Each line is checked below, control characters included, so that all are reported.
-    let src = crate::diag::Source::decode(path, &bytes).map_err(|d| Usage(format!("{d}")))?;
+    let src =
+        crate::source::Source::decode(path, &bytes).map_err(|d| Error::Usage(format!("{d}")))?;
     let mut list = Vec::new();
     let mut diags = Diagnostics::default();
     for (i, line) in src.text.lines().enumerate() {
@@ -121,7 +122,7 @@ pub(crate) fn load_bulk(
     diags: &mut Diagnostics,
 ) -> Result<(Loaded, Campaign)> {
     if personal.is_some() {
-        return Err(Usage(
+        return Err(Error::Usage(
             "--personal does not go with --signers: each signer's `note` column is theirs".into(),
         )
         .into());
@@ -148,7 +149,7 @@ pub(crate) fn read_personal(path: &Path) -> Result<String> {
     let limit = u64::try_from(MAX_PERSONAL * 4 + 1).unwrap_or(u64::MAX);
     if path == Path::new("-") {
         if std::io::stdin().is_terminal() {
-            return Err(Usage(
+            return Err(Error::Usage(
                 "--personal -: stdin is the terminal; give a file, or pipe the paragraph in".into(),
             )
             .into());
@@ -159,16 +160,16 @@ pub(crate) fn read_personal(path: &Path) -> Result<String> {
             .context("cannot read the personal paragraph from stdin")?;
     } else {
         let file = crate::files::open_named(path)
-            .map_err(|e| Usage(format!("--personal {shown}: {e}")))?
-            .ok_or_else(|| Usage(format!("--personal {shown}: no such file")))?;
+            .map_err(|e| Error::Usage(format!("--personal {shown}: {e}")))?
+            .ok_or_else(|| Error::Usage(format!("--personal {shown}: no such file")))?;
         file.take(limit)
             .read_to_end(&mut bytes)
             .with_context(|| format!("cannot read {shown}"))?;
     }
     let text = String::from_utf8(bytes)
-        .map_err(|_| Usage(format!("--personal {shown}: not UTF-8 text")))?;
+        .map_err(|_| Error::Usage(format!("--personal {shown}: not UTF-8 text")))?;
     let text = text.trim_start_matches('\u{feff}').replace("\r\n", "\n");
-    check_personal(&text).map_err(|e| Usage(format!("--personal {shown}: {e}")))?;
+    check_personal(&text).map_err(|e| Error::Usage(format!("--personal {shown}: {e}")))?;
     Ok(text)
 }
 
@@ -184,7 +185,7 @@ pub(crate) fn finish(composed: Option<Composed>, diags: Diagnostics) -> Result<C
             .iter()
             .map(|u| u.reason.clone())
             .collect();
-        return Err(Usage(format!(
+        return Err(Error::Usage(format!(
             "no letter to write: the campaign's targets, as selected, reach nobody{}",
             if why.is_empty() {
                 String::new()
@@ -263,13 +264,13 @@ pub(crate) fn compose_campaign(
     }))
 }
 
-pub(crate) fn require_campaign(ws: &Workspace, id: &str) -> Result<(), Usage> {
+pub(crate) fn require_campaign(ws: &Workspace, id: &str) -> Result<(), Error> {
     if ws.has_campaign(id) {
         return Ok(());
     }
     let folder = ws.root.join("letters").join(id);
     if crate::fields::check_id(id).is_ok() && folder.is_dir() {
-        return Err(Usage(format!(
+        return Err(Error::Usage(format!(
             "letters/{id} has no campaign.toml: every campaign needs one (see docs/format.md)"
         )));
     }
@@ -279,7 +280,7 @@ pub(crate) fn require_campaign(ws: &Workspace, id: &str) -> Result<(), Usage> {
         .into_iter()
         .filter(|c| ws.has_campaign(c))
         .collect();
-    Err(Usage(format!(
+    Err(Error::Usage(format!(
         "no campaign {id:?} in {}: the campaigns are {}",
         ws.root.join("letters").display(),
         if known.is_empty() {
@@ -381,12 +382,12 @@ pub(crate) fn check_deadline(
     campaign: &Campaign,
     args: &SendArgs,
     now: Timestamp,
-) -> Result<(), Usage> {
+) -> Result<(), Error> {
     if let Some((deadline, origin)) = &campaign.deadline
         && *deadline < today(now)
         && !args.force
     {
-        return Err(Usage(format!(
+        return Err(Error::Usage(format!(
             "{origin}: the deadline {deadline} has passed: pass --force to send anyway"
         )));
     }
@@ -436,7 +437,7 @@ pub(crate) fn deliver(
 /// `outcry smtp test` for the given settings.
 pub(crate) fn test_delivery(delivery: Option<&config::Delivery>) -> Result<ExitCode> {
     match delivery {
-        None => Err(Usage(
+        None => Err(Error::Usage(
             "no [smtp] host configured: nothing to test (see README, Sending)".into(),
         )
         .into()),

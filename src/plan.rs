@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::campaign::{Addressing, Campaign, Copies, TargetRef};
 use crate::config::Sender;
 use crate::contacts::{AddressBook, Contact};
-use crate::diag::{Diagnostics, Usage};
+use crate::diag::{Diagnostics, Error};
 use crate::fields::Country;
 use crate::letter::{Channel, Kind};
 
@@ -71,7 +71,7 @@ pub fn plan(
     sender: &Sender,
     selection: &Selection,
     diags: &mut Diagnostics,
-) -> Result<Plan, Usage> {
+) -> Result<Plan, Error> {
     check_selection(campaign, book, selection)?;
     let mut plan = Plan::default();
     let mut targets = Vec::new();
@@ -347,7 +347,7 @@ fn selected(sel: &Selection, key: &str, id: Option<&str>) -> bool {
     (sel.only.is_empty() || hit(&sel.only)) && !hit(&sel.skip)
 }
 
-fn check_selection(campaign: &Campaign, book: &AddressBook, sel: &Selection) -> Result<(), Usage> {
+fn check_selection(campaign: &Campaign, book: &AddressBook, sel: &Selection) -> Result<(), Error> {
     let mut known: Vec<String> = Vec::new();
     for (t, _) in &campaign.to {
         known.push(t.key());
@@ -365,7 +365,7 @@ fn check_selection(campaign: &Campaign, book: &AddressBook, sel: &Selection) -> 
     for name in sel.only.iter().chain(&sel.skip) {
         if !known.contains(name) {
             let listed: Vec<String> = campaign.to.iter().map(|(t, _)| t.key()).collect();
-            return Err(Usage(format!(
+            return Err(Error::Usage(format!(
                 "{name:?} is not a target of campaign {}: its targets are {}",
                 campaign.id,
                 listed.join(", ")

@@ -7,7 +7,7 @@
 //! everything first and write last, so nothing is half-written.
 //!
 //! Ctrl-C while a question waits comes back from the terminal as an interrupted read and is
-//! turned into [`Cancelled`]; while a pager or editor runs it is theirs; while files are written
+//! turned into [`Error::Cancelled`]; while a pager or editor runs it is theirs; while files are written
 //! it waits for them; at any other moment the handler restores the cursor, says what was and
 //! was not done, and exits.
 
@@ -19,8 +19,7 @@ use anyhow::{Context, Result};
 use console::{Key, Term};
 use dialoguer::theme::{ColorfulTheme, SimpleTheme, Theme};
 
-/// Exit code when the person cancels (as a shell reports an interrupted program).
-pub const EXIT_CANCELLED: u8 = 130;
+use crate::diag::Error;
 
 static NO_INPUT: AtomicBool = AtomicBool::new(false);
 static QUIET: AtomicBool = AtomicBool::new(false);
@@ -53,17 +52,15 @@ fn busy<T>(busy: Busy, f: impl FnOnce() -> T) -> T {
     out
 }
 
-/// The person cancelled (Esc or Ctrl-C at a question).
-#[derive(Debug)]
-pub struct Cancelled;
-
-impl std::fmt::Display for Cancelled {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&note())
-    }
+/// The person cancelled (Esc or Ctrl-C at a question): the error says what was kept.
+fn cancelled() -> anyhow::Error {
+    Error::Cancelled(note()).into()
 }
 
-impl std::error::Error for Cancelled {}
+/// Whether `e` is the person cancelling a question.
+pub fn is_cancelled(e: &anyhow::Error) -> bool {
+    matches!(e.downcast_ref(), Some(Error::Cancelled(_)))
+}
 
 fn note() -> String {
     let note = ON_INTERRUPT.lock().map(|n| n.clone()).unwrap_or_default();
@@ -123,7 +120,7 @@ pub fn on_interrupt(note: &str) {
 fn exit_cancelled() -> ! {
     let _ = Term::stderr().show_cursor();
     let _ = writeln!(std::io::stderr(), "\n{}", note());
-    std::process::exit(i32::from(EXIT_CANCELLED));
+    std::process::exit(i32::from(crate::diag::EXIT_CANCELLED));
 }
 
 /// Runs `write` with Ctrl-C held off until it is done, so that files are never left
@@ -154,9 +151,9 @@ fn answer<T>(r: dialoguer::Result<Option<T>>) -> Result<T> {
     }
     match r {
         Ok(Some(v)) => Ok(v),
-        Ok(None) => Err(Cancelled.into()),
+        Ok(None) => Err(cancelled()),
         Err(dialoguer::Error::IO(e)) if e.kind() == std::io::ErrorKind::Interrupted => {
-            Err(Cancelled.into())
+            Err(cancelled())
         }
         Err(e) => Err(anyhow::Error::new(e).context("cannot read the answer from the terminal")),
     }
@@ -197,7 +194,7 @@ pub fn ask(question: &str, default: bool) -> Result<bool> {
 /// Asks a yes/no question (default no). Esc means no.
 pub fn confirm(question: &str) -> Result<bool> {
     match ask(question, false) {
-        Err(e) if e.is::<Cancelled>() => Ok(false),
+        Err(e) if is_cancelled(&e) => Ok(false),
         other => other,
     }
 }
@@ -224,11 +221,11 @@ pub fn text(
         match key {
             Ok(Key::Escape) => {
                 clear_rows(&term, drawn_rows)?;
-                return Err(Cancelled.into());
+                return Err(cancelled());
             }
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {
                 clear_rows(&term, drawn_rows)?;
-                return Err(Cancelled.into());
+                return Err(cancelled());
             }
             Err(e) => return Err(anyhow::Error::new(e).context("cannot read from the terminal")),
             Ok(Key::Enter) => {
@@ -310,7 +307,7 @@ pub fn editor(initial: &str) -> Result<Option<String>> {
                 .and_then(|s| shell_words::split(s).ok())
                 .is_some_and(|words| !words.is_empty());
             if !ok {
-                return Err(crate::diag::Usage(format!(
+                return Err(crate::diag::Error::Usage(format!(
                     "${var} is not a command outcry can run: set it to your editor, e.g. nano"
                 ))
                 .into());
@@ -335,7 +332,7 @@ pub fn password(prompt: &str) -> Result<secrecy::SecretString> {
     match read {
         Ok(p) => Ok(secrecy::SecretString::from(p)),
         Err(dialoguer::Error::IO(e)) if e.kind() == std::io::ErrorKind::Interrupted => {
-            Err(Cancelled.into())
+            Err(cancelled())
         }
         Err(e) => Err(anyhow::Error::new(e).context("cannot read the password from the terminal")),
     }

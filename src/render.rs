@@ -681,8 +681,8 @@ mod tests {
 
         use super::*;
         use crate::contacts::AddressBook;
-        use crate::diag::Source;
         use crate::plan::{Selection, plan};
+        use crate::source::Source;
         use crate::testgen;
 
         /// One contact for each channel, and a coordinator.
@@ -782,7 +782,7 @@ mod tests {
                 };
                 let renderer = Renderer::new(&campaign, &partials, &mut d);
                 let planned = plan(&campaign, &book, &sender, &Selection::default(), &mut d)
-                    .map_err(|e| TestCaseError::fail(e.0))?;
+                    .map_err(|e| TestCaseError::fail(e.to_string()))?;
                 let mut rendered = 0;
                 if let Some(r) = &renderer {
                     for p in &planned.letters {

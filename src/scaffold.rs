@@ -10,7 +10,7 @@ use jiff::civil::Date;
 
 use crate::cli::NewArgs;
 use crate::contacts::AddressBook;
-use crate::diag::Usage;
+use crate::diag::Error;
 use crate::fields::{self, Country};
 
 /// The campaign to write.
@@ -56,7 +56,7 @@ Yours faithfully,
 
 impl Draft {
     /// From the flags alone (no terminal): each missing piece is named by its flag.
-    pub fn from_args(args: &NewArgs) -> Result<Draft, Usage> {
+    pub fn from_args(args: &NewArgs) -> Result<Draft, Error> {
         let mut missing = Vec::new();
         if args.title.is_none() {
             missing.push("--title");
@@ -68,7 +68,7 @@ impl Draft {
             missing.push("--to (one per target)");
         }
         if !missing.is_empty() {
-            return Err(Usage(format!(
+            return Err(Error::Usage(format!(
                 "outcry new needs {} without a terminal to ask on",
                 missing.join(", ")
             )));
@@ -86,21 +86,21 @@ impl Draft {
     }
 
     /// Checks every field, and every target and coordinator against the address book.
-    pub fn check(&self, id: &str, book: &AddressBook) -> Result<(), Usage> {
-        let bad = |e: String| Usage(e);
-        fields::check_id(id).map_err(|e| Usage(format!("campaign id {id:?}: {e}")))?;
+    pub fn check(&self, id: &str, book: &AddressBook) -> Result<(), Error> {
+        let bad = |e: String| Error::Usage(e);
+        fields::check_id(id).map_err(|e| Error::Usage(format!("campaign id {id:?}: {e}")))?;
         fields::check_line("the title", &self.title).map_err(bad)?;
         if let Some(s) = &self.subject {
             fields::check_line("the subject", s).map_err(bad)?;
         }
         if self.demands.is_empty() {
-            return Err(Usage("a campaign needs at least one demand".into()));
+            return Err(Error::Usage("a campaign needs at least one demand".into()));
         }
         for d in &self.demands {
             fields::check_text("a demand", d).map_err(bad)?;
         }
         if self.to.is_empty() {
-            return Err(Usage("a campaign needs at least one target".into()));
+            return Err(Error::Usage("a campaign needs at least one target".into()));
         }
         for t in &self.to {
             check_target(t, book)?;
@@ -108,19 +108,21 @@ impl Draft {
         for c in &self.cc {
             match book.get(c) {
                 Some(contact) if contact.email.is_none() => {
-                    return Err(Usage(format!(
+                    return Err(Error::Usage(format!(
                         "coordinator {c:?} ({}) has no e-mail address for the copies",
                         contact.name
                     )));
                 }
                 Some(_) => {}
                 None => {
-                    return Err(Usage(format!("coordinator {c:?} is not in contacts.toml")));
+                    return Err(Error::Usage(format!(
+                        "coordinator {c:?} is not in contacts.toml"
+                    )));
                 }
             }
         }
         if !["cc", "bcc", "separate"].contains(&self.copies.as_str()) {
-            return Err(Usage(format!(
+            return Err(Error::Usage(format!(
                 "--copies {:?}: use cc, bcc or separate",
                 self.copies
             )));
@@ -162,25 +164,25 @@ impl Draft {
     }
 }
 
-fn check_target(t: &str, book: &AddressBook) -> Result<(), Usage> {
+fn check_target(t: &str, book: &AddressBook) -> Result<(), Error> {
     if let Some(state) = t.strip_prefix("embassy:") {
         return state
             .parse::<Country>()
             .map(|_| ())
-            .map_err(|e| Usage(format!("target {t:?}: {e}")));
+            .map_err(|e| Error::Usage(format!("target {t:?}: {e}")));
     }
     if book.get(t).is_none() {
-        return Err(Usage(format!(
+        return Err(Error::Usage(format!(
             "target {t:?} is not in contacts.toml (add it there first, or name an embassy as embassy:XX)"
         )));
     }
     Ok(())
 }
 
-fn parse_date(s: &str) -> Result<Date, Usage> {
+fn parse_date(s: &str) -> Result<Date, Error> {
     s.trim()
         .parse::<Date>()
-        .map_err(|_| Usage(format!("--deadline {s:?}: write the date as YYYY-MM-DD")))
+        .map_err(|_| Error::Usage(format!("--deadline {s:?}: write the date as YYYY-MM-DD")))
 }
 
 /// Writes `letters/<id>/campaign.toml` and `letter.hbs`: staged in a hidden folder beside it,
@@ -189,7 +191,7 @@ pub fn write(root: &Path, id: &str, draft: &Draft, issued: Date) -> Result<Vec<P
     let letters = root.join("letters");
     let dir = letters.join(id);
     if crate::files::taken(&dir) {
-        return Err(Usage(format!(
+        return Err(Error::Usage(format!(
             "{} already exists: outcry new overwrites nothing (pick another name)",
             dir.display()
         ))

@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 use unicode_normalization::UnicodeNormalization;
 
-use crate::diag::{Diagnostic, Origin, Severity, Usage};
+use crate::diag::{Diagnostic, Error, Origin, Severity};
 use crate::fields::{self, Country, Email};
 
 /// The columns outcry reads itself; the rest go to templates as they are.
@@ -65,14 +65,14 @@ impl Signers {
     /// Records end at LF only (csv's default also ends them at a lone CR, which would make
     /// the rest of a line a row of its own); the CR of a CR LF is taken off the last field,
     /// and any other CR outside quotes is a control character in its field.
-    pub fn open(path: &Path) -> Result<Signers, Usage> {
+    pub fn open(path: &Path) -> Result<Signers, Error> {
         let shown = path.display().to_string();
         let cannot =
-            |e: std::io::Error| Usage(format!("{shown}: cannot read the signers file: {e}"));
+            |e: std::io::Error| Error::Usage(format!("{shown}: cannot read the signers file: {e}"));
         let file = crate::files::open_named(path)
-            .map_err(|e| Usage(format!("{shown}: cannot read the signers file: it {e}")))?
+            .map_err(|e| Error::Usage(format!("{shown}: cannot read the signers file: it {e}")))?
             .ok_or_else(|| {
-                Usage(format!(
+                Error::Usage(format!(
                     "{shown}: cannot read the signers file: no such file"
                 ))
             })?;
@@ -87,7 +87,7 @@ impl Signers {
             .from_reader(Box::new(file) as Box<dyn Read>);
         let header = reader
             .headers()
-            .map_err(|e| Usage(format!("{shown}:1: {}", csv_error(&e))))?;
+            .map_err(|e| Error::Usage(format!("{shown}:1: {}", csv_error(&e))))?;
         let headers: Vec<String> = cells(header)
             .map(|h| {
                 let h = fields::trim(h.trim_start_matches('\u{feff}'));
@@ -103,21 +103,24 @@ impl Signers {
         let mut seen = HashSet::new();
         for h in &headers {
             if h.is_empty() {
-                return Err(Usage(format!("{shown}:1: a column has no name")));
+                return Err(Error::Usage(format!("{shown}:1: a column has no name")));
             }
             if h.contains('\r') {
-                return Err(Usage(format!(
+                return Err(Error::Usage(format!(
                     "{shown}:1: the header line holds a carriage return (CR) on its own: save the file with LF or CR LF line ends"
                 )));
             }
-            fields::check_line("a column name", h).map_err(|e| Usage(format!("{shown}:1: {e}")))?;
+            fields::check_line("a column name", h)
+                .map_err(|e| Error::Usage(format!("{shown}:1: {e}")))?;
             if !seen.insert(h.clone()) {
-                return Err(Usage(format!("{shown}:1: the column {h:?} appears twice")));
+                return Err(Error::Usage(format!(
+                    "{shown}:1: the column {h:?} appears twice"
+                )));
             }
         }
         // After the names are checked: they are quoted in the message, each one line.
         if !headers.iter().any(|h| h == "name") {
-            return Err(Usage(format!(
+            return Err(Error::Usage(format!(
                 "{shown}:1: the signers file needs a `name` column (its header line names: {})",
                 headers.join(", ")
             )));
@@ -529,9 +532,9 @@ mod tests {
         std::fs::write(&p, "name,email\rAnn,ann@example.org\r").expect("write");
         let e = Signers::open(&p).err().expect("refused");
         assert!(
-            e.0.ends_with("s.csv:1: the header line holds a carriage return (CR) on its own: save the file with LF or CR LF line ends"),
+            e.to_string().ends_with("s.csv:1: the header line holds a carriage return (CR) on its own: save the file with LF or CR LF line ends"),
             "{}",
-            e.0
+            e.to_string()
         );
     }
 
@@ -605,9 +608,9 @@ mod tests {
         std::fs::write(&p, "\"em\nail\",city\nann@example.org,Leeds\n").expect("write");
         let e = Signers::open(&p).err().expect("refused");
         assert!(
-            e.0.ends_with("s.csv:1: a column name contains a control character (line feed); it must be a single line of text"),
+            e.to_string().ends_with("s.csv:1: a column name contains a control character (line feed); it must be a single line of text"),
             "{}",
-            e.0
+            e.to_string()
         );
     }
 
@@ -631,7 +634,7 @@ mod tests {
             let shown = p.display().to_string();
             let signers = match Signers::open(&p) {
                 Ok(s) => s,
-                Err(Usage(m)) => {
+                Err(Error::Usage(m)) => {
                     prop_assert!(
                         (m.starts_with(&format!("{shown}:1: ")) || m.starts_with(&format!("{shown}: ")))
                             && !m.contains('\n'),
@@ -639,6 +642,7 @@ mod tests {
                     );
                     return Ok(());
                 }
+                Err(e) => return Err(proptest::test_runner::TestCaseError::fail(format!("not a usage error: {e:?}"))),
             };
             for (i, row) in signers.enumerate() {
                 prop_assert!(i <= bytes.len(), "more rows than bytes: the reading does not end");

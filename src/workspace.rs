@@ -6,8 +6,9 @@
 use std::path::{Path, PathBuf};
 
 use crate::campaign::Campaign;
-use crate::diag::{Diagnostics, Origin, Source, Usage};
+use crate::diag::{Diagnostics, Error, Origin};
 use crate::fields;
+use crate::source::Source;
 
 #[derive(Debug, Clone)]
 pub struct Workspace {
@@ -23,7 +24,7 @@ pub struct Partial {
 
 impl Workspace {
     /// The nearest folder, from `start` upwards, that holds a `contacts.toml`.
-    pub fn find(start: &Path) -> Result<Workspace, Usage> {
+    pub fn find(start: &Path) -> Result<Workspace, Error> {
         for dir in start.ancestors() {
             if dir.join("contacts.toml").is_file() {
                 crate::files::enter_workspace(dir);
@@ -32,7 +33,7 @@ impl Workspace {
                 });
             }
         }
-        Err(Usage(format!(
+        Err(Error::Usage(format!(
             "{} is not in an outcry workspace: no contacts.toml here or in any parent folder (use -C DIR to point at one, or `outcry init` to make one)",
             start.display()
         )))

@@ -14,9 +14,10 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::cli::{SenderArgs, SmtpArgs};
-use crate::diag::{Diagnostic, Diagnostics, Origin, Source};
+use crate::diag::{Diagnostic, Diagnostics, Origin};
 use crate::fields::{self, Country, Email};
 use crate::files;
+use crate::source::Source;
 
 mod save;
 mod smtp;

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use toml_edit::{DocumentMut, Item, Table};
 
-use crate::diag::Usage;
+use crate::diag::Error;
 
 /// A change to one key of one table: a new value, or `None` to remove the key.
 pub type Change<'a> = (&'a str, &'a str, Option<Item>);
@@ -16,7 +16,9 @@ pub type Change<'a> = (&'a str, &'a str, Option<Item>);
 /// The file is replaced whole (written beside it, then renamed), private to its owner.
 pub fn save_personal(changes: &[Change<'_>]) -> Result<PathBuf> {
     let shown = super::personal_config_path().ok_or_else(|| {
-        Usage("cannot tell where the personal config file goes: set HOME or XDG_CONFIG_HOME".into())
+        Error::Usage(
+            "cannot tell where the personal config file goes: set HOME or XDG_CONFIG_HOME".into(),
+        )
     })?;
     // Never written through a link: a link there (a dotfile manager's) is refused, and the
     // file it points to is left for its owner to edit.
@@ -28,7 +30,7 @@ pub fn save_personal(changes: &[Change<'_>]) -> Result<PathBuf> {
         Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
     };
     let text = apply(&old, changes)
-        .map_err(|e| Usage(format!("{}: cannot update it: {e}", path.display())))?;
+        .map_err(|e| Error::Usage(format!("{}: cannot update it: {e}", path.display())))?;
     let dir = path.parent().unwrap_or(std::path::Path::new("."));
     crate::files::create_dir_all(dir)?;
     let mut file = tempfile::NamedTempFile::new_in(dir)

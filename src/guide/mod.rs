@@ -19,7 +19,7 @@ use jiff::Timestamp;
 
 use crate::campaign::Campaign;
 use crate::cli::Cli;
-use crate::diag::{Diagnostics, Usage};
+use crate::diag::{Diagnostics, Error};
 use crate::letter::Channel;
 use crate::pipeline::{self, Composed, Destinations, Loaded};
 use crate::plan::{self, Selection};
@@ -62,7 +62,7 @@ pub fn start(cli: &Cli, intent: Intent, now: Timestamp) -> Result<ExitCode> {
     let diags = diags.into_result()?;
     pipeline::print_warnings(&diags);
     if intent == Intent::Send && l.settings.delivery.is_none() && !dry_run {
-        return Err(Usage(
+        return Err(Error::Usage(
             "no way to send: set up an [smtp] account (outcry init asks for one; see README, Sending)"
                 .into(),
         )
@@ -85,7 +85,7 @@ pub fn start(cli: &Cli, intent: Intent, now: Timestamp) -> Result<ExitCode> {
 }
 
 /// The flags that choose what the questions ask: they need a CAMPAIGN.
-fn refuse_flags(cli: &Cli) -> Result<(), Usage> {
+fn refuse_flags(cli: &Cli) -> Result<(), Error> {
     let given: Vec<&str> = match &cli.command {
         Some(crate::cli::Command::Compose(a)) => [
             ("--to", !a.to.is_empty()),
@@ -112,14 +112,14 @@ fn refuse_flags(cli: &Cli) -> Result<(), Usage> {
     if given.is_empty() {
         return Ok(());
     }
-    Err(Usage(format!(
+    Err(Error::Usage(format!(
         "{} need(s) a CAMPAIGN; without one, outcry asks for these on the way",
         given.join(", ")
     )))
 }
 
 /// The usage error when nobody can answer: what to type instead.
-fn not_interactive(l: &Loaded, intent: Intent) -> Usage {
+fn not_interactive(l: &Loaded, intent: Intent) -> Error {
     let mut d = Diagnostics::default();
     let ids: Vec<String> =
         l.ws.campaign_ids(&mut d)
@@ -140,7 +140,7 @@ fn not_interactive(l: &Loaded, intent: Intent) -> Usage {
             format!("a CAMPAIGN {why}: e.g. `{} {example}`", intent.command())
         }
     };
-    Usage(format!(
+    Error::Usage(format!(
         "{} needs {what}; the campaigns here: {}",
         intent.command(),
         if ids.is_empty() {
@@ -170,7 +170,7 @@ fn pick_campaign(l: &Loaded) -> Result<Campaign> {
         );
     }
     if campaigns.is_empty() {
-        return Err(Usage(format!(
+        return Err(Error::Usage(format!(
             "no campaign to write for in {}: `outcry new NAME` starts one",
             l.ws.root.join("letters").display()
         ))
@@ -229,7 +229,7 @@ fn pick_targets(l: &Loaded, campaign: &Campaign) -> Result<Selection> {
         }
     }
     if items.is_empty() {
-        return Err(Usage(
+        return Err(Error::Usage(
             "none of the campaign's targets can be reached: add their addresses to contacts.toml"
                 .into(),
         )
@@ -538,7 +538,7 @@ fn send(cli: &Cli, l: &Loaded, c: &Composed, now: Timestamp) -> Result<Option<Ex
         c.campaign.id
     ));
     match pipeline::deliver(l, c, &opts, now) {
-        Err(e) if e.is::<crate::send::NotConfirmed>() => {
+        Err(e) if matches!(e.downcast_ref(), Some(Error::NotConfirmed)) => {
             eprintln!("Nothing sent.");
             prompt::on_interrupt("cancelled: nothing was written");
             Ok(None)

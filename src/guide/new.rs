@@ -13,7 +13,7 @@ use crate::scaffold::Draft;
 pub fn new_campaign(args: &NewArgs, book: &AddressBook) -> Result<Draft> {
     prompt::on_interrupt("cancelled: nothing was written");
     fields::check_id(&args.id)
-        .map_err(|e| crate::diag::Usage(format!("campaign id {:?}: {e}", args.id)))?;
+        .map_err(|e| crate::diag::Error::Usage(format!("campaign id {:?}: {e}", args.id)))?;
     let line = |what: &'static str| move |s: &str| fields::check_line(what, s);
     let title = match &args.title {
         Some(t) => t.clone(),
@@ -50,7 +50,7 @@ pub fn new_campaign(args: &NewArgs, book: &AddressBook) -> Result<Draft> {
         None => ask_copies()?,
     };
     let deadline = if let Some(d) = &args.deadline {
-        Some(parse_date(d).map_err(crate::diag::Usage)?)
+        Some(parse_date(d).map_err(crate::diag::Error::Usage)?)
     } else {
         let d = prompt::text("Deadline (YYYY-MM-DD; empty for none)", None, true, |s| {
             parse_date(s).map(|_| ())
@@ -58,7 +58,7 @@ pub fn new_campaign(args: &NewArgs, book: &AddressBook) -> Result<Draft> {
         if d.is_empty() {
             None
         } else {
-            Some(parse_date(&d).map_err(crate::diag::Usage)?)
+            Some(parse_date(&d).map_err(crate::diag::Error::Usage)?)
         }
     };
     let draft = Draft {
@@ -120,7 +120,7 @@ fn ask_targets(book: &AddressBook) -> Result<Vec<String>> {
         ));
     }
     if items.is_empty() {
-        return Err(crate::diag::Usage(
+        return Err(crate::diag::Error::Usage(
             "contacts.toml has no contact a letter can reach: add the authorities first".into(),
         )
         .into());

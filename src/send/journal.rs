@@ -267,7 +267,7 @@ impl Journal {
             }
         }
         let bytes = crate::files::read_limited(&file, crate::files::JOURNAL)
-            .map_err(|e| crate::diag::Usage(format!("{}: {e}", shown.display())))?;
+            .map_err(|e| crate::diag::Error::Usage(format!("{}: {e}", shown.display())))?;
         let seal = Seal::new(key, campaign, &shown);
         let parsed = parse(&bytes, &shown, campaign, &seal)?;
         if let Some(valid_len) = parsed.torn {
@@ -303,7 +303,7 @@ impl Journal {
                 Ok(parse(&bytes, &shown, campaign, &seal)?.replay)
             }
             Ok(None) => Ok(Replay::default()),
-            Err(e) => Err(crate::diag::Usage(format!("{}: {e}", shown.display())).into()),
+            Err(e) => Err(crate::diag::Error::Usage(format!("{}: {e}", shown.display())).into()),
         }
     }
 
@@ -404,7 +404,7 @@ fn parse(bytes: &[u8], shown: &Path, campaign: &str, seal: &Seal) -> Result<Pars
 
 /// A journal refused at line `n`, and what to do: bad input, exit 2.
 fn refuse(shown: &Path, n: usize, what: &str, campaign: &str) -> anyhow::Error {
-    crate::diag::Usage(format!(
+    crate::diag::Error::Usage(format!(
         "{}:{n}: {what}. Move {} out of the workspace to go on; every letter of {campaign} then counts as not yet sent (`outcry send {campaign} --dry-run` shows them)",
         shown.display(),
         shown.display(),
@@ -513,7 +513,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         write(dir.path(), &[], "garbage\n");
         let e = read(dir.path()).unwrap_err();
-        assert!(e.is::<crate::diag::Usage>());
+        assert!(matches!(
+            e.downcast_ref(),
+            Some(crate::diag::Error::Usage(_))
+        ));
         assert!(
             e.to_string()
                 .starts_with(".outcry/journal/c.jsonl:1: corrupt journal line"),
@@ -541,7 +544,10 @@ mod tests {
         let p = write(dir.path(), &[&good], &format!("{shipped}\n"));
         let before = fs::read(&p).unwrap();
         let e = open(dir.path()).err().unwrap();
-        assert!(e.is::<crate::diag::Usage>());
+        assert!(matches!(
+            e.downcast_ref(),
+            Some(crate::diag::Error::Usage(_))
+        ));
         assert!(
             e.to_string().starts_with(
                 ".outcry/journal/c.jsonl:2: this record was not written by outcry for you (it has no mac)"

@@ -415,7 +415,7 @@ pub fn run(
         return Ok(report);
     }
     let Some(delivery) = delivery else {
-        bail!(crate::diag::Usage(
+        bail!(crate::diag::Error::Usage(
             "no way to send: set an [smtp] table (see README, Sending)".into()
         ));
     };
@@ -741,11 +741,6 @@ fn describe(p: &Plan, delivery: Option<&Delivery>) -> String {
     s
 }
 
-/// The person answered no to "Send these letters now?".
-#[derive(Debug, thiserror::Error)]
-#[error("nothing sent: not confirmed")]
-pub struct NotConfirmed;
-
 fn confirm(campaign: &str, p: &Plan, delivery: &Delivery, opts: &Options) -> Result<()> {
     let plan = describe(p, Some(delivery));
     if opts.yes {
@@ -758,7 +753,7 @@ fn confirm(campaign: &str, p: &Plan, delivery: &Delivery, opts: &Options) -> Res
         return Ok(());
     }
     if !prompt::interactive() {
-        return Err(crate::diag::Usage(format!(
+        return Err(crate::diag::Error::Usage(format!(
             "no terminal to confirm on: review with `outcry send {campaign} --dry-run`, then pass --yes"
         ))
         .into());
@@ -766,7 +761,7 @@ fn confirm(campaign: &str, p: &Plan, delivery: &Delivery, opts: &Options) -> Res
     if prompt::confirm("Send these letters now?")? {
         Ok(())
     } else {
-        bail!(NotConfirmed)
+        bail!(crate::diag::Error::NotConfirmed)
     }
 }
 
@@ -846,7 +841,7 @@ fn password(s: &SmtpSettings) -> Result<Option<SecretString>> {
                 ))
                 .map(Some);
             }
-            Err(crate::diag::Usage(
+            Err(crate::diag::Error::Usage(
                 "no SMTP password: set password-cmd in [smtp], or OUTCRY_SMTP_PASSWORD, or run on a terminal to be asked".into(),
             )
             .into())

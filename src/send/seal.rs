@@ -71,7 +71,7 @@ pub fn key_path() -> Option<PathBuf> {
 /// does not). `None`: there is none yet.
 pub fn load_key(create: bool) -> Result<Option<Key>> {
     let Some(path) = key_path() else {
-        return Err(crate::diag::Usage(
+        return Err(crate::diag::Error::Usage(
             "cannot tell where to keep the journal key: set HOME (or XDG_STATE_HOME)".into(),
         )
         .into());
@@ -94,7 +94,7 @@ pub fn load_key(create: bool) -> Result<Option<Key>> {
     }
     match read_key(&path)? {
         Some(key) => Ok(Some(key)),
-        None => Err(crate::diag::Usage(format!(
+        None => Err(crate::diag::Error::Usage(format!(
             "{}: the journal key was made by another run and then went away: run again",
             path.display()
         ))
@@ -104,7 +104,7 @@ pub fn load_key(create: bool) -> Result<Option<Key>> {
 
 fn read_key(path: &Path) -> Result<Option<Key>> {
     let bad = |why: String| {
-        crate::diag::Usage(format!(
+        crate::diag::Error::Usage(format!(
             "{}: {why}. It authenticates your journals: restore it from a backup, or move it away \
              (outcry then makes a new one, and refuses the journals sealed with this one)",
             path.display()
@@ -120,7 +120,7 @@ fn read_key(path: &Path) -> Result<Option<Key>> {
             ))
             .into()),
         },
-        Err(e) => Err(bad(e.0).into()),
+        Err(e) => Err(bad(e.to_string()).into()),
     }
 }
 
