@@ -249,9 +249,9 @@ impl<'a> Output<'a> {
             reason: &'a str,
         }
         self.totals.skipped += 1;
-        prompt::note_line(&format!("{d} (left out)"));
+        crate::output::note(&format!("{d} (left out)"));
         if self.json {
-            let line = review::json_line(
+            let line = crate::output::json_line(
                 "skipped",
                 &Skipped {
                     file: file.display().to_string(),
@@ -271,9 +271,9 @@ impl<'a> Output<'a> {
             reason: &'a str,
             signers: usize,
         }
-        prompt::note_line(&format!("unresolved for {signers} signer(s): {reason}"));
+        crate::output::note(&format!("unresolved for {signers} signer(s): {reason}"));
         if self.json {
-            let line = review::json_line(
+            let line = crate::output::json_line(
                 "unresolved",
                 &U {
                     campaign: &self.campaign.id,
@@ -308,17 +308,17 @@ impl<'a> Output<'a> {
             let n = folder.count();
             prompt::writing(|| folder.commit())?;
             if let Some(dir) = &args.out {
-                prompt::note_line(&format!("wrote {n} draft(s) into {}", dir.display()));
+                crate::output::note(&format!("wrote {n} draft(s) into {}", dir.display()));
             }
         }
         if let Some(dir) = &args.maildir {
-            prompt::note_line(&format!(
+            crate::output::note(&format!(
                 "stored the e-mail drafts in the Maildir {}",
                 dir.display()
             ));
         }
         if self.json {
-            let line = review::json_line(
+            let line = crate::output::json_line(
                 "summary",
                 &S {
                     campaign: &self.campaign.id,
@@ -393,7 +393,7 @@ pub(crate) fn compose(
         output.unresolved(reason, *n)?;
     }
     let totals = output.finish(args)?;
-    prompt::note_line(&format!(
+    crate::output::note(&format!(
         "{}: {} signer(s), {} letter(s){}",
         campaign.id,
         totals.signers,
@@ -443,7 +443,7 @@ impl crate::send::Letters for BulkLetters<'_, '_> {
                 Err(d) if self.strict => return Err(crate::diag::Error::Invalid(vec![d]).into()),
                 Err(d) if self.passes == 1 => {
                     self.skipped += 1;
-                    prompt::note_line(&format!("{d} (left out)"));
+                    crate::output::note(&format!("{d} (left out)"));
                     if self.json {
                         #[derive(Serialize)]
                         struct Skipped<'a> {
@@ -451,7 +451,7 @@ impl crate::send::Letters for BulkLetters<'_, '_> {
                             line: usize,
                             reason: &'a str,
                         }
-                        let line = review::json_line(
+                        let line = crate::output::json_line(
                             "skipped",
                             &Skipped {
                                 file: self.file.display().to_string(),
@@ -470,7 +470,7 @@ impl crate::send::Letters for BulkLetters<'_, '_> {
         if self.passes == 1 {
             // With the plan, before anything is asked or sent.
             for (reason, n) in &self.bulk.unresolved {
-                prompt::note_line(&format!("unresolved for {n} signer(s): {reason}"));
+                crate::output::note(&format!("unresolved for {n} signer(s): {reason}"));
             }
         }
         Ok(())
@@ -527,7 +527,7 @@ pub(crate) fn send(
     report.skipped = skipped;
     crate::send::print_report(&campaign.id, &report);
     if skipped > 0 {
-        prompt::note_line(&format!(
+        crate::output::note(&format!(
             "{skipped} row(s) of {} left out",
             signers_file.display()
         ));

@@ -115,15 +115,17 @@ fn check(cli: &Cli, only: Option<&str>, now: Timestamp) -> Result<ExitCode> {
     let errors = diags.errors().count();
     for d in diags.sorted() {
         match d.severity {
-            crate::diag::Severity::Error => eprintln!("{d}"),
-            crate::diag::Severity::Warning => prompt::note_line(&d.to_string()),
+            crate::diag::Severity::Error => crate::output::error(d),
+            crate::diag::Severity::Warning => crate::output::warning(d),
         }
     }
     if errors > 0 {
-        eprintln!("{errors} error(s): fix them and run outcry check again");
+        crate::output::say(&format!(
+            "{errors} error(s): fix them and run outcry check again"
+        ));
         return Ok(ExitCode::from(crate::EXIT_INVALID));
     }
-    prompt::note_line(&format!(
+    crate::output::note(&format!(
         "ok: {} campaign(s), {} contact(s), {} embass(ies), {letters} letter(s) render",
         ids.len(),
         l.book.contacts.len(),
@@ -161,7 +163,7 @@ fn compose(cli: &Cli, args: &ComposeArgs, now: Timestamp) -> Result<ExitCode> {
         letters,
     } = finish(composed, diags)?;
     if !writes_drafts && !missing.is_empty() {
-        prompt::note_line(&format!(
+        crate::output::note(&format!(
             "warning: no sender {} configured: the review shows placeholders such as [YOUR NAME] (see `outcry --help`, Sender)",
             missing.join(", ")
         ));
@@ -261,16 +263,16 @@ fn send_several(cli: &Cli, args: &SendArgs, now: Timestamp) -> Result<ExitCode> 
             )?;
             total += n;
             held += h;
-            prompt::note_line(&format!("{}: {}", c.campaign.id, text.trim_end()));
+            crate::output::note(&format!("{}: {}", c.campaign.id, text.trim_end()));
         }
         if total == 0 {
             if held > 0 {
-                prompt::note_line(&format!(
+                crate::output::note(&format!(
                     "nothing to send now: {held} letter(s) held back (failed or unknown before: see `outcry status`, --retry-failed, --retry-unknown)"
                 ));
                 return Ok(ExitCode::from(crate::EXIT_FAILED));
             }
-            prompt::note_line("nothing to send");
+            crate::output::note("nothing to send");
             return Ok(ExitCode::SUCCESS);
         }
         if !opts.yes {
@@ -344,7 +346,7 @@ fn status(campaign: &str) -> Result<ExitCode> {
         }
     }
     if !any {
-        prompt::note_line(&format!("nothing sent yet for {campaign}"));
+        crate::output::note(&format!("nothing sent yet for {campaign}"));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -362,19 +364,19 @@ fn init(cli: &Cli, dir: Option<&Path>) -> Result<ExitCode> {
     // Whatever is in the folder already is someone else's: no link below it is written through.
     crate::files::enter_workspace(dir);
     if prompt::interactive() && dir.join("contacts.toml").is_file() {
-        eprintln!(
+        crate::output::say(&format!(
             "{} is a workspace already: its files stay as they are.",
             dir.display()
-        );
+        ));
         return guide::setup(cli, dir);
     }
     for path in crate::init::init(dir)? {
-        prompt::note_line(&format!("wrote {}", path.display()));
+        crate::output::note(&format!("wrote {}", path.display()));
     }
     if prompt::interactive() {
         return guide::setup(cli, dir);
     }
-    prompt::note_line(&format!(
+    crate::output::note(&format!(
         "next: put your name and e-mail in {}, then `outcry -C {} check`",
         config::personal_config_path().map_or_else(
             || "your personal config".into(),
@@ -409,7 +411,7 @@ fn new(cli: &Cli, args: &NewArgs, now: Timestamp) -> Result<ExitCode> {
     let written =
         prompt::writing(|| crate::scaffold::write(&ws.root, &args.id, &draft, today(now)))?;
     for p in &written {
-        prompt::note_line(&format!(
+        crate::output::note(&format!(
             "wrote {}",
             p.strip_prefix(&cwd).unwrap_or(p).display()
         ));

@@ -18,6 +18,7 @@ pub mod guide;
 pub mod init;
 pub mod letter;
 pub mod mime;
+pub mod output;
 pub mod pipeline;
 pub mod plan;
 pub mod prompt;
@@ -40,7 +41,7 @@ pub use diag::{EXIT_FAILED, EXIT_INVALID, Error};
 pub fn run(cli: &cli::Cli) -> anyhow::Result<ExitCode> {
     files::private_umask();
     prompt::set_no_input(cli.no_input);
-    prompt::set_quiet(cli.quiet);
+    output::set_quiet(cli.quiet);
     if let Some(dir) = &cli.directory {
         std::env::set_current_dir(dir).map_err(|e| {
             Error::Usage(format!("cannot change to directory {}: {e}", dir.display()))

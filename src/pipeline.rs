@@ -297,7 +297,7 @@ pub(crate) fn print_warnings(diags: &Diagnostics) {
         .into_iter()
         .filter(|d| d.severity == crate::diag::Severity::Warning)
     {
-        prompt::note_line(&w.to_string());
+        crate::output::warning(w);
     }
 }
 
@@ -321,19 +321,19 @@ pub(crate) fn write_drafts(dest: &Destinations, letters: &[Letter], now: Timesta
         if let Some(dir) = &dest.out {
             let paths: Vec<PathBuf> = drafts::write_folder(dir, letters, now)?;
             for p in paths {
-                prompt::note_line(&format!("wrote {}", p.display()));
+                crate::output::note(&format!("wrote {}", p.display()));
             }
         }
         if let Some(dir) = &dest.maildir {
             let n = drafts::write_maildir(dir, letters, now)?;
-            prompt::note_line(&format!(
+            crate::output::note(&format!(
                 "stored {n} draft(s) in the Maildir {}",
                 dir.display()
             ));
         }
         if let Some(file) = &dest.mbox {
             let n = drafts::append_mbox(file, letters, now)?;
-            prompt::note_line(&format!("appended {n} draft(s) to {}", file.display()));
+            crate::output::note(&format!("appended {n} draft(s) to {}", file.display()));
         }
         Ok(())
     })
@@ -409,13 +409,13 @@ pub(crate) fn deliver(
     } = composed;
     let others = letters.iter().filter(|l| !l.is_email()).count();
     if others > 0 {
-        prompt::note_line(&format!(
+        crate::output::note(&format!(
             "{others} letter(s) go by fax, post, web form or phone: `outcry compose {} --out DIR` writes them",
             campaign.id
         ));
     }
     for u in &plan.unresolved {
-        prompt::note_line(&format!("unresolved: {}", u.reason));
+        crate::output::note(&format!("unresolved: {}", u.reason));
     }
 
     let report = crate::send::run(
@@ -446,7 +446,7 @@ pub(crate) fn test_delivery(delivery: Option<&config::Delivery>) -> Result<ExitC
             ..
         }) => {
             if path.is_file() {
-                prompt::note_line(&format!(
+                crate::output::note(&format!(
                     "ok: letters go to {} (sendmail); nothing to connect to",
                     path.display()
                 ));
@@ -460,7 +460,7 @@ pub(crate) fn test_delivery(delivery: Option<&config::Delivery>) -> Result<ExitC
             ..
         }) => {
             let line = crate::send::check_account(s)?;
-            prompt::note_line(&format!("ok: {line}"));
+            crate::output::note(&format!("ok: {line}"));
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -22,7 +22,6 @@ use dialoguer::theme::{ColorfulTheme, SimpleTheme, Theme};
 use crate::diag::Error;
 
 static NO_INPUT: AtomicBool = AtomicBool::new(false);
-static QUIET: AtomicBool = AtomicBool::new(false);
 /// What the program is doing when Ctrl-C comes: see [`Busy`].
 static BUSY: AtomicU8 = AtomicU8::new(Busy::Working as u8);
 /// Ctrl-C came while files were written: exit once they are complete.
@@ -74,18 +73,6 @@ fn note() -> String {
 /// `--no-input`: never ask.
 pub fn set_no_input(no_input: bool) {
     NO_INPUT.store(no_input, Ordering::Relaxed);
-}
-
-/// `--quiet`: no notes or warnings on stderr, only errors.
-pub fn set_quiet(quiet: bool) {
-    QUIET.store(quiet, Ordering::Relaxed);
-}
-
-/// A note or warning for people, on stderr, unless `--quiet`.
-pub fn note_line(text: &str) {
-    if !QUIET.load(Ordering::Relaxed) {
-        let _ = writeln!(std::io::stderr(), "{text}");
-    }
 }
 
 /// Whether a person is there to answer.
@@ -338,11 +325,6 @@ pub fn password(prompt: &str) -> Result<secrecy::SecretString> {
     }
 }
 
-/// A heading or a note on stderr, bold where colours are on.
-pub fn say(text: &str) {
-    eprintln!("{}", console::style(text).for_stderr().bold());
-}
-
 /// Shows `text`: through `$PAGER` (less by default) when it is taller than the terminal and
 /// stdout is one, else printed on stderr.
 pub fn page(text: &str) -> Result<()> {
@@ -354,7 +336,7 @@ pub fn page(text: &str) -> Result<()> {
     {
         return Ok(());
     }
-    eprintln!("{text}");
+    crate::output::say(text);
     Ok(())
 }
 

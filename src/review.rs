@@ -9,10 +9,8 @@ use std::collections::BTreeSet;
 use crate::campaign::{Campaign, Copies};
 use crate::fields::Phone;
 use crate::letter::{Addressee, Channel, Kind, Letter};
+use crate::output::json_line;
 use crate::plan::Unresolved;
-
-/// The version of the JSON Lines that `--format json` prints, in every line's `schema`.
-pub const JSON_SCHEMA: &str = "outcry.jsonl/1";
 
 /// How many letters go by each channel.
 #[derive(Debug, Default, Clone, Serialize, PartialEq, Eq)]
@@ -185,26 +183,6 @@ fn plan(out: &mut String, campaign: &Campaign, letters: &[Letter], unresolved: &
     }
 }
 
-/// One line of JSON Lines: `{"schema": ..., "type": ..., <the value's fields>}`.
-pub fn json_line<T: Serialize>(kind: &str, value: &T) -> String {
-    #[derive(Serialize)]
-    struct Line<'a, T> {
-        schema: &'static str,
-        #[serde(rename = "type")]
-        kind: &'a str,
-        #[serde(flatten)]
-        value: &'a T,
-    }
-    let mut s = serde_json::to_string(&Line {
-        schema: JSON_SCHEMA,
-        kind,
-        value,
-    })
-    .unwrap_or_default();
-    s.push('\n');
-    s
-}
-
 /// The `campaign` line that opens a campaign's output.
 pub fn json_campaign(campaign: &Campaign, date: jiff::civil::Date) -> String {
     #[derive(Serialize)]
@@ -263,7 +241,7 @@ pub fn json_unresolved(campaign: &str, u: &Unresolved) -> String {
     )
 }
 
-/// The review for scripts: JSON Lines (schema [`JSON_SCHEMA`]): a `campaign` line, a
+/// The review for scripts: JSON Lines (schema [`crate::output::JSON_SCHEMA`]): a `campaign` line, a
 /// `letter` line per letter, an `unresolved` line per target reached by none, a `summary`.
 pub fn json(
     campaign: &Campaign,

@@ -99,22 +99,22 @@ pub fn setup(cli: &Cli, dir: &Path) -> Result<ExitCode> {
         &cli.smtp,
         &mut diags,
     );
-    eprintln!();
-    prompt::say("Your sender profile: it signs every letter.");
+    crate::output::say("");
+    crate::output::heading("Your sender profile: it signs every letter.");
     let sender = profile::ask(&settings.sender)?;
     let mut changes = if profile::offer_to_save()? {
         profile::changes(&sender)
     } else {
         Vec::new()
     };
-    eprintln!();
+    crate::output::say("");
     let email = sender.email.as_ref().map(ToString::to_string);
     let account = ask_account(email.as_deref())?;
     let has_account = account.is_some();
     changes.extend(account.unwrap_or_default());
     if !changes.is_empty() {
         let path = prompt::writing(|| config::save_personal(&changes))?;
-        eprintln!("saved to {}", path.display());
+        crate::output::say(&format!("saved to {}", path.display()));
     }
     if has_account {
         let mut diags = Diagnostics::default();
@@ -128,34 +128,38 @@ pub fn setup(cli: &Cli, dir: &Path) -> Result<ExitCode> {
         diags.extend(std::mem::take(&mut settings.delivery_problems));
         match diags.into_result() {
             Err(e) => {
-                eprintln!("{e}");
-                eprintln!(
+                crate::output::say(&format!("{e}"));
+                crate::output::say(&format!(
                     "Sending will not work until this is fixed (in {} or this workspace's outcry.toml).",
                     config::personal_config_path()
                         .map_or_else(|| "your config".into(), |p| p.display().to_string())
-                );
+                ));
             }
             Ok(_) => {
                 if prompt::ask("Test the connection now (log in, send nothing)?", true)?
                     && let Err(e) = pipeline::test_delivery(settings.delivery.as_ref())
                 {
-                    eprintln!("error: {e:#}");
-                    eprintln!("Fix the [smtp] settings and try again with `outcry smtp test`.");
+                    crate::output::say(&format!("error: {e:#}"));
+                    crate::output::say(
+                        "Fix the [smtp] settings and try again with `outcry smtp test`.",
+                    );
                 }
             }
         }
     }
-    eprintln!();
-    eprintln!(
+    crate::output::say("");
+    crate::output::say(&format!(
         "Ready. `outcry -C {}` walks you through a campaign; `outcry new NAME` starts your own.",
         dir.display()
-    );
+    ));
     Ok(ExitCode::SUCCESS)
 }
 
 /// Asks for the mail account: the personal config changes that store it, or `None` (not now).
 fn ask_account(email: Option<&str>) -> Result<Option<Vec<Change<'static>>>> {
-    prompt::say("Sending: outcry can send the e-mail letters through your mail account.");
+    crate::output::heading(
+        "Sending: outcry can send the e-mail letters through your mail account.",
+    );
     let mut items: Vec<String> = PRESETS
         .iter()
         .map(|p| format!("{} ({}, port {})", p.name, p.host, p.port))
@@ -165,7 +169,7 @@ fn ask_account(email: Option<&str>) -> Result<Option<Vec<Change<'static>>>> {
     let i = prompt::select("Which mail provider do you use?", &items, PRESETS.len() + 1)?;
     let (host, port, security) = if let Some(p) = PRESETS.get(i) {
         if !p.note.is_empty() {
-            eprintln!("{}", p.note);
+            crate::output::say(p.note);
         }
         (p.host.to_string(), p.port, p.security.to_string())
     } else if i == PRESETS.len() {

@@ -69,7 +69,7 @@ pub fn start(cli: &Cli, intent: Intent, now: Timestamp) -> Result<ExitCode> {
         .into());
     }
 
-    eprintln!("Esc or Ctrl-C stops at any point; nothing is written until you choose to.");
+    crate::output::say("Esc or Ctrl-C stops at any point; nothing is written until you choose to.");
     let campaign = pick_campaign(&l)?;
     show_campaign(&campaign);
     let (sender, save) = profile::settle(&l.settings.sender)?;
@@ -164,10 +164,10 @@ fn pick_campaign(l: &Loaded) -> Result<Campaign> {
         }
     }
     if !broken.is_empty() {
-        eprintln!(
+        crate::output::say(&format!(
             "left out, as they have errors (outcry check shows them): {}",
             broken.join(", ")
-        );
+        ));
     }
     if campaigns.is_empty() {
         return Err(Error::Usage(format!(
@@ -197,21 +197,21 @@ fn pick_campaign(l: &Loaded) -> Result<Campaign> {
 
 /// Step 2: what the appeal is about and what it demands.
 fn show_campaign(c: &Campaign) {
-    eprintln!();
-    prompt::say(&c.title);
+    crate::output::say("");
+    crate::output::heading(&c.title);
     match &c.deadline {
-        Some((d, _)) => eprintln!("Issued {}, write by {d}.", c.issued),
-        None => eprintln!("Issued {}.", c.issued),
+        Some((d, _)) => crate::output::say(&format!("Issued {}, write by {d}.", c.issued)),
+        None => crate::output::say(&format!("Issued {}.", c.issued)),
     }
     if let Some(summary) = &c.summary {
-        eprintln!("\n{}", textwrap::fill(summary.trim(), 90));
+        crate::output::say(&format!("\n{}", textwrap::fill(summary.trim(), 90)));
     }
-    eprintln!("\nThe demands:");
+    crate::output::say("\nThe demands:");
     for (i, d) in c.demands.iter().enumerate() {
         let text = textwrap::fill(d, textwrap::Options::new(90).subsequent_indent("     "));
-        eprintln!("  {:>2}. {text}", i + 1);
+        crate::output::say(&format!("  {:>2}. {text}", i + 1));
     }
-    eprintln!();
+    crate::output::say("");
 }
 
 /// Step 3: the targets, every reachable one ticked; the unreachable ones and why.
@@ -225,7 +225,7 @@ fn pick_targets(l: &Loaded, campaign: &Campaign) -> Result<Selection> {
                 keys.push(c.key.clone());
                 items.push(format!("{}  ({})", contact.name, reach(contact, *channel)));
             }
-            Err(why) => eprintln!("Cannot be written to: {why}"),
+            Err(why) => crate::output::say(&format!("Cannot be written to: {why}")),
         }
     }
     if items.is_empty() {
@@ -243,7 +243,7 @@ fn pick_targets(l: &Loaded, campaign: &Campaign) -> Result<Selection> {
             &checked,
         )?;
         if picked.is_empty() {
-            eprintln!("Tick at least one (space), then press enter.");
+            crate::output::say("Tick at least one (space), then press enter.");
             continue;
         }
         if picked.len() == items.len() {
@@ -304,18 +304,18 @@ fn personal_paragraph(l: &Loaded, campaign: &Campaign) -> Result<String> {
             _ => match prompt::editor("") {
                 Ok(Some(t)) if !t.trim().is_empty() => t.replace("\r\n", "\n"),
                 Ok(_) => {
-                    eprintln!("Nothing was saved in the editor: no paragraph.");
+                    crate::output::say("Nothing was saved in the editor: no paragraph.");
                     continue;
                 }
                 Err(e) => {
-                    eprintln!("{e:#}");
+                    crate::output::say(&format!("{e:#}"));
                     continue;
                 }
             },
         };
         match crate::fields::check_personal(&text) {
             Ok(()) => return Ok(text.trim().to_string()),
-            Err(e) => eprintln!("{e}; try again."),
+            Err(e) => crate::output::say(&format!("{e}; try again.")),
         }
     }
 }
@@ -378,7 +378,7 @@ fn finish(
     let mut menu: Vec<(Choice, String)> = Vec::new();
     if intent != Intent::Compose {
         for problem in l.settings.delivery_problems.sorted() {
-            eprintln!("{problem}");
+            crate::output::say(&format!("{problem}"));
         }
         match &l.settings.delivery {
             Some(d) if emails > 0 => menu.push((
@@ -388,12 +388,12 @@ fn finish(
                     crate::send::account(Some(d))
                 ),
             )),
-            Some(_) => eprintln!("No letter goes by e-mail: nothing to send."),
+            Some(_) => crate::output::say("No letter goes by e-mail: nothing to send."),
             None if l.settings.delivery_problems.has_errors() => {
-                eprintln!("Sending is off until the [smtp] settings above are fixed.");
+                crate::output::say("Sending is off until the [smtp] settings above are fixed.");
             }
-            None => eprintln!(
-                "Sending needs a mail account ([smtp] in your config; outcry init sets one up)."
+            None => crate::output::say(
+                "Sending needs a mail account ([smtp] in your config; outcry init sets one up).",
             ),
         }
     }
@@ -460,7 +460,7 @@ fn finish(
                 return Ok(ExitCode::SUCCESS);
             }
             Choice::Quit => {
-                eprintln!("Nothing was written.");
+                crate::output::say("Nothing was written.");
                 return Ok(ExitCode::SUCCESS);
             }
         }
@@ -484,7 +484,7 @@ fn ask_path(
             &c.letters,
         ) {
             Ok(()) => return Ok(d),
-            Err(e) => eprintln!("{e:#}"),
+            Err(e) => crate::output::say(&format!("{e:#}")),
         }
     }
 }
@@ -539,7 +539,7 @@ fn send(cli: &Cli, l: &Loaded, c: &Composed, now: Timestamp) -> Result<Option<Ex
     ));
     match pipeline::deliver(l, c, &opts, now) {
         Err(e) if matches!(e.downcast_ref(), Some(Error::NotConfirmed)) => {
-            eprintln!("Nothing sent.");
+            crate::output::say("Nothing sent.");
             prompt::on_interrupt("cancelled: nothing was written");
             Ok(None)
         }

@@ -81,7 +81,9 @@ fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {
 }
 
 fn ask_demands() -> Result<Vec<String>> {
-    eprintln!("The demands, one per line, in the appeal's order; an empty line ends the list.");
+    crate::output::say(
+        "The demands, one per line, in the appeal's order; an empty line ends the list.",
+    );
     let mut demands: Vec<String> = Vec::new();
     loop {
         let optional = !demands.is_empty();
@@ -132,7 +134,7 @@ fn ask_targets(book: &AddressBook) -> Result<Vec<String>> {
             &vec![false; items.len()],
         )?;
         if picked.is_empty() {
-            eprintln!("Tick at least one (space), then press enter.");
+            crate::output::say("Tick at least one (space), then press enter.");
             continue;
         }
         return Ok(picked.into_iter().map(|i| keys[i].clone()).collect());

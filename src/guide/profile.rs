@@ -16,13 +16,13 @@ pub type Save = Option<Sender>;
 /// person keeps it, else what they type; and whether they want it saved.
 pub fn settle(configured: &Sender) -> Result<(Sender, Save)> {
     if configured.missing().is_empty() && configured.city.is_some() {
-        prompt::say("You sign as:");
-        eprintln!("{}", describe(configured));
+        crate::output::heading("You sign as:");
+        crate::output::say(&describe(configured));
         if prompt::ask("Sign the letters with this profile?", true)? {
             return Ok((configured.clone(), None));
         }
     } else {
-        prompt::say(
+        crate::output::heading(
             "Who signs the letters? Your name, e-mail, city and country go under every letter.",
         );
     }
@@ -137,6 +137,6 @@ pub fn save(save: &Save) -> Result<()> {
         return Ok(());
     };
     let path = prompt::writing(|| config::save_personal(&changes(sender)))?;
-    eprintln!("saved your profile to {}", path.display());
+    crate::output::say(&format!("saved your profile to {}", path.display()));
     Ok(())
 }

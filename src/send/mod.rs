@@ -136,7 +136,7 @@ impl Report {
         recipients: &[Recipient],
     ) {
         if let Some(campaign) = &self.json {
-            let line = crate::review::json_line(
+            let line = crate::output::json_line(
                 "delivery",
                 &DeliveryLine {
                     campaign,
@@ -407,11 +407,11 @@ pub fn run(
     if opts.dry_run {
         let replay = Journal::read(root, campaign)?;
         let p = plan(letters, &replay, opts, now, &mut report)?;
-        prompt::note_line(describe(&p, delivery).trim_end());
+        crate::output::note(describe(&p, delivery).trim_end());
         for (id, why) in report.held_lines() {
-            prompt::note_line(&format!("  {id:<28} held back: {why}"));
+            crate::output::note(&format!("  {id:<28} held back: {why}"));
         }
-        prompt::note_line("dry run: nothing was sent, no connection was made");
+        crate::output::note("dry run: nothing was sent, no connection was made");
         return Ok(report);
     }
     let Some(delivery) = delivery else {
@@ -423,11 +423,11 @@ pub fn run(
     let p = plan(letters, &replay, opts, now, &mut report)?;
     if p.todo == 0 {
         if report.held_lines().is_empty() {
-            prompt::note_line(&format!(
+            crate::output::note(&format!(
                 "nothing to send: every e-mail letter of {campaign} was accepted before (see `outcry status {campaign}`)"
             ));
         } else {
-            prompt::note_line(&format!(
+            crate::output::note(&format!(
                 "nothing to send now: {} letter(s) held back (see below)",
                 report.held_lines().len()
             ));
@@ -744,10 +744,10 @@ fn describe(p: &Plan, delivery: Option<&Delivery>) -> String {
 fn confirm(campaign: &str, p: &Plan, delivery: &Delivery, opts: &Options) -> Result<()> {
     let plan = describe(p, Some(delivery));
     if opts.yes {
-        prompt::note_line(plan.trim_end());
+        crate::output::note(plan.trim_end());
     } else {
         // What is asked about is shown, --quiet or not.
-        eprint!("{plan}");
+        crate::output::say(plan.trim_end_matches('\n'));
     }
     if opts.yes {
         return Ok(());
@@ -895,7 +895,7 @@ pub fn print_report(campaign: &str, r: &Report) {
         recipient: &'a Recipient,
     }
     if r.json.is_some() {
-        let line = crate::review::json_line(
+        let line = crate::output::json_line(
             "summary",
             &Summary {
                 campaign,
@@ -927,20 +927,20 @@ pub fn print_report(campaign: &str, r: &Report) {
 fn print_outcomes(campaign: &str, r: &Report) {
     let section = |name: &str, v: &[(String, String)]| {
         if !v.is_empty() {
-            eprintln!("{name} {}:", v.len());
+            crate::output::say(&format!("{name} {}:", v.len()));
             for (id, reply) in v {
-                eprintln!("  {id:<28} {reply}");
+                crate::output::say(&format!("  {id:<28} {reply}"));
             }
         }
     };
     // What went as it should is a note (`--quiet` leaves it out); what did not is always said.
     if r.accepted_count > 0 {
-        prompt::note_line(&format!("accepted {}:", r.accepted_count));
+        crate::output::note(&format!("accepted {}:", r.accepted_count));
         for (id, reply) in &r.accepted {
-            prompt::note_line(&format!("  {id:<28} {reply}"));
+            crate::output::note(&format!("  {id:<28} {reply}"));
         }
         if r.accepted_count > r.accepted.len() {
-            prompt::note_line(&format!(
+            crate::output::note(&format!(
                 "  ... and {} more",
                 r.accepted_count - r.accepted.len()
             ));
@@ -956,16 +956,16 @@ fn print_outcomes(campaign: &str, r: &Report) {
     );
     for (i, (id, reply)) in r.sent_before.iter().enumerate() {
         if i == 0 {
-            prompt::note_line(&format!("not sent again {}:", r.sent_before.len()));
+            crate::output::note(&format!("not sent again {}:", r.sent_before.len()));
         }
-        prompt::note_line(&format!("  {id:<28} {reply}"));
+        crate::output::note(&format!("  {id:<28} {reply}"));
     }
     section(
         "unknown (the server may have them: `outcry send --retry-unknown` resends them)",
         &r.unknown,
     );
     if let Some(why) = &r.stopped {
-        eprintln!("{why}.");
+        crate::output::say(&format!("{why}."));
     }
     if r.left_count > 0 {
         let more = if r.left_count > r.left.len() {
@@ -973,15 +973,21 @@ fn print_outcomes(campaign: &str, r: &Report) {
         } else {
             ""
         };
-        eprintln!("not tried {}: {}{more}", r.left_count, r.left.join(", "));
+        crate::output::say(&format!(
+            "not tried {}: {}{more}",
+            r.left_count,
+            r.left.join(", ")
+        ));
     }
     if r.beyond_limit > 0 {
-        eprintln!(
+        crate::output::say(&format!(
             "{} letter(s) left for a later run by --limit",
             r.beyond_limit
-        );
+        ));
     }
     if r.left_count > 0 || r.beyond_limit > 0 || !r.deferred.is_empty() {
-        eprintln!("run `outcry send {campaign}` again to send what is left");
+        crate::output::say(&format!(
+            "run `outcry send {campaign}` again to send what is left"
+        ));
     }
 }
