@@ -15,18 +15,26 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use crate::campaign::Campaign;
-use crate::cli::{ComposeArgs, Format, SendArgs};
 use crate::config::Sender;
 use crate::diag::Error;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::fields::Country;
 use crate::letter::Letter;
-use crate::pipeline::{self, Loaded};
+use crate::output::Format;
+use crate::pipeline::{self, Destinations, Loaded};
 use crate::plan::{self, Plan, Selection};
 use crate::render::{Renderer, Signing};
 use crate::signers::Signer;
 use crate::signers::Signers;
 use crate::{drafts, prompt, review};
+
+/// A bulk run as asked for: the signers file, whether a bad row stops it, the targets.
+#[derive(Debug, Clone)]
+pub(crate) struct Options {
+    pub(crate) signers: std::path::PathBuf,
+    pub(crate) strict: bool,
+    pub(crate) selection: Selection,
+}
 
 /// Renders a campaign's letters signer by signer.
 pub(crate) struct Bulk<'a> {
@@ -200,14 +208,19 @@ struct Output<'a> {
 }
 
 impl<'a> Output<'a> {
-    fn new(args: &'a ComposeArgs, campaign: &'a Campaign, now: Timestamp) -> Result<Output<'a>> {
-        let writes = args.out.is_some() || args.maildir.is_some();
-        let folder = args
+    fn new(
+        dest: &Destinations,
+        format: Format,
+        campaign: &'a Campaign,
+        now: Timestamp,
+    ) -> Result<Output<'a>> {
+        let writes = dest.out.is_some() || dest.maildir.is_some();
+        let folder = dest
             .out
             .as_deref()
             .map(drafts::FolderWriter::new)
             .transpose()?;
-        let maildir = args
+        let maildir = dest
             .maildir
             .as_deref()
             .map(|d| drafts::open_maildir(d).map(|m| (m, d.to_path_buf())))
@@ -215,7 +228,7 @@ impl<'a> Output<'a> {
         let mut o = Output {
             campaign,
             out: std::io::BufWriter::new(std::io::stdout().lock()),
-            json: args.format == Format::Json && !writes,
+            json: format == Format::Json && !writes,
             drafts: writes.then(|| DraftWriter::start(folder, maildir, now)),
             totals: Totals::default(),
         };
@@ -295,7 +308,7 @@ impl<'a> Output<'a> {
     }
 
     /// Moves the drafts into place, prints the summary; the totals.
-    fn finish(mut self, args: &ComposeArgs) -> Result<Totals> {
+    fn finish(mut self, dest: &Destinations) -> Result<Totals> {
         #[derive(Serialize)]
         struct S<'a> {
             campaign: &'a str,
@@ -307,11 +320,11 @@ impl<'a> Output<'a> {
         {
             let n = folder.count();
             prompt::writing(|| folder.commit())?;
-            if let Some(dir) = &args.out {
+            if let Some(dir) = &dest.out {
                 crate::output::note(&format!("wrote {n} draft(s) into {}", dir.display()));
             }
         }
-        if let Some(dir) = &args.maildir {
+        if let Some(dir) = &dest.maildir {
             crate::output::note(&format!(
                 "stored the e-mail drafts in the Maildir {}",
                 dir.display()
@@ -336,30 +349,30 @@ impl<'a> Output<'a> {
 /// one's letters before reading the next.
 pub(crate) fn compose(
     l: &Loaded,
-    args: &ComposeArgs,
+    o: &Options,
+    (format, dest): (Format, &Destinations),
     campaign: &Campaign,
-    signers_file: &Path,
     now: Timestamp,
     mut diags: Diagnostics,
 ) -> Result<ExitCode> {
-    if args.mbox.is_some() {
+    let signers_file = o.signers.as_path();
+    if dest.mbox.is_some() {
         return Err(Error::Usage(
             "--mbox does not go with --signers: use --out DIR or --maildir DIR".into(),
         )
         .into());
     }
-    if (args.out.is_some() || args.maildir.is_some()) && l.settings.sender.email.is_none() {
+    if (dest.out.is_some() || dest.maildir.is_some()) && l.settings.sender.email.is_none() {
         diags.error(
             crate::diag::Origin::Setting("sender".into()),
             "drafts need the account's e-mail address (their From): set email in [sender] or use --sender-email",
         );
     }
-    let sel = args_selection(args);
     let date = pipeline::today(now);
     let bulk = Bulk::new(
         l,
         campaign,
-        &sel,
+        &o.selection,
         &campaign.signatories,
         signers_file,
         date,
@@ -368,8 +381,8 @@ pub(crate) fn compose(
     let signers = Signers::open(signers_file)?;
     let (mut bulk, diags) = diags.and_then_value(bulk)?;
     pipeline::print_warnings(&diags);
-    drafts::check_destinations(args.out.as_deref(), args.maildir.as_deref(), None, &[])?;
-    let mut output = Output::new(args, campaign, now)?;
+    drafts::check_destinations(dest.out.as_deref(), dest.maildir.as_deref(), None, &[])?;
+    let mut output = Output::new(dest, format, campaign, now)?;
     for row in signers {
         match row.and_then(|s| bulk.letters(&s)) {
             Ok(letters) => {
@@ -381,7 +394,7 @@ pub(crate) fn compose(
                     }
                 }
             }
-            Err(d) if args.bulk.strict => {
+            Err(d) if o.strict => {
                 // The drafts written so far go with the writer's staging folder.
                 output.stop()?;
                 return Err(crate::diag::Error::Invalid(vec![d]).into());
@@ -392,7 +405,7 @@ pub(crate) fn compose(
     for (reason, n) in &bulk.unresolved {
         output.unresolved(reason, *n)?;
     }
-    let totals = output.finish(args)?;
+    let totals = output.finish(dest)?;
     crate::output::note(&format!(
         "{}: {} signer(s), {} letter(s){}",
         campaign.id,
@@ -413,13 +426,6 @@ pub(crate) fn compose(
     } else {
         ExitCode::SUCCESS
     })
-}
-
-fn args_selection(args: &ComposeArgs) -> Selection {
-    Selection {
-        only: args.to.clone(),
-        skip: args.skip.clone(),
-    }
 }
 
 /// A signers file as the letters `send` asks for: read anew for each pass, rows left out
@@ -481,21 +487,18 @@ impl crate::send::Letters for BulkLetters<'_, '_> {
 /// letters, then each signer's letters rendered as the connection takes them.
 pub(crate) fn send(
     l: &Loaded,
-    args: &SendArgs,
+    o: &Options,
+    (opts, force): (&crate::send::Options, bool),
     campaign: &Campaign,
-    signers_file: &Path,
     now: Timestamp,
     mut diags: Diagnostics,
 ) -> Result<ExitCode> {
-    pipeline::check_sender(l, args, &mut diags);
-    let sel = Selection {
-        only: args.to.clone(),
-        skip: args.skip.clone(),
-    };
+    let signers_file = o.signers.as_path();
+    pipeline::check_sender(l, opts.dry_run, &mut diags);
     let bulk = Bulk::new(
         l,
         campaign,
-        &sel,
+        &o.selection,
         &campaign.signatories,
         signers_file,
         pipeline::today(now),
@@ -504,12 +507,11 @@ pub(crate) fn send(
     Signers::open(signers_file)?;
     let (mut bulk, diags) = diags.and_then_value(bulk)?;
     pipeline::print_warnings(&diags);
-    pipeline::check_deadline(campaign, args, now)?;
-    let opts = pipeline::send_options(args);
+    pipeline::check_deadline(campaign, force, now)?;
     let mut letters = BulkLetters {
         bulk: &mut bulk,
         file: signers_file,
-        strict: args.bulk.strict,
+        strict: o.strict,
         json: opts.json,
         passes: 0,
         skipped: 0,
@@ -519,7 +521,7 @@ pub(crate) fn send(
         &campaign.id,
         &mut letters,
         l.settings.delivery.as_ref(),
-        &opts,
+        opts,
         now,
     )?;
     let skipped = letters.skipped;

@@ -158,6 +158,13 @@ pub struct Campaign {
     pub subject_origin: Origin,
 }
 
+impl Campaign {
+    /// The deadline and where it is set, when it is before `today`.
+    pub fn past_deadline(&self, today: Date) -> Option<&(Date, Origin)> {
+        self.deadline.as_ref().filter(|(d, _)| *d < today)
+    }
+}
+
 /// The file names a campaign may use to override a channel layout.
 pub const LAYOUTS: [&str; 5] = ["fax", "post", "web", "call", "copy"];
 

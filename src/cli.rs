@@ -239,18 +239,11 @@ pub struct SendArgs {
     #[arg(long, conflicts_with = "campaigns")]
     pub all: bool,
 
-    /// Send only to these targets (contact ids or embassy:XX as in campaign.toml).
-    #[arg(long, value_name = "ID", num_args = 1.., action = clap::ArgAction::Append)]
-    pub to: Vec<String>,
+    #[command(flatten)]
+    pub targets: TargetArgs,
 
-    /// Leave out these targets.
-    #[arg(long, value_name = "ID", num_args = 1.., action = clap::ArgAction::Append)]
-    pub skip: Vec<String>,
-
-    /// A paragraph in your own words from FILE (`-` for stdin), put where the letter has
-    /// {{personal}}.
-    #[arg(long, value_name = "FILE")]
-    pub personal: Option<PathBuf>,
+    #[command(flatten)]
+    pub personal: PersonalArgs,
 
     #[command(flatten)]
     pub bulk: BulkArgs,
@@ -267,9 +260,8 @@ pub struct SendArgs {
     #[arg(long)]
     pub force: bool,
 
-    /// Output on stdout: text, or JSON Lines (a `delivery` line per result; docs/format.md).
-    #[arg(long, value_enum, default_value_t = Format::Text, env = "OUTCRY_FORMAT")]
-    pub format: Format,
+    #[command(flatten)]
+    pub format: FormatArgs,
 
     /// Send at most N letters in this run.
     #[arg(long, value_name = "N")]
@@ -300,26 +292,55 @@ pub struct ComposeArgs {
     #[arg(value_name = "CAMPAIGN")]
     pub campaign: Option<String>,
 
-    /// Address only these targets (contact ids or embassy:XX as in campaign.toml).
+    #[command(flatten)]
+    pub targets: TargetArgs,
+
+    #[command(flatten)]
+    pub personal: PersonalArgs,
+
+    #[command(flatten)]
+    pub bulk: BulkArgs,
+
+    #[command(flatten)]
+    pub format: FormatArgs,
+
+    #[command(flatten)]
+    pub drafts: DraftArgs,
+}
+
+/// Which of a campaign's targets get a letter (on `compose` and `send`).
+#[derive(Debug, Default, Args)]
+pub struct TargetArgs {
+    /// Write only to these targets (contact ids or embassy:XX as in campaign.toml).
     #[arg(long, value_name = "ID", num_args = 1.., action = clap::ArgAction::Append)]
     pub to: Vec<String>,
 
     /// Leave out these targets.
     #[arg(long, value_name = "ID", num_args = 1.., action = clap::ArgAction::Append)]
     pub skip: Vec<String>,
+}
 
+/// The writer's own paragraph (on `compose` and `send`).
+#[derive(Debug, Default, Args)]
+pub struct PersonalArgs {
     /// A paragraph in your own words from FILE (`-` for stdin), put where the letter has
     /// {{personal}}.
     #[arg(long, value_name = "FILE")]
     pub personal: Option<PathBuf>,
+}
 
-    #[command(flatten)]
-    pub bulk: BulkArgs,
-
-    /// Review format on stdout: text, or JSON Lines (schema outcry.jsonl/1, docs/format.md).
+/// What goes on stdout (on `compose` and `send`).
+#[derive(Debug, Args)]
+pub struct FormatArgs {
+    /// Output on stdout: text, or JSON Lines for scripts (schema outcry.jsonl/1, one object a
+    /// line; docs/format.md).
     #[arg(long, value_enum, default_value_t = Format::Text, env = "OUTCRY_FORMAT")]
     pub format: Format,
+}
 
+/// Where `compose` writes drafts instead of printing the review.
+#[derive(Debug, Default, Args)]
+pub struct DraftArgs {
     /// Write drafts into DIR: one .eml per e-mail letter, .txt for the rest.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
@@ -339,6 +360,17 @@ pub enum Format {
     Text,
     /// For scripts: JSON Lines, one object a line (schema outcry.jsonl/1).
     Json,
+}
+
+/// How coordinators get their copy, as `outcry new --copies` takes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Copies {
+    /// In the Cc of every e-mail letter.
+    Cc,
+    /// In the Bcc of every e-mail letter.
+    Bcc,
+    /// In a copy of its own, so the authorities never see their addresses.
+    Separate,
 }
 
 #[derive(Debug, Args)]
@@ -368,13 +400,13 @@ pub struct NewArgs {
     #[arg(long, value_name = "ID", num_args = 1.., action = clap::ArgAction::Append)]
     pub cc: Vec<String>,
 
-    /// How coordinators get their copy: cc, bcc or separate (cc by default).
-    #[arg(long, value_name = "HOW")]
-    pub copies: Option<String>,
+    /// How coordinators get their copy (cc by default).
+    #[arg(long, value_name = "HOW", value_enum)]
+    pub copies: Option<Copies>,
 
     /// The last day to write (YYYY-MM-DD).
-    #[arg(long, value_name = "DATE")]
-    pub deadline: Option<String>,
+    #[arg(long, value_name = "DATE", value_parser = crate::fields::parse_date)]
+    pub deadline: Option<jiff::civil::Date>,
 }
 
 /// Bulk mailings and co-signatories, on `compose` and `send`.

@@ -6,6 +6,13 @@
 use std::fmt;
 use std::str::FromStr;
 
+/// A date as people type it in a flag or an answer: YYYY-MM-DD.
+pub fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {
+    s.trim()
+        .parse()
+        .map_err(|_| format!("{s:?}: write the date as YYYY-MM-DD"))
+}
+
 /// An id that is safe as a file name: `[a-z0-9]` then `[a-z0-9_-]`, at most 64 characters.
 pub fn check_id(id: &str) -> Result<(), String> {
     let ok = !id.is_empty()

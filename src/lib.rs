@@ -2,12 +2,12 @@
 //!
 //! Data flows one way: [`workspace`] loads the files, [`contacts`], [`campaign`] and
 //! [`config`] validate them, [`plan`] decides the letters, [`render`] fills the templates,
-//! and [`review`] or [`drafts`] write the result. [`commands`] composes those steps.
+//! and [`review`] or [`drafts`] write the result. [`pipeline`] composes those steps beneath the commands ([`cmd`]).
 
 pub mod bulk;
 pub mod campaign;
 pub mod cli;
-pub mod commands;
+pub mod cmd;
 pub mod config;
 pub mod contacts;
 pub mod diag;
@@ -37,17 +37,10 @@ use std::process::ExitCode;
 
 pub use diag::{EXIT_FAILED, EXIT_INVALID, Error};
 
-/// Runs the command line. Errors carry their exit code: see [`report`].
-pub fn run(cli: &cli::Cli) -> anyhow::Result<ExitCode> {
-    files::private_umask();
-    prompt::set_no_input(cli.no_input);
-    output::set_quiet(cli.quiet);
-    if let Some(dir) = &cli.directory {
-        std::env::set_current_dir(dir).map_err(|e| {
-            Error::Usage(format!("cannot change to directory {}: {e}", dir.display()))
-        })?;
-    }
-    commands::dispatch(cli)
+/// Runs the command line `matches` (clap's parse of [`cli::Cli`]). Errors carry their exit
+/// code: see [`report`].
+pub fn run(matches: &clap::ArgMatches) -> anyhow::Result<ExitCode> {
+    cmd::run(matches)
 }
 
 /// Prints an error from [`run`] on stderr and gives its exit code ([`Error::code`], or 1).

@@ -1,8 +1,8 @@
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::CommandFactory as _;
 
 fn main() -> ExitCode {
-    let cli = outcry::cli::Cli::parse();
-    outcry::run(&cli).unwrap_or_else(|err| outcry::report(&err))
+    let matches = outcry::cli::Cli::command().get_matches();
+    outcry::run(&matches).unwrap_or_else(|err| outcry::report(&err))
 }

@@ -11,7 +11,6 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 
 use crate::campaign::Campaign;
-use crate::cli::{Cli, Command, Format, SendArgs};
 use crate::config;
 use crate::contacts::AddressBook;
 use crate::diag::{Diagnostics, Error};
@@ -38,25 +37,16 @@ pub(crate) struct Loaded {
 
 /// Loads the workspace, the address book, the settings and the partials. Problems with the
 /// delivery settings are kept in `settings.delivery_problems` (see [`need_delivery`]).
-pub(crate) fn load(cli: &Cli, diags: &mut Diagnostics) -> Result<Loaded> {
-    let cwd = std::env::current_dir().context("cannot read the current directory")?;
-    let ws = Workspace::find(&cwd)?;
+pub(crate) fn load(
+    given: &config::Given,
+    signatories: Option<&Path>,
+    diags: &mut Diagnostics,
+) -> Result<Loaded> {
+    let ws = Workspace::here()?;
     let book = AddressBook::load(&ws.root, diags);
-    let settings = config::load(
-        &ws.root,
-        cli.config.as_deref(),
-        &cli.sender,
-        &cli.smtp,
-        diags,
-    );
+    let settings = config::load(&ws.root, given, diags);
     let partials = ws.partials(diags);
-    let signatories = match &cli.command {
-        Some(Command::Compose(a)) => a.bulk.signatories.as_deref(),
-        Some(Command::Send(a)) => a.bulk.signatories.as_deref(),
-        _ => None,
-    }
-    .map(read_signatories)
-    .transpose()?;
+    let signatories = signatories.map(read_signatories).transpose()?;
     Ok(Loaded {
         signatories,
         ws,
@@ -66,6 +56,27 @@ pub(crate) fn load(cli: &Cli, diags: &mut Diagnostics) -> Result<Loaded> {
     })
 }
 
+impl Loaded {
+    /// Reads one campaign, its co-signatories replaced by `--signatories` when given.
+    pub(crate) fn campaign(&self, id: &str, diags: &mut Diagnostics) -> Option<Campaign> {
+        let mut campaign = self.ws.load_campaign(id, diags)?;
+        if let Some(list) = &self.signatories {
+            campaign.signatories.clone_from(list);
+        }
+        Some(campaign)
+    }
+}
+
+/// What to compose: one campaign, the targets chosen, the writer's own paragraph and
+/// co-signatories, as files to read.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Request {
+    pub(crate) campaign: String,
+    pub(crate) selection: Selection,
+    pub(crate) personal: Option<PathBuf>,
+    pub(crate) signatories: Option<PathBuf>,
+}
+
 /// Makes the delivery settings' problems count, for the commands that send or test them.
 pub(crate) fn need_delivery(l: &mut Loaded, diags: &mut Diagnostics) {
     diags.extend(std::mem::take(&mut l.settings.delivery_problems));
@@ -73,17 +84,20 @@ pub(crate) fn need_delivery(l: &mut Loaded, diags: &mut Diagnostics) {
 
 /// Loads the workspace and renders the chosen targets of one campaign (for compose and send).
 pub(crate) fn prepare(
-    cli: &Cli,
-    campaign: &str,
-    sel: &Selection,
-    personal: Option<&Path>,
+    given: &config::Given,
+    req: &Request,
     now: Timestamp,
     diags: &mut Diagnostics,
 ) -> Result<(Loaded, Option<Composed>)> {
-    let l = load(cli, diags)?;
-    let personal = personal.map(read_personal).transpose()?.unwrap_or_default();
-    require_campaign(&l.ws, campaign)?;
-    let composed = compose_campaign(&l, campaign, sel, &personal, now, diags)?;
+    let l = load(given, req.signatories.as_deref(), diags)?;
+    let personal = req
+        .personal
+        .as_deref()
+        .map(read_personal)
+        .transpose()?
+        .unwrap_or_default();
+    require_campaign(&l.ws, &req.campaign)?;
+    let composed = compose_campaign(&l, &req.campaign, &req.selection, &personal, now, diags)?;
     Ok((l, composed))
 }
 
@@ -115,29 +129,25 @@ pub(crate) fn read_signatories(path: &Path) -> Result<Vec<String>> {
 /// Loads the workspace and one campaign for a `--signers` run (whose templates and plan
 /// `bulk` makes); `sending` counts the delivery settings' problems.
 pub(crate) fn load_bulk(
-    cli: &Cli,
-    id: &str,
-    personal: Option<&Path>,
+    given: &config::Given,
+    req: &Request,
     sending: bool,
     diags: &mut Diagnostics,
 ) -> Result<(Loaded, Campaign)> {
-    if personal.is_some() {
+    if req.personal.is_some() {
         return Err(Error::Usage(
             "--personal does not go with --signers: each signer's `note` column is theirs".into(),
         )
         .into());
     }
-    let mut l = load(cli, diags)?;
+    let mut l = load(given, req.signatories.as_deref(), diags)?;
     if sending {
         need_delivery(&mut l, diags);
     }
-    require_campaign(&l.ws, id)?;
-    let Some(mut campaign) = l.ws.load_campaign(id, diags) else {
+    require_campaign(&l.ws, &req.campaign)?;
+    let Some(campaign) = l.campaign(&req.campaign, diags) else {
         return Err(std::mem::take(diags).into_error());
     };
-    if let Some(list) = &l.signatories {
-        campaign.signatories.clone_from(list);
-    }
     Ok((l, campaign))
 }
 
@@ -215,15 +225,10 @@ pub(crate) fn compose_campaign(
     now: Timestamp,
     diags: &mut Diagnostics,
 ) -> Result<Option<Composed>> {
-    let Some(mut campaign) = l.ws.load_campaign(id, diags) else {
+    let Some(campaign) = l.campaign(id, diags) else {
         return Ok(None);
     };
-    if let Some(list) = &l.signatories {
-        campaign.signatories.clone_from(list);
-    }
-    if let Some((deadline, origin)) = &campaign.deadline
-        && *deadline < today(now)
-    {
+    if let Some((deadline, origin)) = campaign.past_deadline(today(now)) {
         diags.warning(
             origin.clone(),
             format!("the deadline {deadline} has passed"),
@@ -274,12 +279,7 @@ pub(crate) fn require_campaign(ws: &Workspace, id: &str) -> Result<(), Error> {
             "letters/{id} has no campaign.toml: every campaign needs one (see docs/format.md)"
         )));
     }
-    let mut d = Diagnostics::default();
-    let known: Vec<String> = ws
-        .campaign_ids(&mut d)
-        .into_iter()
-        .filter(|c| ws.has_campaign(c))
-        .collect();
+    let known = ws.campaigns();
     Err(Error::Usage(format!(
         "no campaign {id:?} in {}: the campaigns are {}",
         ws.root.join("letters").display(),
@@ -307,6 +307,13 @@ pub(crate) struct Destinations {
     pub(crate) out: Option<PathBuf>,
     pub(crate) maildir: Option<PathBuf>,
     pub(crate) mbox: Option<PathBuf>,
+}
+
+impl Destinations {
+    /// Whether no destination is given (the review is printed instead).
+    pub(crate) fn is_empty(&self) -> bool {
+        self.out.is_none() && self.maildir.is_none() && self.mbox.is_none()
+    }
 }
 
 /// Writes the drafts; Ctrl-C waits until they are complete.
@@ -339,27 +346,13 @@ pub(crate) fn write_drafts(dest: &Destinations, letters: &[Letter], now: Timesta
     })
 }
 
-pub(crate) fn send_options(args: &SendArgs) -> crate::send::Options {
-    crate::send::Options {
-        yes: args.yes,
-        dry_run: args.dry_run,
-        limit: args.limit,
-        retry_unknown: args.retry_unknown,
-        retry_failed: args.retry_failed,
-        json: args.format == Format::Json,
-    }
-}
-
 /// Checks that the letters have someone to sign them and answer: `what` needs a name and an
 /// e-mail, which only the writer's own settings give.
 pub(crate) fn require_sender(sender: &config::Sender, what: &str, diags: &mut Diagnostics) {
     if sender.name.is_some() && sender.email.is_some() {
         return;
     }
-    let file = config::personal_config_path().map_or_else(
-        || "your personal config".into(),
-        |p| p.display().to_string(),
-    );
+    let file = config::personal_config_shown();
     diags.error(
         crate::diag::Origin::Setting("sender".into()),
         format!("{what} needs a sender: set name and email in [sender] of {file}, or use --sender-name and --sender-email"),
@@ -367,9 +360,9 @@ pub(crate) fn require_sender(sender: &config::Sender, what: &str, diags: &mut Di
 }
 
 /// Checks that there is a sender and a way to send.
-pub(crate) fn check_sender(l: &Loaded, args: &SendArgs, diags: &mut Diagnostics) {
+pub(crate) fn check_sender(l: &Loaded, dry_run: bool, diags: &mut Diagnostics) {
     require_sender(&l.settings.sender, "sending", diags);
-    if l.settings.delivery.is_none() && !args.dry_run && !diags.has_errors() {
+    if l.settings.delivery.is_none() && !dry_run && !diags.has_errors() {
         diags.error(
             crate::diag::Origin::Setting("smtp".into()),
             "no way to send: set host (and username) in an [smtp] table, or transport = \"sendmail\" (see README, Sending)",
@@ -380,12 +373,11 @@ pub(crate) fn check_sender(l: &Loaded, args: &SendArgs, diags: &mut Diagnostics)
 /// A campaign past its deadline is sent only with --force.
 pub(crate) fn check_deadline(
     campaign: &Campaign,
-    args: &SendArgs,
+    force: bool,
     now: Timestamp,
 ) -> Result<(), Error> {
-    if let Some((deadline, origin)) = &campaign.deadline
-        && *deadline < today(now)
-        && !args.force
+    if let Some((deadline, origin)) = campaign.past_deadline(today(now))
+        && !force
     {
         return Err(Error::Usage(format!(
             "{origin}: the deadline {deadline} has passed: pass --force to send anyway"

@@ -8,10 +8,24 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use jiff::civil::Date;
 
-use crate::cli::NewArgs;
+use crate::campaign::Copies;
 use crate::contacts::AddressBook;
 use crate::diag::Error;
 use crate::fields::{self, Country};
+
+/// A new campaign as the command line gives it: any piece may be missing (on a terminal,
+/// [`crate::guide::new_campaign`] asks for it).
+#[derive(Debug, Clone, Default)]
+pub struct Given {
+    pub id: String,
+    pub title: Option<String>,
+    pub subject: Option<String>,
+    pub demands: Vec<String>,
+    pub to: Vec<String>,
+    pub cc: Vec<String>,
+    pub copies: Option<Copies>,
+    pub deadline: Option<Date>,
+}
 
 /// The campaign to write.
 #[derive(Debug, Clone, Default)]
@@ -23,8 +37,7 @@ pub struct Draft {
     /// Contact ids and `embassy:XX`.
     pub to: Vec<String>,
     pub cc: Vec<String>,
-    /// cc, bcc or separate.
-    pub copies: String,
+    pub copies: Copies,
     pub deadline: Option<Date>,
 }
 
@@ -56,12 +69,12 @@ Yours faithfully,
 
 impl Draft {
     /// From the flags alone (no terminal): each missing piece is named by its flag.
-    pub fn from_args(args: &NewArgs) -> Result<Draft, Error> {
+    pub fn from_given(args: &Given) -> Result<Draft, Error> {
         let mut missing = Vec::new();
         if args.title.is_none() {
             missing.push("--title");
         }
-        if args.demand.is_empty() {
+        if args.demands.is_empty() {
             missing.push("--demand (one per demand)");
         }
         if args.to.is_empty() {
@@ -73,15 +86,14 @@ impl Draft {
                 missing.join(", ")
             )));
         }
-        let deadline = args.deadline.as_deref().map(parse_date).transpose()?;
         Ok(Draft {
             title: args.title.clone().unwrap_or_default(),
             subject: args.subject.clone(),
-            demands: args.demand.clone(),
+            demands: args.demands.clone(),
             to: args.to.clone(),
             cc: args.cc.clone(),
-            copies: args.copies.clone().unwrap_or_else(|| "cc".into()),
-            deadline,
+            copies: args.copies.unwrap_or_default(),
+            deadline: args.deadline,
         })
     }
 
@@ -121,12 +133,6 @@ impl Draft {
                 }
             }
         }
-        if !["cc", "bcc", "separate"].contains(&self.copies.as_str()) {
-            return Err(Error::Usage(format!(
-                "--copies {:?}: use cc, bcc or separate",
-                self.copies
-            )));
-        }
         Ok(())
     }
 
@@ -158,7 +164,12 @@ impl Draft {
         let _ = writeln!(t, "to = [{}]", list(&self.to));
         if !self.cc.is_empty() {
             let _ = writeln!(t, "cc = [{}]", list(&self.cc));
-            let _ = writeln!(t, "copies = {}", q(&self.copies));
+            let copies = match self.copies {
+                Copies::Cc => "cc",
+                Copies::Bcc => "bcc",
+                Copies::Separate => "separate",
+            };
+            let _ = writeln!(t, "copies = {}", q(copies));
         }
         t
     }
@@ -177,12 +188,6 @@ fn check_target(t: &str, book: &AddressBook) -> Result<(), Error> {
         )));
     }
     Ok(())
-}
-
-fn parse_date(s: &str) -> Result<Date, Error> {
-    s.trim()
-        .parse::<Date>()
-        .map_err(|_| Error::Usage(format!("--deadline {s:?}: write the date as YYYY-MM-DD")))
 }
 
 /// Writes `letters/<id>/campaign.toml` and `letter.hbs`: staged in a hidden folder beside it,
@@ -228,7 +233,7 @@ mod tests {
             title: "Free \"them\" \\ now".into(),
             demands: vec!["Release them.".into(), "Ünïcode, and a \"quote\"".into()],
             to: vec!["mfa-kz".into(), "embassy:KZ".into()],
-            copies: "cc".into(),
+            copies: Copies::Cc,
             ..Draft::default()
         };
         let text = d.campaign_toml(Date::constant(2026, 11, 22));

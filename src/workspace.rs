@@ -23,6 +23,21 @@ pub struct Partial {
 }
 
 impl Workspace {
+    /// The workspace the current folder is in (see [`Workspace::find`]).
+    pub fn here() -> anyhow::Result<Workspace> {
+        let cwd = std::env::current_dir()
+            .map_err(|e| anyhow::anyhow!("cannot read the current directory: {e}"))?;
+        Ok(Workspace::find(&cwd)?)
+    }
+
+    /// The campaigns that have a `campaign.toml`, sorted (folders with bad names left out).
+    pub fn campaigns(&self) -> Vec<String> {
+        self.campaign_ids(&mut Diagnostics::default())
+            .into_iter()
+            .filter(|c| self.has_campaign(c))
+            .collect()
+    }
+
     /// The nearest folder, from `start` upwards, that holds a `contacts.toml`.
     pub fn find(start: &Path) -> Result<Workspace, Error> {
         for dir in start.ancestors() {

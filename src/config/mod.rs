@@ -13,7 +13,6 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::cli::{SenderArgs, SmtpArgs};
 use crate::diag::{Diagnostic, Diagnostics, Origin};
 use crate::fields::{self, Country, Email};
 use crate::files;
@@ -159,14 +158,24 @@ pub fn personal_config_path() -> Option<PathBuf> {
         .map(|s| s.config_dir().join("outcry").join("config.toml"))
 }
 
+/// What a run is given besides the files outcry finds itself: `--config FILE`, and the
+/// settings given as flags or variables.
+#[derive(Debug, Clone, Default)]
+pub struct Given {
+    pub file: Option<PathBuf>,
+    pub overrides: Overrides,
+}
+
+/// The personal config file as a message shows it.
+pub fn personal_config_shown() -> String {
+    personal_config_path().map_or_else(
+        || "your personal config".into(),
+        |p| p.display().to_string(),
+    )
+}
+
 /// Loads the settings from every layer. Problems (with file and line) go to `diags`.
-pub fn load(
-    root: &Path,
-    config_flag: Option<&Path>,
-    sender: &SenderArgs,
-    smtp: &SmtpArgs,
-    diags: &mut Diagnostics,
-) -> Settings {
+pub fn load(root: &Path, given: &Given, diags: &mut Diagnostics) -> Settings {
     let mut layers = Layers::default();
     let mut delivery_problems = Diagnostics::default();
     let mut read = |src, path: &Path, layer, diags: &mut Diagnostics| {
@@ -178,7 +187,7 @@ pub fn load(
     }
     let src = Source::read(root, Path::new("outcry.toml"), files::TEXT);
     read(src, &root.join("outcry.toml"), Layer::Workspace, diags);
-    if let Some(file) = config_flag {
+    if let Some(file) = given.file.as_deref() {
         match Source::read_named(file, files::TEXT) {
             Ok(None) => diags.error(
                 Origin::file(file),
@@ -189,7 +198,7 @@ pub fn load(
             src => read(src, file, Layer::ConfigFlag, diags),
         }
     }
-    apply_args(sender, smtp, &mut layers);
+    apply_overrides(&given.overrides, &mut layers);
     let sender = validate_sender(&mut layers, diags);
     let delivery = smtp::validate_delivery(layers, &mut delivery_problems);
     Settings {
@@ -340,102 +349,60 @@ fn relative_to(config: &Path, p: &str) -> PathBuf {
     }
 }
 
-fn apply_args(sender: &SenderArgs, smtp: &SmtpArgs, layers: &mut Layers) {
-    fn set<T: Clone>(slot: &mut Option<Setting<T>>, v: Option<&T>, flag: &str, env: &str) {
+/// The settings given as flags or `OUTCRY_*` variables: the top layer, over every file. The
+/// values are text, checked by the same rules as a file's; each names its flag as its origin.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub name: Option<Override<String>>,
+    pub email: Option<Override<String>>,
+    pub organisation: Option<Override<String>>,
+    pub city: Option<Override<String>>,
+    pub country: Option<Override<String>>,
+    pub address: Option<Override<String>>,
+    pub transport: Option<Override<String>>,
+    pub host: Option<Override<String>>,
+    pub port: Option<Override<String>>,
+    pub security: Option<Override<String>>,
+    pub username: Option<Override<String>>,
+    pub ca_file: Option<Override<PathBuf>>,
+    pub rate: Option<Override<String>>,
+    pub timeout: Option<Override<String>>,
+    pub sendmail: Option<Override<PathBuf>>,
+}
+
+/// One setting from the command line: its value, and where it came from in the writer's
+/// words (`--smtp-port (or OUTCRY_SMTP_PORT)`).
+#[derive(Debug, Clone)]
+pub struct Override<T> {
+    pub value: T,
+    pub origin: String,
+}
+
+fn apply_overrides(o: &Overrides, layers: &mut Layers) {
+    fn set<T: Clone>(slot: &mut Option<Setting<T>>, v: Option<&Override<T>>) {
         if let Some(v) = v {
-            let origin = Origin::Setting(format!("--{flag} (or {env})"));
             *slot = Some(Setting {
-                value: v.clone(),
-                origin,
+                value: v.value.clone(),
+                origin: Origin::Setting(v.origin.clone()),
                 layer: Layer::EnvOrFlag,
             });
         }
     }
-    set(
-        &mut layers.name,
-        sender.sender_name.as_ref(),
-        "sender-name",
-        "OUTCRY_SENDER_NAME",
-    );
-    set(
-        &mut layers.email,
-        sender.sender_email.as_ref(),
-        "sender-email",
-        "OUTCRY_SENDER_EMAIL",
-    );
-    set(
-        &mut layers.organisation,
-        sender.sender_organisation.as_ref(),
-        "sender-organisation",
-        "OUTCRY_SENDER_ORGANISATION",
-    );
-    set(
-        &mut layers.city,
-        sender.sender_city.as_ref(),
-        "sender-city",
-        "OUTCRY_SENDER_CITY",
-    );
-    set(
-        &mut layers.country,
-        sender.sender_country.as_ref(),
-        "sender-country",
-        "OUTCRY_SENDER_COUNTRY",
-    );
-    set(
-        &mut layers.address,
-        sender.sender_address.as_ref(),
-        "sender-address",
-        "OUTCRY_SENDER_ADDRESS",
-    );
-    set(
-        &mut layers.transport,
-        smtp.transport.as_ref(),
-        "transport",
-        "OUTCRY_TRANSPORT",
-    );
-    set(
-        &mut layers.host,
-        smtp.smtp_host.as_ref(),
-        "smtp-host",
-        "OUTCRY_SMTP_HOST",
-    );
-    set(
-        &mut layers.port,
-        smtp.smtp_port.as_ref(),
-        "smtp-port",
-        "OUTCRY_SMTP_PORT",
-    );
-    set(
-        &mut layers.security,
-        smtp.smtp_security.as_ref(),
-        "smtp-security",
-        "OUTCRY_SMTP_SECURITY",
-    );
-    set(
-        &mut layers.username,
-        smtp.smtp_username.as_ref(),
-        "smtp-username",
-        "OUTCRY_SMTP_USERNAME",
-    );
-    set(
-        &mut layers.ca_file,
-        smtp.smtp_ca_file.as_ref(),
-        "smtp-ca-file",
-        "OUTCRY_SMTP_CA_FILE",
-    );
-    set(&mut layers.rate, smtp.rate.as_ref(), "rate", "OUTCRY_RATE");
-    set(
-        &mut layers.timeout,
-        smtp.smtp_timeout.as_ref(),
-        "smtp-timeout",
-        "OUTCRY_SMTP_TIMEOUT",
-    );
-    set(
-        &mut layers.sendmail,
-        smtp.sendmail.as_ref(),
-        "sendmail",
-        "OUTCRY_SENDMAIL",
-    );
+    set(&mut layers.name, o.name.as_ref());
+    set(&mut layers.email, o.email.as_ref());
+    set(&mut layers.organisation, o.organisation.as_ref());
+    set(&mut layers.city, o.city.as_ref());
+    set(&mut layers.country, o.country.as_ref());
+    set(&mut layers.address, o.address.as_ref());
+    set(&mut layers.transport, o.transport.as_ref());
+    set(&mut layers.host, o.host.as_ref());
+    set(&mut layers.port, o.port.as_ref());
+    set(&mut layers.security, o.security.as_ref());
+    set(&mut layers.username, o.username.as_ref());
+    set(&mut layers.ca_file, o.ca_file.as_ref());
+    set(&mut layers.rate, o.rate.as_ref());
+    set(&mut layers.timeout, o.timeout.as_ref());
+    set(&mut layers.sendmail, o.sendmail.as_ref());
 }
 
 fn validate_sender(layers: &mut Layers, diags: &mut Diagnostics) -> Sender {
@@ -517,11 +484,14 @@ mod tests {
             &mut d,
             "outcry.toml",
         );
-        let args = SenderArgs {
-            sender_country: Some("AT".into()),
-            ..SenderArgs::default()
+        let o = Overrides {
+            country: Some(Override {
+                value: "AT".into(),
+                origin: "--sender-country".into(),
+            }),
+            ..Overrides::default()
         };
-        apply_args(&args, &SmtpArgs::default(), &mut l);
+        apply_overrides(&o, &mut l);
         let s = validate_sender(&mut l, &mut d);
         assert!(!d.has_errors(), "{d:?}");
         assert_eq!(s.name.as_deref(), Some("Personal"));
@@ -552,11 +522,14 @@ mod tests {
             &mut d,
             "outcry.toml",
         );
-        let args = SenderArgs {
-            sender_name: Some("A\nB".into()),
-            ..SenderArgs::default()
+        let o = Overrides {
+            name: Some(Override {
+                value: "A\nB".into(),
+                origin: "--sender-name (or OUTCRY_SENDER_NAME)".into(),
+            }),
+            ..Overrides::default()
         };
-        apply_args(&args, &SmtpArgs::default(), &mut l);
+        apply_overrides(&o, &mut l);
         validate_sender(&mut l, &mut d);
         let msgs: Vec<String> = d.sorted().iter().map(ToString::to_string).collect();
         assert!(

@@ -7,7 +7,6 @@ use std::process::ExitCode;
 use anyhow::Result;
 use toml_edit::{Array, value};
 
-use crate::cli::Cli;
 use crate::config::{self, Change};
 use crate::diag::Diagnostics;
 use crate::{pipeline, prompt};
@@ -89,16 +88,10 @@ const PRESETS: [Preset; 8] = [
 
 /// After `outcry init DIR` wrote the files (or in a workspace that exists): the profile,
 /// the account, both saved together at the end, then a connection test.
-pub fn setup(cli: &Cli, dir: &Path) -> Result<ExitCode> {
+pub fn setup(given: &config::Given, dir: &Path) -> Result<ExitCode> {
     prompt::on_interrupt("cancelled: your profile and mail account are not saved");
     let mut diags = Diagnostics::default();
-    let settings = config::load(
-        dir,
-        cli.config.as_deref(),
-        &cli.sender,
-        &cli.smtp,
-        &mut diags,
-    );
+    let settings = config::load(dir, given, &mut diags);
     crate::output::say("");
     crate::output::heading("Your sender profile: it signs every letter.");
     let sender = profile::ask(&settings.sender)?;
@@ -118,13 +111,7 @@ pub fn setup(cli: &Cli, dir: &Path) -> Result<ExitCode> {
     }
     if has_account {
         let mut diags = Diagnostics::default();
-        let mut settings = config::load(
-            dir,
-            cli.config.as_deref(),
-            &cli.sender,
-            &cli.smtp,
-            &mut diags,
-        );
+        let mut settings = config::load(dir, given, &mut diags);
         diags.extend(std::mem::take(&mut settings.delivery_problems));
         match diags.into_result() {
             Err(e) => {

@@ -18,7 +18,7 @@ use anyhow::Result;
 use jiff::Timestamp;
 
 use crate::campaign::Campaign;
-use crate::cli::Cli;
+use crate::config;
 use crate::diag::{Diagnostics, Error};
 use crate::letter::Channel;
 use crate::pipeline::{self, Composed, Destinations, Loaded};
@@ -46,16 +46,35 @@ impl Intent {
     }
 }
 
+/// What the person came to do, and what the flags say about sending.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub intent: Intent,
+    /// `outcry send`'s flags, which a guided send honours (`--dry-run`, `--yes`, `--limit`...).
+    pub send: crate::send::Options,
+    /// `--force`: send past the deadline without asking.
+    pub force: bool,
+    /// Flags given that only work with a CAMPAIGN (the questions ask for what they would say).
+    pub needs_campaign: Vec<String>,
+}
+
 /// Runs the guided path, or explains what to type when nobody can answer.
-pub fn start(cli: &Cli, intent: Intent, now: Timestamp) -> Result<ExitCode> {
+pub fn start(given: &config::Given, req: &Request, now: Timestamp) -> Result<ExitCode> {
+    let intent = req.intent;
     let mut diags = Diagnostics::default();
-    let mut l = pipeline::load(cli, &mut diags)?;
+    let mut l = pipeline::load(given, None, &mut diags)?;
     if !prompt::interactive() {
         return Err(not_interactive(&l, intent).into());
     }
-    refuse_flags(cli)?;
+    if !req.needs_campaign.is_empty() {
+        return Err(Error::Usage(format!(
+            "{} need(s) a CAMPAIGN; without one, outcry asks for these on the way",
+            req.needs_campaign.join(", ")
+        ))
+        .into());
+    }
     prompt::on_interrupt("cancelled: nothing was written");
-    let dry_run = matches!(&cli.command, Some(crate::cli::Command::Send(a)) if a.dry_run);
+    let dry_run = req.send.dry_run;
     if intent == Intent::Send && !dry_run {
         pipeline::need_delivery(&mut l, &mut diags);
     }
@@ -81,51 +100,12 @@ pub fn start(cli: &Cli, intent: Intent, now: Timestamp) -> Result<ExitCode> {
     let composed = pipeline::compose_campaign(&l, &campaign.id, &sel, &personal, now, &mut diags)?;
     let composed = pipeline::finish(composed, diags)?;
     preview(&composed)?;
-    finish(cli, intent, &l, &composed, save, now)
-}
-
-/// The flags that choose what the questions ask: they need a CAMPAIGN.
-fn refuse_flags(cli: &Cli) -> Result<(), Error> {
-    let given: Vec<&str> = match &cli.command {
-        Some(crate::cli::Command::Compose(a)) => [
-            ("--to", !a.to.is_empty()),
-            ("--skip", !a.skip.is_empty()),
-            ("--personal", a.personal.is_some()),
-            ("--out", a.out.is_some()),
-            ("--maildir", a.maildir.is_some()),
-            ("--mbox", a.mbox.is_some()),
-            ("--format", a.format != crate::cli::Format::Text),
-        ]
-        .into_iter()
-        .filter_map(|(f, set)| set.then_some(f))
-        .collect(),
-        Some(crate::cli::Command::Send(a)) => [
-            ("--to", !a.to.is_empty()),
-            ("--skip", !a.skip.is_empty()),
-            ("--personal", a.personal.is_some()),
-        ]
-        .into_iter()
-        .filter_map(|(f, set)| set.then_some(f))
-        .collect(),
-        _ => Vec::new(),
-    };
-    if given.is_empty() {
-        return Ok(());
-    }
-    Err(Error::Usage(format!(
-        "{} need(s) a CAMPAIGN; without one, outcry asks for these on the way",
-        given.join(", ")
-    )))
+    finish(req, &l, &composed, save, now)
 }
 
 /// The usage error when nobody can answer: what to type instead.
 fn not_interactive(l: &Loaded, intent: Intent) -> Error {
-    let mut d = Diagnostics::default();
-    let ids: Vec<String> =
-        l.ws.campaign_ids(&mut d)
-            .into_iter()
-            .filter(|c| l.ws.has_campaign(c))
-            .collect();
+    let ids = l.ws.campaigns();
     let example = ids.first().map_or("CAMPAIGN", String::as_str);
     let why = if prompt::interactive_terminal() {
         "with --no-input"
@@ -367,13 +347,13 @@ enum Choice {
 
 /// Step 7: send, save drafts, print the review, or quit.
 fn finish(
-    cli: &Cli,
-    intent: Intent,
+    req: &Request,
     l: &Loaded,
     c: &Composed,
     save: profile::Save,
     now: Timestamp,
 ) -> Result<ExitCode> {
+    let intent = req.intent;
     let emails = c.letters.iter().filter(|l| l.is_email()).count();
     let mut menu: Vec<(Choice, String)> = Vec::new();
     if intent != Intent::Compose {
@@ -423,7 +403,7 @@ fn finish(
         }
         match choice {
             Choice::Send => {
-                if let Some(code) = send(cli, l, c, now)? {
+                if let Some(code) = send(req, l, c, now)? {
                     return Ok(code);
                 }
             }
@@ -507,14 +487,9 @@ fn expand_home(p: &str) -> PathBuf {
 }
 
 /// Sends through the same confirmation as `outcry send`. `None`: not sent, back to the menu.
-fn send(cli: &Cli, l: &Loaded, c: &Composed, now: Timestamp) -> Result<Option<ExitCode>> {
-    let args = match &cli.command {
-        Some(crate::cli::Command::Send(a)) => Some(a),
-        _ => None,
-    };
-    let mut force = args.is_some_and(|a| a.force);
-    if let Some((deadline, _)) = &c.campaign.deadline
-        && *deadline < pipeline::today(now)
+fn send(req: &Request, l: &Loaded, c: &Composed, now: Timestamp) -> Result<Option<ExitCode>> {
+    let mut force = req.force;
+    if let Some((deadline, _)) = c.campaign.past_deadline(pipeline::today(now))
         && !force
     {
         force = prompt::ask(
@@ -525,13 +500,10 @@ fn send(cli: &Cli, l: &Loaded, c: &Composed, now: Timestamp) -> Result<Option<Ex
             return Ok(None);
         }
     }
+    // The guided path talks to a person: JSON Lines are for scripts.
     let opts = crate::send::Options {
-        yes: args.is_some_and(|a| a.yes),
-        dry_run: args.is_some_and(|a| a.dry_run),
-        limit: args.and_then(|a| a.limit),
-        retry_unknown: args.is_some_and(|a| a.retry_unknown),
-        retry_failed: args.is_some_and(|a| a.retry_failed),
         json: false,
+        ..req.send.clone()
     };
     prompt::on_interrupt(&format!(
         "interrupted: the journal knows which letters went; `outcry send {}` sends the rest",

@@ -2,15 +2,15 @@
 
 use anyhow::Result;
 
-use crate::cli::NewArgs;
+use crate::campaign::Copies;
 use crate::contacts::AddressBook;
 use crate::fields;
 use crate::plan::channel_of;
 use crate::prompt;
-use crate::scaffold::Draft;
+use crate::scaffold::{Draft, Given};
 
 /// The campaign to write, from the flags and the answers; checked against the address book.
-pub fn new_campaign(args: &NewArgs, book: &AddressBook) -> Result<Draft> {
+pub fn new_campaign(args: &Given, book: &AddressBook) -> Result<Draft> {
     prompt::on_interrupt("cancelled: nothing was written");
     fields::check_id(&args.id)
         .map_err(|e| crate::diag::Error::Usage(format!("campaign id {:?}: {e}", args.id)))?;
@@ -29,10 +29,10 @@ pub fn new_campaign(args: &NewArgs, book: &AddressBook) -> Result<Draft> {
             line("the subject"),
         )?
     };
-    let demands = if args.demand.is_empty() {
+    let demands = if args.demands.is_empty() {
         ask_demands()?
     } else {
-        args.demand.clone()
+        args.demands.clone()
     };
     let to = if args.to.is_empty() {
         ask_targets(book)?
@@ -44,21 +44,21 @@ pub fn new_campaign(args: &NewArgs, book: &AddressBook) -> Result<Draft> {
     } else {
         args.cc.clone()
     };
-    let copies = match &args.copies {
-        Some(c) => c.clone(),
-        None if cc.is_empty() => "cc".into(),
+    let copies = match args.copies {
+        Some(c) => c,
+        None if cc.is_empty() => Copies::Cc,
         None => ask_copies()?,
     };
-    let deadline = if let Some(d) = &args.deadline {
-        Some(parse_date(d).map_err(crate::diag::Error::Usage)?)
+    let deadline = if let Some(d) = args.deadline {
+        Some(d)
     } else {
         let d = prompt::text("Deadline (YYYY-MM-DD; empty for none)", None, true, |s| {
-            parse_date(s).map(|_| ())
+            fields::parse_date(s).map(|_| ())
         })?;
         if d.is_empty() {
             None
         } else {
-            Some(parse_date(&d).map_err(crate::diag::Error::Usage)?)
+            Some(fields::parse_date(&d).map_err(crate::diag::Error::Usage)?)
         }
     };
     let draft = Draft {
@@ -72,12 +72,6 @@ pub fn new_campaign(args: &NewArgs, book: &AddressBook) -> Result<Draft> {
     };
     draft.check(&args.id, book)?;
     Ok(draft)
-}
-
-fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {
-    s.trim()
-        .parse()
-        .map_err(|_| format!("{s:?}: write the date as YYYY-MM-DD"))
 }
 
 fn ask_demands() -> Result<Vec<String>> {
@@ -174,12 +168,12 @@ fn ask_coordinators(book: &AddressBook, to: &[String]) -> Result<Vec<String>> {
         .collect())
 }
 
-fn ask_copies() -> Result<String> {
+fn ask_copies() -> Result<Copies> {
     let items = [
         "In Cc: every authority sees who else was told".to_string(),
         "In Bcc: the authorities do not see the coordinators' addresses".to_string(),
         "As a separate message for each letter".to_string(),
     ];
     let i = prompt::select("How do the coordinators get their copy?", &items, 0)?;
-    Ok(["cc", "bcc", "separate"][i].to_string())
+    Ok([Copies::Cc, Copies::Bcc, Copies::Separate][i])
 }

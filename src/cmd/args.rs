@@ -1,0 +1,411 @@
+//! The command line, converted once: clap's [`Cli`] becomes the typed options each command
+//! needs (a [`Selection`] of targets, [`send::Options`], an output [`Format`], the settings
+//! given as flags). Nothing below the command layer sees [`Cli`].
+
+use std::path::PathBuf;
+use std::sync::LazyLock;
+
+use anyhow::Result;
+use clap::{ArgMatches, CommandFactory as _};
+use jiff::Timestamp;
+
+use crate::cli::{self, Cli, Command, ComposeArgs, NewArgs, SendArgs};
+use crate::config::{self, Override, Overrides};
+use crate::diag::Error;
+use crate::output::Format;
+use crate::pipeline::{Destinations, Request};
+use crate::plan::Selection;
+use crate::{bulk, guide, scaffold, send};
+
+/// One run of outcry, as the command line asks for it.
+pub(super) struct Invocation {
+    pub(super) directory: Option<PathBuf>,
+    pub(super) no_input: bool,
+    pub(super) quiet: bool,
+    /// `--config FILE` and the settings given as flags or variables.
+    pub(super) given: config::Given,
+    /// The moment letters are dated.
+    pub(super) now: Timestamp,
+    pub(super) job: Job,
+}
+
+/// What to do.
+pub(super) enum Job {
+    Guide(guide::Request),
+    Init(Option<PathBuf>),
+    New(scaffold::Given),
+    Campaigns,
+    Check(Option<String>),
+    Compose(Compose),
+    Send(Send),
+    Status(String),
+    SmtpTest,
+    Completions(clap_complete::Shell),
+    Man,
+}
+
+/// `outcry compose CAMPAIGN`.
+pub(super) struct Compose {
+    pub(super) request: Request,
+    pub(super) bulk: Option<bulk::Options>,
+    pub(super) format: Format,
+    pub(super) drafts: Destinations,
+}
+
+/// `outcry send CAMPAIGN...` or `--all`.
+pub(super) struct Send {
+    /// Every campaign's request (the same targets, paragraph and co-signatories for each);
+    /// empty with `--all` until the workspace says which campaigns there are.
+    pub(super) requests: Vec<Request>,
+    /// `--all`, or more than one campaign: one plan and one question for them all.
+    pub(super) several: bool,
+    pub(super) all: bool,
+    pub(super) bulk: Option<bulk::Options>,
+    pub(super) options: send::Options,
+    /// `--force`: send past the deadline.
+    pub(super) force: bool,
+}
+
+impl Invocation {
+    /// Converts the parsed command line.
+    pub(super) fn new(cli: &Cli, matches: &ArgMatches) -> Result<Invocation> {
+        let given = config::Given {
+            file: cli.config.clone(),
+            overrides: overrides(cli),
+        };
+        let job = job(cli, matches);
+        Ok(Invocation {
+            directory: cli.directory.clone(),
+            no_input: cli.no_input,
+            quiet: cli.quiet,
+            given,
+            now: now()?,
+            job,
+        })
+    }
+}
+
+fn job(cli: &Cli, matches: &ArgMatches) -> Job {
+    let guide = |intent, send: Option<&SendArgs>| {
+        Job::Guide(guide::Request {
+            intent,
+            send: send.map(send_options).unwrap_or_default(),
+            force: send.is_some_and(|a| a.force),
+            needs_campaign: needs_campaign(matches),
+        })
+    };
+    let Some(command) = &cli.command else {
+        return guide(guide::Intent::Any, None);
+    };
+    match command {
+        Command::Init { dir } => Job::Init(dir.clone()),
+        Command::New(args) => Job::New(new_campaign(args)),
+        Command::Campaigns => Job::Campaigns,
+        Command::Check { campaign } => Job::Check(campaign.clone()),
+        Command::Compose(args) if args.campaign.is_none() => guide(guide::Intent::Compose, None),
+        Command::Compose(args) => Job::Compose(compose(args)),
+        Command::Send(args) if args.campaigns.is_empty() && !args.all => {
+            guide(guide::Intent::Send, Some(args))
+        }
+        Command::Send(args) => Job::Send(send(args)),
+        Command::Status { campaign } => Job::Status(campaign.clone()),
+        Command::Smtp(cli::SmtpCommand::Test) => Job::SmtpTest,
+        Command::Completions { shell } => Job::Completions(*shell),
+        Command::Man => Job::Man,
+    }
+}
+
+fn selection(t: &cli::TargetArgs) -> Selection {
+    Selection {
+        only: t.to.clone(),
+        skip: t.skip.clone(),
+    }
+}
+
+fn format(f: &cli::FormatArgs) -> Format {
+    match f.format {
+        cli::Format::Text => Format::Text,
+        cli::Format::Json => Format::Json,
+    }
+}
+
+fn request(
+    campaign: &str,
+    t: &cli::TargetArgs,
+    p: &cli::PersonalArgs,
+    b: &cli::BulkArgs,
+) -> Request {
+    Request {
+        campaign: campaign.to_string(),
+        selection: selection(t),
+        personal: p.personal.clone(),
+        signatories: b.signatories.clone(),
+    }
+}
+
+fn bulk_options(b: &cli::BulkArgs, t: &cli::TargetArgs) -> Option<bulk::Options> {
+    b.signers.as_ref().map(|signers| bulk::Options {
+        signers: signers.clone(),
+        strict: b.strict,
+        selection: selection(t),
+    })
+}
+
+fn compose(a: &ComposeArgs) -> Compose {
+    Compose {
+        request: request(
+            a.campaign.as_deref().unwrap_or_default(),
+            &a.targets,
+            &a.personal,
+            &a.bulk,
+        ),
+        bulk: bulk_options(&a.bulk, &a.targets),
+        format: format(&a.format),
+        drafts: Destinations {
+            out: a.drafts.out.clone(),
+            maildir: a.drafts.maildir.clone(),
+            mbox: a.drafts.mbox.clone(),
+        },
+    }
+}
+
+fn send_options(a: &SendArgs) -> send::Options {
+    send::Options {
+        yes: a.yes,
+        dry_run: a.dry_run,
+        limit: a.limit,
+        retry_unknown: a.retry_unknown,
+        retry_failed: a.retry_failed,
+        json: format(&a.format) == Format::Json,
+    }
+}
+
+fn send(a: &SendArgs) -> Send {
+    Send {
+        requests: a
+            .campaigns
+            .iter()
+            .map(|c| request(c, &a.targets, &a.personal, &a.bulk))
+            .collect(),
+        several: a.all || a.campaigns.len() > 1,
+        all: a.all,
+        bulk: bulk_options(&a.bulk, &a.targets),
+        options: send_options(a),
+        force: a.force,
+    }
+}
+
+fn new_campaign(a: &NewArgs) -> scaffold::Given {
+    scaffold::Given {
+        id: a.id.clone(),
+        title: a.title.clone(),
+        subject: a.subject.clone(),
+        demands: a.demand.clone(),
+        to: a.to.clone(),
+        cc: a.cc.clone(),
+        copies: a.copies.map(|c| match c {
+            cli::Copies::Cc => crate::campaign::Copies::Cc,
+            cli::Copies::Bcc => crate::campaign::Copies::Bcc,
+            cli::Copies::Separate => crate::campaign::Copies::Separate,
+        }),
+        deadline: a.deadline,
+    }
+}
+
+/// The flags of `compose` or `send` given without a CAMPAIGN that the guided path cannot
+/// honour, as `--name`: it asks for what they would say. A guided send honours the flags
+/// about sending itself.
+fn needs_campaign(matches: &ArgMatches) -> Vec<String> {
+    const HONOURED: [&str; 6] = [
+        "yes",
+        "dry_run",
+        "force",
+        "limit",
+        "retry_unknown",
+        "retry_failed",
+    ];
+    let Some((name, sub)) = matches.subcommand() else {
+        return Vec::new();
+    };
+    let cmd = &*COMMAND;
+    let Some(sub_cmd) = cmd.find_subcommand(name) else {
+        return Vec::new();
+    };
+    sub_cmd
+        .get_arguments()
+        .filter(|a| !a.is_global_set() && !HONOURED.contains(&a.get_id().as_str()))
+        .filter(|a| {
+            let id = a.get_id().as_str();
+            match sub.value_source(id) {
+                Some(clap::parser::ValueSource::CommandLine) => true,
+                // A variable (OUTCRY_FORMAT) counts when it says other than the default.
+                Some(clap::parser::ValueSource::EnvVariable) => {
+                    let default: Vec<&std::ffi::OsStr> =
+                        a.get_default_values().iter().map(AsRef::as_ref).collect();
+                    let given: Vec<&std::ffi::OsStr> =
+                        sub.get_raw(id).into_iter().flatten().collect();
+                    default != given
+                }
+                _ => false,
+            }
+        })
+        .filter_map(|a| a.get_long().map(|l| format!("--{l}")))
+        .collect()
+}
+
+/// The command line's own description, for flag and variable names.
+static COMMAND: LazyLock<clap::Command> = LazyLock::new(|| {
+    let mut cmd = Cli::command();
+    cmd.build();
+    cmd
+});
+
+/// Where a setting given as a flag came from, in the writer's words: `--smtp-port (or
+/// OUTCRY_SMTP_PORT)`, the names as the command line declares them.
+fn origin(id: &str) -> String {
+    let Some(arg) = COMMAND.get_arguments().find(|a| a.get_id() == id) else {
+        return id.to_string();
+    };
+    let long = arg.get_long().unwrap_or(id);
+    match arg.get_env() {
+        Some(env) => format!("--{long} (or {})", env.to_string_lossy()),
+        None => format!("--{long}"),
+    }
+}
+
+/// The settings given as flags or variables: the top layer of the settings.
+fn overrides(cli: &Cli) -> Overrides {
+    fn o<T: Clone>(v: Option<&T>, id: &str) -> Option<Override<T>> {
+        v.map(|value| Override {
+            value: value.clone(),
+            origin: origin(id),
+        })
+    }
+    let (s, m) = (&cli.sender, &cli.smtp);
+    Overrides {
+        name: o(s.sender_name.as_ref(), "sender_name"),
+        email: o(s.sender_email.as_ref(), "sender_email"),
+        organisation: o(s.sender_organisation.as_ref(), "sender_organisation"),
+        city: o(s.sender_city.as_ref(), "sender_city"),
+        country: o(s.sender_country.as_ref(), "sender_country"),
+        address: o(s.sender_address.as_ref(), "sender_address"),
+        transport: o(m.transport.as_ref(), "transport"),
+        host: o(m.smtp_host.as_ref(), "smtp_host"),
+        port: o(m.smtp_port.as_ref(), "smtp_port"),
+        security: o(m.smtp_security.as_ref(), "smtp_security"),
+        username: o(m.smtp_username.as_ref(), "smtp_username"),
+        ca_file: o(m.smtp_ca_file.as_ref(), "smtp_ca_file"),
+        rate: o(m.rate.as_ref(), "rate"),
+        timeout: o(m.smtp_timeout.as_ref(), "smtp_timeout"),
+        sendmail: o(m.sendmail.as_ref(), "sendmail"),
+    }
+}
+
+/// The moment letters are dated: `SOURCE_DATE_EPOCH` if set (reproducible output), else now.
+fn now() -> Result<Timestamp> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(v) => v
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|s| (0..=253_402_300_799).contains(s))
+            .and_then(|s| Timestamp::from_second(s).ok())
+            .ok_or_else(|| {
+                Error::Usage(format!(
+                    "SOURCE_DATE_EPOCH={v:?} must be a number of seconds since 1970, from 0 to 253402300799"
+                ))
+                .into()
+            }),
+        Err(_) => Ok(Timestamp::now()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::FromArgMatches as _;
+
+    fn parse(args: &[&str]) -> (Cli, ArgMatches) {
+        let matches = Cli::command()
+            .try_get_matches_from(args)
+            .expect("valid command line");
+        (Cli::from_arg_matches(&matches).expect("matches"), matches)
+    }
+
+    #[test]
+    fn every_setting_flag_names_itself_and_its_variable() {
+        let (cli, _) = parse(&[
+            "outcry",
+            "--sender-name=a",
+            "--sender-email=b",
+            "--sender-organisation=c",
+            "--sender-city=d",
+            "--sender-country=e",
+            "--sender-address=f",
+            "--transport=g",
+            "--smtp-host=h",
+            "--smtp-port=i",
+            "--smtp-security=j",
+            "--smtp-username=k",
+            "--smtp-ca-file=l",
+            "--rate=m",
+            "--smtp-timeout=n",
+            "--sendmail=o",
+            "check",
+        ]);
+        let o = overrides(&cli);
+        let origins: Vec<String> = [
+            o.name,
+            o.email,
+            o.organisation,
+            o.city,
+            o.country,
+            o.address,
+            o.transport,
+            o.host,
+            o.port,
+            o.security,
+            o.username,
+            o.rate,
+            o.timeout,
+        ]
+        .into_iter()
+        .map(|v| v.expect("set").origin)
+        .chain(
+            [o.ca_file, o.sendmail]
+                .into_iter()
+                .map(|v| v.expect("set").origin),
+        )
+        .collect();
+        assert_eq!(
+            origins,
+            [
+                "--sender-name (or OUTCRY_SENDER_NAME)",
+                "--sender-email (or OUTCRY_SENDER_EMAIL)",
+                "--sender-organisation (or OUTCRY_SENDER_ORGANISATION)",
+                "--sender-city (or OUTCRY_SENDER_CITY)",
+                "--sender-country (or OUTCRY_SENDER_COUNTRY)",
+                "--sender-address (or OUTCRY_SENDER_ADDRESS)",
+                "--transport (or OUTCRY_TRANSPORT)",
+                "--smtp-host (or OUTCRY_SMTP_HOST)",
+                "--smtp-port (or OUTCRY_SMTP_PORT)",
+                "--smtp-security (or OUTCRY_SMTP_SECURITY)",
+                "--smtp-username (or OUTCRY_SMTP_USERNAME)",
+                "--rate (or OUTCRY_RATE)",
+                "--smtp-timeout (or OUTCRY_SMTP_TIMEOUT)",
+                "--smtp-ca-file (or OUTCRY_SMTP_CA_FILE)",
+                "--sendmail (or OUTCRY_SENDMAIL)",
+            ]
+        );
+    }
+
+    #[test]
+    fn the_guided_path_names_the_flags_that_need_a_campaign() {
+        let (_, m) = parse(&["outcry", "compose", "--to", "x", "--out", "d", "--strict"]);
+        assert_eq!(needs_campaign(&m), ["--to", "--strict", "--out"]);
+        let (_, m) = parse(&["outcry", "send", "--dry-run", "--yes", "--skip", "y"]);
+        assert_eq!(needs_campaign(&m), ["--skip"]);
+        let (_, m) = parse(&["outcry", "-q", "send", "--limit", "3", "--force"]);
+        assert!(needs_campaign(&m).is_empty());
+    }
+}

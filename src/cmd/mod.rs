@@ -1,0 +1,72 @@
+//! The commands: the command line converted once ([`args`]), then one small file per command
+//! over the [`crate::pipeline`] (load → validate → plan → render → write or deliver), the
+//! guided path and bulk mailings. Nothing below this layer sees the command line.
+
+mod args;
+mod campaigns;
+mod check;
+mod compose;
+mod init;
+mod new;
+mod send;
+mod status;
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::{ArgMatches, CommandFactory as _, FromArgMatches as _};
+
+use crate::cli::Cli;
+use crate::diag::{Diagnostics, Error};
+use crate::{files, guide, output, pipeline, prompt};
+use args::{Invocation, Job};
+
+/// Runs the command line `matches` (clap's parse of [`Cli`]).
+pub fn run(matches: &ArgMatches) -> Result<ExitCode> {
+    let cli = Cli::from_arg_matches(matches).map_err(|e| e.exit())?;
+    let Invocation {
+        directory,
+        no_input,
+        quiet,
+        given,
+        now,
+        job,
+    } = Invocation::new(&cli, matches)?;
+    files::private_umask();
+    prompt::set_no_input(no_input);
+    output::set_quiet(quiet);
+    if let Some(dir) = &directory {
+        std::env::set_current_dir(dir).map_err(|e| {
+            Error::Usage(format!("cannot change to directory {}: {e}", dir.display()))
+        })?;
+    }
+    match job {
+        Job::Guide(req) => guide::start(&given, &req, now),
+        Job::Init(dir) => init::run(&given, dir.as_deref()),
+        Job::New(draft) => new::run(&given, &draft, now),
+        Job::Campaigns => campaigns::run(),
+        Job::Check(campaign) => check::run(&given, campaign.as_deref(), now),
+        Job::Compose(c) => compose::run(&given, &c, now),
+        Job::Send(s) => send::run(&given, &s, now),
+        Job::Status(campaign) => status::run(&campaign),
+        Job::SmtpTest => smtp_test(&given),
+        Job::Completions(shell) => {
+            let mut cmd = Cli::command();
+            clap_complete::generate(shell, &mut cmd, "outcry", &mut std::io::stdout());
+            Ok(ExitCode::SUCCESS)
+        }
+        Job::Man => {
+            clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout())?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// `outcry smtp test`.
+fn smtp_test(given: &crate::config::Given) -> Result<ExitCode> {
+    let mut diags = Diagnostics::default();
+    let mut l = pipeline::load(given, None, &mut diags)?;
+    pipeline::need_delivery(&mut l, &mut diags);
+    diags.into_result()?;
+    pipeline::test_delivery(l.settings.delivery.as_ref())
+}

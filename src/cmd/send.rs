@@ -1,0 +1,123 @@
+//! `outcry send CAMPAIGN...`: compose, check, confirm once, deliver.
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+use jiff::Timestamp;
+
+use super::args::Send;
+use crate::config::Given;
+use crate::diag::{Diagnostics, Error};
+use crate::output;
+use crate::pipeline::{self, check_deadline, check_sender, need_delivery};
+use crate::prompt;
+
+pub(super) fn run(given: &Given, s: &Send, now: Timestamp) -> Result<ExitCode> {
+    if s.several {
+        return several(given, s, now);
+    }
+    let Some(req) = s.requests.first() else {
+        return Err(Error::Usage("name a campaign to send".into()).into());
+    };
+    let mut diags = Diagnostics::default();
+    if let Some(bulk) = &s.bulk {
+        let (l, campaign) = pipeline::load_bulk(given, req, true, &mut diags)?;
+        return crate::bulk::send(&l, bulk, (&s.options, s.force), &campaign, now, diags);
+    }
+    let (mut l, composed) = pipeline::prepare(given, req, now, &mut diags)?;
+    need_delivery(&mut l, &mut diags);
+    check_sender(&l, s.options.dry_run, &mut diags);
+    let composed = pipeline::finish(composed, diags)?;
+    check_deadline(&composed.campaign, s.force, now)?;
+    pipeline::deliver(&l, &composed, &s.options, now)
+}
+
+/// `outcry send A B ...` or `--all`: every campaign composed and checked first, one plan
+/// and one question for all their letters, then each campaign sent in turn (each with its
+/// own journal).
+fn several(given: &Given, s: &Send, now: Timestamp) -> Result<ExitCode> {
+    if s.bulk.is_some() {
+        return Err(
+            Error::Usage("--signers sends one campaign per run: name just one".into()).into(),
+        );
+    }
+    let template = s.requests.first().cloned().unwrap_or_default();
+    let mut diags = Diagnostics::default();
+    let mut l = pipeline::load(given, template.signatories.as_deref(), &mut diags)?;
+    let personal = template
+        .personal
+        .as_deref()
+        .map(pipeline::read_personal)
+        .transpose()?
+        .unwrap_or_default();
+    need_delivery(&mut l, &mut diags);
+    check_sender(&l, s.options.dry_run, &mut diags);
+    let ids: Vec<String> = if s.all {
+        l.ws.campaigns()
+    } else {
+        s.requests.iter().map(|r| r.campaign.clone()).collect()
+    };
+    let mut all = Vec::new();
+    for id in &ids {
+        pipeline::require_campaign(&l.ws, id)?;
+        if let Some(c) =
+            pipeline::compose_campaign(&l, id, &template.selection, &personal, now, &mut diags)?
+        {
+            all.push(c);
+        }
+    }
+    let diags = diags.into_result()?;
+    pipeline::print_warnings(&diags);
+    for c in &all {
+        check_deadline(&c.campaign, s.force, now)?;
+    }
+    let mut opts = s.options.clone();
+    if !opts.dry_run {
+        let (mut total, mut held) = (0, 0);
+        for c in &all {
+            let (n, text, h) = crate::send::plan_only(
+                &l.ws.root,
+                &c.campaign.id,
+                &mut c.letters.as_slice(),
+                l.settings.delivery.as_ref(),
+                &opts,
+                now,
+            )?;
+            total += n;
+            held += h;
+            output::note(&format!("{}: {}", c.campaign.id, text.trim_end()));
+        }
+        if total == 0 {
+            if held > 0 {
+                output::note(&format!(
+                    "nothing to send now: {held} letter(s) held back (failed or unknown before: see `outcry status`, --retry-failed, --retry-unknown)"
+                ));
+                return Ok(ExitCode::from(crate::EXIT_FAILED));
+            }
+            output::note("nothing to send");
+            return Ok(ExitCode::SUCCESS);
+        }
+        if !opts.yes {
+            if !prompt::interactive() {
+                return Err(Error::Usage(
+                    "no terminal to confirm on: review with --dry-run, then pass --yes".into(),
+                )
+                .into());
+            }
+            if !prompt::confirm(&format!(
+                "Send these {total} letters of {} campaigns now?",
+                all.len()
+            ))? {
+                return Err(Error::NotConfirmed.into());
+            }
+        }
+        opts.yes = true;
+    }
+    let mut code = ExitCode::SUCCESS;
+    for c in &all {
+        if pipeline::deliver(&l, c, &opts, now)? != ExitCode::SUCCESS {
+            code = ExitCode::from(crate::EXIT_FAILED);
+        }
+    }
+    Ok(code)
+}
