@@ -4,5 +4,5 @@ use clap::CommandFactory as _;
 
 fn main() -> ExitCode {
     let matches = outcry::cli::Cli::command().get_matches();
-    outcry::run(&matches).unwrap_or_else(|err| outcry::report(&err))
+    outcry::cmd::run(&matches).unwrap_or_else(|err| outcry::cmd::report(&err))
 }

@@ -70,3 +70,23 @@ fn smtp_test(given: &crate::config::Given) -> Result<ExitCode> {
     diags.into_result()?;
     pipeline::test_delivery(l.settings.delivery.as_ref())
 }
+
+/// Prints an error from [`run`] on stderr and gives its exit code ([`Error::code`], or 1).
+/// A reader that stopped reading (`outcry compose ... | head`) is not an error.
+pub fn report(err: &anyhow::Error) -> ExitCode {
+    let broken_pipe = err.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    });
+    if broken_pipe {
+        return ExitCode::SUCCESS;
+    }
+    match err.downcast_ref::<Error>() {
+        Some(e @ (Error::Invalid(_) | Error::Cancelled(_))) => output::say(&e.to_string()),
+        _ => output::say(&format!(
+            "error: {}",
+            crate::fields::shown(&format!("{err:#}"))
+        )),
+    }
+    ExitCode::from(crate::diag::exit_code(err))
+}
