@@ -16,12 +16,12 @@ use serde::Serialize;
 
 use crate::campaign::Campaign;
 use crate::config::Sender;
-use crate::diag::Error;
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::drafts::Destinations;
 use crate::fields::Country;
 use crate::letter::Letter;
 use crate::output::Format;
-use crate::pipeline::{self, Destinations, Loaded};
+use crate::pipeline::{self, Loaded};
 use crate::plan::{self, Plan, Selection};
 use crate::render::{Renderer, Signing};
 use crate::signers::Signer;
@@ -153,30 +153,19 @@ struct Totals {
 /// messages) overlaps rendering the next letters.
 struct DraftWriter {
     tx: std::sync::mpsc::SyncSender<Letter>,
-    thread: std::thread::JoinHandle<Result<Option<drafts::FolderWriter>>>,
+    thread: std::thread::JoinHandle<Result<Vec<Box<dyn drafts::Sink>>>>,
 }
 
 impl DraftWriter {
-    fn start(
-        folder: Option<drafts::FolderWriter>,
-        maildir: Option<(maildir::Maildir, std::path::PathBuf)>,
-        now: Timestamp,
-    ) -> DraftWriter {
+    fn start(mut sinks: Vec<Box<dyn drafts::Sink>>, now: Timestamp) -> DraftWriter {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Letter>(256);
         let thread = std::thread::spawn(move || {
-            let mut folder = folder;
             for letter in rx {
-                if let Some(w) = &mut folder {
-                    w.add(&letter, now)?;
-                }
-                if let Some((md, dir)) = &maildir
-                    && letter.is_email()
-                {
-                    let m = crate::mime::message(&letter, now, crate::mime::Purpose::Draft)?;
-                    drafts::store_draft(md, dir, &m)?;
+                for s in &mut sinks {
+                    s.add(&letter, now)?;
                 }
             }
-            Ok(folder)
+            Ok(sinks)
         });
         DraftWriter { tx, thread }
     }
@@ -190,7 +179,7 @@ impl DraftWriter {
         Ok(())
     }
 
-    fn finish(self) -> Result<Option<drafts::FolderWriter>> {
+    fn finish(self) -> Result<Vec<Box<dyn drafts::Sink>>> {
         drop(self.tx);
         self.thread
             .join()
@@ -214,22 +203,13 @@ impl<'a> Output<'a> {
         campaign: &'a Campaign,
         now: Timestamp,
     ) -> Result<Output<'a>> {
-        let writes = dest.out.is_some() || dest.maildir.is_some();
-        let folder = dest
-            .out
-            .as_deref()
-            .map(drafts::FolderWriter::new)
-            .transpose()?;
-        let maildir = dest
-            .maildir
-            .as_deref()
-            .map(|d| drafts::open_maildir(d).map(|m| (m, d.to_path_buf())))
-            .transpose()?;
+        let writes = !dest.is_empty();
+        let sinks = dest.open()?;
         let mut o = Output {
             campaign,
             out: std::io::BufWriter::new(std::io::stdout().lock()),
             json: format == Format::Json && !writes,
-            drafts: writes.then(|| DraftWriter::start(folder, maildir, now)),
+            drafts: writes.then(|| DraftWriter::start(sinks, now)),
             totals: Totals::default(),
         };
         if o.json {
@@ -308,27 +288,24 @@ impl<'a> Output<'a> {
     }
 
     /// Moves the drafts into place, prints the summary; the totals.
-    fn finish(mut self, dest: &Destinations) -> Result<Totals> {
+    fn finish(mut self) -> Result<Totals> {
         #[derive(Serialize)]
         struct S<'a> {
             campaign: &'a str,
             #[serde(flatten)]
             totals: &'a Totals,
         }
-        if let Some(w) = self.drafts.take()
-            && let Some(folder) = w.finish()?
-        {
-            let n = folder.count();
-            prompt::writing(|| folder.commit())?;
-            if let Some(dir) = &dest.out {
-                crate::output::note(&format!("wrote {n} draft(s) into {}", dir.display()));
+        if let Some(w) = self.drafts.take() {
+            let sinks = w.finish()?;
+            let written: Vec<drafts::Written> = prompt::writing(|| {
+                sinks
+                    .into_iter()
+                    .map(drafts::Sink::finish)
+                    .collect::<Result<_>>()
+            })?;
+            for w in written {
+                crate::output::note(&w.summary);
             }
-        }
-        if let Some(dir) = &dest.maildir {
-            crate::output::note(&format!(
-                "stored the e-mail drafts in the Maildir {}",
-                dir.display()
-            ));
         }
         if self.json {
             let line = crate::output::json_line(
@@ -356,13 +333,8 @@ pub(crate) fn compose(
     mut diags: Diagnostics,
 ) -> Result<ExitCode> {
     let signers_file = o.signers.as_path();
-    if dest.mbox.is_some() {
-        return Err(Error::Usage(
-            "--mbox does not go with --signers: use --out DIR or --maildir DIR".into(),
-        )
-        .into());
-    }
-    if (dest.out.is_some() || dest.maildir.is_some()) && l.settings.sender.email.is_none() {
+    dest.check_streaming()?;
+    if !dest.is_empty() && l.settings.sender.email.is_none() {
         diags.error(
             crate::diag::Origin::Setting("sender".into()),
             "drafts need the account's e-mail address (their From): set email in [sender] or use --sender-email",
@@ -381,7 +353,7 @@ pub(crate) fn compose(
     let signers = Signers::open(signers_file)?;
     let (mut bulk, diags) = diags.and_then_value(bulk)?;
     pipeline::print_warnings(&diags);
-    drafts::check_destinations(dest.out.as_deref(), dest.maildir.as_deref(), None, &[])?;
+    dest.check(&[])?;
     let mut output = Output::new(dest, format, campaign, now)?;
     for row in signers {
         match row.and_then(|s| bulk.letters(&s)) {
@@ -405,7 +377,7 @@ pub(crate) fn compose(
     for (reason, n) in &bulk.unresolved {
         output.unresolved(reason, *n)?;
     }
-    let totals = output.finish(dest)?;
+    let totals = output.finish()?;
     crate::output::note(&format!(
         "{}: {} signer(s), {} letter(s){}",
         campaign.id,

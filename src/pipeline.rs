@@ -14,12 +14,13 @@ use crate::campaign::Campaign;
 use crate::config;
 use crate::contacts::AddressBook;
 use crate::diag::{Diagnostics, Error};
+use crate::drafts::Destinations;
 use crate::fields::{MAX_PERSONAL, check_personal};
 use crate::letter::Letter;
 use crate::plan::{self, Plan, Selection};
+use crate::prompt;
 use crate::render::Renderer;
 use crate::workspace::{Partial, Workspace};
-use crate::{drafts, prompt};
 
 pub(crate) fn today(now: Timestamp) -> Date {
     now.to_zoned(jiff::tz::TimeZone::UTC).date()
@@ -301,49 +302,18 @@ pub(crate) fn print_warnings(diags: &Diagnostics) {
     }
 }
 
-/// Where drafts go: a folder of files, a Maildir, an mbox; any of them.
-#[derive(Debug, Default)]
-pub(crate) struct Destinations {
-    pub(crate) out: Option<PathBuf>,
-    pub(crate) maildir: Option<PathBuf>,
-    pub(crate) mbox: Option<PathBuf>,
-}
-
-impl Destinations {
-    /// Whether no destination is given (the review is printed instead).
-    pub(crate) fn is_empty(&self) -> bool {
-        self.out.is_none() && self.maildir.is_none() && self.mbox.is_none()
-    }
-}
-
-/// Writes the drafts; Ctrl-C waits until they are complete.
+/// Writes the drafts, after checking every destination; Ctrl-C waits until they are complete.
 pub(crate) fn write_drafts(dest: &Destinations, letters: &[Letter], now: Timestamp) -> Result<()> {
-    drafts::check_destinations(
-        dest.out.as_deref(),
-        dest.maildir.as_deref(),
-        dest.mbox.as_deref(),
-        letters,
-    )?;
-    prompt::writing(|| {
-        if let Some(dir) = &dest.out {
-            let paths: Vec<PathBuf> = drafts::write_folder(dir, letters, now)?;
-            for p in paths {
-                crate::output::note(&format!("wrote {}", p.display()));
-            }
+    dest.check(letters)?;
+    for w in prompt::writing(|| dest.write(letters, now))? {
+        if w.files.is_empty() {
+            crate::output::note(&w.summary);
         }
-        if let Some(dir) = &dest.maildir {
-            let n = drafts::write_maildir(dir, letters, now)?;
-            crate::output::note(&format!(
-                "stored {n} draft(s) in the Maildir {}",
-                dir.display()
-            ));
+        for p in &w.files {
+            crate::output::note(&format!("wrote {}", p.display()));
         }
-        if let Some(file) = &dest.mbox {
-            let n = drafts::append_mbox(file, letters, now)?;
-            crate::output::note(&format!("appended {n} draft(s) to {}", file.display()));
-        }
-        Ok(())
-    })
+    }
+    Ok(())
 }
 
 /// Checks that the letters have someone to sign them and answer: `what` needs a name and an

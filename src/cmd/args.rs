@@ -12,8 +12,9 @@ use jiff::Timestamp;
 use crate::cli::{self, Cli, Command, ComposeArgs, NewArgs, SendArgs};
 use crate::config::{self, Override, Overrides};
 use crate::diag::Error;
+use crate::drafts::{self, Destinations};
 use crate::output::Format;
-use crate::pipeline::{Destinations, Request};
+use crate::pipeline::Request;
 use crate::plan::Selection;
 use crate::{bulk, guide, scaffold, send};
 
@@ -161,12 +162,23 @@ fn compose(a: &ComposeArgs) -> Compose {
         ),
         bulk: bulk_options(&a.bulk, &a.targets),
         format: format(&a.format),
-        drafts: Destinations {
-            out: a.drafts.out.clone(),
-            maildir: a.drafts.maildir.clone(),
-            mbox: a.drafts.mbox.clone(),
-        },
+        drafts: destinations(&a.drafts),
     }
+}
+
+/// Where drafts go, in the order the flags are listed: each flag is one kind of destination.
+fn destinations(d: &cli::DraftArgs) -> Destinations {
+    let mut all = Destinations::default();
+    if let Some(p) = &d.out {
+        all.add(drafts::Folder(p.clone()));
+    }
+    if let Some(p) = &d.maildir {
+        all.add(drafts::Maildir(p.clone()));
+    }
+    if let Some(p) = &d.mbox {
+        all.add(drafts::Mbox(p.clone()));
+    }
+    all
 }
 
 fn send_options(a: &SendArgs) -> send::Options {

@@ -20,8 +20,9 @@ use jiff::Timestamp;
 use crate::campaign::Campaign;
 use crate::config;
 use crate::diag::{Diagnostics, Error};
+use crate::drafts::{self, Destinations};
 use crate::letter::Channel;
-use crate::pipeline::{self, Composed, Destinations, Loaded};
+use crate::pipeline::{self, Composed, Loaded};
 use crate::plan::{self, Selection};
 use crate::{prompt, render, review};
 
@@ -409,26 +410,15 @@ fn finish(
             }
             Choice::Folder => {
                 let default = shown(&l.ws.root.join("drafts").join(&c.campaign.id));
-                let dir = ask_path(
-                    "Folder for the drafts",
-                    &default,
-                    |dir| Destinations {
-                        out: Some(dir),
-                        ..Destinations::default()
-                    },
-                    c,
-                )?;
-                pipeline::write_drafts(&dir, &c.letters, now)?;
+                let dest = ask_path("Folder for the drafts", &default, drafts::Folder, c)?;
+                pipeline::write_drafts(&dest, &c.letters, now)?;
                 return Ok(ExitCode::SUCCESS);
             }
             Choice::Maildir => {
                 let dest = ask_path(
                     "Maildir folder (e.g. ~/Maildir/Drafts)",
                     "",
-                    |dir| Destinations {
-                        maildir: Some(dir),
-                        ..Destinations::default()
-                    },
+                    drafts::Maildir,
                     c,
                 )?;
                 pipeline::write_drafts(&dest, &c.letters, now)?;
@@ -448,21 +438,16 @@ fn finish(
 }
 
 /// Asks for a path until the drafts can go there (`~/` is the home folder).
-fn ask_path(
+fn ask_path<D: drafts::Destination + 'static>(
     question: &str,
     default: &str,
-    dest: impl Fn(PathBuf) -> Destinations,
+    dest: impl Fn(PathBuf) -> D,
     c: &Composed,
 ) -> Result<Destinations> {
     loop {
         let answer = prompt::text(question, Some(default), false, |_| Ok(()))?;
-        let d = dest(expand_home(&answer));
-        match crate::drafts::check_destinations(
-            d.out.as_deref(),
-            d.maildir.as_deref(),
-            d.mbox.as_deref(),
-            &c.letters,
-        ) {
+        let d = Destinations::one(dest(expand_home(&answer)));
+        match d.check(&c.letters) {
             Ok(()) => return Ok(d),
             Err(e) => crate::output::say(&format!("{e:#}")),
         }

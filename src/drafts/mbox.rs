@@ -1,0 +1,120 @@
+//! `--mbox FILE`: the e-mail drafts appended to an mbox (mboxrd quoting), under a lock.
+
+use std::fs::{self, File};
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use jiff::Timestamp;
+
+use super::{Destination, Sink, Written, draft_message, refused};
+use crate::diag::Error;
+use crate::files;
+use crate::letter::Letter;
+
+/// An mbox file: created if needed, appended to.
+#[derive(Debug)]
+pub struct Mbox(pub PathBuf);
+
+impl Destination for Mbox {
+    fn flag(&self) -> &'static str {
+        "--mbox"
+    }
+
+    fn path(&self) -> &Path {
+        &self.0
+    }
+
+    fn check(&self, _: &[Letter]) -> Result<(), Error> {
+        files::check_write_path(&self.0).map_err(|e| refused(self, e))?;
+        if self.0.exists() && !self.0.is_file() {
+            return Err(refused(self, "exists and is not a file"));
+        }
+        Ok(())
+    }
+
+    fn check_streaming(&self) -> Result<(), Error> {
+        // The whole run is appended at once, under one lock: it is held in memory till then.
+        Err(Error::Usage(
+            "--mbox does not go with --signers: use --out DIR or --maildir DIR".into(),
+        ))
+    }
+
+    fn open(&self) -> Result<Box<dyn Sink>> {
+        Ok(Box::new(Appending {
+            file: self.0.clone(),
+            out: Vec::new(),
+            count: 0,
+        }))
+    }
+}
+
+/// The messages to append, in mbox form, held until [`Sink::finish`].
+struct Appending {
+    file: PathBuf,
+    out: Vec<u8>,
+    count: usize,
+}
+
+impl Sink for Appending {
+    fn add(&mut self, letter: &Letter, date: Timestamp) -> Result<()> {
+        if !letter.is_email() {
+            return Ok(());
+        }
+        let stamp = date
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .strftime("%a %b %e %H:%M:%S %Y")
+            .to_string();
+        let msg = draft_message(letter, date)?;
+        let text = String::from_utf8_lossy(&msg).replace("\r\n", "\n");
+        let out = &mut self.out;
+        out.extend_from_slice(format!("From {} {stamp}\n", letter.from.email).as_bytes());
+        for line in text.lines() {
+            if line.trim_start_matches('>').starts_with("From ") {
+                out.push(b'>');
+            }
+            out.extend_from_slice(line.as_bytes());
+            out.push(b'\n');
+        }
+        out.push(b'\n');
+        self.count += 1;
+        Ok(())
+    }
+
+    fn finish(self: Box<Self>) -> Result<Written> {
+        let file = &self.file;
+        if let Some(parent) = file.parent().filter(|p| !p.as_os_str().is_empty()) {
+            files::create_dir_all(parent)?;
+        }
+        files::check_write_path(file)?;
+        let mut f: File = files::write_options()
+            .append(true)
+            .create(true)
+            .open(file)
+            .with_context(|| format!("cannot open {}", file.display()))?;
+        files::check_written(&f, file)?;
+        files::make_private(file)?;
+        lock(&f, file)?;
+        f.write_all(&self.out)
+            .and_then(|()| f.sync_all())
+            .with_context(|| format!("cannot append to {}", file.display()))?;
+        Ok(Written {
+            summary: format!("appended {} draft(s) to {}", self.count, file.display()),
+            files: Vec::new(),
+        })
+    }
+}
+
+/// Takes the mbox's lock, which mail programs honour, or says who holds it.
+fn lock(f: &File, file: &Path) -> Result<()> {
+    match f.try_lock() {
+        Ok(()) => Ok(()),
+        Err(fs::TryLockError::WouldBlock) => anyhow::bail!(
+            "{} is locked by another program (a mail client?): close it and try again",
+            file.display()
+        ),
+        Err(fs::TryLockError::Error(e)) => {
+            Err(e).with_context(|| format!("cannot lock {}", file.display()))
+        }
+    }
+}
