@@ -233,91 +233,117 @@ fn read_layer(
             return;
         }
     };
-    #[allow(clippy::items_after_statements)] // a helper local to this function
-    let same = |s: String| s;
-    if let Some(mut s) = raw.sender {
-        if layer == Layer::Workspace {
-            // Who signs, who answers and where the replies go are the writer's to say.
-            for (key, value) in [
-                ("name", s.name.take()),
-                ("email", s.email.take()),
-                ("address", s.address.take()),
-            ] {
-                if let Some(v) = value {
-                    diags.error(src.at(&v.span()), format!("{key} is not read from a file of the workspace (letters are signed and answered in your name only as you say): put it in your personal config, or use --sender-{key}"));
-                }
-            }
-        }
-        put(&mut layers.name, s.name, &src, layer, same);
-        put(&mut layers.email, s.email, &src, layer, same);
-        put(&mut layers.organisation, s.organisation, &src, layer, same);
-        put(&mut layers.city, s.city, &src, layer, same);
-        put(&mut layers.country, s.country, &src, layer, same);
-        put(&mut layers.address, s.address, &src, layer, same);
+    if let Some(s) = raw.sender {
+        put_sender(s, &src, layer, layers, diags);
     }
     if let Some(s) = raw.smtp {
-        if let Some(p) = &s.password {
+        if layer == Layer::Workspace {
+            refuse_workspace_smtp(&s, &src, path, smtp_diags);
+        }
+        put_smtp(s, &src, path, layer, layers, smtp_diags);
+    }
+}
+
+fn same(s: String) -> String {
+    s
+}
+
+/// A file's `[sender]` table into the layers.
+fn put_sender(
+    mut s: RawSender,
+    src: &Source,
+    layer: Layer,
+    layers: &mut Layers,
+    diags: &mut Diagnostics,
+) {
+    if layer == Layer::Workspace {
+        // Who signs, who answers and where the replies go are the writer's to say.
+        for (key, value) in [
+            ("name", s.name.take()),
+            ("email", s.email.take()),
+            ("address", s.address.take()),
+        ] {
+            if let Some(v) = value {
+                diags.error(src.at(&v.span()), format!("{key} is not read from a file of the workspace (letters are signed and answered in your name only as you say): put it in your personal config, or use --sender-{key}"));
+            }
+        }
+    }
+    put(&mut layers.name, s.name, src, layer, same);
+    put(&mut layers.email, s.email, src, layer, same);
+    put(&mut layers.organisation, s.organisation, src, layer, same);
+    put(&mut layers.city, s.city, src, layer, same);
+    put(&mut layers.country, s.country, src, layer, same);
+    put(&mut layers.address, s.address, src, layer, same);
+}
+
+/// A workspace is often a shared or cloned folder: it must not make `outcry send` run a
+/// program of its choosing, log in, or change how letters leave; its CA file must be its own.
+fn refuse_workspace_smtp(s: &RawSmtp, src: &Source, path: &Path, smtp_diags: &mut Diagnostics) {
+    const RUNS: &str = "it would run a program for whoever sends from this folder";
+    for (key, span, why) in [
+        (
+            "password-cmd",
+            s.password_cmd.as_ref().map(Spanned::span),
+            RUNS,
+        ),
+        ("sendmail", s.sendmail.as_ref().map(Spanned::span), RUNS),
+        (
+            "username",
+            s.username.as_ref().map(Spanned::span),
+            "a login is yours, and goes only to a server you set yourself",
+        ),
+        (
+            "transport",
+            s.transport.as_ref().map(Spanned::span),
+            "how your letters leave, by your SMTP account or sendmail, is yours to choose",
+        ),
+    ] {
+        if let Some(span) = span {
+            smtp_diags.error(src.at(&span), format!("{key} is not read from a workspace's outcry.toml ({why}): put it in your personal config"));
+        }
+    }
+    if let Some(ca) = &s.ca_file {
+        let root = path.parent().unwrap_or(Path::new("."));
+        if let Err(e) =
+            files::check_in_workspace(root, &relative_to(path, ca.get_ref()), files::TEXT)
+        {
             smtp_diags.error(
-                src.at(&p.span()),
-                "a password written in a config file is refused: use password-cmd (a command that prints it) or OUTCRY_SMTP_PASSWORD",
+                src.at(&ca.span()),
+                format!("ca-file {:?} {e}", ca.get_ref()),
             );
         }
-        if layer == Layer::Workspace {
-            // A workspace is often a shared or cloned folder: it must not make `outcry send`
-            // run a program of its choosing, log in, or change how letters leave.
-            for (key, span, why) in [
-                (
-                    "password-cmd",
-                    s.password_cmd.as_ref().map(Spanned::span),
-                    "it would run a program for whoever sends from this folder",
-                ),
-                (
-                    "sendmail",
-                    s.sendmail.as_ref().map(Spanned::span),
-                    "it would run a program for whoever sends from this folder",
-                ),
-                (
-                    "username",
-                    s.username.as_ref().map(Spanned::span),
-                    "a login is yours, and goes only to a server you set yourself",
-                ),
-                (
-                    "transport",
-                    s.transport.as_ref().map(Spanned::span),
-                    "how your letters leave, by your SMTP account or sendmail, is yours to choose",
-                ),
-            ] {
-                if let Some(span) = span {
-                    smtp_diags.error(src.at(&span), format!("{key} is not read from a workspace's outcry.toml ({why}): put it in your personal config"));
-                }
-            }
-            if let Some(ca) = &s.ca_file {
-                let root = path.parent().unwrap_or(Path::new("."));
-                if let Err(e) =
-                    files::check_in_workspace(root, &relative_to(path, ca.get_ref()), files::TEXT)
-                {
-                    smtp_diags.error(
-                        src.at(&ca.span()),
-                        format!("ca-file {:?} {e}", ca.get_ref()),
-                    );
-                }
-            }
-        }
-        put(&mut layers.transport, s.transport, &src, layer, same);
-        put(&mut layers.host, s.host, &src, layer, same);
-        put(&mut layers.port, s.port, &src, layer, |n| n.to_string());
-        put(&mut layers.security, s.security, &src, layer, same);
-        put(&mut layers.username, s.username, &src, layer, same);
-        put(&mut layers.password_cmd, s.password_cmd, &src, layer, |v| v);
-        put(&mut layers.ca_file, s.ca_file, &src, layer, |p| {
-            relative_to(path, &p)
-        });
-        put(&mut layers.rate, s.rate, &src, layer, |n| n.to_string());
-        put(&mut layers.timeout, s.timeout, &src, layer, |n| {
-            n.to_string()
-        });
-        put(&mut layers.sendmail, s.sendmail, &src, layer, PathBuf::from);
     }
+}
+
+/// A file's `[smtp]` table into the layers.
+fn put_smtp(
+    s: RawSmtp,
+    src: &Source,
+    path: &Path,
+    layer: Layer,
+    layers: &mut Layers,
+    smtp_diags: &mut Diagnostics,
+) {
+    if let Some(p) = &s.password {
+        smtp_diags.error(
+            src.at(&p.span()),
+            "a password written in a config file is refused: use password-cmd (a command that prints it) or OUTCRY_SMTP_PASSWORD",
+        );
+    }
+    put(&mut layers.transport, s.transport, src, layer, same);
+    put(&mut layers.host, s.host, src, layer, same);
+    put(&mut layers.port, s.port, src, layer, |n| n.to_string());
+    put(&mut layers.security, s.security, src, layer, same);
+    put(&mut layers.username, s.username, src, layer, same);
+    put(&mut layers.password_cmd, s.password_cmd, src, layer, |v| v);
+    put(&mut layers.ca_file, s.ca_file, src, layer, |p| {
+        relative_to(path, &p)
+    });
+    put(&mut layers.rate, s.rate, src, layer, |n| n.to_string());
+    put(&mut layers.timeout, s.timeout, src, layer, |n| {
+        n.to_string()
+    });
+    put(&mut layers.sendmail, s.sendmail, src, layer, PathBuf::from);
 }
 
 /// Sets a layered value from a file, unless a higher layer has set it.

@@ -346,15 +346,8 @@ enum Choice {
     Quit,
 }
 
-/// Step 7: send, save drafts, print the review, or quit.
-fn finish(
-    req: &Request,
-    l: &Loaded,
-    c: &Composed,
-    save: profile::Save,
-    now: Timestamp,
-) -> Result<ExitCode> {
-    let intent = req.intent;
+/// The choices of the last menu, saying on the way why sending is not among them.
+fn menu(intent: Intent, l: &Loaded, c: &Composed) -> Vec<(Choice, String)> {
     let emails = c.letters.iter().filter(|l| l.is_email()).count();
     let mut menu: Vec<(Choice, String)> = Vec::new();
     if intent != Intent::Compose {
@@ -393,6 +386,18 @@ fn finish(
         ));
     }
     menu.push((Choice::Quit, "Quit without writing anything".into()));
+    menu
+}
+
+/// Step 7: send, save drafts, print the review, or quit.
+fn finish(
+    req: &Request,
+    l: &Loaded,
+    c: &Composed,
+    save: profile::Save,
+    now: Timestamp,
+) -> Result<ExitCode> {
+    let menu = menu(req.intent, l, c);
     let items: Vec<String> = menu.iter().map(|(_, s)| s.clone()).collect();
     let mut save = Some(save);
     loop {
@@ -426,7 +431,7 @@ fn finish(
             }
             Choice::Review => {
                 let text = review::text(&c.campaign, &c.letters, &c.plan.unresolved);
-                print!("{text}");
+                crate::output::print(&text)?;
                 return Ok(ExitCode::SUCCESS);
             }
             Choice::Quit => {
