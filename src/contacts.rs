@@ -15,6 +15,7 @@ use toml::de::DeValue;
 
 use crate::diag::{Diagnostics, Origin};
 use crate::fields::{self, Country, Email, Phone};
+use crate::letter::Channel;
 use crate::source::Source;
 
 pub const DEFAULT_SALUTATION: &str = "Dear Sir or Madam";
@@ -52,6 +53,34 @@ pub struct Contact {
     pub source: Option<String>,
     /// Where the contact is defined, for messages about it.
     pub origin: Origin,
+}
+
+impl Contact {
+    /// Where a letter by `channel` goes, as letters and machines use it: the e-mail address,
+    /// fax and phone numbers in E.164, the whole postal address, the web form's address.
+    pub fn address(&self, channel: Channel) -> Option<String> {
+        match channel {
+            Channel::Email => self.email.as_ref().map(ToString::to_string),
+            Channel::Fax => self.fax.as_ref().map(|p| p.e164.clone()),
+            Channel::Phone => self.phone.as_ref().map(|p| p.e164.clone()),
+            Channel::Web => self.web.clone(),
+            Channel::Post => self.post.clone(),
+        }
+    }
+
+    /// The same, on one line as people read it: numbers written the international way, the
+    /// postal address's lines joined by commas.
+    pub fn address_shown(&self, channel: Channel) -> Option<String> {
+        match channel {
+            Channel::Fax => self.fax.as_ref().map(ToString::to_string),
+            Channel::Phone => self.phone.as_ref().map(ToString::to_string),
+            Channel::Post => self
+                .post
+                .as_ref()
+                .map(|p| p.lines().map(str::trim).collect::<Vec<_>>().join(", ")),
+            Channel::Email | Channel::Web => self.address(channel),
+        }
+    }
 }
 
 /// The loaded address book.

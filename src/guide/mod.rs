@@ -239,17 +239,7 @@ fn pick_targets(l: &Loaded, campaign: &Campaign) -> Result<Selection> {
 
 /// How a letter reaches the contact: "e-mail press@knb.kz", "fax +7 727 271 5802".
 fn reach(c: &crate::contacts::Contact, channel: Channel) -> String {
-    let how = match channel {
-        Channel::Email => c.email.as_ref().map(ToString::to_string),
-        Channel::Fax => c.fax.as_ref().map(|p| p.international.clone()),
-        Channel::Phone => c.phone.as_ref().map(|p| p.international.clone()),
-        Channel::Web => c.web.clone(),
-        Channel::Post => c
-            .post
-            .as_ref()
-            .and_then(|p| p.lines().last().map(str::to_string)),
-    };
-    match how {
+    match c.address_shown(channel) {
         Some(how) => format!("{} {how}", channel.label()),
         None => channel.label().to_string(),
     }
