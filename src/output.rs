@@ -78,8 +78,13 @@ pub fn progress(len: usize, template: &str) -> Option<indicatif::ProgressBar> {
 
 /// Writes `text` to stdout at once; a reader that went away or a full disk is the command's error.
 pub fn print(text: &str) -> std::io::Result<()> {
+    print_bytes(text.as_bytes())
+}
+
+/// Writes `bytes` to stdout at once (see [`print`]).
+pub fn print_bytes(bytes: &[u8]) -> std::io::Result<()> {
     let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes())?;
+    out.write_all(bytes)?;
     out.flush()
 }
 

@@ -51,12 +51,16 @@ pub fn run(matches: &ArgMatches) -> Result<ExitCode> {
         Job::Status(campaign) => status::run(&campaign),
         Job::SmtpTest => smtp_test(&given),
         Job::Completions(shell) => {
-            let mut cmd = Cli::command();
-            clap_complete::generate(shell, &mut cmd, "outcry", &mut std::io::stdout());
+            // Made in memory, then printed: a stdout that fails is an error, not a panic.
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "outcry", &mut script);
+            output::print_bytes(&script)?;
             Ok(ExitCode::SUCCESS)
         }
         Job::Man => {
-            clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout())?;
+            let mut page = Vec::new();
+            clap_mangen::Man::new(Cli::command()).render(&mut page)?;
+            output::print_bytes(&page)?;
             Ok(ExitCode::SUCCESS)
         }
     }
