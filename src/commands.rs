@@ -249,55 +249,8 @@ fn send_several(cli: &Cli, args: &SendArgs, now: Timestamp) -> Result<ExitCode> 
     for c in &all {
         check_deadline(&c.campaign, args, now)?;
     }
-    let mut opts = send_options(args);
-    if !opts.dry_run {
-        let (mut total, mut held) = (0, 0);
-        for c in &all {
-            let (n, text, h) = crate::send::plan_only(
-                &l.ws.root,
-                &c.campaign.id,
-                &mut c.letters.as_slice(),
-                l.settings.delivery.as_ref(),
-                &opts,
-                now,
-            )?;
-            total += n;
-            held += h;
-            crate::output::note(&format!("{}: {}", c.campaign.id, text.trim_end()));
-        }
-        if total == 0 {
-            if held > 0 {
-                crate::output::note(&format!(
-                    "nothing to send now: {held} letter(s) held back (failed or unknown before: see `outcry status`, --retry-failed, --retry-unknown)"
-                ));
-                return Ok(ExitCode::from(crate::EXIT_FAILED));
-            }
-            crate::output::note("nothing to send");
-            return Ok(ExitCode::SUCCESS);
-        }
-        if !opts.yes {
-            if !prompt::interactive() {
-                return Err(Error::Usage(
-                    "no terminal to confirm on: review with --dry-run, then pass --yes".into(),
-                )
-                .into());
-            }
-            if !prompt::confirm(&format!(
-                "Send these {total} letters of {} campaigns now?",
-                all.len()
-            ))? {
-                return Err(Error::NotConfirmed.into());
-            }
-        }
-        opts.yes = true;
-    }
-    let mut code = ExitCode::SUCCESS;
-    for c in &all {
-        if deliver(&l, c, &opts, now)? != ExitCode::SUCCESS {
-            code = ExitCode::from(crate::EXIT_FAILED);
-        }
-    }
-    Ok(code)
+    let all: Vec<&Composed> = all.iter().collect();
+    crate::pipeline::deliver_all(&l, &all, &send_options(args), now)
 }
 
 fn status(campaign: &str) -> Result<ExitCode> {
