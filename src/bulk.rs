@@ -199,6 +199,24 @@ impl DraftWriter {
     }
 }
 
+/// The `skipped` JSON line of a row of the signers file left out.
+fn skipped_line(file: &Path, d: &Diagnostic) -> String {
+    #[derive(Serialize)]
+    struct Skipped<'a> {
+        file: String,
+        line: usize,
+        reason: &'a str,
+    }
+    crate::output::json_line(
+        "skipped",
+        &Skipped {
+            file: file.display().to_string(),
+            line: d.origin.line().unwrap_or(0),
+            reason: &d.message,
+        },
+    )
+}
+
 /// Where the letters go: the review on stdout (text or JSON Lines), or drafts.
 struct Output<'a> {
     campaign: &'a Campaign,
@@ -251,24 +269,10 @@ impl<'a> Output<'a> {
 
     /// A row left out: on stderr, and as a `skipped` line.
     fn skipped(&mut self, file: &Path, d: &Diagnostic) -> Result<()> {
-        #[derive(Serialize)]
-        struct Skipped<'a> {
-            file: String,
-            line: usize,
-            reason: &'a str,
-        }
         self.totals.skipped += 1;
         crate::output::note(&format!("{d} (left out)"));
         if self.json {
-            let line = crate::output::json_line(
-                "skipped",
-                &Skipped {
-                    file: file.display().to_string(),
-                    line: d.origin.line().unwrap_or(0),
-                    reason: &d.message,
-                },
-            );
-            self.out.write_all(line.as_bytes())?;
+            self.out.write_all(skipped_line(file, d).as_bytes())?;
         }
         Ok(())
     }
@@ -516,26 +520,13 @@ impl Iterator for BulkIter<'_, '_, '_> {
 impl BulkIter<'_, '_, '_> {
     /// A row left out: said on the first pass (and as a `skipped` JSON line).
     fn skipped(&mut self, d: &Diagnostic) -> Result<()> {
-        #[derive(Serialize)]
-        struct Skipped<'a> {
-            file: String,
-            line: usize,
-            reason: &'a str,
-        }
         let Some(found) = &mut self.found else {
             return Ok(());
         };
         found.skipped += 1;
         crate::output::note(&format!("{d} (left out)"));
         if self.of.json {
-            crate::output::print_json(
-                "skipped",
-                &Skipped {
-                    file: self.of.file.display().to_string(),
-                    line: d.origin.line().unwrap_or(0),
-                    reason: &d.message,
-                },
-            )?;
+            crate::output::print(&skipped_line(self.of.file, d))?;
         }
         Ok(())
     }

@@ -38,7 +38,10 @@ pub(super) fn describe(p: &Plan, delivery: Option<&Delivery>) -> String {
 
 /// Several campaigns with no letter to send between them, in words.
 pub(super) fn nothing_to_send(planned: &[Planned]) {
-    let held: usize = planned.iter().map(|p| p.report.held_lines().len()).sum();
+    let held: usize = planned
+        .iter()
+        .map(|p| p.report.failed.len() + p.report.unknown.len())
+        .sum();
     if held > 0 {
         crate::output::note(&format!(
             "nothing to send now: {held} letter(s) held back (failed or unknown before: see `outcry status`, --retry-failed, --retry-unknown)"
