@@ -231,20 +231,7 @@ fn print_envelope(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// A letter to the ministry, copied to a coordinator.
-    fn letter() -> Outgoing {
-        let a = |s: &str| s.parse::<Address>().unwrap();
-        Outgoing {
-            id: "ministry".into(),
-            message_id: "<m@example.org>".into(),
-            from: a("me@example.org"),
-            recipients: vec![a("ministry@example.org"), a("coord@example.org")],
-            addressees: 1,
-            copies: 1,
-            message: Vec::new(),
-        }
-    }
+    use crate::send::tests::letter;
 
     /// A journal of these lines (JSON, as the journal holds them).
     fn journal(lines: &[&str]) -> Replay {
@@ -278,7 +265,14 @@ mod tests {
     #[test]
     fn a_new_letter_goes_to_everyone() {
         let d = decide(&letter(), &Replay::default(), &Options::default());
-        assert_eq!(sent_to(&d), ["ministry@example.org", "coord@example.org"]);
+        assert_eq!(
+            sent_to(&d),
+            [
+                "ministry@example.org",
+                "coord@example.org",
+                "blind@example.org"
+            ]
+        );
     }
 
     #[test]
@@ -305,7 +299,7 @@ mod tests {
                 other => panic!("{state} not held: {other:?}"),
             }
             let d = decide(&letter(), &replay, &retry(true, true));
-            assert_eq!(sent_to(&d).len(), 2, "{state} with {flag}");
+            assert_eq!(sent_to(&d).len(), 3, "{state} with {flag}");
         }
         // Each flag releases its own state only.
         let failed = journal(&[&line("failed", "")]);
@@ -318,14 +312,15 @@ mod tests {
         let replay = journal(&[&line(
             "deferred",
             r#"{"address":"ministry@example.org","role":"to","state":"deferred","reply":"451 later"},
-               {"address":"coord@example.org","role":"cc","state":"accepted","reply":"250 ok"}"#,
+               {"address":"coord@example.org","role":"cc","state":"accepted","reply":"250 ok"},
+               {"address":"blind@example.org","role":"bcc","state":"accepted","reply":"250 ok"}"#,
         )]);
         let d = decide(&letter(), &replay, &Options::default());
         assert_eq!(sent_to(&d), ["ministry@example.org"]);
         let Decision::Send(_, known) = d else {
             unreachable!()
         };
-        assert_eq!(known.len(), 2);
+        assert_eq!(known.len(), 3);
     }
 
     #[test]

@@ -1,13 +1,35 @@
 //! The Message-ID a sent letter carries (made by [`crate::render::message_id`]): the journal
 //! knows a letter by it, so it must be the same for the same letter and differ between letters.
+//! And the letter the tests of `send`'s parts share.
 
 use std::path::PathBuf;
 
+use lettre::Address;
+
+use super::Outgoing;
 use crate::campaign::Campaign;
 use crate::config::Sender;
 use crate::diag::Diagnostics;
 use crate::render::message_id;
 use crate::source::Source;
+
+/// A letter to the ministry, copied to a coordinator and (blind) to a second one.
+pub(super) fn letter() -> Outgoing {
+    let a = |s: &str| s.parse::<Address>().unwrap();
+    Outgoing {
+        id: "ministry".into(),
+        message_id: "<m@example.org>".into(),
+        from: a("me@example.org"),
+        recipients: vec![
+            a("ministry@example.org"),
+            a("coord@example.org"),
+            a("blind@example.org"),
+        ],
+        addressees: 1,
+        copies: 1,
+        message: Vec::new(),
+    }
+}
 
 fn campaign(id: &str, issued: &str) -> Campaign {
     let toml = format!(
