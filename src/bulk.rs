@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::io::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
+use std::sync::{Mutex, OnceLock};
 
 use anyhow::Result;
 use jiff::Timestamp;
@@ -24,6 +25,7 @@ use crate::output::Format;
 use crate::pipeline::{self, Loaded};
 use crate::plan::{self, Plan, Selection};
 use crate::render::{Renderer, Signing};
+use crate::send::Letters as _;
 use crate::signers::Signer;
 use crate::signers::Signers;
 use crate::{drafts, prompt, review};
@@ -45,10 +47,6 @@ pub(crate) struct Bulk<'a> {
     signatories: &'a [String],
     date: Date,
     plans: HashMap<Option<Country>, Plan>,
-    /// Targets no letter reaches, with how many signers they concern.
-    pub unresolved: BTreeMap<String, usize>,
-    /// Whether [`Bulk::letters`] counts the unresolved targets (off on a second pass).
-    counting: bool,
     /// The signers file, for the origin of a letter that does not render.
     signers_file: std::path::PathBuf,
 }
@@ -80,14 +78,16 @@ impl<'a> Bulk<'a> {
             signatories,
             date,
             plans,
-            unresolved: BTreeMap::new(),
-            counting: true,
             signers_file: signers_file.to_path_buf(),
         }))
     }
 
-    /// The letters of one signer, in the plan's order.
-    pub fn letters(&mut self, signer: &Signer) -> Result<Vec<Letter>, Diagnostic> {
+    /// The letters of one signer, in the plan's order, and the targets no letter of theirs
+    /// reaches.
+    pub fn letters(
+        &mut self,
+        signer: &Signer,
+    ) -> Result<(Vec<Letter>, &[plan::Unresolved]), Diagnostic> {
         let country = signer.country.or(self.l.settings.sender.country);
         if !self.plans.contains_key(&country) {
             let as_signer = Sender {
@@ -107,11 +107,6 @@ impl<'a> Bulk<'a> {
             self.plans.insert(country, plan);
         }
         let plan = &self.plans[&country];
-        if self.counting {
-            for u in &plan.unresolved {
-                *self.unresolved.entry(u.reason.clone()).or_default() += 1;
-            }
-        }
         let signing = Signing {
             signer: Some(signer),
             personal: "",
@@ -137,7 +132,21 @@ impl<'a> Bulk<'a> {
                         ..d
                     })
             })
-            .collect()
+            .collect::<Result<_, _>>()
+            .map(|letters| (letters, plan.unresolved.as_slice()))
+    }
+}
+
+/// Targets no letter reaches, with how many signers they concern.
+#[derive(Debug, Default, Clone)]
+struct Unresolved(BTreeMap<String, usize>);
+
+impl Unresolved {
+    /// Counts one signer's unresolved targets.
+    fn count(&mut self, targets: &[plan::Unresolved]) {
+        for u in targets {
+            *self.0.entry(u.reason.clone()).or_default() += 1;
+        }
     }
 }
 
@@ -185,6 +194,24 @@ impl DraftWriter {
             .join()
             .map_err(|_| anyhow::anyhow!("writing the drafts failed"))?
     }
+}
+
+/// The `skipped` JSON line of a row of the signers file left out.
+fn skipped_line(file: &Path, d: &Diagnostic) -> String {
+    #[derive(Serialize)]
+    struct Skipped<'a> {
+        file: String,
+        line: usize,
+        reason: &'a str,
+    }
+    crate::output::json_line(
+        "skipped",
+        &Skipped {
+            file: file.display().to_string(),
+            line: d.origin.line().unwrap_or(0),
+            reason: &d.message,
+        },
+    )
 }
 
 /// Where the letters go: the review on stdout (text or JSON Lines), or drafts.
@@ -235,24 +262,10 @@ impl<'a> Output<'a> {
 
     /// A row left out: on stderr, and as a `skipped` line.
     fn skipped(&mut self, file: &Path, d: &Diagnostic) -> Result<()> {
-        #[derive(Serialize)]
-        struct Skipped<'a> {
-            file: String,
-            line: usize,
-            reason: &'a str,
-        }
         self.totals.skipped += 1;
         crate::output::note(&format!("{d} (left out)"));
         if self.json {
-            let line = crate::output::json_line(
-                "skipped",
-                &Skipped {
-                    file: file.display().to_string(),
-                    line: d.origin.line().unwrap_or(0),
-                    reason: &d.message,
-                },
-            );
-            self.out.write_all(line.as_bytes())?;
+            self.out.write_all(skipped_line(file, d).as_bytes())?;
         }
         Ok(())
     }
@@ -355,9 +368,11 @@ pub(crate) fn compose(
     pipeline::print_warnings(&diags);
     dest.check(&[])?;
     let mut output = Output::new(dest, format, campaign, now)?;
+    let mut unresolved = Unresolved::default();
     for row in signers {
         match row.and_then(|s| bulk.letters(&s)) {
-            Ok(letters) => {
+            Ok((letters, targets)) => {
+                unresolved.count(targets);
                 output.totals.signers += 1;
                 for letter in letters {
                     if let Err(e) = output.letter(letter) {
@@ -374,7 +389,7 @@ pub(crate) fn compose(
             Err(d) => output.skipped(signers_file, &d)?,
         }
     }
-    for (reason, n) in &bulk.unresolved {
+    for (reason, n) in &unresolved.0 {
         output.unresolved(reason, *n)?;
     }
     let totals = output.finish()?;
@@ -400,58 +415,109 @@ pub(crate) fn compose(
     })
 }
 
-/// A signers file as the letters `send` asks for: read anew for each pass, rows left out
-/// reported on the first.
+/// A signers file as the letters `send` asks for: read anew for each pass, rows left out and
+/// unresolved targets reported by the first, which goes through the whole file.
 struct BulkLetters<'a, 'b> {
-    bulk: &'b mut Bulk<'a>,
+    bulk: Mutex<&'b mut Bulk<'a>>,
     file: &'b Path,
     strict: bool,
     json: bool,
-    passes: usize,
+    /// What the first pass found, once it finished.
+    found: OnceLock<Found>,
+}
+
+/// What a whole pass over the signers file found besides letters.
+#[derive(Default)]
+struct Found {
     skipped: usize,
+    unresolved: Unresolved,
 }
 
 impl crate::send::Letters for BulkLetters<'_, '_> {
-    fn each(&mut self, f: &mut dyn FnMut(Letter) -> Result<()>) -> Result<()> {
-        self.passes += 1;
-        self.bulk.counting = self.passes == 1;
-        for row in Signers::open(self.file)? {
-            match row.and_then(|s| self.bulk.letters(&s)) {
-                Ok(letters) => letters.into_iter().try_for_each(&mut *f)?,
-                Err(d) if self.strict => return Err(crate::diag::Error::Invalid(vec![d]).into()),
-                Err(d) if self.passes == 1 => {
-                    self.skipped += 1;
-                    crate::output::note(&format!("{d} (left out)"));
-                    if self.json {
-                        #[derive(Serialize)]
-                        struct Skipped<'a> {
-                            file: String,
-                            line: usize,
-                            reason: &'a str,
-                        }
-                        let line = crate::output::json_line(
-                            "skipped",
-                            &Skipped {
-                                file: self.file.display().to_string(),
-                                line: d.origin.line().unwrap_or(0),
-                                reason: &d.message,
-                            },
-                        );
-                        let mut out = std::io::stdout().lock();
-                        out.write_all(line.as_bytes())?;
-                        out.flush()?;
+    fn iter(&self) -> Box<dyn Iterator<Item = Result<Letter>> + '_> {
+        match Signers::open(self.file) {
+            Ok(rows) => Box::new(BulkIter {
+                of: self,
+                rows,
+                pending: Vec::new().into_iter(),
+                found: self.found.get().is_none().then(Found::default),
+            }),
+            Err(e) => Box::new(std::iter::once(Err(e.into()))),
+        }
+    }
+
+    fn left_out(&self) -> usize {
+        self.found.get().map_or(0, |f| f.skipped)
+    }
+}
+
+/// One pass over the signers file, a signer's letters at a time.
+struct BulkIter<'s, 'a, 'b> {
+    of: &'s BulkLetters<'a, 'b>,
+    rows: Signers,
+    pending: std::vec::IntoIter<Letter>,
+    /// What this pass finds, when it is the first: it reports it as it goes.
+    found: Option<Found>,
+}
+
+impl Iterator for BulkIter<'_, '_, '_> {
+    type Item = Result<Letter>;
+
+    fn next(&mut self) -> Option<Result<Letter>> {
+        loop {
+            if let Some(letter) = self.pending.next() {
+                return Some(Ok(letter));
+            }
+            let Some(row) = self.rows.next() else {
+                self.finish();
+                return None;
+            };
+            let Ok(mut bulk) = self.of.bulk.lock() else {
+                return Some(Err(anyhow::anyhow!("rendering the letters failed")));
+            };
+            match row.and_then(|s| bulk.letters(&s)) {
+                Ok((letters, targets)) => {
+                    if let Some(found) = &mut self.found {
+                        found.unresolved.count(targets);
+                    }
+                    self.pending = letters.into_iter();
+                }
+                Err(d) if self.of.strict => {
+                    return Some(Err(crate::diag::Error::Invalid(vec![d]).into()));
+                }
+                Err(d) => {
+                    if let Err(e) = self.skipped(&d) {
+                        return Some(Err(e));
                     }
                 }
-                Err(_) => {}
             }
         }
-        if self.passes == 1 {
-            // With the plan, before anything is asked or sent.
-            for (reason, n) in &self.bulk.unresolved {
-                crate::output::note(&format!("unresolved for {n} signer(s): {reason}"));
-            }
+    }
+}
+
+impl BulkIter<'_, '_, '_> {
+    /// A row left out: said on the first pass (and as a `skipped` JSON line).
+    fn skipped(&mut self, d: &Diagnostic) -> Result<()> {
+        let Some(found) = &mut self.found else {
+            return Ok(());
+        };
+        found.skipped += 1;
+        crate::output::note(&format!("{d} (left out)"));
+        if self.of.json {
+            crate::output::print(&skipped_line(self.of.file, d))?;
         }
         Ok(())
+    }
+
+    /// The end of a pass: the first says which targets no letter reaches, with the plan,
+    /// before anything is asked or sent.
+    fn finish(&mut self) {
+        if let Some(found) = self.found.take() {
+            for (reason, n) in &found.unresolved.0 {
+                crate::output::note(&format!("unresolved for {n} signer(s): {reason}"));
+            }
+            let _ = self.of.found.set(found);
+        }
     }
 }
 
@@ -480,35 +546,31 @@ pub(crate) fn send(
     let (mut bulk, diags) = diags.and_then_value(bulk)?;
     pipeline::print_warnings(&diags);
     pipeline::check_deadline(campaign, force, now)?;
-    let mut letters = BulkLetters {
-        bulk: &mut bulk,
+    let letters = BulkLetters {
+        bulk: Mutex::new(&mut bulk),
         file: signers_file,
         strict: o.strict,
         json: opts.json,
-        passes: 0,
-        skipped: 0,
+        found: OnceLock::new(),
     };
-    let report = crate::send::run(
-        &l.ws.root,
-        &campaign.id,
-        &mut letters,
-        l.settings.delivery.as_ref(),
-        opts,
-        now,
-    )?;
-    let skipped = letters.skipped;
-    let mut report = report;
-    report.skipped = skipped;
-    crate::send::print_report(&campaign.id, &report);
+    let job = crate::send::Job {
+        root: &l.ws.root,
+        campaign: &campaign.id,
+        letters: &letters,
+    };
+    let reports = crate::send::send(&[job], l.settings.delivery.as_ref(), opts, now)?;
+    let skipped = letters.left_out();
     if skipped > 0 {
         crate::output::note(&format!(
             "{skipped} row(s) of {} left out",
             signers_file.display()
         ));
     }
-    Ok(if report.all_accepted() && skipped == 0 {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(crate::EXIT_FAILED)
-    })
+    Ok(
+        if reports.iter().all(crate::send::Report::all_accepted) && skipped == 0 {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(crate::EXIT_FAILED)
+        },
+    )
 }

@@ -357,39 +357,51 @@ pub(crate) fn check_deadline(
 }
 
 /// Sends the e-mail letters of a composed campaign (after the plan and the confirmation in
-/// [`crate::send::run`]) and reports.
+/// [`crate::send::send`]) and reports.
 pub(crate) fn deliver(
     l: &Loaded,
     composed: &Composed,
     opts: &crate::send::Options,
     now: Timestamp,
 ) -> Result<ExitCode> {
-    let Composed {
+    deliver_all(l, &[composed], opts, now)
+}
+
+/// Sends the e-mail letters of several composed campaigns, with one plan and one question for
+/// them all, each campaign with its own journal and report.
+pub(crate) fn deliver_all(
+    l: &Loaded,
+    composed: &[&Composed],
+    opts: &crate::send::Options,
+    now: Timestamp,
+) -> Result<ExitCode> {
+    for Composed {
         campaign,
         plan,
         letters,
-    } = composed;
-    let others = letters.iter().filter(|l| !l.is_email()).count();
-    if others > 0 {
-        crate::output::note(&format!(
-            "{others} letter(s) go by fax, post, web form or phone: `outcry compose {} --out DIR` writes them",
-            campaign.id
-        ));
+    } in composed
+    {
+        let others = letters.iter().filter(|l| !l.is_email()).count();
+        if others > 0 {
+            crate::output::note(&format!(
+                "{others} letter(s) go by fax, post, web form or phone: `outcry compose {} --out DIR` writes them",
+                campaign.id
+            ));
+        }
+        for u in &plan.unresolved {
+            crate::output::note(&format!("unresolved: {}", u.reason));
+        }
     }
-    for u in &plan.unresolved {
-        crate::output::note(&format!("unresolved: {}", u.reason));
-    }
-
-    let report = crate::send::run(
-        &l.ws.root,
-        &campaign.id,
-        &mut letters.as_slice(),
-        l.settings.delivery.as_ref(),
-        opts,
-        now,
-    )?;
-    crate::send::print_report(&campaign.id, &report);
-    Ok(if report.all_accepted() {
+    let jobs: Vec<crate::send::Job> = composed
+        .iter()
+        .map(|c| crate::send::Job {
+            root: &l.ws.root,
+            campaign: &c.campaign.id,
+            letters: &c.letters,
+        })
+        .collect();
+    let reports = crate::send::send(&jobs, l.settings.delivery.as_ref(), opts, now)?;
+    Ok(if reports.iter().all(crate::send::Report::all_accepted) {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(crate::EXIT_FAILED)
@@ -398,32 +410,15 @@ pub(crate) fn deliver(
 
 /// `outcry smtp test` for the given settings.
 pub(crate) fn test_delivery(delivery: Option<&config::Delivery>) -> Result<ExitCode> {
-    match delivery {
-        None => Err(Error::Usage(
+    let Some(delivery) = delivery else {
+        return Err(Error::Usage(
             "no [smtp] host configured: nothing to test (see README, Sending)".into(),
         )
-        .into()),
-        Some(config::Delivery {
-            transport: config::Transport::Sendmail(path),
-            ..
-        }) => {
-            if path.is_file() {
-                crate::output::note(&format!(
-                    "ok: letters go to {} (sendmail); nothing to connect to",
-                    path.display()
-                ));
-                Ok(ExitCode::SUCCESS)
-            } else {
-                Err(anyhow::anyhow!("{} does not exist", path.display()))
-            }
-        }
-        Some(config::Delivery {
-            transport: config::Transport::Smtp(s),
-            ..
-        }) => {
-            let line = crate::send::check_account(s)?;
-            crate::output::note(&format!("ok: {line}"));
-            Ok(ExitCode::SUCCESS)
-        }
-    }
+        .into());
+    };
+    let mut transport = crate::send::transport::open(delivery)?;
+    let line = transport.check();
+    transport.close();
+    crate::output::note(&format!("ok: {}", line?));
+    Ok(ExitCode::SUCCESS)
 }

@@ -8,9 +8,7 @@ use jiff::Timestamp;
 use super::args::Send;
 use crate::config::Given;
 use crate::diag::{Diagnostics, Error};
-use crate::output;
 use crate::pipeline::{self, check_deadline, check_sender, need_delivery};
-use crate::prompt;
 
 pub(super) fn run(given: &Given, s: &Send, now: Timestamp) -> Result<ExitCode> {
     if s.several {
@@ -71,53 +69,6 @@ fn several(given: &Given, s: &Send, now: Timestamp) -> Result<ExitCode> {
     for c in &all {
         check_deadline(&c.campaign, s.force, now)?;
     }
-    let mut opts = s.options.clone();
-    if !opts.dry_run {
-        let (mut total, mut held) = (0, 0);
-        for c in &all {
-            let (n, text, h) = crate::send::plan_only(
-                &l.ws.root,
-                &c.campaign.id,
-                &mut c.letters.as_slice(),
-                l.settings.delivery.as_ref(),
-                &opts,
-                now,
-            )?;
-            total += n;
-            held += h;
-            output::note(&format!("{}: {}", c.campaign.id, text.trim_end()));
-        }
-        if total == 0 {
-            if held > 0 {
-                output::note(&format!(
-                    "nothing to send now: {held} letter(s) held back (failed or unknown before: see `outcry status`, --retry-failed, --retry-unknown)"
-                ));
-                return Ok(ExitCode::from(crate::EXIT_FAILED));
-            }
-            output::note("nothing to send");
-            return Ok(ExitCode::SUCCESS);
-        }
-        if !opts.yes {
-            if !prompt::interactive() {
-                return Err(Error::Usage(
-                    "no terminal to confirm on: review with --dry-run, then pass --yes".into(),
-                )
-                .into());
-            }
-            if !prompt::confirm(&format!(
-                "Send these {total} letters of {} campaigns now?",
-                all.len()
-            ))? {
-                return Err(Error::NotConfirmed.into());
-            }
-        }
-        opts.yes = true;
-    }
-    let mut code = ExitCode::SUCCESS;
-    for c in &all {
-        if pipeline::deliver(&l, c, &opts, now)? != ExitCode::SUCCESS {
-            code = ExitCode::from(crate::EXIT_FAILED);
-        }
-    }
-    Ok(code)
+    let all: Vec<&pipeline::Composed> = all.iter().collect();
+    pipeline::deliver_all(&l, &all, &s.options, now)
 }

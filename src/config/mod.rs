@@ -18,6 +18,7 @@ use crate::fields::{self, Country, Email};
 use crate::files;
 use crate::source::Source;
 
+mod credentials;
 mod save;
 mod smtp;
 pub use save::{Change, save_personal};

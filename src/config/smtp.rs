@@ -54,6 +54,46 @@ pub struct Delivery {
     pub rate: f64,
 }
 
+impl Security {
+    /// How the connection is secured, in words: "TLS", "STARTTLS", or "unencrypted, this
+    /// machine only".
+    pub fn label(self) -> &'static str {
+        match self {
+            Security::Tls => "TLS",
+            Security::StartTls => "STARTTLS",
+            Security::None => "unencrypted, this machine only",
+        }
+    }
+}
+
+impl SmtpSettings {
+    /// The account in words: "me at smtp.example.org:465 (TLS)".
+    pub fn label(&self) -> String {
+        let user = self
+            .username
+            .as_ref()
+            .map(|u| format!("{u} at "))
+            .unwrap_or_default();
+        format!(
+            "{user}{}:{} ({})",
+            self.host,
+            self.port,
+            self.security.label()
+        )
+    }
+}
+
+impl Delivery {
+    /// What letters go through, in words: an SMTP account ("me at smtp.example.org:465
+    /// (TLS)") or the local mail system.
+    pub fn label(&self) -> String {
+        match &self.transport {
+            Transport::Smtp(s) => s.label(),
+            Transport::Sendmail(p) => format!("the local mail system ({})", p.display()),
+        }
+    }
+}
+
 /// The default pace: 20 letters a minute stays well under every common provider's limit
 /// (see README, "Sending").
 pub const DEFAULT_RATE: f64 = 20.0;
@@ -157,38 +197,8 @@ fn smtp_settings(
         diags.error(host.origin.clone(), e);
     }
     let host_name = host.value.trim().to_string();
-    let security = match security
-        .as_ref()
-        .map(|s| s.value.trim().to_ascii_lowercase())
-        .as_deref()
-    {
-        None | Some("starttls") => Security::StartTls,
-        Some("tls") => Security::Tls,
-        Some("none") => Security::None,
-        Some(other) => {
-            let origin = security.map_or_else(|| host.origin.clone(), |s| s.origin);
-            diags.error(origin, format!("unknown security {other:?}: use \"tls\" (port 465), \"starttls\" (port 587) or \"none\" (this machine only)"));
-            Security::StartTls
-        }
-    };
-    let default_port = match security {
-        Security::Tls => 465,
-        Security::StartTls => 587,
-        Security::None => 25,
-    };
-    let port = match port {
-        None => default_port,
-        Some(p) => match p.value.trim().parse::<u16>() {
-            Ok(n) if n > 0 => n,
-            _ => {
-                diags.error(
-                    p.origin,
-                    format!("port must be a number from 1 to 65535, not {:?}", p.value),
-                );
-                default_port
-            }
-        },
-    };
+    let security = security_of(security, host, diags);
+    let port = port_of(port, security, diags);
     if security == Security::None {
         if !is_loopback(&host_name) {
             diags.error(
@@ -205,14 +215,7 @@ fn smtp_settings(
     {
         diags.error(u.origin.clone(), e);
     }
-    let password = match password_cmd {
-        Some(cmd) if cmd.value.is_empty() || cmd.value[0].trim().is_empty() => {
-            diags.error(cmd.origin, "password-cmd is empty: give the command and its arguments as a list, e.g. [\"pass\", \"show\", \"mail\"]");
-            PasswordSource::EnvOrPrompt
-        }
-        Some(cmd) => PasswordSource::Command(cmd.value),
-        None => PasswordSource::EnvOrPrompt,
-    };
+    let password = password_source(password_cmd, diags);
     if let Some(ca) = &ca_file
         && ca.layer != Layer::Workspace
         && !ca.value.is_file()
@@ -231,6 +234,65 @@ fn smtp_settings(
         ca_file: ca_file.map(|c| c.value),
         timeout,
     })
+}
+
+/// `security`, STARTTLS unless said otherwise.
+fn security_of(
+    security: Option<Setting<String>>,
+    host: &Setting<String>,
+    diags: &mut Diagnostics,
+) -> Security {
+    match security
+        .as_ref()
+        .map(|s| s.value.trim().to_ascii_lowercase())
+        .as_deref()
+    {
+        None | Some("starttls") => Security::StartTls,
+        Some("tls") => Security::Tls,
+        Some("none") => Security::None,
+        Some(other) => {
+            let origin = security.map_or_else(|| host.origin.clone(), |s| s.origin);
+            diags.error(origin, format!("unknown security {other:?}: use \"tls\" (port 465), \"starttls\" (port 587) or \"none\" (this machine only)"));
+            Security::StartTls
+        }
+    }
+}
+
+/// `port`, by default the one that goes with `security`.
+fn port_of(port: Option<Setting<String>>, security: Security, diags: &mut Diagnostics) -> u16 {
+    let default_port = match security {
+        Security::Tls => 465,
+        Security::StartTls => 587,
+        Security::None => 25,
+    };
+    let Some(p) = port else {
+        return default_port;
+    };
+    match p.value.trim().parse::<u16>() {
+        Ok(n) if n > 0 => n,
+        _ => {
+            diags.error(
+                p.origin,
+                format!("port must be a number from 1 to 65535, not {:?}", p.value),
+            );
+            default_port
+        }
+    }
+}
+
+/// Where the password comes from: `password-cmd`, else the environment or a prompt.
+fn password_source(
+    password_cmd: Option<Setting<Vec<String>>>,
+    diags: &mut Diagnostics,
+) -> PasswordSource {
+    match password_cmd {
+        Some(cmd) if cmd.value.is_empty() || cmd.value[0].trim().is_empty() => {
+            diags.error(cmd.origin, "password-cmd is empty: give the command and its arguments as a list, e.g. [\"pass\", \"show\", \"mail\"]");
+            PasswordSource::EnvOrPrompt
+        }
+        Some(cmd) => PasswordSource::Command(cmd.value),
+        None => PasswordSource::EnvOrPrompt,
+    }
 }
 
 /// A workspace names a server (host, port, security, ca-file) only for a writer whose own

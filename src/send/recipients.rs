@@ -159,24 +159,7 @@ pub(super) fn note(known: &[Recipient], reply: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// A letter to the ministry, copied to a coordinator and (blind) to a second one.
-    fn letter() -> Outgoing {
-        let a = |s: &str| s.parse::<Address>().unwrap();
-        Outgoing {
-            id: "ministry".into(),
-            message_id: "<m@example.org>".into(),
-            from: a("me@example.org"),
-            recipients: vec![
-                a("ministry@example.org"),
-                a("coord@example.org"),
-                a("blind@example.org"),
-            ],
-            addressees: 1,
-            copies: 1,
-            message: Vec::new(),
-        }
-    }
+    use crate::send::tests::letter;
 
     fn line(json: &str) -> Record {
         serde_json::from_str(json).unwrap()

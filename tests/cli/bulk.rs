@@ -541,3 +541,40 @@ fn fixing_a_signers_row_sends_nothing_again() {
     assert_eq!(more.json()["summary"]["accepted"], 2);
     assert_eq!(server.received().len(), 8);
 }
+
+/// `outcry send A B` asks once for every campaign's letters: without a terminal (and without
+/// --yes) both plans are shown, even under --quiet, and nothing goes; the dry run it points to
+/// shows both without connecting.
+#[test]
+fn several_campaigns_are_confirmed_once() {
+    let server = Server::start(Security::StartTls, Some((USER, PASSWORD)), Vec::new());
+    let case = branch().smtp(&server, USER, PASSWORD);
+    let run = case
+        .args([
+            "--quiet",
+            "send",
+            "mayday-2011",
+            "free-ainur-kurmanov",
+            "--force",
+        ])
+        .run()
+        .code(2)
+        .stderr_has("mayday-2011: 4 e-mail letter(s) from branch@example.org through")
+        .stderr_has("free-ainur-kurmanov: 1 e-mail letter(s) from branch@example.org through")
+        .stderr_has("no terminal to confirm on: review with --dry-run, then pass --yes");
+    assert_eq!(server.received().len(), 0);
+    run.again()
+        .args([
+            "send",
+            "mayday-2011",
+            "free-ainur-kurmanov",
+            "--force",
+            "--dry-run",
+        ])
+        .run()
+        .success()
+        .stderr_has("4 e-mail letter(s) from branch@example.org")
+        .stderr_has("1 e-mail letter(s) from branch@example.org")
+        .stderr_has("dry run: nothing was sent, no connection was made");
+    assert_eq!(server.received().len(), 0);
+}

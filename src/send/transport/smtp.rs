@@ -1,13 +1,9 @@
-//! Transports: SMTP (lettre's `SmtpConnection`, driven stage by stage) and a local sendmail.
+//! SMTP through lettre's `SmtpConnection`, driven stage by stage.
 //!
 //! `SmtpTransport::send` does not say which stage failed, so outcry drives the connection
 //! itself: MAIL, each RCPT, DATA and the body, each with its own reply. That is how one
 //! refused recipient costs nobody else their letter, and how a connection lost after the body
 //! is told apart from one lost before it.
-
-use std::io::Write as _;
-use std::path::PathBuf;
-use std::process::{Command, Stdio};
 
 use lettre::Address;
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
@@ -18,51 +14,8 @@ use rustls_pki_types::CertificateDer;
 use rustls_pki_types::pem::PemObject;
 use secrecy::{ExposeSecret, SecretString};
 
+use super::{Outcome, Refusal, Transport};
 use crate::config::{Security, SmtpSettings};
-
-/// What became of one letter.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
-    /// The server took it. `refused` lists recipients it turned away while taking the rest.
-    Accepted {
-        reply: String,
-        refused: Vec<Refusal>,
-    },
-    /// The server refused every recipient (at RCPT TO): nothing went.
-    Refused(Vec<Refusal>),
-    /// A temporary refusal (4xx). `account`: the server refused the sender, not this letter
-    /// (at MAIL FROM, or a quota), so the next letters will fare no better.
-    Deferred { reply: String, account: bool },
-    /// A permanent refusal (5xx) of this letter. A permanent refusal of the sender (a spent
-    /// quota) is `Deferred` with `account`: it passes, and the letter must go later.
-    Failed { reply: String },
-    /// The connection was lost after the body went: the server may have it.
-    Unknown(String),
-    /// Nothing reached the server (no connection, or it closed before the body): retry.
-    NotSent(String),
-}
-
-/// A recipient the server refused while it took the others.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Refusal {
-    pub recipient: Address,
-    pub reply: String,
-    pub transient: bool,
-}
-
-pub trait Transport {
-    /// Delivers one message. `on_body` runs just before the body goes (that is when the letter
-    /// is journaled as `sending`); if it fails, the body is not sent.
-    fn deliver(
-        &mut self,
-        from: &Address,
-        recipients: &[Address],
-        message: &[u8],
-        on_body: &mut dyn FnMut() -> Result<(), String>,
-    ) -> Outcome;
-    /// Says goodbye, if connected.
-    fn close(&mut self);
-}
 
 /// The EHLO name: never the machine's host name.
 fn hello() -> ClientId {
@@ -193,36 +146,40 @@ impl Smtp {
     }
 }
 
-impl Transport for Smtp {
-    fn deliver(
+impl Smtp {
+    /// The transport for `s`, connected and logged in (the password is fetched now).
+    pub fn open(s: &SmtpSettings) -> anyhow::Result<Smtp> {
+        let mut smtp = Smtp::new(s.clone(), s.password()?)?;
+        smtp.connect().map_err(|e| anyhow::anyhow!(e))?;
+        Ok(smtp)
+    }
+
+    /// MAIL FROM and each RCPT TO: the recipients the server refused while it took others, or
+    /// the outcome when it took none.
+    fn envelope(
         &mut self,
         from: &Address,
         recipients: &[Address],
-        message: &[u8],
-        on_body: &mut dyn FnMut() -> Result<(), String>,
-    ) -> Outcome {
+    ) -> Result<Vec<Refusal>, Outcome> {
         if self.conn.as_ref().is_some_and(SmtpConnection::has_broken) {
             self.drop_connection();
         }
-        if self.conn.is_none()
-            && let Err(e) = self.connect()
-        {
-            return Outcome::NotSent(e);
+        if self.conn.is_none() {
+            self.connect().map_err(Outcome::NotSent)?;
         }
         let Some(conn) = self.conn.as_mut() else {
-            return Outcome::NotSent("not connected".into());
+            return Err(Outcome::NotSent("not connected".into()));
         };
         if let Err(e) = conn.command(Mail::new(Some(from.clone()), vec![])) {
-            return self.before_body(&e, true);
+            return Err(self.before_body(&e, true));
         }
         let mut refused = Vec::new();
-        let mut any_accepted = false;
         for r in recipients {
             let Some(conn) = self.conn.as_mut() else {
-                return Outcome::NotSent("connection lost".into());
+                return Err(Outcome::NotSent("connection lost".into()));
             };
             match conn.command(Rcpt::new(r.clone(), vec![])) {
-                Ok(_) => any_accepted = true,
+                Ok(_) => {}
                 Err(e) if replied(&e) && !is_421(&e) && !conn.has_broken() => {
                     refused.push(Refusal {
                         recipient: r.clone(),
@@ -230,16 +187,28 @@ impl Transport for Smtp {
                         transient: e.is_transient(),
                     });
                 }
-                Err(e) => return self.before_body(&e, false),
+                Err(e) => return Err(self.before_body(&e, false)),
             }
         }
+        if refused.len() == recipients.len() {
+            if let Some(conn) = self.conn.as_mut() {
+                let _ = conn.command(lettre::transport::smtp::commands::Rset);
+            }
+            return Err(Outcome::Refused(refused));
+        }
+        Ok(refused)
+    }
+
+    /// The message after the envelope: DATA, the body, and the server's reply to it.
+    fn body(
+        &mut self,
+        message: &[u8],
+        refused: Vec<Refusal>,
+        on_body: &mut dyn FnMut() -> Result<(), String>,
+    ) -> Outcome {
         let Some(conn) = self.conn.as_mut() else {
             return Outcome::NotSent("connection lost".into());
         };
-        if !any_accepted {
-            let _ = conn.command(lettre::transport::smtp::commands::Rset);
-            return Outcome::Refused(refused);
-        }
         if let Err(e) = conn.command(Data) {
             return self.before_body(&e, false);
         }
@@ -282,20 +251,9 @@ impl Transport for Smtp {
             }
         }
     }
-
-    fn close(&mut self) {
-        if let Some(mut c) = self.conn.take() {
-            let _ = c.quit();
-        }
-    }
 }
 
-/// A local MTA's sendmail program: the message on stdin, recipients as arguments, no shell.
-pub struct Sendmail {
-    pub path: PathBuf,
-}
-
-impl Transport for Sendmail {
+impl Transport for Smtp {
     fn deliver(
         &mut self,
         from: &Address,
@@ -303,56 +261,38 @@ impl Transport for Sendmail {
         message: &[u8],
         on_body: &mut dyn FnMut() -> Result<(), String>,
     ) -> Outcome {
-        if let Err(e) = on_body() {
-            return Outcome::NotSent(e);
-        }
-        let mut cmd = Command::new(&self.path);
-        cmd.arg("-i")
-            .arg("-f")
-            .arg(AsRef::<str>::as_ref(from))
-            .arg("--");
-        cmd.args(recipients.iter().map(ToString::to_string));
-        cmd.env_remove("OUTCRY_SMTP_PASSWORD");
-        cmd.stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped());
-        let mut child = match cmd.spawn() {
-            Ok(c) => c,
-            Err(e) => return Outcome::NotSent(format!("cannot run {}: {e}", self.path.display())),
-        };
-        // sendmail reads local line ends.
-        let text: Vec<u8> = String::from_utf8_lossy(message)
-            .replace("\r\n", "\n")
-            .into_bytes();
-        let wrote = child.stdin.take().map(|mut s| s.write_all(&text));
-        let out = match child.wait_with_output() {
-            Ok(o) => o,
-            Err(e) => {
-                return Outcome::Unknown(format!("{} did not finish: {e}", self.path.display()));
-            }
-        };
-        let err = crate::fields::shown(String::from_utf8_lossy(&out.stderr).trim()).into_owned();
-        match (out.status.code(), wrote) {
-            (Some(0), Some(Ok(()))) => Outcome::Accepted {
-                reply: format!("handed to {}", self.path.display()),
-                refused: Vec::new(),
-            },
-            (Some(0), _) => Outcome::Unknown(format!(
-                "{} took part of the message and exited 0: {err}",
-                self.path.display()
-            )),
-            (Some(75), _) => Outcome::Deferred {
-                reply: format!("{} deferred it (exit 75): {err}", self.path.display()),
-                account: false,
-            },
-            (Some(code), _) => Outcome::Failed {
-                reply: format!("{} refused it (exit {code}): {err}", self.path.display()),
-            },
-            (None, _) => Outcome::Unknown(format!("{} was killed: {err}", self.path.display())),
+        match self.envelope(from, recipients) {
+            Ok(refused) => self.body(message, refused, on_body),
+            Err(outcome) => outcome,
         }
     }
 
-    fn close(&mut self) {}
+    fn check(&mut self) -> anyhow::Result<String> {
+        if self.conn.is_none() {
+            self.connect().map_err(|e| anyhow::anyhow!(e))?;
+        }
+        let s = &self.settings;
+        let security = match s.security {
+            Security::None => format!("({})", s.security.label()),
+            secured => format!("over {}", secured.label()),
+        };
+        Ok(match &s.username {
+            Some(u) => format!(
+                "connected to {}:{} {security} and logged in as {u}",
+                s.host, s.port
+            ),
+            None => format!(
+                "connected to {}:{} {security} (no login configured)",
+                s.host, s.port
+            ),
+        })
+    }
+
+    fn close(&mut self) {
+        if let Some(mut c) = self.conn.take() {
+            let _ = c.quit();
+        }
+    }
 }
 
 /// The outcome of a refusal. A quota or rate refusal (5.4.5, or words to that effect) is of
