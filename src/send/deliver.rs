@@ -15,7 +15,7 @@ use lettre::Address;
 use super::decide::{Decision, Planned, decide};
 use super::journal::{Journal, Reception, Recipient, Record, Replay, State};
 use super::report::Report;
-use super::transport::{Outcome, Transport};
+use super::transport::{Mail, Outcome, Transport};
 use super::{Job, MAX_CONSECUTIVE_FAILURES, Options, Outgoing, SHOWN, outgoing, recipients};
 
 /// How often a deferred letter is tried again within one run, and the pause before each try.
@@ -196,16 +196,25 @@ impl Run<'_> {
                 .record(&record(o, State::Sending, None, &a.known))
                 .map_err(|e| format!("{e:#}"))
         };
-        let outcome = self
-            .t
-            .deliver(&o.from, &a.recipients, &o.message, &mut on_body);
+        let outcome = self.t.deliver(
+            Mail {
+                from: &o.from,
+                recipients: &a.recipients,
+                message: &o.message,
+            },
+            &mut on_body,
+        );
         let Outcome::NotSent(why) = outcome else {
             return outcome;
         };
-        match self
-            .t
-            .deliver(&o.from, &a.recipients, &o.message, &mut on_body)
-        {
+        match self.t.deliver(
+            Mail {
+                from: &o.from,
+                recipients: &a.recipients,
+                message: &o.message,
+            },
+            &mut on_body,
+        ) {
             Outcome::NotSent(again) => {
                 Outcome::NotSent(format!("{why}; after reconnecting: {again}"))
             }

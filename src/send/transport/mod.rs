@@ -39,16 +39,21 @@ pub struct Refusal {
     pub transient: bool,
 }
 
+/// One message on its way: the envelope (sender, recipients) and the message itself.
+#[derive(Debug, Clone, Copy)]
+pub struct Mail<'a> {
+    pub from: &'a Address,
+    pub recipients: &'a [Address],
+    pub message: &'a [u8],
+}
+
+/// Runs just before the body goes (that is when the letter is journaled as `sending`); if it
+/// fails, the body is not sent.
+pub type OnBody<'a> = &'a mut dyn FnMut() -> Result<(), String>;
+
 pub trait Transport {
-    /// Delivers one message. `on_body` runs just before the body goes (that is when the letter
-    /// is journaled as `sending`); if it fails, the body is not sent.
-    fn deliver(
-        &mut self,
-        from: &Address,
-        recipients: &[Address],
-        message: &[u8],
-        on_body: &mut dyn FnMut() -> Result<(), String>,
-    ) -> Outcome;
+    /// Delivers one message (see [`OnBody`]).
+    fn deliver(&mut self, mail: Mail<'_>, on_body: OnBody<'_>) -> Outcome;
     /// Checks that letters can go (for `outcry smtp test`) and says how, in words: "connected
     /// to smtp.example.org:587 over STARTTLS and logged in as me".
     fn check(&mut self) -> anyhow::Result<String>;

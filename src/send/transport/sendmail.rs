@@ -4,9 +4,7 @@ use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
-use lettre::Address;
-
-use super::{Outcome, Transport};
+use super::{Mail, OnBody, Outcome, Transport};
 
 /// A local MTA's sendmail program: the message on stdin, recipients as arguments, no shell.
 pub struct Sendmail {
@@ -14,13 +12,12 @@ pub struct Sendmail {
 }
 
 impl Transport for Sendmail {
-    fn deliver(
-        &mut self,
-        from: &Address,
-        recipients: &[Address],
-        message: &[u8],
-        on_body: &mut dyn FnMut() -> Result<(), String>,
-    ) -> Outcome {
+    fn deliver(&mut self, mail: Mail<'_>, on_body: OnBody<'_>) -> Outcome {
+        let Mail {
+            from,
+            recipients,
+            message,
+        } = mail;
         if let Err(e) = on_body() {
             return Outcome::NotSent(e);
         }

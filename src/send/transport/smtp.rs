@@ -8,13 +8,13 @@
 use lettre::Address;
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
 use lettre::transport::smtp::client::{Certificate, SmtpConnection, TlsParameters};
-use lettre::transport::smtp::commands::{Data, Mail, Rcpt};
+use lettre::transport::smtp::commands::{Data, Mail as MailFrom, Rcpt};
 use lettre::transport::smtp::extension::ClientId;
 use rustls_pki_types::CertificateDer;
 use rustls_pki_types::pem::PemObject;
 use secrecy::{ExposeSecret, SecretString};
 
-use super::{Outcome, Refusal, Transport};
+use super::{Mail, OnBody, Outcome, Refusal, Transport};
 use crate::config::{Security, SmtpSettings};
 
 /// The EHLO name: never the machine's host name.
@@ -170,7 +170,7 @@ impl Smtp {
         let Some(conn) = self.conn.as_mut() else {
             return Err(Outcome::NotSent("not connected".into()));
         };
-        if let Err(e) = conn.command(Mail::new(Some(from.clone()), vec![])) {
+        if let Err(e) = conn.command(MailFrom::new(Some(from.clone()), vec![])) {
             return Err(self.before_body(&e, true));
         }
         let mut refused = Vec::new();
@@ -254,15 +254,9 @@ impl Smtp {
 }
 
 impl Transport for Smtp {
-    fn deliver(
-        &mut self,
-        from: &Address,
-        recipients: &[Address],
-        message: &[u8],
-        on_body: &mut dyn FnMut() -> Result<(), String>,
-    ) -> Outcome {
-        match self.envelope(from, recipients) {
-            Ok(refused) => self.body(message, refused, on_body),
+    fn deliver(&mut self, mail: Mail<'_>, on_body: OnBody<'_>) -> Outcome {
+        match self.envelope(mail.from, mail.recipients) {
+            Ok(refused) => self.body(mail.message, refused, on_body),
             Err(outcome) => outcome,
         }
     }
