@@ -455,3 +455,6 @@ fn check_selection(campaign: &Campaign, book: &AddressBook, sel: &Selection) -> 
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests;
