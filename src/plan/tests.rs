@@ -5,8 +5,9 @@ use super::*;
 use crate::diag::Diagnostic;
 use crate::source::Source;
 
-/// A contact for each channel (ministry and court have a second one), one with none, two
-/// coordinators and one without e-mail, and the embassy of Kazakhstan in Britain.
+/// A contact for each channel, all but the hotline with the next one in order of preference
+/// too; one with none; two coordinators and one without e-mail; the embassy of Kazakhstan in
+/// Britain.
 const BOOK: &str = r#"
 [contacts.ministry]
 name = "Ministry"
@@ -18,18 +19,19 @@ fax = "+7 727 271 5802"
 name = "Court"
 country = "KZ"
 fax = "+7 727 271 5803"
-post = "1 Road\nAstana"
+web = "https://example.org/court"
 
 [contacts.prison]
 name = "Prison"
 country = "KZ"
 post = "2 Road\nAstana"
+phone = "+7 727 271 5806"
 
 [contacts.appeals]
 name = "Appeals"
 country = "KZ"
 web = "https://example.org/appeal"
-phone = "+7 727 271 5804"
+post = "1 Road\nAstana"
 
 [contacts.hotline]
 name = "Hotline"
