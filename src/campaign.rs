@@ -362,10 +362,12 @@ fn date(src: &Source, v: &Spanned<DateValue>, key: &str, diags: &mut Diagnostics
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn parse(text: &str) -> (Option<Campaign>, Vec<String>) {
+    /// The campaign `x` whose `letters/x/campaign.toml` is `text` (its letter.hbs "Hello"),
+    /// and the problems found, as printed. Other modules' tests build campaigns with it.
+    pub(crate) fn parse(text: &str) -> (Option<Campaign>, Vec<String>) {
         let mut d = Diagnostics::default();
         let src = Source::new("letters/x/campaign.toml", text.into());
         let read = |name: &str| -> Result<Option<Source>, Diagnostic> {

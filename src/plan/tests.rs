@@ -2,7 +2,6 @@
 //! to whom and with which copies; and which targets no letter reaches, and why.
 
 use super::*;
-use crate::diag::Diagnostic;
 use crate::source::Source;
 
 /// A contact for each channel, all but the hotline with the next one in order of preference
@@ -65,18 +64,10 @@ email = "london@example.org"
 
 /// `letters/x/campaign.toml`: its title, subject, date and demand, then `lines` from line 5.
 fn campaign(lines: &str) -> Campaign {
-    let text = format!(
+    let (c, problems) = crate::campaign::tests::parse(&format!(
         "title = \"T\"\nsubject = \"S\"\nissued = 2011-05-02\ndemands = [\"Free them\"]\n{lines}"
-    );
-    let src = Source::new("letters/x/campaign.toml", text);
-    let read =
-        |name: &str| -> Result<Option<Source>, Diagnostic> {
-            Ok((name == "letter.hbs")
-                .then(|| Source::new(format!("letters/x/{name}"), "Hello".into())))
-        };
-    let mut d = Diagnostics::default();
-    let c = Campaign::parse("x", "letters/x".into(), &src, &read, &mut d);
-    assert!(!d.has_errors(), "{d:?}");
+    ));
+    assert!(problems.is_empty(), "{problems:?}");
     c.expect("the campaign loads")
 }
 

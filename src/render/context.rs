@@ -173,3 +173,275 @@ fn joint_recipient(contacts: &[Contact]) -> Value {
 pub fn long_date(d: Date) -> String {
     d.strftime("%-d %B %Y").to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::contacts::AddressBook;
+    use crate::diag::Diagnostics;
+    use crate::source::Source;
+
+    const BOOK: &str = r#"
+[contacts.court]
+name = "Court & Co"
+country = "KZ"
+fax = "+7 727 271 5802"
+salutation = "Dear Judge"
+language = "ru"
+
+[contacts.ministry]
+name = "Ministry"
+country = "KZ"
+email = "ministry@example.org"
+post = "1 Road\nAstana"
+web = "https://example.org/appeal"
+
+[contacts.procurator]
+name = "Procurator"
+country = "KZ"
+phone = "+7 727 271 5803"
+salutation = "Dear Judge"
+
+[contacts.press]
+name = "Press"
+country = "GB"
+email = "press@example.org"
+"#;
+
+    /// The contacts of [`BOOK`] with these ids, in this order.
+    fn contacts(ids: &[&str]) -> Vec<Contact> {
+        let mut d = Diagnostics::default();
+        let book = AddressBook::parse(&Source::new("contacts.toml", BOOK.into()), &mut d);
+        assert!(d.iter().next().is_none(), "{d:?}");
+        ids.iter()
+            .map(|id| book.get(id).expect("in BOOK").clone())
+            .collect()
+    }
+
+    fn campaign(more: &str) -> Campaign {
+        let (c, problems) = crate::campaign::tests::parse(&format!(
+            "title = \"Free them\"\nsubject = \"S\"\nissued = 2011-05-02\ndemands = [\"Release A\", \" Drop the charges \"]\nto = [\"court\"]\n{more}"
+        ));
+        assert!(problems.is_empty(), "{problems:?}");
+        c.expect("the campaign loads")
+    }
+
+    fn account() -> Sender {
+        Sender {
+            name: Some("Ann Activist".into()),
+            email: "ann@example.org".parse().ok(),
+            organisation: Some("Leeds Branch".into()),
+            city: Some("Leeds".into()),
+            country: "GB".parse().ok(),
+            address: Some("1 Lane\nLeeds".into()),
+        }
+    }
+
+    fn date() -> Date {
+        jiff::civil::date(2011, 5, 3)
+    }
+
+    #[test]
+    fn a_letter_sees_the_campaign_its_numbered_demands_its_recipient_and_its_sender() {
+        let c = campaign("summary = \"Two held.\"\ndeadline = 2011-06-01\n");
+        let signatories = ["PEN".to_string(), "Article 19".to_string()];
+        let signing = Signing {
+            signer: None,
+            personal: "In my words.\n\n",
+            signatories: &signatories,
+        };
+        let sender = json!({
+            "name": "Ann Activist",
+            "email": "ann@example.org",
+            "organisation": "Leeds Branch",
+            "city": "Leeds",
+            "country": "GB",
+            "country_name": "United Kingdom of Great Britain and Northern Ireland",
+            "address": "1 Lane\nLeeds",
+        });
+        let mut signer = sender.clone();
+        signer["note"] = json!("In my words.\n\n");
+        let court = json!({
+            "id": "court",
+            "name": "Court & Co",
+            "salutation": "Dear Judge",
+            "country": "KZ",
+            "country_name": "Kazakhstan",
+            "email": "",
+            "fax": "+7 7272 71 58 02",
+            "phone": "",
+            "post": "",
+            "web": "",
+            "language": "ru",
+        });
+        assert_eq!(
+            letter(&c, &contacts(&["court"]), &account(), &signing, date()),
+            json!({
+                "campaign": {
+                    "id": "x",
+                    "title": "Free them",
+                    "summary": "Two held.",
+                    "issued": "2 May 2011",
+                    "deadline": "1 June 2011",
+                },
+                "demands": [
+                    {"number": 1, "text": "Release A"},
+                    {"number": 2, "text": "Drop the charges"},
+                ],
+                "recipient": court,
+                "recipients": [court],
+                "sender": sender,
+                "date": "3 May 2011",
+                "personal": "In my words.",
+                "signer": signer,
+                "signatories": ["PEN", "Article 19"],
+            })
+        );
+    }
+
+    #[test]
+    fn a_joint_letter_names_them_all_and_a_bare_profile_shows_placeholders() {
+        let c = campaign("");
+        let recipients = contacts(&["court", "ministry", "press"]);
+        let ctx = letter(
+            &c,
+            &recipients,
+            &Sender::default(),
+            &Signing::default(),
+            date(),
+        );
+        assert_eq!(
+            ctx["campaign"],
+            json!({"id": "x", "title": "Free them", "summary": "", "issued": "2 May 2011", "deadline": ""})
+        );
+        assert_eq!(
+            ctx["recipient"],
+            json!({
+                "id": "joint",
+                "name": "Court & Co, Ministry and Press",
+                "salutation": "Dear Sir or Madam",
+                "country": "",
+                "country_name": "",
+                "email": "", "fax": "", "phone": "", "post": "", "web": "", "language": "",
+            })
+        );
+        assert_eq!(
+            ctx["recipients"][1],
+            json!({
+                "id": "ministry",
+                "name": "Ministry",
+                "salutation": "Dear Sir or Madam",
+                "country": "KZ",
+                "country_name": "Kazakhstan",
+                "email": "ministry@example.org",
+                "fax": "",
+                "phone": "",
+                "post": "1 Road\nAstana",
+                "web": "https://example.org/appeal",
+                "language": "",
+            })
+        );
+        let placeholders = json!({
+            "name": "[YOUR NAME]",
+            "email": "[your e-mail]",
+            "organisation": "",
+            "city": "[your city]",
+            "country": "[your country]",
+            "country_name": "[your country]",
+            "address": "",
+        });
+        assert_eq!(ctx["sender"], placeholders);
+        let mut signer = placeholders;
+        signer["note"] = json!("");
+        assert_eq!(
+            (&ctx["signer"], &ctx["personal"], &ctx["signatories"]),
+            (&signer, &json!(""), &json!([]))
+        );
+        // What they share, the joint recipient has.
+        let ctx = letter(
+            &c,
+            &contacts(&["court", "procurator"]),
+            &Sender::default(),
+            &Signing::default(),
+            date(),
+        );
+        assert_eq!(
+            ctx["recipient"],
+            json!({
+                "id": "joint",
+                "name": "Court & Co and Procurator",
+                "salutation": "Dear Judge",
+                "country": "KZ",
+                "country_name": "Kazakhstan",
+                "email": "", "fax": "", "phone": "", "post": "", "web": "", "language": "",
+            })
+        );
+    }
+
+    #[test]
+    fn a_signer_signs_with_their_own_row_and_the_accounts_organisation() {
+        let c = campaign("");
+        let bo = Signer {
+            line: 2,
+            name: "Bo Bell".into(),
+            email: "bo@example.org".parse().ok(),
+            city: None,
+            country: "DE".parse().ok(),
+            note: "Bo's words.".into(),
+            extra: BTreeMap::from([
+                ("id".to_string(), "17".to_string()),
+                ("branch".to_string(), "North".to_string()),
+            ]),
+            key: "id-17".into(),
+        };
+        let signing = Signing {
+            signer: Some(&bo),
+            personal: "The account's words, not Bo's.",
+            signatories: &[],
+        };
+        let ctx = letter(&c, &contacts(&["court"]), &account(), &signing, date());
+        let sender = json!({
+            "name": "Bo Bell",
+            "email": "bo@example.org",
+            "organisation": "Leeds Branch",
+            "city": "",
+            "country": "DE",
+            "country_name": "Germany",
+            "address": "",
+        });
+        let mut signer = sender.clone();
+        signer["note"] = json!("Bo's words.");
+        signer["id"] = json!("17");
+        signer["branch"] = json!("North");
+        assert_eq!(
+            (&ctx["sender"], &ctx["signer"], &ctx["personal"]),
+            (&sender, &signer, &json!("Bo's words."))
+        );
+        assert_eq!(
+            signing.reply_to(),
+            Some(Addressee {
+                id: "id-17".into(),
+                name: "Bo Bell".into(),
+                address: "bo@example.org".into(),
+            })
+        );
+        // Without an e-mail of their own: the account's, and no Reply-To.
+        let bare = Signer {
+            email: None,
+            country: None,
+            ..bo.clone()
+        };
+        let signing = Signing {
+            signer: Some(&bare),
+            ..signing
+        };
+        let ctx = letter(&c, &contacts(&["court"]), &account(), &signing, date());
+        assert_eq!(
+            (&ctx["sender"]["email"], &ctx["sender"]["country"]),
+            (&json!("ann@example.org"), &json!("GB"))
+        );
+        assert_eq!(signing.reply_to(), None);
+    }
+}
