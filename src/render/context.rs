@@ -301,32 +301,37 @@ email = "press@example.org"
         );
     }
 
-    #[test]
-    fn a_joint_letter_names_them_all_and_a_bare_profile_shows_placeholders() {
-        let c = campaign("");
-        let recipients = contacts(&["court", "ministry", "press"]);
-        let ctx = letter(
-            &c,
-            &recipients,
+    /// The context for `recipients` from a sender without a profile, signed by nobody.
+    fn bare(recipients: &[&str]) -> Value {
+        let none = Signing::default();
+        letter(
+            &campaign(""),
+            &contacts(recipients),
             &Sender::default(),
-            &Signing::default(),
+            &none,
             date(),
-        );
-        assert_eq!(
-            ctx["campaign"],
-            json!({"id": "x", "title": "Free them", "summary": "", "issued": "2 May 2011", "deadline": ""})
-        );
-        assert_eq!(
-            ctx["recipient"],
+        )
+    }
+
+    #[test]
+    fn a_joint_letter_names_them_all_with_what_they_share() {
+        let joint = |name: &str, salutation: &str, country: &str, country_name: &str| {
             json!({
-                "id": "joint",
-                "name": "Court & Co, Ministry and Press",
-                "salutation": "Dear Sir or Madam",
-                "country": "",
-                "country_name": "",
+                "id": "joint", "name": name, "salutation": salutation,
+                "country": country, "country_name": country_name,
                 "email": "", "fax": "", "phone": "", "post": "", "web": "", "language": "",
             })
-        );
+        };
+        let ctx = bare(&["court", "ministry", "press"]);
+        let many = joint("Court & Co, Ministry and Press", DEFAULT_SALUTATION, "", "");
+        assert_eq!(ctx["recipient"], many);
+        let ids: Vec<&Value> = ctx["recipients"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|r| &r["id"])
+            .collect();
+        assert_eq!(ids, [&json!("court"), &json!("ministry"), &json!("press")]);
         assert_eq!(
             ctx["recipients"][1],
             json!({
@@ -343,6 +348,18 @@ email = "press@example.org"
                 "language": "",
             })
         );
+        let two = joint(
+            "Court & Co and Procurator",
+            "Dear Judge",
+            "KZ",
+            "Kazakhstan",
+        );
+        assert_eq!(bare(&["court", "procurator"])["recipient"], two);
+    }
+
+    #[test]
+    fn a_sender_without_a_profile_sees_placeholders() {
+        let ctx = bare(&["court"]);
         let placeholders = json!({
             "name": "[YOUR NAME]",
             "email": "[your e-mail]",
@@ -359,24 +376,10 @@ email = "press@example.org"
             (&ctx["signer"], &ctx["personal"], &ctx["signatories"]),
             (&signer, &json!(""), &json!([]))
         );
-        // What they share, the joint recipient has.
-        let ctx = letter(
-            &c,
-            &contacts(&["court", "procurator"]),
-            &Sender::default(),
-            &Signing::default(),
-            date(),
-        );
+        // A campaign without a summary or a deadline.
         assert_eq!(
-            ctx["recipient"],
-            json!({
-                "id": "joint",
-                "name": "Court & Co and Procurator",
-                "salutation": "Dear Judge",
-                "country": "KZ",
-                "country_name": "Kazakhstan",
-                "email": "", "fax": "", "phone": "", "post": "", "web": "", "language": "",
-            })
+            ctx["campaign"],
+            json!({"id": "x", "title": "Free them", "summary": "", "issued": "2 May 2011", "deadline": ""})
         );
     }
 
