@@ -58,6 +58,24 @@ const DEFINED: &[&str] = &[
     "this",
 ];
 
+/// What `{{#each}}` may go through in a clean template: lists every context has.
+const LISTS: &[&str] = &[
+    "@root.demands",
+    "@root.recipients",
+    "@root.signatories",
+    "@root.campaign",
+];
+
+/// What `{{#each}}` may go through: lists, an object, and what is none.
+const ANY_LISTS: &[&str] = &[
+    "demands",
+    "recipients",
+    "signatories",
+    "campaign",
+    "nope",
+    "@index",
+];
+
 /// What may stand where a block's contents go. A clean one uses only [`DEFINED`] paths
 /// and well-formed tags.
 fn leaf(partials: &'static [&'static str], clean: bool) -> BoxedStrategy<String> {
@@ -143,23 +161,7 @@ fn block(partials: &'static [&'static str], depth: u32, clean: bool) -> BoxedStr
     let body = || vec(block(partials, depth - 1, clean), 0..4).prop_map(|v| v.concat());
     let tilde = || select(&["", "~"][..]);
     let var = select(if clean { DEFINED } else { VARS });
-    let lists: &[&str] = if clean {
-        &[
-            "@root.demands",
-            "@root.recipients",
-            "@root.signatories",
-            "@root.campaign",
-        ]
-    } else {
-        &[
-            "demands",
-            "recipients",
-            "signatories",
-            "campaign",
-            "nope",
-            "@index",
-        ]
-    };
+    let lists = if clean { LISTS } else { ANY_LISTS };
     let mut options: Vec<(u32, BoxedStrategy<String>)> = vec![
         (6, leaf(partials, clean)),
         (
