@@ -203,46 +203,8 @@ impl Campaign {
             diags.error(src.at(&s.span()), e);
         }
         check_lists(src, &raw, diags);
-        if raw.to.get_ref().is_empty() {
-            diags.error(
-                src.at(&raw.to.span()),
-                "to is empty: name at least one authority",
-            );
-        }
-        let mut to = Vec::new();
-        for t in raw.to.get_ref() {
-            let origin = src.at(&t.span());
-            let target = match t.get_ref().strip_prefix("embassy:") {
-                Some(code) => code
-                    .parse::<Country>()
-                    .map(TargetRef::Embassy)
-                    .map_err(|e| format!("target {:?}: {e}", t.get_ref())),
-                None => fields::check_id(t.get_ref())
-                    .map(|()| TargetRef::Contact(t.get_ref().clone()))
-                    .map_err(|e| format!("target {e}")),
-            };
-            match target {
-                Ok(target) if to.iter().any(|(x, _)| *x == target) => {
-                    diags.warning(
-                        origin,
-                        format!(
-                            "target {:?} is listed twice; it gets one letter",
-                            t.get_ref()
-                        ),
-                    );
-                }
-                Ok(target) => to.push((target, origin)),
-                Err(e) => diags.error(origin, e),
-            }
-        }
-        let mut cc = Vec::new();
-        for c in &raw.cc {
-            let origin = src.at(&c.span());
-            match fields::check_id(c.get_ref()) {
-                Ok(()) => cc.push((c.get_ref().clone(), origin)),
-                Err(e) => diags.error(origin, format!("cc {e}")),
-            }
-        }
+        let to = targets(src, &raw.to, diags);
+        let cc = coordinators(src, &raw.cc, diags);
         let templates = load_templates(src, &raw.subject, &dir, read, diags);
         if diags.errors().count() > before {
             return None;
@@ -273,6 +235,65 @@ impl Campaign {
             subject_origin: src.at(&raw.subject.span()),
         })
     }
+}
+
+/// The targets as the campaign names them (`to`): at least one, each a contact id or
+/// `embassy:XX`, a repeated one left out with a warning.
+fn targets(
+    src: &Source,
+    raw: &Spanned<Vec<Spanned<String>>>,
+    diags: &mut Diagnostics,
+) -> Vec<(TargetRef, Origin)> {
+    if raw.get_ref().is_empty() {
+        diags.error(
+            src.at(&raw.span()),
+            "to is empty: name at least one authority",
+        );
+    }
+    let mut to = Vec::new();
+    for t in raw.get_ref() {
+        let origin = src.at(&t.span());
+        let target = match t.get_ref().strip_prefix("embassy:") {
+            Some(code) => code
+                .parse::<Country>()
+                .map(TargetRef::Embassy)
+                .map_err(|e| format!("target {:?}: {e}", t.get_ref())),
+            None => fields::check_id(t.get_ref())
+                .map(|()| TargetRef::Contact(t.get_ref().clone()))
+                .map_err(|e| format!("target {e}")),
+        };
+        match target {
+            Ok(target) if to.iter().any(|(x, _)| *x == target) => {
+                diags.warning(
+                    origin,
+                    format!(
+                        "target {:?} is listed twice; it gets one letter",
+                        t.get_ref()
+                    ),
+                );
+            }
+            Ok(target) => to.push((target, origin)),
+            Err(e) => diags.error(origin, e),
+        }
+    }
+    to
+}
+
+/// The coordinators' contact ids (`cc`), each checked.
+fn coordinators(
+    src: &Source,
+    raw: &[Spanned<String>],
+    diags: &mut Diagnostics,
+) -> Vec<(String, Origin)> {
+    let mut cc = Vec::new();
+    for c in raw {
+        let origin = src.at(&c.span());
+        match fields::check_id(c.get_ref()) {
+            Ok(()) => cc.push((c.get_ref().clone(), origin)),
+            Err(e) => diags.error(origin, format!("cc {e}")),
+        }
+    }
+    cc
 }
 
 fn load_templates(
@@ -348,10 +369,12 @@ fn date(src: &Source, v: &Spanned<DateValue>, key: &str, diags: &mut Diagnostics
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn parse(text: &str) -> (Option<Campaign>, Vec<String>) {
+    /// The campaign `x` whose `letters/x/campaign.toml` is `text` (its letter.hbs "Hello"),
+    /// and the problems found, as printed. Other modules' tests build campaigns with it.
+    pub(crate) fn parse(text: &str) -> (Option<Campaign>, Vec<String>) {
         let mut d = Diagnostics::default();
         let src = Source::new("letters/x/campaign.toml", text.into());
         let read = |name: &str| -> Result<Option<Source>, Diagnostic> {

@@ -265,6 +265,8 @@ pub fn embassy_id(state: &str, host: &str) -> String {
     )
 }
 
+/// Checks one contact's table (`id` is its key): every field, each problem reported at its
+/// line. None when any field is wrong.
 fn check_contact(
     src: &Source,
     id: &str,
@@ -279,21 +281,7 @@ fn check_contact(
         }
     };
     let errors_before = diags.errors().count();
-    let mut line = |what: &str, v: &Spanned<String>| {
-        if let Err(e) = fields::check_line(what, v.get_ref()) {
-            diags.error(src.at(&v.span()), format!("contact {id:?}: {e}"));
-        }
-    };
-    line("name", &raw.name);
-    if let Some(s) = &raw.salutation {
-        line("salutation", s);
-    }
-    if let Some(s) = &raw.language {
-        line("language", s);
-    }
-    if let Some(s) = &raw.source {
-        line("source", s);
-    }
+    check_lines(src, id, &raw, diags);
     let country = raw
         .country
         .get_ref()
@@ -346,6 +334,25 @@ fn check_contact(
         source: raw.source.map(Spanned::into_inner),
         origin,
     })
+}
+
+/// The fields that are one line of text: name, salutation, language, source.
+fn check_lines(src: &Source, id: &str, raw: &RawContact, diags: &mut Diagnostics) {
+    let mut line = |what: &str, v: &Spanned<String>| {
+        if let Err(e) = fields::check_line(what, v.get_ref()) {
+            diags.error(src.at(&v.span()), format!("contact {id:?}: {e}"));
+        }
+    };
+    line("name", &raw.name);
+    if let Some(s) = &raw.salutation {
+        line("salutation", s);
+    }
+    if let Some(s) = &raw.language {
+        line("language", s);
+    }
+    if let Some(s) = &raw.source {
+        line("source", s);
+    }
 }
 
 #[cfg(test)]

@@ -74,48 +74,54 @@ pub fn plan(
 ) -> Result<Plan, Error> {
     check_selection(campaign, book, selection)?;
     let mut plan = Plan::default();
+    let (targets, named) = resolve(campaign, book, sender, selection, &mut plan, diags);
+    plan.coordinators = coordinators(campaign, book, &targets, diags);
+    plan.letters = lay_out(campaign, targets, &named, &plan.coordinators);
+    Ok(plan)
+}
+
+/// The targets `selection` picks, each resolved to a contact and its channel; and every
+/// contact they name, reachable or not (a joint letter addresses them all). A target no
+/// letter can reach is a warning and goes to the plan's `unresolved`.
+fn resolve(
+    campaign: &Campaign,
+    book: &AddressBook,
+    sender: &Sender,
+    selection: &Selection,
+    plan: &mut Plan,
+    diags: &mut Diagnostics,
+) -> (Vec<Target>, Vec<Contact>) {
     let mut targets = Vec::new();
     let mut named = Vec::new();
     for (target, origin) in &campaign.to {
         let key = target.key();
-        let contact = match target {
-            TargetRef::Contact(id) => {
-                if let Some(c) = book.get(id) {
-                    c
-                } else {
-                    if !book.unreadable && !book.broken.contains(id) {
-                        diags.error(
-                            origin.clone(),
-                            format!("target {id:?} is not in contacts.toml"),
-                        );
-                    }
-                    continue;
-                }
+        let contact = match contact_of(target, &key, book, sender) {
+            Ok(c) => c,
+            Err(Missing::Reported) => continue,
+            Err(Missing::Contact(id)) => {
+                diags.error(
+                    origin.clone(),
+                    format!("target {id:?} is not in contacts.toml"),
+                );
+                continue;
             }
-            TargetRef::Embassy(state) => match embassy(book, sender, *state, &key) {
-                Ok(c) => c,
-                Err(None) => continue,
-                Err(Some(reason)) => {
-                    diags.warning(origin.clone(), reason.clone());
-                    if selected(selection, &key, None) {
-                        plan.unresolved.push(Unresolved {
-                            target: key,
-                            reason,
-                        });
-                    }
-                    continue;
+            Err(Missing::Embassy(reason)) => {
+                diags.warning(origin.clone(), reason.clone());
+                if selected(selection, &key, None) {
+                    plan.unresolved.push(Unresolved {
+                        target: key,
+                        reason,
+                    });
                 }
-            },
+                continue;
+            }
         };
         if !selected(selection, &key, Some(&contact.id)) {
             continue;
         }
         named.push(contact.clone());
         let Some(channel) = channel_of(contact) else {
-            let reason = format!(
-                "{}: {} has no e-mail, fax, web form, postal address or phone in contacts.toml",
-                key, contact.name
-            );
+            let reason = unreachable(&key, contact);
             diags.warning(origin.clone(), reason.clone());
             plan.unresolved.push(Unresolved {
                 target: key,
@@ -129,15 +135,66 @@ pub fn plan(
             channel,
         });
     }
+    (targets, named)
+}
+
+/// Why a target has no contact.
+enum Missing<'a> {
+    /// The address book has no contact of this id.
+    Contact(&'a str),
+    /// No embassy in the sender's country, or no sender country: why.
+    Embassy(String),
+    /// The address book's own error about it is reported already.
+    Reported,
+}
+
+/// The contact a target names: a contact of the address book, or the embassy of a state in
+/// the sender's country.
+fn contact_of<'a, 't>(
+    target: &'t TargetRef,
+    key: &str,
+    book: &'a AddressBook,
+    sender: &Sender,
+) -> Result<&'a Contact, Missing<'t>> {
+    match target {
+        TargetRef::Contact(id) => book.get(id).ok_or({
+            if book.unreadable || book.broken.contains(id) {
+                Missing::Reported
+            } else {
+                Missing::Contact(id)
+            }
+        }),
+        TargetRef::Embassy(state) => embassy(book, sender, *state, key)
+            .map_err(|r| r.map_or(Missing::Reported, Missing::Embassy)),
+    }
+}
+
+/// Why no letter can reach `contact`, the target `key`.
+fn unreachable(key: &str, contact: &Contact) -> String {
+    format!(
+        "{key}: {} has no e-mail, fax, web form, postal address or phone in contacts.toml",
+        contact.name
+    )
+}
+
+/// The coordinators who get copies (`cc`): each once, none who is also a target, each with
+/// an e-mail address.
+fn coordinators(
+    campaign: &Campaign,
+    book: &AddressBook,
+    targets: &[Target],
+    diags: &mut Diagnostics,
+) -> Vec<Contact> {
+    let mut coordinators: Vec<Contact> = Vec::new();
     for (id, origin) in &campaign.cc {
-        if plan.coordinators.iter().any(|c| c.id == *id) {
+        if coordinators.iter().any(|c| c.id == *id) {
             diags.warning(
                 origin.clone(),
                 format!("coordinator {id:?} is listed twice; they get one copy"),
             );
             continue;
         }
-        if targets.iter().any(|t: &Target| t.contact.id == *id) {
+        if targets.iter().any(|t| t.contact.id == *id) {
             diags.warning(
                 origin.clone(),
                 format!("coordinator {id:?} is also a target; they get the letter, not a copy"),
@@ -145,7 +202,7 @@ pub fn plan(
             continue;
         }
         match book.get(id) {
-            Some(c) if c.email.is_some() => plan.coordinators.push(c.clone()),
+            Some(c) if c.email.is_some() => coordinators.push(c.clone()),
             Some(c) => diags.error(
                 origin.clone(),
                 format!(
@@ -160,8 +217,7 @@ pub fn plan(
             ),
         }
     }
-    lay_out(campaign, targets, &named, &mut plan);
-    Ok(plan)
+    coordinators
 }
 
 /// The embassy of `state` in the sender's country; `Err(Some(reason))` when there is none,
@@ -195,9 +251,14 @@ fn embassy<'a>(
     })
 }
 
-/// The letters for the resolved targets, and the copies for the coordinators.
-fn lay_out(campaign: &Campaign, targets: Vec<Target>, named: &[Contact], plan: &mut Plan) {
-    let coordinators = plan.coordinators.clone();
+/// The letters for the resolved targets (a joint letter by e-mail to those reached by it),
+/// and the copies for the coordinators.
+fn lay_out(
+    campaign: &Campaign,
+    targets: Vec<Target>,
+    named: &[Contact],
+    coordinators: &[Contact],
+) -> Vec<Planned> {
     let joint = campaign.addressing == Addressing::Joint;
     let recipients_of = |t: &Target| {
         if joint {
@@ -213,70 +274,93 @@ fn lay_out(campaign: &Campaign, targets: Vec<Target>, named: &[Contact], plan: &
     } else {
         (Vec::new(), targets)
     };
-    let push_email = |plan: &mut Plan, id: String, to: Vec<Target>, recipients: Vec<Contact>| {
-        let (cc, bcc) = match campaign.copies {
-            Copies::Cc => (coordinators.clone(), Vec::new()),
-            Copies::Bcc => (Vec::new(), coordinators.clone()),
-            Copies::Separate => (Vec::new(), Vec::new()),
-        };
-        let copy =
-            (campaign.copies == Copies::Separate && !coordinators.is_empty()).then(|| Planned {
-                id: format!("{id}.copy"),
-                kind: Kind::Copy,
-                channel: Channel::Email,
-                to: coordinators
-                    .iter()
-                    .map(|c| Target {
-                        key: c.id.clone(),
-                        contact: c.clone(),
-                        channel: Channel::Email,
-                    })
-                    .collect(),
-                recipients: recipients.clone(),
-                copy_of: to.clone(),
-                cc: Vec::new(),
-                bcc: Vec::new(),
-                noted_copies: Vec::new(),
-            });
-        plan.letters.push(Planned {
-            id,
-            kind: Kind::Letter,
-            channel: Channel::Email,
-            to,
-            recipients,
-            copy_of: Vec::new(),
-            cc,
-            bcc,
-            noted_copies: Vec::new(),
-        });
-        plan.letters.extend(copy);
-    };
+    let mut letters = Vec::new();
     if !emails.is_empty() {
-        push_email(plan, "joint".to_string(), emails, named.to_vec());
+        let joint = "joint".to_string();
+        letters.extend(email(campaign, coordinators, joint, emails, named.to_vec()));
     }
     for t in others {
+        let recipients = recipients_of(&t);
         if t.channel == Channel::Email {
-            let recipients = recipients_of(&t);
-            push_email(plan, t.contact.id.clone(), vec![t], recipients);
-            continue;
+            let id = t.contact.id.clone();
+            letters.extend(email(campaign, coordinators, id, vec![t], recipients));
+        } else {
+            letters.push(by_hand(campaign, coordinators, t, recipients));
         }
-        let noted =
-            if campaign.copies == Copies::Cc && matches!(t.channel, Channel::Fax | Channel::Post) {
-                coordinators.clone()
-            } else {
-                Vec::new()
-            };
-        plan.letters.push(Planned {
-            id: t.contact.id.clone(),
-            kind: Kind::Letter,
-            channel: t.channel,
-            recipients: recipients_of(&t),
-            copy_of: Vec::new(),
-            to: vec![t],
-            cc: Vec::new(),
-            bcc: Vec::new(),
-            noted_copies: noted,
-        });
+    }
+    letters
+}
+
+/// An e-mail letter to `to`, the coordinators in its Cc or Bcc as the campaign says, or
+/// (`copies = "separate"`) followed by their copy of it.
+fn email(
+    campaign: &Campaign,
+    coordinators: &[Contact],
+    id: String,
+    to: Vec<Target>,
+    recipients: Vec<Contact>,
+) -> Vec<Planned> {
+    let (cc, bcc) = match campaign.copies {
+        Copies::Cc => (coordinators.to_vec(), Vec::new()),
+        Copies::Bcc => (Vec::new(), coordinators.to_vec()),
+        Copies::Separate => (Vec::new(), Vec::new()),
+    };
+    let copy = (campaign.copies == Copies::Separate && !coordinators.is_empty()).then(|| Planned {
+        id: format!("{id}.copy"),
+        kind: Kind::Copy,
+        channel: Channel::Email,
+        to: coordinators
+            .iter()
+            .map(|c| Target {
+                key: c.id.clone(),
+                contact: c.clone(),
+                channel: Channel::Email,
+            })
+            .collect(),
+        recipients: recipients.clone(),
+        copy_of: to.clone(),
+        cc: Vec::new(),
+        bcc: Vec::new(),
+        noted_copies: Vec::new(),
+    });
+    let letter = Planned {
+        id,
+        kind: Kind::Letter,
+        channel: Channel::Email,
+        to,
+        recipients,
+        copy_of: Vec::new(),
+        cc,
+        bcc,
+        noted_copies: Vec::new(),
+    };
+    std::iter::once(letter).chain(copy).collect()
+}
+
+/// A letter the sender delivers by hand (fax, web form, post, a phone call), with the
+/// coordinators named on a fax or postal letter when `copies = "cc"`.
+fn by_hand(
+    campaign: &Campaign,
+    coordinators: &[Contact],
+    t: Target,
+    recipients: Vec<Contact>,
+) -> Planned {
+    let noted =
+        if campaign.copies == Copies::Cc && matches!(t.channel, Channel::Fax | Channel::Post) {
+            coordinators.to_vec()
+        } else {
+            Vec::new()
+        };
+    Planned {
+        id: t.contact.id.clone(),
+        kind: Kind::Letter,
+        channel: t.channel,
+        recipients,
+        copy_of: Vec::new(),
+        to: vec![t],
+        cc: Vec::new(),
+        bcc: Vec::new(),
+        noted_copies: noted,
     }
 }
 
@@ -304,12 +388,9 @@ pub fn choices(campaign: &Campaign, book: &AddressBook, sender: &Sender) -> Vec<
                     .map_err(|r| r.unwrap_or_else(|| format!("{key}: see outcry check"))),
             };
             let reach = contact.and_then(|c| {
-                channel_of(c).map(|ch| (c.clone(), ch)).ok_or_else(|| {
-                    format!(
-                        "{key}: {} has no e-mail, fax, web form, postal address or phone in contacts.toml",
-                        c.name
-                    )
-                })
+                channel_of(c)
+                    .map(|ch| (c.clone(), ch))
+                    .ok_or_else(|| unreachable(&key, c))
             });
             Choice { key, reach }
         })
@@ -374,3 +455,6 @@ fn check_selection(campaign: &Campaign, book: &AddressBook, sel: &Selection) -> 
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,450 @@
+//! The data a letter is rendered with: who signs it ([`Signing`]) and the handlebars context
+//! its templates see (`campaign`, `demands`, `recipient`, `recipients`, `sender`, `date`,
+//! `personal`, `signer`, `signatories`).
+
+use jiff::civil::Date;
+use serde_json::{Value, json};
+
+use super::{PLACEHOLDER_CITY, PLACEHOLDER_COUNTRY, PLACEHOLDER_EMAIL, PLACEHOLDER_NAME};
+use crate::campaign::Campaign;
+use crate::config::Sender;
+use crate::contacts::{Contact, DEFAULT_SALUTATION};
+use crate::fields;
+use crate::letter::Addressee;
+use crate::signers::Signer;
+
+/// Who signs a letter, in whose words, with whom.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Signing<'a> {
+    /// A member of a signers file (bulk mailings): `sender` in templates is then theirs
+    /// (the account's organisation kept), `signer` their row, and their e-mail the Reply-To.
+    pub signer: Option<&'a Signer>,
+    /// The personal paragraph when there is no signer (whose `note` it is then).
+    pub personal: &'a str,
+    /// The co-signatories of a joint letter.
+    pub signatories: &'a [String],
+}
+
+impl Signing<'_> {
+    fn personal(&self) -> &str {
+        self.signer.map_or(self.personal, |s| s.note.as_str())
+    }
+
+    /// The profile the letter is signed with.
+    fn signed_by(&self, account: &Sender) -> Sender {
+        match self.signer {
+            None => account.clone(),
+            Some(s) => Sender {
+                name: Some(s.name.clone()),
+                email: s.email.clone().or_else(|| account.email.clone()),
+                organisation: account.organisation.clone(),
+                city: Some(s.city.clone().unwrap_or_default()),
+                country: s.country.or(account.country),
+                address: None,
+            },
+        }
+    }
+
+    /// `signer` in templates: the row (every column), or the sender's fields.
+    fn context(&self, sender: &Value) -> Value {
+        let mut v = sender.clone();
+        v["note"] = json!(self.personal());
+        if let Some(s) = self.signer {
+            for (k, x) in &s.extra {
+                v[k.as_str()] = json!(x);
+            }
+        }
+        v
+    }
+
+    /// The Reply-To of a signer's letter: their e-mail, when the row has one.
+    pub(super) fn reply_to(&self) -> Option<Addressee> {
+        self.signer.and_then(|s| {
+            s.email.as_ref().map(|e| Addressee {
+                id: s.key.clone(),
+                name: s.name.clone(),
+                address: e.to_string(),
+            })
+        })
+    }
+}
+
+/// The context of a letter's text (and its subject), addressed to `recipients`, from the
+/// account `account`, signed as `signing` says: `campaign`, `demands` (numbered from 1),
+/// `recipient` (a joint letter's for several), `recipients`, `sender` (the signer's profile),
+/// `date`, `personal`, `signer` and `signatories`. Layouts see more, set by
+/// [`super::Renderer::render`].
+pub(super) fn letter(
+    campaign: &Campaign,
+    recipients: &[Contact],
+    account: &Sender,
+    signing: &Signing<'_>,
+    date: Date,
+) -> Value {
+    let sender = sender_ctx(&signing.signed_by(account));
+    let list: Vec<Value> = recipients.iter().map(recipient_ctx).collect();
+    let recipient = match recipients {
+        [one] => recipient_ctx(one),
+        many => joint_recipient(many),
+    };
+    let demands: Vec<Value> = campaign
+        .demands
+        .iter()
+        .enumerate()
+        .map(|(i, d)| json!({"number": i + 1, "text": d}))
+        .collect();
+    json!({
+        "campaign": {
+            "id": campaign.id,
+            "title": campaign.title,
+            "summary": campaign.summary.clone().unwrap_or_default(),
+            "issued": long_date(campaign.issued),
+            "deadline": campaign.deadline.as_ref().map(|(d, _)| long_date(*d)).unwrap_or_default(),
+        },
+        "demands": demands,
+        "recipient": recipient,
+        "recipients": list,
+        "sender": sender,
+        "date": long_date(date),
+        "personal": signing.personal().trim_end(),
+        "signer": signing.context(&sender),
+        "signatories": signing.signatories,
+    })
+}
+
+/// `sender` in templates: the profile's fields, placeholders for those it lacks.
+fn sender_ctx(sender: &Sender) -> Value {
+    json!({
+        "name": sender.name.clone().unwrap_or_else(|| PLACEHOLDER_NAME.into()),
+        "email": sender.email.as_ref().map_or_else(|| PLACEHOLDER_EMAIL.into(), ToString::to_string),
+        "organisation": sender.organisation.clone().unwrap_or_default(),
+        "city": sender.city.clone().unwrap_or_else(|| PLACEHOLDER_CITY.into()),
+        "country": sender.country.map_or(PLACEHOLDER_COUNTRY, fields::Country::code),
+        "country_name": sender.country.map_or(PLACEHOLDER_COUNTRY, fields::Country::name),
+        "address": sender.address.clone().unwrap_or_default(),
+    })
+}
+
+/// A contact as templates see it (`recipient`, each of `recipients`, `addressee`, `copy_to`).
+pub(super) fn recipient_ctx(c: &Contact) -> Value {
+    json!({
+        "id": c.id,
+        "name": c.name,
+        "salutation": c.salutation,
+        "country": c.country.code(),
+        "country_name": c.country.name(),
+        "email": c.email.as_ref().map(ToString::to_string).unwrap_or_default(),
+        "fax": c.fax.as_ref().map(ToString::to_string).unwrap_or_default(),
+        "phone": c.phone.as_ref().map(ToString::to_string).unwrap_or_default(),
+        "post": c.post.clone().unwrap_or_default(),
+        "web": c.web.clone().unwrap_or_default(),
+        "language": c.language.clone().unwrap_or_default(),
+    })
+}
+
+/// The `recipient` of a joint letter: every name, and a salutation they share.
+fn joint_recipient(contacts: &[Contact]) -> Value {
+    let names: Vec<&str> = contacts.iter().map(|c| c.name.as_str()).collect();
+    let name = match names.as_slice() {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    };
+    let first = contacts.first().map(|c| c.salutation.as_str());
+    let salutation = match first {
+        Some(s) if contacts.iter().all(|c| c.salutation == s) => s,
+        _ => DEFAULT_SALUTATION,
+    };
+    let country = contacts
+        .first()
+        .map(|c| c.country)
+        .filter(|k| contacts.iter().all(|c| c.country == *k));
+    json!({
+        "id": "joint",
+        "name": name,
+        "salutation": salutation,
+        "country": country.map(fields::Country::code).unwrap_or_default(),
+        "country_name": country.map(fields::Country::name).unwrap_or_default(),
+        "email": "", "fax": "", "phone": "", "post": "", "web": "", "language": "",
+    })
+}
+
+/// `2 May 2011`.
+pub fn long_date(d: Date) -> String {
+    d.strftime("%-d %B %Y").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::contacts::AddressBook;
+    use crate::diag::Diagnostics;
+    use crate::source::Source;
+
+    const BOOK: &str = r#"
+[contacts.court]
+name = "Court & Co"
+country = "KZ"
+fax = "+7 727 271 5802"
+salutation = "Dear Judge"
+language = "ru"
+
+[contacts.ministry]
+name = "Ministry"
+country = "KZ"
+email = "ministry@example.org"
+post = "1 Road\nAstana"
+web = "https://example.org/appeal"
+
+[contacts.procurator]
+name = "Procurator"
+country = "KZ"
+phone = "+7 727 271 5803"
+salutation = "Dear Judge"
+
+[contacts.press]
+name = "Press"
+country = "GB"
+email = "press@example.org"
+"#;
+
+    /// The contacts of [`BOOK`] with these ids, in this order.
+    fn contacts(ids: &[&str]) -> Vec<Contact> {
+        let mut d = Diagnostics::default();
+        let book = AddressBook::parse(&Source::new("contacts.toml", BOOK.into()), &mut d);
+        assert!(d.iter().next().is_none(), "{d:?}");
+        ids.iter()
+            .map(|id| book.get(id).expect("in BOOK").clone())
+            .collect()
+    }
+
+    fn campaign(more: &str) -> Campaign {
+        let (c, problems) = crate::campaign::tests::parse(&format!(
+            "title = \"Free them\"\nsubject = \"S\"\nissued = 2011-05-02\ndemands = [\"Release A\", \" Drop the charges \"]\nto = [\"court\"]\n{more}"
+        ));
+        assert!(problems.is_empty(), "{problems:?}");
+        c.expect("the campaign loads")
+    }
+
+    fn account() -> Sender {
+        Sender {
+            name: Some("Ann Activist".into()),
+            email: "ann@example.org".parse().ok(),
+            organisation: Some("Leeds Branch".into()),
+            city: Some("Leeds".into()),
+            country: "GB".parse().ok(),
+            address: Some("1 Lane\nLeeds".into()),
+        }
+    }
+
+    fn date() -> Date {
+        jiff::civil::date(2011, 5, 3)
+    }
+
+    #[test]
+    fn a_letter_sees_the_campaign_its_numbered_demands_its_recipient_and_its_sender() {
+        let c = campaign("summary = \"Two held.\"\ndeadline = 2011-06-01\n");
+        let signatories = ["PEN".to_string(), "Article 19".to_string()];
+        let signing = Signing {
+            signer: None,
+            personal: "In my words.\n\n",
+            signatories: &signatories,
+        };
+        let sender = json!({
+            "name": "Ann Activist",
+            "email": "ann@example.org",
+            "organisation": "Leeds Branch",
+            "city": "Leeds",
+            "country": "GB",
+            "country_name": "United Kingdom of Great Britain and Northern Ireland",
+            "address": "1 Lane\nLeeds",
+        });
+        let mut signer = sender.clone();
+        signer["note"] = json!("In my words.\n\n");
+        let court = json!({
+            "id": "court",
+            "name": "Court & Co",
+            "salutation": "Dear Judge",
+            "country": "KZ",
+            "country_name": "Kazakhstan",
+            "email": "",
+            "fax": "+7 7272 71 58 02",
+            "phone": "",
+            "post": "",
+            "web": "",
+            "language": "ru",
+        });
+        assert_eq!(
+            letter(&c, &contacts(&["court"]), &account(), &signing, date()),
+            json!({
+                "campaign": {
+                    "id": "x",
+                    "title": "Free them",
+                    "summary": "Two held.",
+                    "issued": "2 May 2011",
+                    "deadline": "1 June 2011",
+                },
+                "demands": [
+                    {"number": 1, "text": "Release A"},
+                    {"number": 2, "text": "Drop the charges"},
+                ],
+                "recipient": court,
+                "recipients": [court],
+                "sender": sender,
+                "date": "3 May 2011",
+                "personal": "In my words.",
+                "signer": signer,
+                "signatories": ["PEN", "Article 19"],
+            })
+        );
+    }
+
+    /// The context for `recipients` from a sender without a profile, signed by nobody.
+    fn bare(recipients: &[&str]) -> Value {
+        let none = Signing::default();
+        letter(
+            &campaign(""),
+            &contacts(recipients),
+            &Sender::default(),
+            &none,
+            date(),
+        )
+    }
+
+    #[test]
+    fn a_joint_letter_names_them_all_with_what_they_share() {
+        let joint = |name: &str, salutation: &str, country: &str, country_name: &str| {
+            json!({
+                "id": "joint", "name": name, "salutation": salutation,
+                "country": country, "country_name": country_name,
+                "email": "", "fax": "", "phone": "", "post": "", "web": "", "language": "",
+            })
+        };
+        let ctx = bare(&["court", "ministry", "press"]);
+        let many = joint("Court & Co, Ministry and Press", DEFAULT_SALUTATION, "", "");
+        assert_eq!(ctx["recipient"], many);
+        let ids: Vec<&Value> = ctx["recipients"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|r| &r["id"])
+            .collect();
+        assert_eq!(ids, [&json!("court"), &json!("ministry"), &json!("press")]);
+        assert_eq!(
+            ctx["recipients"][1],
+            json!({
+                "id": "ministry",
+                "name": "Ministry",
+                "salutation": "Dear Sir or Madam",
+                "country": "KZ",
+                "country_name": "Kazakhstan",
+                "email": "ministry@example.org",
+                "fax": "",
+                "phone": "",
+                "post": "1 Road\nAstana",
+                "web": "https://example.org/appeal",
+                "language": "",
+            })
+        );
+        let two = joint(
+            "Court & Co and Procurator",
+            "Dear Judge",
+            "KZ",
+            "Kazakhstan",
+        );
+        assert_eq!(bare(&["court", "procurator"])["recipient"], two);
+    }
+
+    #[test]
+    fn a_sender_without_a_profile_sees_placeholders() {
+        let ctx = bare(&["court"]);
+        let placeholders = json!({
+            "name": "[YOUR NAME]",
+            "email": "[your e-mail]",
+            "organisation": "",
+            "city": "[your city]",
+            "country": "[your country]",
+            "country_name": "[your country]",
+            "address": "",
+        });
+        assert_eq!(ctx["sender"], placeholders);
+        let mut signer = placeholders;
+        signer["note"] = json!("");
+        assert_eq!(
+            (&ctx["signer"], &ctx["personal"], &ctx["signatories"]),
+            (&signer, &json!(""), &json!([]))
+        );
+        // A campaign without a summary or a deadline.
+        assert_eq!(
+            ctx["campaign"],
+            json!({"id": "x", "title": "Free them", "summary": "", "issued": "2 May 2011", "deadline": ""})
+        );
+    }
+
+    #[test]
+    fn a_signer_signs_with_their_own_row_and_the_accounts_organisation() {
+        let c = campaign("");
+        let bo = Signer {
+            line: 2,
+            name: "Bo Bell".into(),
+            email: "bo@example.org".parse().ok(),
+            city: None,
+            country: "DE".parse().ok(),
+            note: "Bo's words.".into(),
+            extra: BTreeMap::from([
+                ("id".to_string(), "17".to_string()),
+                ("branch".to_string(), "North".to_string()),
+            ]),
+            key: "id-17".into(),
+        };
+        let signing = Signing {
+            signer: Some(&bo),
+            personal: "The account's words, not Bo's.",
+            signatories: &[],
+        };
+        let ctx = letter(&c, &contacts(&["court"]), &account(), &signing, date());
+        let sender = json!({
+            "name": "Bo Bell",
+            "email": "bo@example.org",
+            "organisation": "Leeds Branch",
+            "city": "",
+            "country": "DE",
+            "country_name": "Germany",
+            "address": "",
+        });
+        let mut signer = sender.clone();
+        signer["note"] = json!("Bo's words.");
+        signer["id"] = json!("17");
+        signer["branch"] = json!("North");
+        assert_eq!(
+            (&ctx["sender"], &ctx["signer"], &ctx["personal"]),
+            (&sender, &signer, &json!("Bo's words."))
+        );
+        assert_eq!(
+            signing.reply_to(),
+            Some(Addressee {
+                id: "id-17".into(),
+                name: "Bo Bell".into(),
+                address: "bo@example.org".into(),
+            })
+        );
+        // Without an e-mail of their own: the account's, and no Reply-To.
+        let bare = Signer {
+            email: None,
+            country: None,
+            ..bo.clone()
+        };
+        let signing = Signing {
+            signer: Some(&bare),
+            ..signing
+        };
+        let ctx = letter(&c, &contacts(&["court"]), &account(), &signing, date());
+        assert_eq!(
+            (&ctx["sender"]["email"], &ctx["sender"]["country"]),
+            (&json!("ann@example.org"), &json!("GB"))
+        );
+        assert_eq!(signing.reply_to(), None);
+    }
+}

@@ -1,0 +1,334 @@
+//! Rendering: campaign templates and planned letters in, finished letters out. No I/O.
+//!
+//! Handlebars runs in strict mode (a missing variable is an error, never "Dear ,") with
+//! HTML escaping off. Every template is registered under its file path so that errors name
+//! the file and line. Channel layouts (fax page, postal letter, web form, call script,
+//! coordinators' copy) are outcry's own unless the campaign brings `<channel>.hbs`.
+
+mod bounded;
+mod compile;
+mod context;
+#[cfg(test)]
+mod tests;
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use handlebars::Handlebars;
+use jiff::civil::Date;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+pub use bounded::MAX_LETTER;
+pub use context::{Signing, long_date};
+
+use crate::campaign::Campaign;
+use crate::config::Sender;
+use crate::contacts::Contact;
+use crate::diag::{Diagnostic, Diagnostics, Severity};
+use crate::fields;
+use crate::letter::{Addressee, Channel, From, Kind, Letter};
+use crate::plan::{Planned, Target, channels_of};
+use crate::template::{self, graph};
+use crate::workspace::Partial;
+use context::recipient_ctx;
+
+/// Placeholders shown in the review when the sender profile lacks a field.
+pub const PLACEHOLDER_NAME: &str = "[YOUR NAME]";
+pub const PLACEHOLDER_EMAIL: &str = "[your e-mail]";
+pub const PLACEHOLDER_CITY: &str = "[your city]";
+pub const PLACEHOLDER_COUNTRY: &str = "[your country]";
+
+/// A campaign's compiled templates.
+pub struct Renderer {
+    hb: Handlebars<'static>,
+    /// Registered name → (file, line of the template's first line), for error messages.
+    files: HashMap<String, (PathBuf, usize)>,
+    letter: String,
+    subject: String,
+    layouts: HashMap<&'static str, String>,
+}
+
+impl Renderer {
+    /// Compiles the campaign's templates and the shared partials, and checks them together
+    /// (see [`crate::template`]). Problems go to `diags`, located at their file and line.
+    pub fn new(
+        campaign: &Campaign,
+        partials: &[Partial],
+        diags: &mut Diagnostics,
+    ) -> Option<Renderer> {
+        let before = diags.errors().count();
+        let (entries, analysed) =
+            compile::analyse_reachable(compile::entries(campaign, partials), diags);
+        if diags.errors().count() > before {
+            return None;
+        }
+        let sources: Vec<graph::Source<'_>> = entries
+            .iter()
+            .zip(&analysed)
+            .map(|(e, a)| graph::Source {
+                name: &e.name,
+                partial: e.partial,
+                outline: &a.outline,
+            })
+            .collect();
+        if let Some(f) = graph::check(&sources, compile::list_bound(campaign)) {
+            diags.error(entries[f.source].origin(f.line), f.message);
+            return None;
+        }
+        let mut hb = Handlebars::new();
+        hb.set_strict_mode(true);
+        hb.register_escape_fn(handlebars::no_escape);
+        let mut r = Renderer {
+            hb,
+            files: HashMap::new(),
+            letter: entries[0].name.clone(),
+            subject: entries[1].name.clone(),
+            layouts: HashMap::new(),
+        };
+        // Partials first: a partial named like one of the campaign's templates (`outcry:fax`)
+        // does not replace it.
+        for (e, a) in entries.into_iter().zip(analysed).rev() {
+            if let Some(layout) = e.layout {
+                r.layouts.insert(layout, e.name.clone());
+            }
+            r.hb.register_template(&e.name, a.compiled);
+            r.files.insert(e.name, (e.path, e.first_line));
+        }
+        Some(r)
+    }
+
+    /// Renders one planned letter, from the account `sender` (its From), signed as `signing`
+    /// says.
+    pub fn render(
+        &self,
+        campaign: &Campaign,
+        planned: &Planned,
+        sender: &Sender,
+        signing: &Signing<'_>,
+        date: Date,
+    ) -> Result<Letter, Diagnostic> {
+        let id = match signing.signer {
+            Some(s) => format!("{}.{}", planned.id, s.key),
+            None => planned.id.clone(),
+        };
+        let ctx = context::letter(campaign, &planned.recipients, sender, signing, date);
+        let subject = self.subject_line(&ctx, campaign)?;
+        let body = tidy(&self.run(&self.letter, &ctx)?);
+        let (subject, body) = self.lay_out(planned, ctx, subject, body)?;
+        let message_id =
+            (planned.channel == Channel::Email).then(|| message_id(campaign, &id, sender));
+        Ok(Letter {
+            id,
+            reply_to: signing.reply_to(),
+            kind: planned.kind,
+            channel: planned.channel,
+            from: from(sender),
+            to: planned.to.iter().map(addressee).collect(),
+            cc: planned.cc.iter().map(coordinator).collect(),
+            bcc: planned.bcc.iter().map(coordinator).collect(),
+            subject,
+            body,
+            message_id,
+            alternatives: alternatives(planned),
+        })
+    }
+
+    /// The subject and body as the letter's channel carries them: an e-mail as written, a
+    /// letter by another channel in its layout (fax page, postal letter, web form, call
+    /// script), a copy in the coordinators' layout. Layouts see the letter's context and
+    /// `subject`, `body`, `copy_to`, and `addressee` or `original_to`.
+    fn lay_out(
+        &self,
+        planned: &Planned,
+        mut ctx: Value,
+        subject: String,
+        body: String,
+    ) -> Result<(String, String), Diagnostic> {
+        ctx["subject"] = json!(subject);
+        ctx["body"] = json!(body.trim_end());
+        ctx["copy_to"] = Value::Array(planned.noted_copies.iter().map(recipient_ctx).collect());
+        match (planned.kind, planned.channel) {
+            (Kind::Copy, _) => {
+                ctx["original_to"] = Value::Array(
+                    planned
+                        .copy_of
+                        .iter()
+                        .map(|t| json!({"name": t.contact.name, "address": address(t)}))
+                        .collect(),
+                );
+                let body = tidy(&self.run(&self.layouts["copy"], &ctx)?);
+                Ok((format!("Copy: {subject}"), body))
+            }
+            (Kind::Letter, Channel::Email) => Ok((subject, body)),
+            (Kind::Letter, ch) => {
+                ctx["addressee"] = recipient_ctx(&planned.to[0].contact);
+                let body = tidy(&self.run(&self.layouts[layout_name(ch)], &ctx)?);
+                Ok((subject, body))
+            }
+        }
+    }
+
+    fn subject_line(&self, ctx: &Value, campaign: &Campaign) -> Result<String, Diagnostic> {
+        let raw = self.run(&self.subject, ctx)?;
+        let subject = raw.trim();
+        fields::check_line("the rendered subject", subject).map_err(|e| Diagnostic {
+            severity: Severity::Error,
+            origin: campaign.subject_origin.clone(),
+            message: e,
+        })?;
+        Ok(subject.to_string())
+    }
+}
+
+fn layout_name(ch: Channel) -> &'static str {
+    match ch {
+        Channel::Fax => "fax",
+        Channel::Post => "post",
+        Channel::Web => "web",
+        Channel::Phone | Channel::Email => "call",
+    }
+}
+
+/// The letter's From: the account's name and e-mail, or placeholders the review shows.
+fn from(sender: &Sender) -> From {
+    From {
+        name: sender
+            .name
+            .clone()
+            .unwrap_or_else(|| PLACEHOLDER_NAME.to_string()),
+        email: sender
+            .email
+            .as_ref()
+            .map_or_else(|| PLACEHOLDER_EMAIL.to_string(), ToString::to_string),
+    }
+}
+
+/// A target as the letter's addressee, at its address for the letter's channel.
+fn addressee(t: &Target) -> Addressee {
+    Addressee {
+        id: t.contact.id.clone(),
+        name: t.contact.name.clone(),
+        address: address(t),
+    }
+}
+
+fn address(t: &Target) -> String {
+    let c = &t.contact;
+    let s = match t.channel {
+        Channel::Email => c.email.as_ref().map(ToString::to_string),
+        Channel::Fax => c.fax.as_ref().map(|p| p.e164.clone()),
+        Channel::Phone => c.phone.as_ref().map(|p| p.e164.clone()),
+        Channel::Web => c.web.clone(),
+        Channel::Post => c.post.clone(),
+    };
+    s.unwrap_or_default()
+}
+
+/// The other ways to reach a letter's addressees (none for a copy), each named when there
+/// are several.
+fn alternatives(planned: &Planned) -> Vec<String> {
+    match planned.kind {
+        Kind::Copy => Vec::new(),
+        Kind::Letter => planned
+            .to
+            .iter()
+            .flat_map(|t| target_alternatives(t, planned.to.len() > 1))
+            .collect(),
+    }
+}
+
+fn target_alternatives(t: &Target, name_it: bool) -> Vec<String> {
+    channels_of(&t.contact)
+        .into_iter()
+        .filter(|ch| *ch != t.channel)
+        .map(|ch| {
+            let c = &t.contact;
+            let value = match ch {
+                Channel::Email => c.email.as_ref().map(ToString::to_string),
+                Channel::Fax => c.fax.as_ref().map(ToString::to_string),
+                Channel::Phone => c.phone.as_ref().map(ToString::to_string),
+                Channel::Web => c.web.clone(),
+                Channel::Post => c
+                    .post
+                    .as_ref()
+                    .map(|p| p.lines().map(str::trim).collect::<Vec<_>>().join(", ")),
+            };
+            let value = value.unwrap_or_default();
+            if name_it {
+                format!("{}: {} {value}", t.contact.id, ch.label())
+            } else {
+                format!("{} {value}", ch.label())
+            }
+        })
+        .collect()
+}
+
+fn coordinator(c: &Contact) -> Addressee {
+    Addressee {
+        id: c.id.clone(),
+        name: c.name.clone(),
+        address: c
+            .email
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default(),
+    }
+}
+
+/// A Message-ID that is the same every time the same sender renders the same letter of the
+/// same campaign (so a resend is recognisable), on the sender's domain, never the machine's.
+pub fn message_id(campaign: &Campaign, letter_id: &str, sender: &Sender) -> String {
+    let email = sender
+        .email
+        .as_ref()
+        .map(ToString::to_string)
+        .unwrap_or_default();
+    let mut h = Sha256::new();
+    for part in [
+        campaign.id.as_str(),
+        letter_id,
+        email.as_str(),
+        &campaign.issued.to_string(),
+    ] {
+        h.update(part.as_bytes());
+        h.update([0]);
+    }
+    let hex = h.finalize()[..16].iter().fold(String::new(), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    });
+    let domain = sender.email.as_ref().map_or("invalid", |e| e.0.domain());
+    format!("<{hex}@{domain}>")
+}
+
+/// Whether the campaign's letter (or a partial) has a `{{personal}}` slot for a paragraph
+/// in the sender's own words. A template that does not compile counts as having one: its
+/// error is reported when it is rendered.
+pub fn uses_personal(campaign: &Campaign, partials: &[Partial]) -> bool {
+    let uses = |name: &str, text: &str| match template::analyse(name, &text.replace("\r\n", "\n")) {
+        Ok(a) => a.outline.uses_variable("personal"),
+        Err(_) => true,
+    };
+    let letter = &campaign.templates.letter.source;
+    uses(&letter.path.display().to_string(), &letter.text)
+        || partials.iter().any(|p| uses(&p.name, &p.source.text))
+}
+
+/// Normalises line ends to `\n`, drops trailing spaces and leading blank lines, ends with one `\n`.
+fn tidy(text: &str) -> String {
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let mut out = String::with_capacity(text.len());
+    for line in text.trim_start_matches('\n').lines() {
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    while out.ends_with("\n\n") {
+        out.pop();
+    }
+    if out.is_empty() {
+        out.push('\n');
+    }
+    out
+}

@@ -1,0 +1,155 @@
+//! The renderer's tests: tidying, dates, and any template set rendered without a panic.
+
+use super::*;
+
+#[test]
+fn tidy_normalises_line_ends() {
+    assert_eq!(
+        tidy("\n\nDear A,  \r\nline\rnext\n\n\n"),
+        "Dear A,\nline\nnext\n"
+    );
+    assert_eq!(tidy(""), "\n");
+}
+
+#[test]
+fn dates_read_like_letters() {
+    assert_eq!(long_date(jiff::civil::date(2011, 5, 2)), "2 May 2011");
+}
+
+mod props {
+    use std::path::{Path, PathBuf};
+
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::contacts::AddressBook;
+    use crate::plan::{Selection, plan};
+    use crate::source::Source;
+    use crate::testgen;
+
+    /// One contact for each channel, and a coordinator.
+    const CONTACTS: &str = "[contacts.ministry]\nname = \"Ministry\"\ncountry = \"KZ\"\nemail = \"ministry@example.org\"\n\
+        [contacts.court]\nname = \"Court & Co\"\ncountry = \"KZ\"\nfax = \"+7 727 271 5802\"\n\
+        [contacts.coord]\nname = \"Coord\"\ncountry = \"GB\"\nemail = \"coord@example.org\"\n\
+        [contacts.a-1]\nname = \"Post\"\ncountry = \"GB\"\npost = \"1 Road\\nTown\"\n\
+        [contacts.b_2]\nname = \"Call\"\ncountry = \"KZ\"\nphone = \"+7 727 271 5802\"\nsalutation = \"Hi\"\n";
+
+    /// A campaign to every kind of contact, whose subject, letter, layouts and partials
+    /// are generated; the sender complete or not; the letters each or joint, copies any way.
+    #[derive(Debug)]
+    struct Input {
+        toml: String,
+        templates: Vec<(String, String)>,
+        partials: Vec<(String, String)>,
+        full_sender: bool,
+    }
+
+    fn input() -> impl Strategy<Value = Input> {
+        let layouts = proptest::collection::vec(
+            (
+                proptest::sample::select(&["fax", "post", "web", "call", "copy"][..]),
+                testgen::template(testgen::PARTIALS),
+            ),
+            0..3,
+        );
+        (
+            // A subject is one line: mostly so, to reach the letters.
+            prop_oneof![
+                6 => testgen::template(&[]).prop_map(|t| testgen::toml_escaped(&t.replace('\n', " "))),
+                1 => testgen::toml_string(testgen::template(&[]), true),
+            ],
+            testgen::template(testgen::PARTIALS),
+            layouts,
+            testgen::partials(),
+            proptest::collection::vec(testgen::words(), 1..3),
+            proptest::sample::select(&["cc", "bcc", "separate"][..]),
+            proptest::sample::select(&["each", "joint"][..]),
+            any::<bool>(),
+        )
+            .prop_map(|(subject, letter, layouts, partials, demands, copies, addressing, full_sender)| {
+                let demands: Vec<String> = demands.iter().map(|d| testgen::toml_escaped(d)).collect();
+                let toml = format!(
+                    "title = \"T\"\nsubject = {subject}\nissued = 2011-05-02\ndemands = [{}]\n\
+                     to = [\"ministry\", \"court\", \"a-1\", \"b_2\"]\ncc = [\"coord\"]\n\
+                     copies = \"{copies}\"\naddressing = \"{addressing}\"\nsignatories = [\"Ann\"]\n",
+                    demands.join(", ")
+                );
+                let mut templates = vec![("letter.hbs".to_string(), letter)];
+                templates.extend(layouts.into_iter().map(|(n, t)| (format!("{n}.hbs"), t)));
+                Input { toml, templates, partials, full_sender }
+            })
+    }
+
+    proptest! {
+        #![proptest_config(testgen::config(800))]
+
+        /// Whatever the templates hold (no partial that includes itself: see
+        /// `testgen::recursive_partials`), compiling and rendering every planned letter
+        /// never panics, and every problem names a template and its line.
+        #[test]
+        fn props_render(input in input()) {
+            let dir = PathBuf::from("letters/x");
+            let mut d = Diagnostics::default();
+            let book = AddressBook::parse(&Source::new("contacts.toml", CONTACTS.into()), &mut d);
+            prop_assert!(!d.has_errors(), "{:?}", d);
+            let src = Source::new(dir.join("campaign.toml"), input.toml.clone());
+            // As the workspace reads them: a file's own control characters are refused there.
+            let read = |name: &str| -> Result<Option<Source>, Diagnostic> {
+                input.templates.iter().rev().find(|(n, _)| n == name)
+                    .map(|(n, t)| Source::from_bytes(&dir.join(n), t.as_bytes()))
+                    .transpose()
+            };
+            let Some(campaign) = Campaign::parse("x", dir.clone(), &src, &read, &mut d) else {
+                return Ok(()); // a control character in the subject: see campaign's props
+            };
+            let mut partials: Vec<Partial> = Vec::new();
+            for (n, t) in &input.partials {
+                let path = PathBuf::from(format!("letters/_partials/{n}.hbs"));
+                match Source::from_bytes(&path, t.as_bytes()) {
+                    Ok(source) => partials.push(Partial { name: n.clone(), source }),
+                    Err(e) => d.error(e.origin, e.message),
+                }
+            }
+            let sender = if input.full_sender {
+                Sender {
+                    name: Some("Ann".into()),
+                    email: "ann@example.org".parse().ok(),
+                    organisation: Some("Branch".into()),
+                    city: Some("Leeds".into()),
+                    country: "GB".parse().ok(),
+                    address: Some("1 Road\nLeeds".into()),
+                }
+            } else {
+                Sender::default()
+            };
+            let renderer = Renderer::new(&campaign, &partials, &mut d);
+            let planned = plan(&campaign, &book, &sender, &Selection::default(), &mut d)
+                .map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let mut rendered = 0;
+            if let Some(r) = &renderer {
+                for p in &planned.letters {
+                    let signing = Signing { personal: "Mine.", signatories: &campaign.signatories, ..Default::default() };
+                    match r.render(&campaign, p, &sender, &signing, jiff::civil::date(2011, 5, 2)) {
+                        Ok(letter) => {
+                            rendered += 1;
+                            // One line, no control character (a copy's "Copy: " may take it past MAX_LINE).
+                            let hidden = fields::find_hidden_control(&letter.subject);
+                            prop_assert!(hidden.is_none() && !letter.subject.contains('\n'), "{:?}", letter.subject);
+                        }
+                        Err(e) => d.error(e.origin, e.message),
+                    }
+                }
+            }
+            let mut files: Vec<(PathBuf, Option<String>)> = input.templates.iter().rev()
+                .map(|(n, t)| (dir.join(n), Some(t.clone())))
+                .collect();
+            files.extend(input.partials.iter().map(|(n, t)| (PathBuf::from(format!("letters/_partials/{n}.hbs")), Some(t.clone()))));
+            files.push((src.path.clone(), Some(src.text.clone())));
+            let files: Vec<(&Path, Option<&str>)> = files.iter().map(|(p, t)| (p.as_path(), t.as_deref())).collect();
+            for e in d.iter() {
+                e.located(&files).map_err(TestCaseError::fail)?;
+            }
+            prop_assert!(renderer.is_none() || rendered > 0 || d.has_errors(), "{:?}", d);
+        }
+    }
+}
