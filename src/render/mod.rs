@@ -215,15 +215,7 @@ fn addressee(t: &Target) -> Addressee {
 }
 
 fn address(t: &Target) -> String {
-    let c = &t.contact;
-    let s = match t.channel {
-        Channel::Email => c.email.as_ref().map(ToString::to_string),
-        Channel::Fax => c.fax.as_ref().map(|p| p.e164.clone()),
-        Channel::Phone => c.phone.as_ref().map(|p| p.e164.clone()),
-        Channel::Web => c.web.clone(),
-        Channel::Post => c.post.clone(),
-    };
-    s.unwrap_or_default()
+    t.contact.address(t.channel).unwrap_or_default()
 }
 
 /// The other ways to reach a letter's addressees (none for a copy), each named when there
@@ -244,18 +236,7 @@ fn target_alternatives(t: &Target, name_it: bool) -> Vec<String> {
         .into_iter()
         .filter(|ch| *ch != t.channel)
         .map(|ch| {
-            let c = &t.contact;
-            let value = match ch {
-                Channel::Email => c.email.as_ref().map(ToString::to_string),
-                Channel::Fax => c.fax.as_ref().map(ToString::to_string),
-                Channel::Phone => c.phone.as_ref().map(ToString::to_string),
-                Channel::Web => c.web.clone(),
-                Channel::Post => c
-                    .post
-                    .as_ref()
-                    .map(|p| p.lines().map(str::trim).collect::<Vec<_>>().join(", ")),
-            };
-            let value = value.unwrap_or_default();
+            let value = t.contact.address_shown(ch).unwrap_or_default();
             if name_it {
                 format!("{}: {} {value}", t.contact.id, ch.label())
             } else {
