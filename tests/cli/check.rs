@@ -237,7 +237,7 @@ fn recursive_partials_and_deep_nesting_are_refused() {
         "{}",
         direct.stderr
     );
-    let mutual = Case::minimal()
+    Case::minimal()
         .file("letters/_partials/a.hbs", "A {{> b}}\n")
         .file("letters/_partials/b.hbs", "B\n{{> a}}\n")
         .file("letters/c/letter.hbs", "{{> a}}\n")
@@ -246,12 +246,7 @@ fn recursive_partials_and_deep_nesting_are_refused() {
         .code(2)
         .stdout_is("")
         .stderr_is("letters/_partials/b.hbs:2: partial `a` includes itself (a → b → a): it would never finish\n");
-    assert!(
-        mutual.stderr.contains("includes itself"),
-        "{}",
-        mutual.stderr
-    );
-    let inline = Case::minimal()
+    Case::minimal()
         .file(
             "letters/c/letter.hbs",
             "{{#*inline \"x\"}}y{{> x}}{{/inline}}{{> x}}\n",
@@ -264,11 +259,6 @@ fn recursive_partials_and_deep_nesting_are_refused() {
             "letters/c/letter.hbs:1: partial `x` includes itself (x → x): it would never finish\n\
             1 error(s): fix them and run outcry check again\n",
         );
-    assert!(
-        inline.stderr.contains("includes itself"),
-        "{}",
-        inline.stderr
-    );
     Case::minimal()
         .file(
             "letters/c/letter.hbs",

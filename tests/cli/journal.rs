@@ -80,9 +80,7 @@ fn review_a_shipped_journal_cannot_hold_letters_back() {
         .run()
         .code(2)
         .stdout_is("")
-        .stderr_is("error: .outcry/journal/mayday-2011.jsonl:1: this record was not written by outcry for you (it has no mac): the journal came with the workspace or was edited by hand, and outcry trusts only its own record of what you sent. Move .outcry/journal/mayday-2011.jsonl out of the workspace to go on; every letter of mayday-2011 then counts as not yet sent (`outcry send mayday-2011 --dry-run` shows them)\n");
-    assert_eq!(status.stderr, refused);
-    assert_eq!(status.stdout, "");
+        .stderr_is(&refused);
     let sent = move_away(status, MAYDAY)
         .args(["send", "mayday-2011", "--yes"])
         .run()

@@ -660,3 +660,35 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// The `Run` API itself: what a test forgets to check fails it.
+mod the_run_api {
+    use super::Case;
+
+    #[test]
+    #[should_panic(expected = "ended with its stdout and stderr not checked")]
+    fn a_run_dropped_unchecked_fails_the_test() {
+        Case::empty().args(["--version"]).run().success();
+    }
+
+    #[test]
+    #[should_panic(expected = "ended with its stderr not checked")]
+    fn a_run_with_stdout_checked_only_fails_the_test() {
+        Case::empty()
+            .args(["--version"])
+            .run()
+            .success()
+            .stdout_is("outcry 0.1.0\n");
+    }
+
+    /// A failed comparison panics once: the drop that follows does not panic again (which
+    /// would abort the whole test binary).
+    #[test]
+    #[should_panic(expected = "stdout differs")]
+    fn a_failed_comparison_is_not_followed_by_a_second_panic() {
+        Case::empty()
+            .args(["--version"])
+            .run()
+            .stdout_is("something else\n");
+    }
+}

@@ -91,7 +91,6 @@ fn mayday_is_delivered_exactly_once_as_composed() {
     // A second run sends nothing.
     let again = send(run.again(), &[]).success().stdout_is("").stderr_is("2 letter(s) go by fax, post, web form or phone: `outcry compose mayday-2011 --out DIR` writes them\n\
         nothing to send: every e-mail letter of mayday-2011 was accepted before (see `outcry status mayday-2011`)\n");
-    assert!(again.stderr.contains("nothing to send"), "{}", again.stderr);
     assert_eq!(server.received().len(), 4);
     // The server holds what `compose --out` writes, but for Date and X-Unsent.
     let drafts = again
@@ -262,7 +261,7 @@ fn a_refused_coordinator_costs_nobody_their_letter() {
         "{}",
         run.stderr
     );
-    let status = run
+    run
         .again()
         .args(["status", "mayday-2011"])
         .run()
@@ -284,17 +283,6 @@ fn a_refused_coordinator_costs_nobody_their_letter() {
             \x20                                      refused  robert.cwi@gmail.com (cc): permanent error (550): 5.1.1 no such user\n\
             \x20                                      accepted ainur1917@gmail.com (cc): 250 2.0.0 queued\n")
         .stderr_is("");
-    let block: Vec<&str> = status.stdout.lines().take(4).collect();
-    assert_eq!(
-        stable(&block.join("\n"), &server),
-        format!(
-            "knb-press                    accepted  TIME  {note}\n\
-             {:39}accepted press@knb.kz (to): 250 2.0.0 queued\n\
-             {:39}refused  robert.cwi@gmail.com (cc): {refused}\n\
-             {:39}accepted ainur1917@gmail.com (cc): 250 2.0.0 queued",
-            "", "", ""
-        )
-    );
 }
 
 #[test]
@@ -368,28 +356,11 @@ fn a_550_fails_that_letter_only() {
             failed (refused by the server; `outcry send --retry-failed` tries them again) 1:\n\
             \x20 almaty-police-press          delta@police.kz (to) refused: permanent error (550): 5.7.1 rejected as spam; robert.cwi@gmail.com (cc) refused: permanent error (550): 5.7.1 rejected as spam; ainur1917@gmail.com (cc) refused: permanent error (550): 5.7.1 rejected as spam\n");
     assert_eq!(server.received().len(), 3);
-    assert!(
-        run.stderr.contains(
-            "failed (refused by the server; `outcry send --retry-failed` tries them again) 1:"
-        ),
-        "{}",
-        run.stderr
-    );
-    assert!(
-        run.stderr.contains("almaty-police-press") && run.stderr.contains("5.7.1 rejected as spam"),
-        "{}",
-        run.stderr
-    );
     // The next run holds it back; --retry-failed tries it again.
     let held = send(run.again(), &[]).code(1).stdout_is("").stderr_is("2 letter(s) go by fax, post, web form or phone: `outcry compose mayday-2011 --out DIR` writes them\n\
         nothing to send now: 1 letter(s) held back (see below)\n\
         failed (refused by the server; `outcry send --retry-failed` tries them again) 1:\n\
         \x20 almaty-police-press          delta@police.kz (to) refused: permanent error (550): 5.7.1 rejected as spam; robert.cwi@gmail.com (cc) refused: permanent error (550): 5.7.1 rejected as spam; ainur1917@gmail.com (cc) refused: permanent error (550): 5.7.1 rejected as spam (not resent: use --retry-failed)\n");
-    assert!(
-        held.stderr.contains("not resent: use --retry-failed"),
-        "{}",
-        held.stderr
-    );
     assert_eq!(server.received().len(), 3);
     let again = send(held.again(), &["--retry-failed"])
         .success()
@@ -541,7 +512,6 @@ fn dry_run_connects_to_nothing_and_shows_every_envelope() {
     assert_eq!(server.connections(), 0);
     assert!(run.stdout.contains("MAIL FROM:<sender@example.org>\nRCPT TO:<press@knb.kz>\nRCPT TO:<robert.cwi@gmail.com>\nRCPT TO:<ainur1917@gmail.com>"), "{}", run.stdout);
     assert_eq!(run.stdout.matches("MAIL FROM:").count(), 4);
-    assert!(run.stderr.contains("dry run: nothing was sent"));
     assert!(!run.root.join(".outcry/journal/mayday-2011.jsonl").exists());
 }
 
@@ -662,7 +632,7 @@ fn insecure_settings_are_refused_before_connecting() {
 fn an_untrusted_certificate_is_explained() {
     let server = server(vec![]);
     let other = Server::start(Security::StartTls, None, vec![]);
-    let run = mayday(&server)
+    mayday(&server)
         .file(
             &format!("{}/test-ca.pem", crate::PERSONAL_CONFIG_DIR),
             &other.ca_pem,
@@ -678,11 +648,6 @@ fn an_untrusted_certificate_is_explained() {
             \x20 mfa-kz                       mid@mid.kz, robert.cwi@gmail.com, ainur1917@gmail.com\n\
             \x20 embassy-kz-gb                london@mfa.kz, robert.cwi@gmail.com, ainur1917@gmail.com\n\
             error: TLS with 127.0.0.1:[PORT] failed (network error: invalid peer certificate: BadSignature): the certificate is not trusted (a self-hosted server needs ca-file), or the port does not speak STARTTLS (587)\n");
-    assert!(
-        run.stderr.contains("the certificate is not trusted"),
-        "{}",
-        run.stderr
-    );
     assert!(!server.transcript().contains("AUTH"));
 }
 
@@ -718,7 +683,7 @@ fn a_hung_server_times_out() {
         vec![Fault::SlowReplies(Duration::from_secs(5))],
     );
     let start = Instant::now();
-    let run = mayday(&server)
+    mayday(&server)
         .env("OUTCRY_SMTP_TIMEOUT", "1")
         .args(["send", "mayday-2011", "--yes"])
         .run()
@@ -735,11 +700,6 @@ fn a_hung_server_times_out() {
         start.elapsed() < Duration::from_secs(5),
         "took {:?}",
         start.elapsed()
-    );
-    assert!(
-        run.stderr.contains("did not answer within 1 s"),
-        "{}",
-        run.stderr
     );
 }
 
@@ -1069,58 +1029,33 @@ fn refused_letters_do_not_stop_the_run() {
             \x20 a6                           a6@example.org (to) refused: permanent error (550): 5.1.1 no such user\n");
     assert_eq!(server.received().len(), 2, "{}", run.stderr);
     assert!(!run.stderr.contains("stopped after"), "{}", run.stderr);
-    assert!(
-        run.stderr.contains(
-            "failed (refused by the server; `outcry send --retry-failed` tries them again) 6:"
-        ),
-        "{}",
-        run.stderr
-    );
 }
 
 #[test]
 fn smtp_test_logs_in_and_sends_nothing() {
     let server = server(vec![]);
-    let run = mayday(&server)
+    mayday(&server)
         .args(["smtp", "test"])
         .run()
         .success()
         .stdout_is("")
         .stderr_is("ok: connected to 127.0.0.1:[PORT] over STARTTLS and logged in as activist\n");
-    assert!(
-        run.stderr.contains(&format!(
-            "ok: connected to 127.0.0.1:{} over STARTTLS and logged in as activist",
-            server.port()
-        )),
-        "{}",
-        run.stderr
-    );
     assert!(server.received().is_empty());
     assert!(server.transcript().contains("AUTH"));
-    let wrong = mayday(&server)
+    mayday(&server)
         .env("OUTCRY_SMTP_PASSWORD", "nope")
         .args(["smtp", "test"])
         .run()
         .code(1)
         .stdout_is("")
         .stderr_is("error: 127.0.0.1:[PORT] refused the login of activist: check username and password (permanent error (535): 5.7.8 authentication credentials invalid)\n");
-    assert!(
-        wrong.stderr.contains("refused the login of activist"),
-        "{}",
-        wrong.stderr
-    );
     let plain = Server::start(Security::Plain, Some((USER, PASSWORD)), vec![]);
-    let refused = mayday(&plain)
+    mayday(&plain)
         .args(["smtp", "test"])
         .run()
         .code(1)
         .stdout_is("")
         .stderr_is("error: 127.0.0.1:[PORT] does not offer STARTTLS: refusing to go on unencrypted (port 465 wants security = \"tls\")\n");
-    assert!(
-        refused.stderr.contains("does not offer STARTTLS"),
-        "{}",
-        refused.stderr
-    );
     Case::minimal()
         .args(["smtp", "test"])
         .run()
@@ -1202,22 +1137,6 @@ fn journal(run: &Run, campaign: &str) -> serde_json::Value {
         .collect()
 }
 
-/// Output with every RFC 3339 time replaced by `TIME`, and the test server's port by `PORT`.
-fn stable(text: &str, server: &Server) -> String {
-    text.replace(&format!("127.0.0.1:{}", server.port()), "127.0.0.1:PORT")
-        .split(' ')
-        .map(|w| {
-            let b = w.as_bytes();
-            if b.len() == 20 && b[4] == b'-' && b[10] == b'T' && b[19] == b'Z' {
-                "TIME"
-            } else {
-                w
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 /// Issue item 7: the server refused the authority's own address (550 at RCPT TO) and took the
 /// coordinator's copy. That letter is failed, not accepted: the journal keeps each recipient's
 /// outcome, status and the summary say who refused, and `--retry-failed` sends it to the
@@ -1250,16 +1169,6 @@ fn a_refused_authority_fails_its_letter_and_is_retried_alone() {
         {"address": "ministry@example.org", "role": "to", "state": "refused", "reply": refused},
         {"address": "coord@example.org", "role": "cc", "state": "accepted", "reply": "250 2.0.0 queued"},
     ]);
-    assert_eq!(
-        stable(&run.stderr, &server),
-        format!(
-            "1 letter(s) go by fax, post, web form or phone: `outcry compose c --out DIR` writes them\n\
-             1 e-mail letter(s) from sender@example.org through activist at 127.0.0.1:PORT (STARTTLS):\n  \
-             ministry                     ministry@example.org, coord@example.org\n\
-             failed (refused by the server; `outcry send --retry-failed` tries them again) 1:\n  \
-             ministry                     {note}\n"
-        )
-    );
     let json = run.json();
     assert_eq!(
         json["deliveries"],
@@ -1305,15 +1214,6 @@ fn a_refused_authority_fails_its_letter_and_is_retried_alone() {
             \x20                                      refused  ministry@example.org (to): permanent error (550): 5.2.2 mailbox full\n\
             \x20                                      accepted coord@example.org (cc): 250 2.0.0 queued\n")
         .stderr_is("");
-    assert_eq!(
-        stable(&status.stdout, &server),
-        format!(
-            "ministry                     failed    TIME  {note}\n\
-             {:39}refused  ministry@example.org (to): {refused}\n\
-             {:39}accepted coord@example.org (cc): 250 2.0.0 queued\n",
-            "", ""
-        )
-    );
     let held = send_c(status.again(), &[]).code(1)
 .stdout_is("")
 .stderr_is(&format!(
@@ -1337,14 +1237,6 @@ fn retried_to_the_authority_alone(held: Run, server: &Server, mid: &str) {
             \x20 ministry                     ministry@example.org\n\
             accepted 1:\n\
             \x20 ministry                     250 2.0.0 queued\n");
-    assert_eq!(
-        stable(&retry.stderr, server),
-        "1 letter(s) go by fax, post, web form or phone: `outcry compose c --out DIR` writes them\n\
-         1 e-mail letter(s) from sender@example.org through activist at 127.0.0.1:PORT (STARTTLS):\n  \
-         ministry                     ministry@example.org\n\
-         accepted 1:\n  \
-         ministry                     250 2.0.0 queued\n"
-    );
     let received = server.received();
     assert_eq!(received.len(), 2);
     assert_eq!(received[1].rcpt_to, ["ministry@example.org"]);
@@ -1375,10 +1267,6 @@ fn retried_to_the_authority_alone(held: Run, server: &Server, mid: &str) {
         .success()
         .stdout_is("ministry                     accepted  [TIME]  250 2.0.0 queued\n")
         .stderr_is("");
-    assert_eq!(
-        stable(&status.stdout, server),
-        "ministry                     accepted  TIME  250 2.0.0 queued\n"
-    );
     // Nothing is left to send.
     let again = send_c(status.again(), &["--retry-failed"])
         .success()
@@ -1424,13 +1312,6 @@ fn an_old_journal_line_accepting_a_refused_authority_is_retried_to_it_alone() {
         nothing to send now: 1 letter(s) held back (see below)\n\
         failed (refused by the server; `outcry send --retry-failed` tries them again) 1:\n\
         \x20 ministry                     ministry@example.org (to) refused: permanent error (550): 5.2.2 mailbox full; coord@example.org (cc) accepted (not resent: use --retry-failed)\n");
-    assert!(
-        held.stderr.lines().any(|l| l
-            == "  ministry                     ministry@example.org (to) refused: permanent error (550): 5.2.2 mailbox full; \
-                coord@example.org (cc) accepted (not resent: use --retry-failed)"),
-        "{}",
-        held.stderr
-    );
     assert!(server.received().is_empty());
     send_c(held.again(), &["--retry-failed"])
         .success()

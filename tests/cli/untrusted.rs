@@ -126,7 +126,6 @@ fn issue_9_a_partial_linked_outside_is_refused_not_sent() {
         stderr(&run, &outside),
         "letters/_partials/sig.hbs: leads outside the workspace (to <outside>/secret): outcry reads only files inside it\n"
     );
-    assert_eq!(run.stdout, "");
     assert!(run.files("drafts").is_empty());
     // A link that stays inside the workspace is a file of the workspace.
     let run = link(
@@ -607,7 +606,7 @@ fn issue_9_a_fifo_as_the_journal_is_refused() {
 #[test]
 fn issue_9_a_letter_cannot_grow_without_end() {
     let long = "x".repeat(60_000);
-    let run = Case::minimal()
+    Case::minimal()
         .sender()
         .file(
             "letters/c/campaign.toml",
@@ -628,7 +627,6 @@ fn issue_9_a_letter_cannot_grow_without_end() {
         .code(2)
 .stdout_is("")
 .stderr_is("letters/c/letter.hbs:20: the letter would be longer than 1 MiB, the most outcry writes (a letter of a few pages is a few KiB): look for a loop or a partial that repeats it\n");
-    assert_eq!(run.stdout, "");
 }
 
 /// Found in review: a control character written as an escape inside a template's string
