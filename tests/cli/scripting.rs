@@ -60,7 +60,7 @@ fn quiet_leaves_stderr_empty_on_success_for_every_command() {
         .run()
         .success()
         .stderr_is("")
-        .stdout_unchecked("the review is pinned in compose::");
+        .stdout_matches_snapshot("compose__minimal_review_without_sender");
 }
 
 /// Scripts: --quiet leaves stderr empty on success; completions parse as bash; the man page
