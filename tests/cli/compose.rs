@@ -29,7 +29,8 @@ fn mayday_review_accounts_for_every_target() {
     let run = Case::example()
         .args(["compose", "mayday-2011", "--format", "json"])
         .run()
-        .success();
+        .success()
+        .stderr_is("warning: no sender name, email configured: the review shows placeholders such as [YOUR NAME] (see `outcry --help`, Sender)\n");
     let v = run.json();
     assert_eq!(v["campaign"]["campaign"], "mayday-2011");
     assert_eq!(
@@ -92,8 +93,8 @@ fn mayday_review_text() {
         .args(["compose", "mayday-2011"])
         .run()
         .success();
-    insta::assert_snapshot!("mayday_review", run.stdout);
-    insta::assert_snapshot!("mayday_review_stderr", run.stderr);
+    insta::assert_snapshot!("mayday_review", run.stdout_snapshot());
+    insta::assert_snapshot!("mayday_review_stderr", run.stderr_snapshot());
 }
 
 #[test]
@@ -102,18 +103,26 @@ fn review_is_deterministic() {
         .sender()
         .args(["compose", "mayday-2011"])
         .run()
-        .success();
-    let b = Case::example()
+        .success()
+        .stdout_matches_snapshot("compose__mayday_review_with_sender")
+        .stderr_is("");
+    Case::example()
         .sender()
         .args(["compose", "mayday-2011"])
         .run()
-        .success();
-    assert_eq!(a.stdout, b.stdout);
+        .success()
+        .stdout_is(&a.redacted(&a.stdout))
+        .stderr_is("");
 }
 
 #[test]
 fn without_a_sender_the_review_has_placeholders_and_a_warning() {
-    let run = Case::minimal().args(["compose", "c"]).run().success();
+    let run = Case::minimal()
+        .args(["compose", "c"])
+        .run()
+        .success()
+        .stdout_matches_snapshot("compose__minimal_review_without_sender")
+        .stderr_is("warning: no sender name, email, country configured: the review shows placeholders such as [YOUR NAME] (see `outcry --help`, Sender)\n");
     assert!(
         run.stderr
             .contains("warning: no sender name, email, country configured"),
@@ -141,7 +150,8 @@ fn to_and_skip_choose_targets() {
             "embassy:KZ",
         ])
         .run()
-        .success();
+        .success()
+        .stderr_is("");
     let v = only.json();
     let ids: Vec<&str> = letters(&v)
         .iter()
@@ -161,7 +171,8 @@ fn to_and_skip_choose_targets() {
             "embassy-kz-gb",
         ])
         .run()
-        .success();
+        .success()
+        .stderr_is("");
     let v = skip.json();
     let ids: Vec<&str> = letters(&v)
         .iter()
@@ -184,7 +195,8 @@ fn an_unknown_target_in_to_is_a_usage_error() {
         .args(["compose", "mayday-2011", "--to", "nobody"])
         .run()
         .code(2)
-        .stderr_has("\"nobody\" is not a target of campaign mayday-2011: its targets are knb-press, almaty-police-press, mfa-kz, presidential-administration, court-tikhonov, embassy:KZ");
+        .stdout_is("")
+        .stderr_is("error: \"nobody\" is not a target of campaign mayday-2011: its targets are knb-press, almaty-police-press, mfa-kz, presidential-administration, court-tikhonov, embassy:KZ\n");
 }
 
 #[test]
@@ -193,8 +205,8 @@ fn an_unknown_campaign_is_a_usage_error() {
         .args(["compose", "nope"])
         .run()
         .code(2)
-        .stderr_has("no campaign \"nope\"")
-        .stderr_has("free-ainur-kurmanov, mayday-2011");
+        .stdout_is("")
+        .stderr_is("error: no campaign \"nope\" in [WS]/letters: the campaigns are free-ainur-kurmanov, mayday-2011\n");
 }
 
 #[test]
@@ -205,6 +217,7 @@ fn copies_by_bcc() {
         .args(["compose", "c", "--format", "json"])
         .run()
         .success()
+        .stderr_is("")
         .json();
     let ministry = &letters(&v)[0];
     assert_eq!(ministry["cc"], serde_json::json!([]));
@@ -219,6 +232,7 @@ fn copies_as_separate_messages_keep_coordinators_hidden() {
         .args(["compose", "c", "--format", "json"])
         .run()
         .success()
+        .stderr_is("")
         .json();
     let ls = letters(&v);
     let ids: Vec<&str> = ls.iter().map(|l| l["id"].as_str().expect("id")).collect();
@@ -250,6 +264,8 @@ fn joint_letter_goes_to_every_email_target_at_once() {
         .args(["compose", "free-ainur-kurmanov", "--format", "json"])
         .run()
         .success()
+        .stderr_is("letters/free-ainur-kurmanov/campaign.toml:9: warning: the deadline 2010-05-06 has passed\n\
+            letters/free-ainur-kurmanov/campaign.toml:25: warning: almaty-prosecutor: Prosecutor of the City of Almaty has no e-mail, fax, web form, postal address or phone in contacts.toml\n")
         .json();
     let ls = letters(&v);
     assert_eq!(ls.len(), 2);
@@ -284,6 +300,7 @@ fn the_embassy_follows_the_senders_country() {
         ])
         .run()
         .success()
+        .stderr_is("")
         .json();
     assert_eq!(letters(&de)[0]["id"], "embassy-kz-de");
     assert_eq!(letters(&de)[0]["channel"], "post");
@@ -298,7 +315,8 @@ fn the_embassy_follows_the_senders_country() {
         .env("OUTCRY_SENDER_COUNTRY", "SE")
         .args(["compose", "mayday-2011", "--format", "json"])
         .run()
-        .success();
+        .success()
+        .stderr_is("letters/mayday-2011/campaign.toml:34: warning: embassy:KZ: no embassy of Kazakhstan in Sweden in contacts.toml: add [embassies.KZ.SE]\n");
     assert!(se.stderr.contains("letters/mayday-2011/campaign.toml:34: warning: embassy:KZ: no embassy of Kazakhstan in Sweden in contacts.toml: add [embassies.KZ.SE]"), "{}", se.stderr);
     let v = se.json();
     assert_eq!(v["unresolved"][0]["target"], "embassy:KZ");
@@ -312,7 +330,9 @@ fn review_shows_the_plan_summary() {
         .env("OUTCRY_SENDER_COUNTRY", "SE")
         .args(["compose", "mayday-2011"])
         .run()
-        .success();
+        .success()
+        .stdout_matches_snapshot("compose__mayday_review_from_sweden")
+        .stderr_is("letters/mayday-2011/campaign.toml:34: warning: embassy:KZ: no embassy of Kazakhstan in Sweden in contacts.toml: add [embassies.KZ.SE]\n");
     let plan = run
         .stdout
         .split("=== plan ===\n")
@@ -325,10 +345,16 @@ fn review_shows_the_plan_summary() {
 fn header_injection_through_a_flag_is_refused() {
     Case::minimal()
         .sender()
-        .args(["compose", "c", "--sender-name", "Eve\r\nBcc: victim@example.org"])
+        .args([
+            "compose",
+            "c",
+            "--sender-name",
+            "Eve\r\nBcc: victim@example.org",
+        ])
         .run()
         .code(2)
-        .stderr_has("--sender-name (or OUTCRY_SENDER_NAME): sender name contains a control character (carriage return)");
+        .stdout_is("")
+        .stderr_is("--sender-name (or OUTCRY_SENDER_NAME): sender name contains a control character (carriage return); it must be a single line of text\n");
 }
 
 #[test]
@@ -346,7 +372,8 @@ fn a_subject_that_renders_to_several_lines_is_refused() {
         .args(["compose", "c"])
         .run()
         .code(2)
-        .stderr_has("letters/c/campaign.toml:2: the rendered subject contains a control character");
+        .stdout_is("")
+        .stderr_is("letters/c/campaign.toml:2: the rendered subject contains a control character (line feed); it must be a single line of text\n");
 }
 
 /// `--personal FILE` (or `-`, stdin) puts a paragraph where the letter has `{{personal}}`.
@@ -359,7 +386,9 @@ fn a_personal_paragraph_from_a_file_or_stdin() {
         )
         .args(["compose", "mayday-2011", "--personal", "mine.txt"])
         .run()
-        .success();
+        .success()
+        .stdout_matches_snapshot("compose__mayday_review_personal")
+        .stderr_is("warning: no sender name, email configured: the review shows placeholders such as [YOUR NAME] (see `outcry --help`, Sender)\n");
     assert_eq!(
         run.stdout
             .matches("I marched on May Day myself.\nAnd I will again.\n\nThe world is watching")
@@ -373,21 +402,26 @@ fn a_personal_paragraph_from_a_file_or_stdin() {
         .args(["compose", "mayday-2011", "--personal", "long.txt"])
         .run()
         .code(2)
-        .stderr_has("--personal long.txt: the personal paragraph is longer than 5000 characters");
+        .stdout_is("")
+        .stderr_is(
+            "error: --personal long.txt: the personal paragraph is longer than 5000 characters\n",
+        );
     Case::example()
         .file("bad.txt", "a\u{202e}b")
         .args(["compose", "mayday-2011", "--personal", "bad.txt"])
         .run()
         .code(2)
-        .stderr_has(
-            "--personal bad.txt: the personal paragraph contains a control character (U+202E, a bidirectional override)",
-        );
+        .stdout_is("")
+        .stderr_is("error: --personal bad.txt: the personal paragraph contains a control character (U+202E, a bidirectional override)\n");
     let run = Case::minimal()
         .file("mine.txt", "My words.")
         .args(["compose", "c", "--personal", "-"])
         .stdin_file("mine.txt")
         .run()
-        .success();
+        .success()
+        .stdout_matches_snapshot("compose__minimal_review_personal_from_stdin")
+        .stderr_is("letters/c/letter.hbs: warning: the letter has no {{personal}} slot: your paragraph does not appear in it\n\
+            warning: no sender name, email, country configured: the review shows placeholders such as [YOUR NAME] (see `outcry --help`, Sender)\n");
     assert!(
         run.stderr
             .contains("letters/c/letter.hbs: warning: the letter has no {{personal}} slot: your paragraph does not appear in it"),
@@ -423,14 +457,21 @@ fn new_from_flags() {
         ])
         .run()
         .success()
-        .stderr_has("wrote letters/free-them/campaign.toml")
-        .stderr_has("ok: 1 campaign(s)");
+        .stdout_is("")
+        .stderr_is("wrote letters/free-them/campaign.toml\n\
+            wrote letters/free-them/letter.hbs\n\
+            contacts.toml:79: warning: contact \"almaty-prosecutor\" has no email, fax, web, post or phone: no letter can reach it\n\
+            contacts.toml:157: warning: contact \"embassy-kz-fr\" has no email, fax, web, post or phone: no letter can reach it\n\
+            contacts.toml:162: warning: contact \"embassy-kz-at\" has no email, fax, web, post or phone: no letter can reach it\n\
+            ok: 1 campaign(s), 11 contact(s), 9 embass(ies), 2 letter(s) render\n");
     let review = run
         .again()
         .sender()
         .args(["compose", "free-them"])
         .run()
-        .success();
+        .success()
+        .stdout_matches_snapshot("compose__new_from_flags_review")
+        .stderr_is("");
     assert!(
         review.stdout.contains("Subject: Free {{them}} now"),
         "{}",
@@ -456,7 +497,8 @@ fn new_from_flags() {
         ])
         .run()
         .code(2)
-        .stderr_has("already exists: outcry new overwrites nothing");
+        .stdout_is("")
+        .stderr_is("error: [WS]/letters/free-them already exists: outcry new overwrites nothing (pick another name)\n");
     let bad = again
         .again()
         .args([
@@ -464,6 +506,7 @@ fn new_from_flags() {
         ])
         .run()
         .code(2)
-        .stderr_has("target \"nobody\" is not in contacts.toml");
+        .stdout_is("")
+        .stderr_is("error: target \"nobody\" is not in contacts.toml (add it there first, or name an embassy as embassy:XX)\n");
     assert!(!bad.root.join("letters/other").exists());
 }

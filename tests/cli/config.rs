@@ -3,10 +3,26 @@
 
 use crate::Case;
 
+/// The one line a run without a sender country prints. Not pinned whole, a defect: it goes on
+/// "the review shows placeholders such as [YOUR NAME]", though the name is set and, with
+/// `--format json`, there is no review.
+const NO_COUNTRY: &str = "warning: no sender country configured: ";
+
+#[track_caller]
+fn warns_of_no_country(run: crate::Run) -> crate::Run {
+    let run = run.stderr_unchecked("the warning is misleading: see NO_COUNTRY");
+    assert!(
+        run.stderr.starts_with(NO_COUNTRY) && run.stderr.lines().count() == 1,
+        "{}",
+        run.stderr
+    );
+    run
+}
+
 fn from_name(args: &[&str], case: Case) -> String {
     let mut all = vec!["compose", "c", "--format", "json"];
     all.extend_from_slice(args);
-    let v = case.args(all).run().success().json();
+    let v = warns_of_no_country(case.args(all).run().success()).json();
     v["letters"][0]["from"]["name"]
         .as_str()
         .expect("name")
@@ -55,16 +71,13 @@ fn issue_9_a_workspace_cannot_sign_in_your_name() {
         )
         .args(["compose", "c"])
         .run()
-        .code(2);
-    assert_eq!(
-        run.stderr,
-        format!(
+        .code(2)
+.stdout_is("")
+.stderr_is(&format!(
             "outcry.toml:2: name {why} --sender-name\noutcry.toml:3: email {why} --sender-email\noutcry.toml:4: address {why} --sender-address\n"
-        )
-    );
+        ));
     // A --config file inside the workspace counts as the workspace's.
-    let run = run
-        .again()
+    run.again()
         .file("outcry.toml", "[sender]\norganisation = \"Branch\"\n")
         .file(
             "team.toml",
@@ -72,11 +85,9 @@ fn issue_9_a_workspace_cannot_sign_in_your_name() {
         )
         .args(["compose", "c", "--config", "team.toml"])
         .run()
-        .code(2);
-    assert_eq!(
-        run.stderr,
-        format!("team.toml:2: email {why} --sender-email\n")
-    );
+        .code(2)
+        .stdout_is("")
+        .stderr_is(&format!("team.toml:2: email {why} --sender-email\n"));
 }
 
 #[test]
@@ -89,25 +100,34 @@ fn layers_merge_field_by_field() {
         .file("outcry.toml", "[sender]\norganisation = \"Branch\"\n")
         .args(["compose", "c", "--format", "json"])
         .run()
-        .success()
-        .json();
+        .success();
+    let v = warns_of_no_country(v).json();
     assert_eq!(v["letters"][0]["from"]["email"], "me@example.org");
 }
 
 #[test]
 fn unknown_keys_in_config_are_errors() {
     Case::minimal()
-        .file("outcry.toml", "[sender]\nname = \"A\"\nemial = \"a@example.org\"\n")
+        .file(
+            "outcry.toml",
+            "[sender]\nname = \"A\"\nemial = \"a@example.org\"\n",
+        )
         .args(["check"])
         .run()
         .code(2)
-        .stderr_has("outcry.toml:3: unknown field `emial`, expected one of `name`, `email`, `organisation`, `city`, `country`, `address`");
+        .stdout_is("")
+        .stderr_is("outcry.toml:3: unknown field `emial`, expected one of `name`, `email`, `organisation`, `city`, `country`, `address`\n\
+            1 error(s): fix them and run outcry check again\n");
     Case::minimal()
         .file("outcry.toml", "[sendr]\nname = \"A\"\n")
         .args(["check"])
         .run()
         .code(2)
-        .stderr_has("outcry.toml:1: unknown field `sendr`");
+        .stdout_is("")
+        .stderr_is(
+            "outcry.toml:1: unknown field `sendr`, expected `sender` or `smtp`\n\
+            1 error(s): fix them and run outcry check again\n",
+        );
 }
 
 #[test]
@@ -117,15 +137,17 @@ fn a_bad_value_names_its_layer() {
         .args(["check"])
         .run()
         .code(2)
-        .stderr_has("outcry.toml:2: sender unknown country \"England\"");
+        .stdout_is("")
+        .stderr_is("outcry.toml:2: sender unknown country \"England\": use an ISO 3166-1 alpha-2 code in upper case, such as KZ, GB or DE\n\
+            1 error(s): fix them and run outcry check again\n");
     Case::minimal()
         .env("OUTCRY_SENDER_EMAIL", "nope")
         .args(["check"])
         .run()
         .code(2)
-        .stderr_has(
-            "--sender-email (or OUTCRY_SENDER_EMAIL): sender invalid e-mail address \"nope\"",
-        );
+        .stdout_is("")
+        .stderr_is("--sender-email (or OUTCRY_SENDER_EMAIL): sender invalid e-mail address \"nope\": Missing domain or user\n\
+            1 error(s): fix them and run outcry check again\n");
 }
 
 #[test]
@@ -134,5 +156,9 @@ fn a_missing_config_file_is_an_error() {
         .args(["--config", "nope.toml", "check"])
         .run()
         .code(2)
-        .stderr_has("nope.toml: cannot read config file");
+        .stdout_is("")
+        .stderr_is(
+            "nope.toml: cannot read config file: it does not exist\n\
+            1 error(s): fix them and run outcry check again\n",
+        );
 }

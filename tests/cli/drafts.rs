@@ -7,6 +7,14 @@ use crate::{Case, EPOCH};
 /// A sender whose name needs RFC 2047 encoding and is long enough to be folded.
 const CYRILLIC_NAME: &str = "Жанна Д'Арк-Петровна Иванова-Сидорова из Лондона";
 
+/// What `compose mayday-2011 --out drafts` says: each file it wrote.
+const WROTE: &str = "wrote drafts/almaty-police-press.eml\n\
+                     wrote drafts/court-tikhonov.fax.txt\n\
+                     wrote drafts/embassy-kz-gb.eml\n\
+                     wrote drafts/knb-press.eml\n\
+                     wrote drafts/mfa-kz.eml\n\
+                     wrote drafts/presidential-administration.call.txt\n";
+
 fn example_drafts(extra: &[&str]) -> crate::Run {
     let mut args = vec!["compose", "mayday-2011", "--out", "drafts"];
     args.extend_from_slice(extra);
@@ -40,7 +48,7 @@ fn mailboxes(a: Option<&mail_parser::Address<'_>>) -> Vec<(String, String)> {
 
 #[test]
 fn out_writes_one_file_per_letter_named_by_contact_id() {
-    let run = example_drafts(&[]);
+    let run = example_drafts(&[]).stdout_is("").stderr_is(WROTE);
     assert_eq!(
         run.files("drafts"),
         [
@@ -64,7 +72,7 @@ fn out_writes_one_file_per_letter_named_by_contact_id() {
 
 #[test]
 fn eml_drafts_parse_with_the_right_headers() {
-    let run = example_drafts(&[]);
+    let run = example_drafts(&[]).stdout_is("").stderr_is(WROTE);
     let bytes = run.read("drafts/knb-press.eml");
     let m = parse(&bytes);
     assert_eq!(
@@ -121,7 +129,7 @@ fn eml_drafts_parse_with_the_right_headers() {
 
 #[test]
 fn eml_drafts_use_crlf_only() {
-    let run = example_drafts(&[]);
+    let run = example_drafts(&[]).stdout_is("").stderr_is(WROTE);
     let bytes = run.read("drafts/mfa-kz.eml");
     for (i, b) in bytes.iter().enumerate() {
         if *b == b'\n' {
@@ -135,9 +143,20 @@ fn eml_drafts_use_crlf_only() {
 
 #[test]
 fn drafts_are_byte_identical_for_the_same_input() {
-    let a = example_drafts(&[]);
-    let b = example_drafts(&[]);
-    for f in a.files("drafts") {
+    let a = example_drafts(&[]).stdout_is("").stderr_is(WROTE);
+    let b = example_drafts(&[]).stdout_is("").stderr_is(WROTE);
+    // Both runs wrote every draft: with no files the comparison below would pass vacuously.
+    let written = [
+        "almaty-police-press.eml",
+        "court-tikhonov.fax.txt",
+        "embassy-kz-gb.eml",
+        "knb-press.eml",
+        "mfa-kz.eml",
+        "presidential-administration.call.txt",
+    ];
+    assert_eq!(a.files("drafts"), written);
+    assert_eq!(b.files("drafts"), written);
+    for f in written {
         assert_eq!(
             a.read(&format!("drafts/{f}")),
             b.read(&format!("drafts/{f}")),
@@ -148,7 +167,7 @@ fn drafts_are_byte_identical_for_the_same_input() {
 
 #[test]
 fn message_ids_are_stable_and_distinct() {
-    let a = example_drafts(&[]);
+    let a = example_drafts(&[]).stdout_is("").stderr_is(WROTE);
     let ids: Vec<String> = [
         "knb-press",
         "almaty-police-press",
@@ -179,7 +198,9 @@ fn message_ids_are_stable_and_distinct() {
             "knb-press",
         ])
         .run()
-        .success();
+        .success()
+        .stdout_is("")
+        .stderr_is("wrote drafts/knb-press.eml\n");
     assert_eq!(
         parse(&later.read("drafts/knb-press.eml"))
             .message_id()
@@ -192,7 +213,7 @@ fn message_ids_are_stable_and_distinct() {
 #[test]
 fn drafts_are_private_to_their_owner() {
     use std::os::unix::fs::PermissionsExt;
-    let run = example_drafts(&[]);
+    let run = example_drafts(&[]).stdout_is("").stderr_is(WROTE);
     let mode = |rel: &str| {
         std::fs::metadata(run.root.join(rel))
             .expect("meta")
@@ -206,7 +227,17 @@ fn drafts_are_private_to_their_owner() {
 
 #[test]
 fn maildir_holds_the_email_drafts_flagged_as_drafts() {
-    let run = example_drafts(&["--maildir", "Mail/Drafts"]);
+    let run = example_drafts(&["--maildir", "Mail/Drafts"])
+        .stdout_is("")
+        .stderr_is(
+            "wrote drafts/almaty-police-press.eml\n\
+            wrote drafts/court-tikhonov.fax.txt\n\
+            wrote drafts/embassy-kz-gb.eml\n\
+            wrote drafts/knb-press.eml\n\
+            wrote drafts/mfa-kz.eml\n\
+            wrote drafts/presidential-administration.call.txt\n\
+            stored 4 draft(s) in the Maildir Mail/Drafts\n",
+        );
     let cur = run.files("Mail/Drafts/cur");
     assert_eq!(cur.len(), 4, "{cur:?}");
     assert!(run.files("Mail/Drafts/new").is_empty());
@@ -244,7 +275,9 @@ fn mbox_appends_the_email_drafts() {
     let run = case
         .args(["compose", "mayday-2011", "--mbox", "drafts.mbox"])
         .run()
-        .success();
+        .success()
+        .stdout_is("")
+        .stderr_is("appended 4 draft(s) to drafts.mbox\n");
     let bytes = run.read("drafts.mbox");
     let messages: Vec<_> = mail_parser::mailbox::mbox::MessageIterator::new(&bytes[..])
         .collect::<Result<_, _>>()
@@ -267,7 +300,9 @@ fn drafts_need_a_sender_and_nothing_is_written_without_one() {
     let run = Case::example()
         .args(["compose", "mayday-2011", "--out", "drafts"])
         .run()
-        .code(2);
+        .code(2)
+        .stdout_is("")
+        .stderr_is("sender: writing drafts needs a sender: set name and email in [sender] of [WS]/.home/.config/outcry/config.toml, or use --sender-name and --sender-email\n");
     assert_eq!(
         run.stderr
             .replace(&run.root.display().to_string(), "<workspace>"),
@@ -296,7 +331,8 @@ fn nothing_is_written_when_a_letter_fails_to_render() {
         ])
         .run()
         .code(2)
-        .stderr_has("letters/c/letter.hbs:1: template uses `recipient.nickname`");
+        .stdout_is("")
+        .stderr_is("letters/c/letter.hbs:1: template uses `recipient.nickname`, which is not defined (known: campaign, demands, recipient, recipients, sender, date; in layouts also subject, body, addressee, copy_to, original_to)\n");
     assert!(!run.root.join("drafts").exists());
     assert!(!run.root.join("md").exists());
     assert!(!run.root.join("box").exists());
@@ -309,7 +345,12 @@ fn a_body_with_a_lone_dot_line_stays_intact() {
         .file("letters/c/letter.hbs", "Dear all,\n.\nsecond line\n..\n")
         .args(["compose", "c", "--out", "drafts"])
         .run()
-        .success();
+        .success()
+        .stdout_is("")
+        .stderr_is(
+            "wrote drafts/court.fax.txt\n\
+            wrote drafts/ministry.eml\n",
+        );
     let bytes = run.read("drafts/ministry.eml");
     let m = parse(&bytes);
     assert_eq!(
@@ -338,7 +379,10 @@ fn cyrillic_headers_round_trip() {
         .env("OUTCRY_SENDER_EMAIL", "jeanne@example.org")
         .args(["compose", "ru", "--out", "drafts"])
         .run()
-        .success();
+        .success()
+.stdout_is("")
+.stderr_is("wrote drafts/prokuratura.copy.eml\n\
+    wrote drafts/prokuratura.eml\n");
     assert_eq!(
         run.files("drafts"),
         ["prokuratura.copy.eml", "prokuratura.eml"]
@@ -379,7 +423,9 @@ fn an_unusable_destination_is_refused_before_anything_is_written() {
     let run = case
         .args(["compose", "mayday-2011", "--out", "d"])
         .run()
-        .code(2);
+        .code(2)
+        .stdout_is("")
+        .stderr_is("error: --out: d/mfa-kz.eml is a folder, where a draft would go\n");
     assert!(
         run.stderr
             .contains("mfa-kz.eml is a folder, where a draft would go"),
@@ -401,12 +447,9 @@ fn an_unusable_destination_is_refused_before_anything_is_written() {
             "box",
         ])
         .run()
-        .code(2);
-    assert!(
-        run.stderr.contains("--mbox box: exists and is not a file"),
-        "{}",
-        run.stderr
-    );
+        .code(2)
+        .stdout_is("")
+        .stderr_is("error: --mbox box: exists and is not a file\n");
     assert!(!run.root.join("d").exists() && !run.root.join("md").exists());
 }
 
@@ -425,13 +468,25 @@ fn a_selection_that_reaches_nobody_is_an_error() {
             "d",
         ])
         .run()
-        .code(2);
+        .code(2)
+        .stdout_is("")
+        .stderr_is(
+            "error: no letter to write: the campaign's targets, as selected, reach nobody\n",
+        );
     assert!(run.stderr.contains("no letter to write"), "{}", run.stderr);
     assert!(!run.root.join("d").exists());
     Case::example()
         .sender()
-        .args(["compose", "free-ainur-kurmanov", "--to", "almaty-prosecutor"])
+        .args([
+            "compose",
+            "free-ainur-kurmanov",
+            "--to",
+            "almaty-prosecutor",
+        ])
         .run()
         .code(2)
-        .stderr_has("Prosecutor of the City of Almaty has no e-mail, fax, web form, postal address or phone");
+        .stdout_is("")
+        .stderr_is("letters/free-ainur-kurmanov/campaign.toml:9: warning: the deadline 2010-05-06 has passed\n\
+            letters/free-ainur-kurmanov/campaign.toml:25: warning: almaty-prosecutor: Prosecutor of the City of Almaty has no e-mail, fax, web form, postal address or phone in contacts.toml\n\
+            error: no letter to write: the campaign's targets, as selected, reach nobody (almaty-prosecutor: Prosecutor of the City of Almaty has no e-mail, fax, web form, postal address or phone in contacts.toml)\n");
 }

@@ -343,40 +343,8 @@ fn new_asks_for_the_campaign_and_checks_it() {
         .args(["compose", "free-them"])
         .run()
         .success()
-        .stdout_has("Release the three at once.");
-}
-
-/// Without a terminal, or with --no-input, outcry names what it would have asked for.
-#[test]
-fn without_a_terminal_nothing_is_asked() {
-    Case::example()
-        .args(["compose"])
-        .run()
-        .code(2)
-        .stderr_has("outcry compose needs a CAMPAIGN without a terminal")
-        .stderr_has("mayday-2011");
-    Case::example()
-        .args(["new", "x"])
-        .run()
-        .code(2)
-        .stderr_has("outcry new needs --title, --demand (one per demand), --to (one per target)");
-    let mut t = Case::example().terminal(["--no-input"]);
-    let run = t.finish().code(2);
-    assert!(
-        run.stdout
-            .contains("outcry needs a command with --no-input"),
-        "{}",
-        run.stdout
-    );
-    let mut t = Case::example()
-        .env("OUTCRY_NO_INPUT", "1")
-        .terminal(["send"]);
-    let run = t.finish().code(2);
-    assert!(
-        run.stdout.contains("needs a CAMPAIGN with --no-input"),
-        "{}",
-        run.stdout
-    );
+        .stderr_is("")
+        .stdout_matches_snapshot("guided__new_campaign_review");
 }
 
 /// Colours on a terminal, none with `NO_COLOR`.
@@ -522,7 +490,16 @@ fn init_again_in_a_workspace_with_its_own_server() {
     run.again()
         .args(["compose", "mayday-2011", "--out", "drafts"])
         .run()
-        .success();
+        .success()
+        .stdout_is("")
+        .stderr_is(
+            "wrote drafts/almaty-police-press.eml\n\
+            wrote drafts/court-tikhonov.fax.txt\n\
+            wrote drafts/embassy-kz-gb.eml\n\
+            wrote drafts/knb-press.eml\n\
+            wrote drafts/mfa-kz.eml\n\
+            wrote drafts/presidential-administration.call.txt\n",
+        );
 }
 
 /// The issue's whole path for someone new: `outcry init`, then `outcry`, to the May Day drafts

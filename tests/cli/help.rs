@@ -29,13 +29,13 @@ fn every_help_page_is_pinned() {
             .env("COLUMNS", "100")
             .args(page.iter().copied().chain(["--help"]))
             .run()
-            .success();
-        assert_eq!(run.stderr, "", "{page:?}");
+            .success()
+            .stderr_is("");
         let name = if page.is_empty() {
             "help".to_string()
         } else {
             format!("help_{}", page.join("_"))
         };
-        insta::assert_snapshot!(name, run.stdout);
+        insta::assert_snapshot!(name, run.stdout_snapshot());
     }
 }

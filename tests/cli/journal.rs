@@ -69,17 +69,34 @@ fn review_a_shipped_journal_cannot_hold_letters_back() {
         .file(MAYDAY, shipped)
         .args(["send", "mayday-2011", "--yes"])
         .run()
-        .code(2);
-    assert_eq!(run.stderr, format!("{NOT_EMAIL}{refused}"));
+        .code(2)
+        .stdout_is("")
+        .stderr_is(&format!("{NOT_EMAIL}{refused}"));
     assert_eq!(server.connections(), 0);
     assert_eq!(String::from_utf8_lossy(&run.read(MAYDAY)), shipped);
-    let status = run.again().args(["status", "mayday-2011"]).run().code(2);
-    assert_eq!(status.stderr, refused);
-    assert_eq!(status.stdout, "");
+    let status = run
+        .again()
+        .args(["status", "mayday-2011"])
+        .run()
+        .code(2)
+        .stdout_is("")
+        .stderr_is(&refused);
     let sent = move_away(status, MAYDAY)
         .args(["send", "mayday-2011", "--yes"])
         .run()
-        .success();
+        .success()
+        .stdout_is("")
+        .stderr_is("2 letter(s) go by fax, post, web form or phone: `outcry compose mayday-2011 --out DIR` writes them\n\
+            4 e-mail letter(s) from sender@example.org through activist at 127.0.0.1:[PORT] (STARTTLS):\n\
+            \x20 knb-press                    press@knb.kz, robert.cwi@gmail.com, ainur1917@gmail.com\n\
+            \x20 almaty-police-press          delta@police.kz, robert.cwi@gmail.com, ainur1917@gmail.com\n\
+            \x20 mfa-kz                       mid@mid.kz, robert.cwi@gmail.com, ainur1917@gmail.com\n\
+            \x20 embassy-kz-gb                london@mfa.kz, robert.cwi@gmail.com, ainur1917@gmail.com\n\
+            accepted 4:\n\
+            \x20 knb-press                    250 2.0.0 queued\n\
+            \x20 almaty-police-press          250 2.0.0 queued\n\
+            \x20 mfa-kz                       250 2.0.0 queued\n\
+            \x20 embassy-kz-gb                250 2.0.0 queued\n");
     assert_eq!(server.received().len(), 4, "{}", sent.stderr);
 }
 
@@ -91,21 +108,31 @@ fn review_a_journal_sealed_by_another_writer_is_refused() {
     let first = mayday(&server)
         .args(["send", "mayday-2011", "--yes"])
         .run()
-        .success();
+        .success()
+        .stdout_is("")
+        .stderr_is("2 letter(s) go by fax, post, web form or phone: `outcry compose mayday-2011 --out DIR` writes them\n\
+            4 e-mail letter(s) from sender@example.org through activist at 127.0.0.1:[PORT] (STARTTLS):\n\
+            \x20 knb-press                    press@knb.kz, robert.cwi@gmail.com, ainur1917@gmail.com\n\
+            \x20 almaty-police-press          delta@police.kz, robert.cwi@gmail.com, ainur1917@gmail.com\n\
+            \x20 mfa-kz                       mid@mid.kz, robert.cwi@gmail.com, ainur1917@gmail.com\n\
+            \x20 embassy-kz-gb                london@mfa.kz, robert.cwi@gmail.com, ainur1917@gmail.com\n\
+            accepted 4:\n\
+            \x20 knb-press                    250 2.0.0 queued\n\
+            \x20 almaty-police-press          250 2.0.0 queued\n\
+            \x20 mfa-kz                       250 2.0.0 queued\n\
+            \x20 embassy-kz-gb                250 2.0.0 queued\n");
     assert_eq!(server.received().len(), 4);
     let theirs = String::from_utf8(first.read(MAYDAY)).expect("utf-8");
-    let run = mayday(&server)
+    mayday(&server)
         .file(MAYDAY, &theirs)
         .args(["send", "mayday-2011", "--yes"])
         .run()
-        .code(2);
-    assert_eq!(
-        run.stderr,
-        format!(
+        .code(2)
+        .stdout_is("")
+        .stderr_is(&format!(
             "{NOT_EMAIL}error: {}\n",
             not_yours(MAYDAY, 1, WRONG_MAC, "mayday-2011")
-        )
-    );
+        ));
     assert_eq!(server.received().len(), 4);
 }
 
@@ -121,22 +148,28 @@ fn review_a_line_from_another_campaigns_journal_is_refused() {
             "title = \"Other\"\nsubject = \"Protest again\"\nissued = 2011-05-03\ndemands = [\"One\"]\nto = [\"ministry\"]\n",
         )
         .file("letters/d/letter.hbs", "{{recipient.salutation}},\n\nAgain.\n\n{{sender.name}}\n");
-    let run = case.args(["send", "c", "--yes"]).run().success();
+    let run = case
+        .args(["send", "c", "--yes"])
+        .run()
+        .success()
+        .stdout_is("")
+        .stderr_is("1 letter(s) go by fax, post, web form or phone: `outcry compose c --out DIR` writes them\n\
+            1 e-mail letter(s) from sender@example.org through activist at 127.0.0.1:[PORT] (STARTTLS):\n\
+            \x20 ministry                     ministry@example.org, coord@example.org\n\
+            accepted 1:\n\
+            \x20 ministry                     250 2.0.0 queued\n");
     assert_eq!(server.received().len(), 1);
     let c = String::from_utf8(run.read(".outcry/journal/c.jsonl")).expect("utf-8");
-    let run = run
-        .again()
+    run.again()
         .file(".outcry/journal/d.jsonl", &c)
         .args(["send", "d", "--yes"])
         .run()
-        .code(2);
-    assert_eq!(
-        run.stderr,
-        format!(
+        .code(2)
+        .stdout_is("")
+        .stderr_is(&format!(
             "error: {}\n",
             not_yours(".outcry/journal/d.jsonl", 1, WRONG_MAC, "d")
-        )
-    );
+        ));
     assert_eq!(server.received().len(), 1);
 }
 
@@ -149,7 +182,13 @@ fn lines_of_a_journal_out_of_order_or_left_out_are_refused() {
     let run = minimal(&server)
         .args(["send", "c", "--yes"])
         .run()
-        .success();
+        .success()
+        .stdout_is("")
+        .stderr_is("1 letter(s) go by fax, post, web form or phone: `outcry compose c --out DIR` writes them\n\
+            1 e-mail letter(s) from sender@example.org through activist at 127.0.0.1:[PORT] (STARTTLS):\n\
+            \x20 ministry                     ministry@example.org, coord@example.org\n\
+            accepted 1:\n\
+            \x20 ministry                     250 2.0.0 queued\n");
     let journal = ".outcry/journal/c.jsonl";
     let text = String::from_utf8(run.read(journal)).expect("utf-8");
     let lines: Vec<&str> = text.lines().collect();
@@ -163,15 +202,13 @@ fn lines_of_a_journal_out_of_order_or_left_out_are_refused() {
             .file(journal, &bad)
             .args(["send", "c", "--yes"])
             .run()
-            .code(2);
-        assert_eq!(
-            run.stderr,
-            format!(
+            .code(2)
+.stdout_is("")
+.stderr_is(&format!(
                 "1 letter(s) go by fax, post, web form or phone: `outcry compose c --out DIR` writes them\n\
                  error: {}\n",
                 not_yours(journal, line, WRONG_MAC, "c")
-            )
-        );
+            ));
     }
     assert_eq!(server.received().len(), 1);
 }
@@ -181,17 +218,57 @@ fn lines_of_a_journal_out_of_order_or_left_out_are_refused() {
 #[test]
 fn a_line_sealed_with_the_writers_key_is_read() {
     let server = server(vec![]);
-    let run = minimal(&server).args(["status", "c"]).run().success();
-    assert_eq!(run.stderr, "nothing sent yet for c\n");
+    let run = minimal(&server)
+        .args(["status", "c"])
+        .run()
+        .success()
+        .stdout_is("")
+        .stderr_is("nothing sent yet for c\n");
     // `status` reads; it makes no key. `send` does, on first use, private to the writer.
     assert!(!run.root.join(JOURNAL_KEY).exists());
     let run = run
         .again()
         .args(["send", "c", "--yes", "--dry-run"])
         .run()
-        .success();
+        .success()
+        .stdout_is("=== ministry ===\n\
+            MAIL FROM:<sender@example.org>\n\
+            RCPT TO:<ministry@example.org>\n\
+            RCPT TO:<coord@example.org>\n\
+            \n\
+            From: \"Test Sender\" <sender@example.org>\n\
+            To: \"Ministry\" <ministry@example.org>\n\
+            Subject: Protest\n\
+            Date: Mon, 02 May 2011 12:00:00 +0000\n\
+            Message-ID: <9d243715b0ba8b109d705bc472338dfd@example.org>\n\
+            Cc: \"Coordinator\" <coord@example.org>\n\
+            MIME-Version: 1.0\n\
+            Content-Type: text/plain; charset=utf-8\n\
+            Content-Transfer-Encoding: 7bit\n\
+            \n\
+            Dear Sir or Madam,\n\
+            \n\
+            1. One\n\
+            2. Two\n\
+            \n\
+            Test Sender\n\
+            \n")
+        .stderr_is("1 letter(s) go by fax, post, web form or phone: `outcry compose c --out DIR` writes them\n\
+            1 e-mail letter(s) from sender@example.org through activist at 127.0.0.1:[PORT] (STARTTLS):\n\
+            \x20 ministry                     ministry@example.org, coord@example.org\n\
+            dry run: nothing was sent, no connection was made\n");
     assert!(!run.root.join(JOURNAL_KEY).exists());
-    let run = run.again().args(["send", "c", "--yes"]).run().success();
+    let run = run
+        .again()
+        .args(["send", "c", "--yes"])
+        .run()
+        .success()
+        .stdout_is("")
+        .stderr_is("1 letter(s) go by fax, post, web form or phone: `outcry compose c --out DIR` writes them\n\
+            1 e-mail letter(s) from sender@example.org through activist at 127.0.0.1:[PORT] (STARTTLS):\n\
+            \x20 ministry                     ministry@example.org, coord@example.org\n\
+            accepted 1:\n\
+            \x20 ministry                     250 2.0.0 queued\n");
     let key = run.read(JOURNAL_KEY);
     assert_eq!(key.len(), 32);
     let mode = |rel: &str| {
@@ -215,7 +292,9 @@ fn a_line_sealed_with_the_writers_key_is_read() {
         .file(".outcry/journal/c.jsonl", &journal)
         .args(["status", "c"])
         .run()
-        .success();
+        .success()
+        .stdout_is("ministry                     failed    [TIME]  554 no\n")
+        .stderr_is("");
     assert_eq!(
         status.stdout,
         "ministry                     failed    2011-05-02T12:00:00Z  554 no\n"
@@ -234,13 +313,11 @@ fn review_a_linked_huge_or_corrupt_journal_is_refused() {
 
     let case = base().file(journal, "");
     std::fs::hard_link(case.path().join(journal), case.path().join("other-name")).expect("link");
-    let run = case.run().code(2);
-    assert_eq!(
-        run.stderr,
-        format!(
+    case.run().code(2)
+.stdout_is("")
+.stderr_is(&format!(
             "{note}error: {journal} has 2 hard links: outcry writes only to a file with one name (its other names could be anywhere)\n"
-        )
-    );
+        ));
 
     let case = base().file(journal, "");
     std::fs::File::options()
@@ -248,21 +325,15 @@ fn review_a_linked_huge_or_corrupt_journal_is_refused() {
         .open(case.path().join(journal))
         .and_then(|f| f.set_len((1 << 30) + 1))
         .expect("sparse journal");
-    let run = case.run().code(2);
-    assert_eq!(
-        run.stderr,
-        format!(
-            "{note}error: {journal}: is larger than 1024 MiB, the most outcry reads of a journal\n"
-        )
-    );
+    case.run().code(2).stdout_is("").stderr_is(&format!(
+        "{note}error: {journal}: is larger than 1024 MiB, the most outcry reads of a journal\n"
+    ));
 
-    let run = base().file(journal, "garbage\n{}\n").run().code(2);
-    assert_eq!(
-        run.stderr,
-        format!(
+    base().file(journal, "garbage\n{}\n").run().code(2)
+.stdout_is("")
+.stderr_is(&format!(
             "{note}error: {journal}:1: corrupt journal line (expected value at line 1 column 1): it is not a record outcry wrote. Move {journal} out of the workspace to go on; every letter of c then counts as not yet sent (`outcry send c --dry-run` shows them)\n"
-        )
-    );
+        ));
     assert_eq!(server.connections(), 0);
 }
 
@@ -279,7 +350,12 @@ fn review_control_characters_in_a_reply_are_escaped() {
     let run = minimal(&server)
         .args(["send", "c", "--yes", "--format", "json"])
         .run()
-        .code(1);
+        .code(1)
+        .stderr_is("1 letter(s) go by fax, post, web form or phone: `outcry compose c --out DIR` writes them\n\
+            1 e-mail letter(s) from sender@example.org through activist at 127.0.0.1:[PORT] (STARTTLS):\n\
+            \x20 ministry                     ministry@example.org, coord@example.org\n\
+            failed (refused by the server; `outcry send --retry-failed` tries them again) 1:\n\
+            \x20 ministry                     ministry@example.org (to) refused: permanent error (550): 5.7.1 \\u{1b}]0;owned\\u{7}\\u{1b}[2J\\u{202e}rejected; coord@example.org (cc) refused: permanent error (550): 5.7.1 \\u{1b}]0;owned\\u{7}\\u{1b}[2J\\u{202e}rejected\n");
     let escaped = r"permanent error (550): 5.7.1 \u{1b}]0;owned\u{7}\u{1b}[2J\u{202e}rejected";
     let port = server.port();
     assert_eq!(
@@ -304,7 +380,15 @@ fn review_control_characters_in_a_reply_are_escaped() {
         String::from_utf8_lossy(&journal)
     );
     assert!(String::from_utf8_lossy(&journal).contains(r"5.7.1 \\u{1b}]0;owned"));
-    let status = run.again().args(["status", "c"]).run().success();
+    let status = run
+        .again()
+        .args(["status", "c"])
+        .run()
+        .success()
+        .stdout_is("ministry                     failed    [TIME]  ministry@example.org (to) refused: permanent error (550): 5.7.1 \\u{1b}]0;owned\\u{7}\\u{1b}[2J\\u{202e}rejected; coord@example.org (cc) refused: permanent error (550): 5.7.1 \\u{1b}]0;owned\\u{7}\\u{1b}[2J\\u{202e}rejected\n\
+            \x20                                      refused  ministry@example.org (to): permanent error (550): 5.7.1 \\u{1b}]0;owned\\u{7}\\u{1b}[2J\\u{202e}rejected\n\
+            \x20                                      refused  coord@example.org (cc): permanent error (550): 5.7.1 \\u{1b}]0;owned\\u{7}\\u{1b}[2J\\u{202e}rejected\n")
+        .stderr_is("");
     let time = status.stdout.get(39..59).unwrap_or_default().to_string();
     assert_eq!(
         status.stdout,
@@ -335,7 +419,13 @@ fn the_journal_key_is_never_read_or_made_through_a_link() {
         let case = minimal(&server).file(JOURNAL_KEY, "");
         std::fs::remove_file(case.path().join(JOURNAL_KEY)).expect("remove");
         std::os::unix::fs::symlink(&target, case.path().join(JOURNAL_KEY)).expect("symlink");
-        let run = case.args(["send", "c", "--yes"]).run().code(2);
+        let run = case
+            .args(["send", "c", "--yes"])
+            .run()
+            .code(2)
+            .stdout_is("")
+            .stderr_is("1 letter(s) go by fax, post, web form or phone: `outcry compose c --out DIR` writes them\n\
+                error: [WS]/.home/.local/state/outcry/journal.key: is a symbolic link: outcry reads its own files only where it made them. It authenticates your journals: restore it from a backup, or move it away (outcry then makes a new one, and refuses the journals sealed with this one)\n");
         assert_eq!(
             run.stderr
                 .replace(&run.root.display().to_string(), "<workspace>"),
@@ -349,7 +439,10 @@ fn the_journal_key_is_never_read_or_made_through_a_link() {
         .file(JOURNAL_KEY, "short")
         .args(["send", "c", "--yes"])
         .run()
-        .code(2);
+        .code(2)
+        .stdout_is("")
+        .stderr_is("1 letter(s) go by fax, post, web form or phone: `outcry compose c --out DIR` writes them\n\
+            error: [WS]/.home/.local/state/outcry/journal.key: is 5 bytes, not a journal key of 32. It authenticates your journals: restore it from a backup, or move it away (outcry then makes a new one, and refuses the journals sealed with this one)\n");
     assert_eq!(
         run.stderr
             .replace(&run.root.display().to_string(), "<workspace>"),

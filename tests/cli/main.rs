@@ -3,6 +3,15 @@
 //! `Case` builds a workspace (empty, or a copy of the shipped example), runs outcry in it with
 //! a clean environment (no HOME config, no `OUTCRY_*` variables, a fixed `SOURCE_DATE_EPOCH`)
 //! and returns what it printed and wrote.
+//!
+//! A `Run` must account for its whole stdout and stderr: each is compared exactly
+//! (`stdout_is`, `stderr_is`), taken for a snapshot (`stdout_snapshot`, `stderr_snapshot`),
+//! parsed whole (`json`), or declared not checked with a reason (`stdout_unchecked`,
+//! `stderr_unchecked`). A run dropped with either stream unaccounted for fails the test, so an
+//! unexpected line cannot go unnoticed. Before any comparison the workspace's temporary path
+//! is replaced by `[WS]`, the test SMTP server's port by `[PORT]`, each RFC 3339 UTC time
+//! (the machine's clock, which `SOURCE_DATE_EPOCH` does not fix) by `[TIME]`, and what
+//! `redact` names by its token.
 
 // The builder and assertion methods return `self` to chain; an unused one is harmless here.
 #![allow(clippy::return_self_not_must_use)]
@@ -17,13 +26,14 @@ mod guided;
 mod help;
 mod journal;
 mod props;
-mod quiet;
+mod scripting;
 mod send;
 mod smtp_server;
 mod templates;
 mod terminal;
 mod untrusted;
 
+use std::cell::Cell;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -84,6 +94,8 @@ pub struct Case {
     timeout: Duration,
     /// The umask outcry runs under (none: the test's own).
     umask: Option<u32>,
+    /// Texts its runs' output shows as tokens (the test SMTP server's port).
+    redactions: Vec<(String, String)>,
 }
 
 /// How long a run may take unless a test says otherwise: nothing here takes a tenth of it.
@@ -95,7 +107,12 @@ pub struct Run {
     pub stdout: String,
     pub stderr: String,
     pub root: PathBuf,
-    dir: tempfile::TempDir,
+    /// Taken by [`Run::again`]; always there otherwise.
+    dir: Option<tempfile::TempDir>,
+    /// Texts replaced by tokens before a comparison: the workspace path first.
+    redactions: Vec<(String, String)>,
+    stdout_checked: Cell<bool>,
+    stderr_checked: Cell<bool>,
 }
 
 impl Case {
@@ -109,6 +126,7 @@ impl Case {
             stdin: None,
             timeout: TIMEOUT,
             umask: None,
+            redactions: Vec::new(),
         }
     }
 
@@ -186,6 +204,13 @@ impl Case {
         self
     }
 
+    /// Shows `text` as `token` in the output of this case's runs (a port, a path outside the
+    /// workspace), before they are compared.
+    pub fn redact(mut self, text: &str, token: &str) -> Case {
+        self.redactions.push((text.to_string(), token.to_string()));
+        self
+    }
+
     /// A complete sender profile through the environment.
     pub fn sender(self) -> Case {
         self.env("OUTCRY_SENDER_NAME", "Test Sender")
@@ -200,12 +225,18 @@ impl Case {
             "[smtp]\nhost = \"127.0.0.1\"\nport = {}\nsecurity = \"starttls\"\nusername = \"{user}\"\nca-file = \"test-ca.pem\"\nrate = 60000\ntimeout = 10\n",
             server.port()
         );
-        self.file(
-            &format!("{PERSONAL_CONFIG_DIR}/test-ca.pem"),
-            &server.ca_pem,
-        )
-        .personal_config(&config)
-        .env("OUTCRY_SMTP_PASSWORD", password)
+        let mut case = self
+            .file(
+                &format!("{PERSONAL_CONFIG_DIR}/test-ca.pem"),
+                &server.ca_pem,
+            )
+            .personal_config(&config)
+            .env("OUTCRY_SMTP_PASSWORD", password);
+        case.redactions.push((
+            format!("127.0.0.1:{}", server.port()),
+            "127.0.0.1:[PORT]".into(),
+        ));
+        case
     }
 
     /// Appends to the personal config file (`$XDG_CONFIG_HOME/outcry/config.toml`).
@@ -242,14 +273,7 @@ impl Case {
 
     /// A run that ran nothing, for [`terminal::Terminal::finish`] to fill in.
     pub fn run_nothing(self) -> Run {
-        Run {
-            code: 0,
-            stdout: String::new(),
-            stderr: String::new(),
-            root: self.dir.path().to_path_buf(),
-            env: self.env,
-            dir: self.dir,
-        }
+        Run::new(self, 0, String::new(), String::new())
     }
 
     fn command(&self) -> Command {
@@ -338,28 +362,126 @@ impl Case {
             }
             std::thread::sleep(Duration::from_millis(10));
         };
-        Run {
-            code: status.code().unwrap_or(-1),
-            stdout: String::from_utf8(stdout.join().expect("stdout")).expect("utf-8 stdout"),
-            stderr: String::from_utf8(stderr.join().expect("stderr")).expect("utf-8 stderr"),
-            root: self.dir.path().to_path_buf(),
-            env: self.env,
-            dir: self.dir,
-        }
+        let stdout = String::from_utf8(stdout.join().expect("stdout")).expect("utf-8 stdout");
+        let stderr = String::from_utf8(stderr.join().expect("stderr")).expect("utf-8 stderr");
+        Run::new(self, status.code().unwrap_or(-1), stdout, stderr)
     }
 }
 
 impl Run {
-    /// The same workspace and environment, for another run.
-    pub fn again(self) -> Case {
+    fn new(case: Case, code: i32, stdout: String, stderr: String) -> Run {
+        let root = case.dir.path().to_path_buf();
+        let mut redactions = vec![(root.display().to_string(), "[WS]".to_string())];
+        if let Ok(real) = root.canonicalize()
+            && real != root
+        {
+            redactions.push((real.display().to_string(), "[WS]".to_string()));
+        }
+        redactions.extend(case.redactions.iter().cloned());
+        Run {
+            env: case.env,
+            code,
+            stdout,
+            stderr,
+            root,
+            dir: Some(case.dir),
+            redactions,
+            stdout_checked: Cell::new(false),
+            stderr_checked: Cell::new(false),
+        }
+    }
+
+    /// The same workspace and environment, for another run. This run's stdout and stderr
+    /// must have been checked.
+    pub fn again(mut self) -> Case {
         Case {
-            dir: self.dir,
+            dir: self.dir.take().expect("a run's workspace"),
             args: Vec::new(),
-            env: self.env,
+            env: std::mem::take(&mut self.env),
             stdin: None,
             timeout: TIMEOUT,
             umask: None,
+            redactions: std::mem::take(&mut self.redactions)
+                .into_iter()
+                .skip_while(|(_, token)| token == "[WS]")
+                .collect(),
         }
+    }
+
+    /// Replaces `text` by `token` in stdout and stderr before they are compared or snapshotted
+    /// (a port, a Message-ID, a path that is not the workspace's).
+    pub fn redact(mut self, text: &str, token: &str) -> Run {
+        self.redactions.push((text.to_string(), token.to_string()));
+        self
+    }
+
+    /// `text` with the redactions applied.
+    pub fn redacted(&self, text: &str) -> String {
+        let mut text = text.to_string();
+        for (from, to) in &self.redactions {
+            text = text.replace(from.as_str(), to);
+        }
+        redact_times(&text)
+    }
+
+    /// Fails unless stdout, redacted, is exactly `expected`.
+    #[track_caller]
+    pub fn stdout_is(self, expected: &str) -> Run {
+        self.stdout_checked.set(true);
+        let actual = self.redacted(&self.stdout);
+        compare("stdout", &actual, expected, &self.stderr);
+        self
+    }
+
+    /// Fails unless stderr, redacted, is exactly `expected`.
+    #[track_caller]
+    pub fn stderr_is(self, expected: &str) -> Run {
+        self.stderr_checked.set(true);
+        let actual = self.redacted(&self.stderr);
+        compare("stderr", &actual, expected, &self.stdout);
+        self
+    }
+
+    /// Stdout, redacted, for an `insta` snapshot (which checks it whole).
+    pub fn stdout_snapshot(&self) -> String {
+        self.stdout_checked.set(true);
+        self.redacted(&self.stdout)
+    }
+
+    /// Checks stdout, redacted, against the snapshot `snapshots/cli__<name>.snap`: for
+    /// output too long to read inline (a review, a man page).
+    #[track_caller]
+    pub fn stdout_matches_snapshot(self, name: &str) -> Run {
+        let text = self.stdout_snapshot();
+        insta::assert_snapshot!(name, text);
+        self
+    }
+
+    /// Stderr, redacted, for an `insta` snapshot (which checks it whole).
+    pub fn stderr_snapshot(&self) -> String {
+        self.stderr_checked.set(true);
+        self.redacted(&self.stderr)
+    }
+
+    /// Stderr as it is, for a test that compares it whole in its own way (with its own
+    /// redactions).
+    pub fn stderr_whole(&self) -> &str {
+        self.stderr_checked.set(true);
+        &self.stderr
+    }
+
+    /// Declares that stdout is not compared, and why.
+    pub fn stdout_unchecked(self, reason: &str) -> Run {
+        assert!(!reason.is_empty(), "say why stdout is not checked");
+        self.stdout_checked.set(true);
+        self
+    }
+
+    /// Declares that stderr is not compared, and why.
+    pub fn stderr_unchecked(self, reason: &str) -> Run {
+        assert!(!reason.is_empty(), "say why stderr is not checked");
+        self.stderr_checked.set(true);
+        self
     }
 
     #[track_caller]
@@ -382,30 +504,12 @@ impl Run {
         self
     }
 
-    #[track_caller]
-    pub fn stderr_has(self, text: &str) -> Run {
-        assert!(
-            self.stderr.contains(text),
-            "stderr lacks {text:?}:\n{}",
-            self.stderr
-        );
-        self
-    }
-
-    #[track_caller]
-    pub fn stdout_has(self, text: &str) -> Run {
-        assert!(
-            self.stdout.contains(text),
-            "stdout lacks {text:?}:\n{}",
-            self.stdout
-        );
-        self
-    }
-
     /// The JSON Lines on stdout, each checked for the schema, gathered by type:
     /// `{"campaign": <the campaign line>, "letters": [...], "unresolved": [...],
-    /// "skipped": [...], "deliveries": [...], "summary": <the summary line>}`.
+    /// "skipped": [...], "deliveries": [...], "summary": <the summary line>}`. This accounts
+    /// for stdout: every line must parse, with a known type; the test checks the values.
     pub fn json(&self) -> serde_json::Value {
+        self.stdout_checked.set(true);
         let mut out = serde_json::json!({
             "letters": [], "unresolved": [], "skipped": [], "deliveries": []
         });
@@ -443,6 +547,94 @@ impl Run {
     }
 }
 
+impl Drop for Run {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            return;
+        }
+        let unchecked: Vec<&str> = [
+            ("stdout", &self.stdout_checked),
+            ("stderr", &self.stderr_checked),
+        ]
+        .into_iter()
+        .filter(|(_, checked)| !checked.get())
+        .map(|(name, _)| name)
+        .collect();
+        assert!(
+            unchecked.is_empty(),
+            "a run of outcry ended with its {} not checked (compare it with `*_is`, take a \
+             snapshot, or say why not with `*_unchecked`)\n--- stdout\n{}\n--- stderr\n{}",
+            unchecked.join(" and "),
+            self.stdout,
+            self.stderr
+        );
+    }
+}
+
+/// Fails the test if `actual` is not `expected`, showing both and the other stream.
+///
+/// With `OUTCRY_TEST_RECORD` set to a file, a difference is appended to it (as a JSON line
+/// with the caller's file and line) instead, for `scripts/record-cli-expectations.py` to
+/// write into the test: a way to update many expectations, each then read and reviewed.
+#[track_caller]
+fn compare(name: &str, actual: &str, expected: &str, other: &str) {
+    if actual == expected {
+        return;
+    }
+    if let Some(path) = std::env::var_os("OUTCRY_TEST_RECORD") {
+        use std::io::Write as _;
+        let at = std::panic::Location::caller();
+        let line = serde_json::json!({
+            "file": at.file(), "line": at.line(), "column": at.column(),
+            "stream": name, "actual": actual,
+        });
+        let mut f = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .expect("record file");
+        f.write_all(format!("{line}\n").as_bytes()).expect("record");
+        return;
+    }
+    let first = actual
+        .lines()
+        .zip(expected.lines())
+        .position(|(a, e)| a != e)
+        .unwrap_or_else(|| actual.lines().count().min(expected.lines().count()));
+    panic!(
+        "{name} differs (first at line {}):\n--- expected {name}\n{expected}\n--- actual {name}\n{actual}\n--- actual {name} (escaped)\n{actual:?}\n--- the other stream\n{other}",
+        first + 1
+    );
+}
+
+/// `text` with each RFC 3339 UTC time (`YYYY-MM-DDTHH:MM:SSZ`) replaced by `[TIME]`.
+fn redact_times(text: &str) -> String {
+    const SHAPE: &[u8; 20] = b"dddd-dd-ddTdd:dd:ddZ";
+    let b = text.as_bytes();
+    let mut out = String::new();
+    let mut i = 0;
+    let mut start = 0;
+    while i + SHAPE.len() <= b.len() {
+        let fits = SHAPE.iter().zip(&b[i..i + SHAPE.len()]).all(|(s, c)| {
+            if *s == b'd' {
+                c.is_ascii_digit()
+            } else {
+                s == c
+            }
+        });
+        if fits {
+            out.push_str(&text[start..i]);
+            out.push_str("[TIME]");
+            i += SHAPE.len();
+            start = i;
+        } else {
+            i += 1;
+        }
+    }
+    out.push_str(&text[start..]);
+    out
+}
+
 fn walk(base: &Path, dir: &Path, out: &mut Vec<String>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
@@ -466,5 +658,37 @@ fn copy_dir(from: &Path, to: &Path) {
         } else {
             std::fs::copy(&p, to.join(e.file_name())).expect("copy");
         }
+    }
+}
+
+/// The `Run` API itself: what a test forgets to check fails it.
+mod the_run_api {
+    use super::Case;
+
+    #[test]
+    #[should_panic(expected = "ended with its stdout and stderr not checked")]
+    fn a_run_dropped_unchecked_fails_the_test() {
+        Case::empty().args(["--version"]).run().success();
+    }
+
+    #[test]
+    #[should_panic(expected = "ended with its stderr not checked")]
+    fn a_run_with_stdout_checked_only_fails_the_test() {
+        Case::empty()
+            .args(["--version"])
+            .run()
+            .success()
+            .stdout_is("outcry 0.1.0\n");
+    }
+
+    /// A failed comparison panics once: the drop that follows does not panic again (which
+    /// would abort the whole test binary).
+    #[test]
+    #[should_panic(expected = "stdout differs")]
+    fn a_failed_comparison_is_not_followed_by_a_second_panic() {
+        Case::empty()
+            .args(["--version"])
+            .run()
+            .stdout_is("something else\n");
     }
 }

@@ -194,6 +194,9 @@ impl Terminal {
             run.code = -1;
         }
         run.stdout = transcript;
-        run
+        // What a person saw is checked through the screen (`wait_for`, `screen`, snapshots);
+        // the transcript holds stderr too, with every escape sequence outcry drew.
+        run.stdout_unchecked("a terminal session: checked through its screens")
+            .stderr_unchecked("a terminal has no separate stderr: it is on the screen")
     }
 }

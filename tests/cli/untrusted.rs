@@ -57,7 +57,7 @@ impl Outside {
 /// stderr with the temporary folders' paths made stable.
 fn stderr(run: &Run, outside: &Outside) -> String {
     let root = std::fs::canonicalize(&run.root).expect("canonical root");
-    run.stderr
+    run.stderr_whole()
         .replace(&outside.path("").display().to_string(), "<outside>/")
         .replace(&root.display().to_string(), "<workspace>")
 }
@@ -66,7 +66,7 @@ fn stderr(run: &Run, outside: &Outside) -> String {
 fn personal_shown(run: &Run) -> String {
     let personal = std::fs::canonicalize(run.root.join(".home/.config/outcry/config.toml"))
         .expect("canonical");
-    run.stderr
+    run.stderr_whole()
         .replace(&personal.display().to_string(), "<personal>")
 }
 
@@ -109,7 +109,7 @@ fn issue_9_a_partial_linked_outside_is_refused_not_sent() {
         "letters/_partials/sig.hbs",
         &outside.path("secret"),
     );
-    let run = case.args(["check"]).run().code(2);
+    let run = case.args(["check"]).run().code(2).stdout_is("");
     assert_eq!(
         stderr(&run, &outside),
         format!(
@@ -120,12 +120,12 @@ fn issue_9_a_partial_linked_outside_is_refused_not_sent() {
         .again()
         .args(["compose", "c", "--out", "drafts", "--format", "json"])
         .run()
-        .code(2);
+        .code(2)
+        .stdout_is("");
     assert_eq!(
         stderr(&run, &outside),
         "letters/_partials/sig.hbs: leads outside the workspace (to <outside>/secret): outcry reads only files inside it\n"
     );
-    assert_eq!(run.stdout, "");
     assert!(run.files("drafts").is_empty());
     // A link that stays inside the workspace is a file of the workspace.
     let run = link(
@@ -138,7 +138,11 @@ fn issue_9_a_partial_linked_outside_is_refused_not_sent() {
         "{{recipient.salutation}},\n\n{{#each demands}}\n{{number}}. {{text}}\n{{/each}}\n\n{{> sig2}}\n",
     );
     std::fs::remove_file(run.path().join("letters/_partials/sig.hbs")).expect("rm");
-    run.args(["check"]).run().success();
+    run.args(["check"])
+        .run()
+        .success()
+        .stdout_is("")
+        .stderr_is("ok: 1 campaign(s), 3 contact(s), 0 embass(ies), 2 letter(s) render\n");
 }
 
 /// Items 1 and 6: every file outcry reads from a workspace must be a regular file inside it,
@@ -210,17 +214,21 @@ fn issue_9_workspace_files_are_regular_files_inside_it() {
         )
         .timeout(Duration::from_secs(20))
         .args(["check"]);
-        let run = case.run();
+        let run = case.run().stdout_is("");
         let got = stderr(&run, &outside);
         assert_eq!(run.code, 2, "{what}: {got}");
         if expected.ends_with('/') {
-            // /proc/self resolves to this run's process id.
-            assert!(got.starts_with(&expected), "{what}: {got}");
-            assert!(
-                got.ends_with(&format!(
-                    "/environ): outcry reads only files inside it\n{CHECK_FAILED}"
-                )),
-                "{what}: {got}"
+            // /proc/self resolves to this run's process id: the whole message but that number.
+            let pid = got
+                .strip_prefix(expected.as_str())
+                .and_then(|rest| rest.split_once('/'))
+                .map(|(pid, rest)| (pid.to_string(), rest.to_string()));
+            let (pid, rest) = pid.unwrap_or_else(|| panic!("{what}: {got}"));
+            assert!(pid.parse::<u32>().is_ok(), "{what}: {got}");
+            assert_eq!(
+                rest,
+                format!("environ): outcry reads only files inside it\n{CHECK_FAILED}"),
+                "{what}"
             );
         } else {
             assert_eq!(got, format!("{expected}\n{CHECK_FAILED}"), "{what}");
@@ -239,7 +247,8 @@ fn issue_9_named_files_inside_the_workspace_follow_its_rules() {
     let run = case
         .args(["compose", "c", "--personal", "para.txt"])
         .run()
-        .code(2);
+        .code(2)
+        .stdout_is("");
     assert_eq!(
         stderr(&run, &outside),
         "error: --personal para.txt: leads outside the workspace (to <outside>/secret): outcry reads only files inside it\n"
@@ -248,7 +257,8 @@ fn issue_9_named_files_inside_the_workspace_follow_its_rules() {
         .timeout(Duration::from_secs(20))
         .args(["compose", "c", "--signers", "members.csv"])
         .run()
-        .code(2);
+        .code(2)
+        .stdout_is("");
     assert_eq!(
         stderr(&run, &outside),
         "error: members.csv: cannot read the signers file: it is a FIFO (named pipe), not a regular file: outcry reads only regular files from a workspace\n"
@@ -259,7 +269,9 @@ fn issue_9_named_files_inside_the_workspace_follow_its_rules() {
     run.again()
         .args(["compose", "c", "--personal", &para.display().to_string()])
         .run()
-        .success();
+        .success()
+        .stdout_matches_snapshot("untrusted__personal_outside_review")
+        .stderr_is("letters/c/letter.hbs: warning: the letter has no {{personal}} slot: your paragraph does not appear in it\n");
 }
 
 /// Item 2: links planted where outcry writes were followed: the journal, `.outcry/` itself,
@@ -309,7 +321,7 @@ fn issue_9_planted_links_are_not_written_through() {
         ),
     ];
     for (args, plant, expected) in cases {
-        let run = plant(base(), &outside).args(args).run();
+        let run = plant(base(), &outside).args(args).run().stdout_is("");
         let got = stderr(&run, &outside);
         assert_eq!(run.code, 2, "{args:?}: {got}");
         assert_eq!(got, format!("{expected}\n"), "{args:?}");
@@ -327,7 +339,7 @@ fn issue_9_init_writes_through_no_dangling_link() {
         "branch/contacts.toml",
         &outside.path("victim"),
     );
-    let run = case.args(["init", "branch"]).run().code(2);
+    let run = case.args(["init", "branch"]).run().code(2).stdout_is("");
     assert_eq!(
         stderr(&run, &outside),
         "error: branch/contacts.toml already exists: outcry init writes a new workspace and overwrites nothing\n"
@@ -354,14 +366,27 @@ fn issue_9_everything_outcry_creates_is_private_whatever_the_umask() {
             "box/drafts.mbox",
         ])
         .run()
-        .success();
+        .success()
+        .stdout_is("")
+        .stderr_is(
+            "wrote out/drafts/court.fax.txt\n\
+            wrote out/drafts/ministry.eml\n\
+            stored 1 draft(s) in the Maildir mail/Maildir\n\
+            appended 1 draft(s) to box/drafts.mbox\n",
+        );
     let run = run
         .again()
         .smtp(&server, USER, PASSWORD)
         .umask(0)
         .args(["send", "c", "--yes"])
         .run()
-        .success();
+        .success()
+        .stdout_is("")
+        .stderr_is("1 letter(s) go by fax, post, web form or phone: `outcry compose c --out DIR` writes them\n\
+            1 e-mail letter(s) from sender@example.org through activist at 127.0.0.1:[PORT] (STARTTLS):\n\
+            \x20 ministry                     ministry@example.org, coord@example.org\n\
+            accepted 1:\n\
+            \x20 ministry                     250 2.0.0 queued\n");
     let mut modes = Vec::new();
     for top in ["out", "mail", "box", ".outcry"] {
         collect_modes(&run.root, &run.root.join(top), &mut modes);
@@ -400,7 +425,12 @@ fn issue_9_a_workspace_cannot_take_your_login_elsewhere() {
         .env("OUTCRY_SMTP_PASSWORD", PASSWORD)
         .args(["send", "c", "--yes"])
         .run()
-        .code(2);
+        .code(2)
+.stdout_is("")
+.stderr_is("outcry.toml:2: host comes from this workspace, but username comes from your own settings (--smtp-username (or OUTCRY_SMTP_USERNAME)): a workspace may name a server only for someone who sets no server, login or transport of their own; remove it from outcry.toml, or set it yourself\n\
+    outcry.toml:3: port comes from this workspace, but username comes from your own settings (--smtp-username (or OUTCRY_SMTP_USERNAME)): a workspace may name a server only for someone who sets no server, login or transport of their own; remove it from outcry.toml, or set it yourself\n\
+    outcry.toml:4: security comes from this workspace, but username comes from your own settings (--smtp-username (or OUTCRY_SMTP_USERNAME)): a workspace may name a server only for someone who sets no server, login or transport of their own; remove it from outcry.toml, or set it yourself\n\
+    outcry.toml:5: ca-file comes from this workspace, but username comes from your own settings (--smtp-username (or OUTCRY_SMTP_USERNAME)): a workspace may name a server only for someone who sets no server, login or transport of their own; remove it from outcry.toml, or set it yourself\n");
     let why = "comes from this workspace, but username comes from your own settings (--smtp-username (or OUTCRY_SMTP_USERNAME)): a workspace may name a server only for someone who sets no server, login or transport of their own; remove it from outcry.toml, or set it yourself";
     assert_eq!(
         run.stderr,
@@ -425,7 +455,13 @@ fn issue_9_your_own_server_wins_and_a_mix_is_refused() {
         .file("outcry.toml", &workspace_port)
         .args(["send", "c", "--yes"])
         .run()
-        .success();
+        .success()
+        .stdout_is("")
+        .stderr_is("1 letter(s) go by fax, post, web form or phone: `outcry compose c --out DIR` writes them\n\
+            1 e-mail letter(s) from sender@example.org through activist at 127.0.0.1:[PORT] (STARTTLS):\n\
+            \x20 ministry                     ministry@example.org, coord@example.org\n\
+            accepted 1:\n\
+            \x20 ministry                     250 2.0.0 queued\n");
     assert_eq!(server.received().len(), 1);
     // The personal config names host and login but no port: the workspace's port would
     // decide where the login goes.
@@ -439,7 +475,8 @@ fn issue_9_your_own_server_wins_and_a_mix_is_refused() {
         .file("outcry.toml", &workspace_port)
         .args(["send", "c", "--yes"])
         .run()
-        .code(2);
+        .code(2)
+        .stdout_is("");
     assert_eq!(
         personal_shown(&run),
         "outcry.toml:2: port comes from this workspace, but username comes from your own settings (<personal>:4): a workspace may name a server only for someone who sets no server, login or transport of their own; remove it from outcry.toml, or set it yourself\n"
@@ -452,7 +489,7 @@ fn issue_9_your_own_server_wins_and_a_mix_is_refused() {
 #[test]
 fn issue_9_a_workspace_cannot_switch_the_transport_or_log_in() {
     let server = Server::start(Security::StartTls, Some((USER, PASSWORD)), vec![]);
-    let run = Case::minimal()
+    Case::minimal()
         .sender()
         .smtp(&server, USER, PASSWORD)
         .file(
@@ -461,12 +498,10 @@ fn issue_9_a_workspace_cannot_switch_the_transport_or_log_in() {
         )
         .args(["send", "c", "--yes"])
         .run()
-        .code(2);
-    assert_eq!(
-        run.stderr,
-        "outcry.toml:2: transport is not read from a workspace's outcry.toml (how your letters leave, by your SMTP account or sendmail, is yours to choose): put it in your personal config\n\
-         outcry.toml:3: username is not read from a workspace's outcry.toml (a login is yours, and goes only to a server you set yourself): put it in your personal config\n"
-    );
+        .code(2)
+.stdout_is("")
+.stderr_is("outcry.toml:2: transport is not read from a workspace's outcry.toml (how your letters leave, by your SMTP account or sendmail, is yours to choose): put it in your personal config\n\
+         outcry.toml:3: username is not read from a workspace's outcry.toml (a login is yours, and goes only to a server you set yourself): put it in your personal config\n");
     assert_eq!(server.connections(), 0);
 }
 
@@ -485,8 +520,15 @@ fn issue_9_a_workspace_may_name_a_server_for_sending_without_a_login() {
             ),
         )
         .args(["send", "c", "--yes"])
+        .redact(&format!("127.0.0.1:{}", server.port()), "127.0.0.1:[PORT]")
         .run()
-        .success();
+        .success()
+        .stdout_is("")
+        .stderr_is("1 letter(s) go by fax, post, web form or phone: `outcry compose c --out DIR` writes them\n\
+            1 e-mail letter(s) from sender@example.org through 127.0.0.1:[PORT] (unencrypted, this machine only):\n\
+            \x20 ministry                     ministry@example.org, coord@example.org\n\
+            accepted 1:\n\
+            \x20 ministry                     250 2.0.0 queued\n");
     assert_eq!(server.received().len(), 1);
 }
 
@@ -496,7 +538,7 @@ fn issue_9_a_workspace_may_name_a_server_for_sending_without_a_login() {
 #[test]
 fn issue_9_control_characters_are_refused_where_they_are() {
     let why = "is not allowed here: it can hide or change text on a terminal (tab and newline are the only ones allowed)";
-    let run = Case::minimal()
+    Case::minimal()
         .sender()
         .file(
             "letters/c/letter.hbs",
@@ -504,14 +546,12 @@ fn issue_9_control_characters_are_refused_where_they_are() {
         )
         .args(["check"])
         .run()
-        .code(2);
-    assert_eq!(
-        run.stderr,
-        format!(
+        .code(2)
+        .stdout_is("")
+        .stderr_is(&format!(
             "letters/c/letter.hbs:3: a control character (U+001B, escape) {why}\n{CHECK_FAILED}"
-        )
-    );
-    let run = Case::minimal()
+        ));
+    Case::minimal()
         .sender()
         .file(
             "letters/c/campaign.toml",
@@ -524,16 +564,14 @@ fn issue_9_control_characters_are_refused_where_they_are() {
         .file("outcry.toml", "[sender]\norganisation = \"Branch\\u001b]52;c;x\\u0007\"\n")
         .args(["check"])
         .run()
-        .code(2);
-    assert_eq!(
-        run.stderr,
-        format!(
+        .code(2)
+.stdout_is("")
+.stderr_is(&format!(
             "contacts.toml:17: contact \"odd\": a control character (U+009B) {why}\n\
              letters/c/campaign.toml:6: a control character (U+0007, bell) {why}\n\
              outcry.toml:2: a control character (U+001B, escape) {why}\n\
              3 error(s): fix them and run outcry check again\n"
-        )
-    );
+        ));
 }
 
 /// Items 2 and 6: a FIFO planted as the journal made `send` and `status` wait for ever.
@@ -548,22 +586,18 @@ fn issue_9_a_fifo_as_the_journal_is_refused() {
         .timeout(Duration::from_secs(20))
         .args(["status", "c"])
         .run()
-        .code(2);
-    assert_eq!(
-        run.stderr,
-        "error: .outcry/journal/c.jsonl: is a FIFO (named pipe), not a regular file: outcry reads only regular files from a workspace\n"
-    );
-    let run = run
+        .code(2)
+.stdout_is("")
+.stderr_is("error: .outcry/journal/c.jsonl: is a FIFO (named pipe), not a regular file: outcry reads only regular files from a workspace\n");
+    run
         .again()
         .timeout(Duration::from_secs(20))
         .args(["send", "c", "--yes"])
         .run()
-        .code(2);
-    assert_eq!(
-        run.stderr,
-        "1 letter(s) go by fax, post, web form or phone: `outcry compose c --out DIR` writes them\n\
-         error: .outcry/journal/c.jsonl is not a regular file: outcry writes only to files it can append to safely\n"
-    );
+        .code(2)
+.stdout_is("")
+.stderr_is("1 letter(s) go by fax, post, web form or phone: `outcry compose c --out DIR` writes them\n\
+         error: .outcry/journal/c.jsonl is not a regular file: outcry writes only to files it can append to safely\n");
     assert_eq!(server.connections(), 0);
 }
 
@@ -572,7 +606,7 @@ fn issue_9_a_fifo_as_the_journal_is_refused() {
 #[test]
 fn issue_9_a_letter_cannot_grow_without_end() {
     let long = "x".repeat(60_000);
-    let run = Case::minimal()
+    Case::minimal()
         .sender()
         .file(
             "letters/c/campaign.toml",
@@ -590,12 +624,9 @@ fn issue_9_a_letter_cannot_grow_without_end() {
         .timeout(Duration::from_secs(20))
         .args(["compose", "c", "--format", "json"])
         .run()
-        .code(2);
-    assert_eq!(
-        run.stderr,
-        "letters/c/letter.hbs:20: the letter would be longer than 1 MiB, the most outcry writes (a letter of a few pages is a few KiB): look for a loop or a partial that repeats it\n"
-    );
-    assert_eq!(run.stdout, "");
+        .code(2)
+.stdout_is("")
+.stderr_is("letters/c/letter.hbs:20: the letter would be longer than 1 MiB, the most outcry writes (a letter of a few pages is a few KiB): look for a loop or a partial that repeats it\n");
 }
 
 /// Found in review: a control character written as an escape inside a template's string
@@ -603,7 +634,7 @@ fn issue_9_a_letter_cannot_grow_without_end() {
 /// characters passed every check. Both are refused at their line.
 #[test]
 fn issue_9_review_escapes_in_template_strings_and_tag_characters_are_refused() {
-    let run = with_partial()
+    with_partial()
         .file(
             "letters/c/letter.hbs",
             "{{recipient.salutation}},\n\n{{#with \"\\u001b[8mHIDDEN\\u001b[0m\" as |x|}}{{x}}{{/with}}\n\n{{> sig}}\n",
@@ -611,13 +642,11 @@ fn issue_9_review_escapes_in_template_strings_and_tag_characters_are_refused() {
         .file("letters/_partials/sig.hbs", "Ann\u{E0049}\u{E0047}\n")
         .args(["check"])
         .run()
-        .code(2);
-    assert_eq!(
-        run.stderr,
-        "letters/_partials/sig.hbs:1: a control character (U+E0049, an invisible tag character) is not allowed here: it can hide or change text on a terminal (tab and newline are the only ones allowed)\n\
+        .code(2)
+.stdout_is("")
+.stderr_is("letters/_partials/sig.hbs:1: a control character (U+E0049, an invisible tag character) is not allowed here: it can hide or change text on a terminal (tab and newline are the only ones allowed)\n\
          letters/c/letter.hbs:3: a string here holds a control character (U+001B, escape), written as an escape: it can hide or change text on a terminal\n\
-         2 error(s): fix them and run outcry check again\n"
-    );
+         2 error(s): fix them and run outcry check again\n");
 }
 
 /// Found in review: file names and link targets from a workspace were printed raw, so a
@@ -632,14 +661,12 @@ fn issue_9_review_file_names_cannot_drive_the_terminal() {
     )
     .file("letters/x\u{1b}[31mRED/campaign.toml", "")
     .file("letters/_partials/b\u{1b}[2J.hbs", "{{");
-    let run = case.args(["check"]).run().code(2);
-    assert_eq!(
-        run.stderr,
-        "letters/_partials/b\\u{1b}[2J.hbs: a partial's name is letters, digits, '-' and '_' (it is written as {{> name}})\n\
+    case.args(["check"]).run().code(2)
+.stdout_is("")
+.stderr_is("letters/_partials/b\\u{1b}[2J.hbs: a partial's name is letters, digits, '-' and '_' (it is written as {{> name}})\n\
          letters/c/fax.hbs: is a symbolic link to /x/\\u{1b}[2J\\u{1b}[32mok: all good that cannot be followed (No such file or directory)\n\
          letters/x\\u{1b}[31mRED: campaign folder: invalid id \"x\\u{1b}[31mRED\": use lowercase letters, digits, '-' and '_' (at most 64, starting with a letter or digit)\n\
-         3 error(s): fix them and run outcry check again\n"
-    );
+         3 error(s): fix them and run outcry check again\n");
 }
 
 /// Found in review: a workspace's `rate` (0.001: a letter every 16 hours) or `timeout` applied
@@ -659,7 +686,8 @@ fn issue_9_review_a_workspace_cannot_pace_your_account_or_feed_a_huge_ca_file() 
         .file("outcry.toml", "[smtp]\nrate = 0.001\n")
         .args(["send", "c", "--yes"])
         .run()
-        .code(2);
+        .code(2)
+.stdout_is("");
     assert_eq!(
         personal_shown(&run),
         "outcry.toml:2: rate comes from this workspace, but username comes from your own settings (<personal>:5): a workspace may name a server only for someone who sets no server, login or transport of their own; remove it from outcry.toml, or set it yourself\n"
@@ -676,15 +704,13 @@ fn issue_9_review_a_workspace_cannot_pace_your_account_or_feed_a_huge_ca_file() 
     std::fs::File::create(case.path().join("ca.pem"))
         .and_then(|f| f.set_len(4 << 30))
         .expect("sparse file");
-    let run = case
+    case
         .timeout(Duration::from_secs(20))
         .args(["send", "c", "--yes"])
         .run()
-        .code(2);
-    assert_eq!(
-        run.stderr,
-        "outcry.toml:5: ca-file \"ca.pem\" is larger than 1 MiB, the most outcry reads of a template or settings file\n"
-    );
+        .code(2)
+.stdout_is("")
+.stderr_is("outcry.toml:5: ca-file \"ca.pem\" is larger than 1 MiB, the most outcry reads of a template or settings file\n");
     assert_eq!(plain.connections(), 0);
 }
 
@@ -693,7 +719,7 @@ fn issue_9_review_a_workspace_cannot_pace_your_account_or_feed_a_huge_ca_file() 
 #[test]
 fn issue_9_review_bounded_joint_letters_and_private_destinations() {
     let to: Vec<String> = (0..101).map(|_| "\"court\"".to_string()).collect();
-    let run = Case::minimal()
+    Case::minimal()
         .sender()
         .file(
             "letters/c/campaign.toml",
@@ -704,14 +730,12 @@ fn issue_9_review_bounded_joint_letters_and_private_destinations() {
         )
         .args(["check"])
         .run()
-        .code(2);
-    assert_eq!(
-        run.stderr,
-        format!(
+        .code(2)
+.stdout_is("")
+.stderr_is(&format!(
             "letters/c/campaign.toml:6: 101 targets for a joint letter, which names them all: at most 100 (or write to each with addressing = \"each\")\n\
              letters/c/campaign.toml:6: warning: target \"court\" is listed twice; it gets one letter\n{CHECK_FAILED}"
-        )
-    );
+        ));
     let case = Case::minimal().sender().file("drafts.mbox", "");
     std::fs::set_permissions(
         case.path().join("drafts.mbox"),
@@ -727,7 +751,13 @@ fn issue_9_review_bounded_joint_letters_and_private_destinations() {
     let run = case
         .args(["compose", "c", "--mbox", "drafts.mbox", "--out", "drafts"])
         .run()
-        .success();
+        .success()
+        .stdout_is("")
+        .stderr_is(
+            "wrote drafts/court.fax.txt\n\
+            wrote drafts/ministry.eml\n\
+            appended 1 draft(s) to drafts.mbox\n",
+        );
     let mode = |rel: &str| {
         std::fs::metadata(run.root.join(rel))
             .expect("stat")
