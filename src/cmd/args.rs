@@ -55,16 +55,32 @@ pub(super) struct Compose {
 
 /// `outcry send CAMPAIGN...` or `--all`.
 pub(super) struct Send {
-    /// Every campaign's request (the same targets, paragraph and co-signatories for each);
-    /// empty with `--all` until the workspace says which campaigns there are.
-    pub(super) requests: Vec<Request>,
-    /// `--all`, or more than one campaign: one plan and one question for them all.
-    pub(super) several: bool,
-    pub(super) all: bool,
+    pub(super) campaigns: Campaigns,
+    /// The targets, the writer's paragraph and co-signatories, the same for every campaign.
+    pub(super) request: Request,
     pub(super) bulk: Option<bulk::Options>,
     pub(super) options: send::Options,
     /// `--force`: send past the deadline.
     pub(super) force: bool,
+}
+
+/// Which campaigns `send` sends.
+pub(super) enum Campaigns {
+    /// One, by name.
+    One(String),
+    /// Several by name, or every one (`--all`): one plan and one question for them all.
+    Named(Vec<String>),
+    All,
+}
+
+impl Send {
+    /// The request for one campaign.
+    pub(super) fn request(&self, campaign: &str) -> Request {
+        Request {
+            campaign: campaign.to_string(),
+            ..self.request.clone()
+        }
+    }
 }
 
 impl Invocation {
@@ -193,14 +209,14 @@ fn send_options(a: &SendArgs) -> send::Options {
 }
 
 fn send(a: &SendArgs) -> Send {
+    let campaigns = match a.campaigns.as_slice() {
+        _ if a.all => Campaigns::All,
+        [one] => Campaigns::One(one.clone()),
+        several => Campaigns::Named(several.to_vec()),
+    };
     Send {
-        requests: a
-            .campaigns
-            .iter()
-            .map(|c| request(c, &a.targets, &a.personal, &a.bulk))
-            .collect(),
-        several: a.all || a.campaigns.len() > 1,
-        all: a.all,
+        campaigns,
+        request: request("", &a.targets, &a.personal, &a.bulk),
         bulk: bulk_options(&a.bulk, &a.targets),
         options: send_options(a),
         force: a.force,

@@ -5,18 +5,19 @@ use std::process::ExitCode;
 use anyhow::Result;
 use jiff::Timestamp;
 
-use super::args::Send;
+use super::args::{Campaigns, Send};
 use crate::config::Given;
 use crate::diag::{Diagnostics, Error};
-use crate::pipeline::{self, check_deadline, check_sender, need_delivery};
+use crate::pipeline::{self, Request, check_deadline, check_sender, need_delivery};
 
 pub(super) fn run(given: &Given, s: &Send, now: Timestamp) -> Result<ExitCode> {
-    if s.several {
-        return several(given, s, now);
+    match &s.campaigns {
+        Campaigns::One(id) => one(given, s, &s.request(id), now),
+        Campaigns::Named(_) | Campaigns::All => several(given, s, now),
     }
-    let Some(req) = s.requests.first() else {
-        return Err(Error::Usage("name a campaign to send".into()).into());
-    };
+}
+
+fn one(given: &Given, s: &Send, req: &Request, now: Timestamp) -> Result<ExitCode> {
     let mut diags = Diagnostics::default();
     if let Some(bulk) = &s.bulk {
         let (l, campaign) = pipeline::load_bulk(given, req, true, &mut diags)?;
@@ -39,7 +40,7 @@ fn several(given: &Given, s: &Send, now: Timestamp) -> Result<ExitCode> {
             Error::Usage("--signers sends one campaign per run: name just one".into()).into(),
         );
     }
-    let template = s.requests.first().cloned().unwrap_or_default();
+    let template = &s.request;
     let mut diags = Diagnostics::default();
     let mut l = pipeline::load(given, template.signatories.as_deref(), &mut diags)?;
     let personal = template
@@ -50,10 +51,10 @@ fn several(given: &Given, s: &Send, now: Timestamp) -> Result<ExitCode> {
         .unwrap_or_default();
     need_delivery(&mut l, &mut diags);
     check_sender(&l, s.options.dry_run, &mut diags);
-    let ids: Vec<String> = if s.all {
-        l.ws.campaigns()
-    } else {
-        s.requests.iter().map(|r| r.campaign.clone()).collect()
+    let ids = match &s.campaigns {
+        Campaigns::Named(ids) => ids.clone(),
+        Campaigns::One(id) => vec![id.clone()],
+        Campaigns::All => l.ws.campaigns(),
     };
     let mut all = Vec::new();
     for id in &ids {

@@ -13,10 +13,14 @@ use crate::prompt;
 
 /// A plan in words: how many letters, from whom, through what, and the first few of them.
 pub(super) fn describe(p: &Plan, delivery: Option<&Delivery>) -> String {
+    let from = p
+        .from
+        .as_ref()
+        .map(|f| format!(" from {f}"))
+        .unwrap_or_default();
     let mut s = format!(
-        "{} e-mail letter(s) from {} through {}:\n",
+        "{} e-mail letter(s){from} through {}:\n",
         p.todo,
-        p.from.as_ref().map(ToString::to_string).unwrap_or_default(),
         super::account(delivery)
     );
     for (id, recipients) in &p.shown {

@@ -194,15 +194,20 @@ pub(super) fn dry_run(
     delivery: Option<&Delivery>,
     opts: &Options,
     now: Timestamp,
+    several: bool,
 ) -> Result<Report> {
     let replay = Journal::read(job.root, job.campaign)?;
     let mut report = Report::new(job.campaign, opts.json);
     let p = plan(job, &replay, opts, now, &mut report)?;
-    crate::output::note(super::confirm::describe(&p, delivery).trim_end());
+    let plan = super::confirm::describe(&p, delivery);
+    if several {
+        crate::output::note(&format!("{}: {}", job.campaign, plan.trim_end()));
+    } else {
+        crate::output::note(plan.trim_end());
+    }
     for (id, why) in report.held_lines() {
         crate::output::note(&format!("  {id:<28} held back: {why}"));
     }
-    crate::output::note("dry run: nothing was sent, no connection was made");
     report.print()?;
     Ok(report)
 }

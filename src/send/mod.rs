@@ -90,10 +90,13 @@ pub fn send(
     now: Timestamp,
 ) -> Result<Vec<Report>> {
     if opts.dry_run {
-        return jobs
+        let several = jobs.len() > 1;
+        let reports = jobs
             .iter()
-            .map(|job| decide::dry_run(job, delivery, opts, now))
-            .collect();
+            .map(|job| decide::dry_run(job, delivery, opts, now, several))
+            .collect::<Result<Vec<_>>>()?;
+        crate::output::note("dry run: nothing was sent, no connection was made");
+        return Ok(reports);
     }
     let Some(delivery) = delivery else {
         bail!(crate::diag::Error::Usage(

@@ -1361,3 +1361,23 @@ fn a_partly_refused_letter_under_a_new_message_id_spares_who_has_it() {
     assert_eq!(received[0].rcpt_to, ["coord@example.org"]);
     assert_eq!(received[1].rcpt_to, ["ministry@example.org"]);
 }
+
+/// Issue 10 (review): `send --all` dropped --skip and --personal, and planned a letter to a
+/// target the writer had left out. They apply to every campaign, as with named campaigns.
+#[test]
+fn send_all_keeps_the_targets_and_the_paragraph() {
+    let server = server(vec![]);
+    let case = mayday(&server);
+    case.args(["send", "--all", "--force", "--dry-run", "--skip", "knb-press"])
+        .run()
+        .code(2)
+        .stdout_is("")
+        .stderr_is("error: \"knb-press\" is not a target of campaign free-ainur-kurmanov: its targets are almaty-prosecutor, almaty-akimat, general-prosecutor, osce\n");
+    let case = mayday(&server);
+    case.args(["send", "--all", "--force", "--dry-run", "--personal", "missing.txt"])
+        .run()
+        .code(2)
+        .stdout_is("")
+        .stderr_is("error: --personal missing.txt: no such file\n");
+    assert_eq!(server.received().len(), 0);
+}
