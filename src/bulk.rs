@@ -340,7 +340,8 @@ impl<'a> Output<'a> {
 pub(crate) fn compose(
     l: &Loaded,
     o: &Options,
-    (format, dest): (Format, &Destinations),
+    format: Format,
+    dest: &Destinations,
     campaign: &Campaign,
     now: Timestamp,
     mut diags: Diagnostics,
@@ -526,7 +527,8 @@ impl BulkIter<'_, '_, '_> {
 pub(crate) fn send(
     l: &Loaded,
     o: &Options,
-    (opts, force): (&crate::send::Options, bool),
+    opts: &crate::send::Options,
+    force: bool,
     campaign: &Campaign,
     now: Timestamp,
     mut diags: Diagnostics,

@@ -10,7 +10,7 @@ use std::str::FromStr;
 pub fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {
     s.trim()
         .parse()
-        .map_err(|_| format!("{s:?}: write the date as YYYY-MM-DD"))
+        .map_err(|_| "write the date as YYYY-MM-DD".to_string())
 }
 
 /// An id that is safe as a file name: `[a-z0-9]` then `[a-z0-9_-]`, at most 64 characters.

@@ -108,7 +108,8 @@ pub fn json_line<T: Serialize>(kind: &str, value: &T) -> String {
     })
     .unwrap_or_else(|e| {
         // Only a serializer bug could fail here; the line says so instead of vanishing.
-        format!(r#"{{"schema":"{JSON_SCHEMA}","type":"error","message":"{e}"}}"#)
+        let message = serde_json::Value::String(e.to_string());
+        format!(r#"{{"schema":"{JSON_SCHEMA}","type":"error","message":{message}}}"#)
     });
     s.push('\n');
     s

@@ -305,15 +305,16 @@ pub(crate) fn print_warnings(diags: &Diagnostics) {
 /// Writes the drafts, after checking every destination; Ctrl-C waits until they are complete.
 pub(crate) fn write_drafts(dest: &Destinations, letters: &[Letter], now: Timestamp) -> Result<()> {
     dest.check(letters)?;
-    for w in prompt::writing(|| dest.write(letters, now))? {
-        if w.files.is_empty() {
-            crate::output::note(&w.summary);
-        }
-        for p in &w.files {
-            crate::output::note(&format!("wrote {}", p.display()));
-        }
-    }
-    Ok(())
+    prompt::writing(|| {
+        dest.write(letters, now, &mut |w| {
+            if w.files.is_empty() {
+                crate::output::note(&w.summary);
+            }
+            for p in &w.files {
+                crate::output::note(&format!("wrote {}", p.display()));
+            }
+        })
+    })
 }
 
 /// Checks that the letters have someone to sign them and answer: `what` needs a name and an

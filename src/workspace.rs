@@ -25,8 +25,8 @@ pub struct Partial {
 impl Workspace {
     /// The workspace the current folder is in (see [`Workspace::find`]).
     pub fn here() -> anyhow::Result<Workspace> {
-        let cwd = std::env::current_dir()
-            .map_err(|e| anyhow::anyhow!("cannot read the current directory: {e}"))?;
+        let cwd =
+            anyhow::Context::context(std::env::current_dir(), "cannot read the current directory")?;
         Ok(Workspace::find(&cwd)?)
     }
 

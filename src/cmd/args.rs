@@ -103,9 +103,15 @@ impl Invocation {
 }
 
 fn job(cli: &Cli, matches: &ArgMatches) -> Job {
+    let signatories = match &cli.command {
+        Some(Command::Compose(a)) => a.bulk.signatories.clone(),
+        Some(Command::Send(a)) => a.bulk.signatories.clone(),
+        _ => None,
+    };
     let guide = |intent, send: Option<&SendArgs>| {
         Job::Guide(guide::Request {
             intent,
+            signatories: signatories.clone(),
             send: send.map(send_options).unwrap_or_default(),
             force: send.is_some_and(|a| a.force),
             needs_campaign: needs_campaign(matches),
@@ -240,17 +246,18 @@ fn new_campaign(a: &NewArgs) -> scaffold::Given {
     }
 }
 
-/// The flags of `compose` or `send` given without a CAMPAIGN that the guided path cannot
-/// honour, as `--name`: it asks for what they would say. A guided send honours the flags
-/// about sending itself.
+/// The flags of `compose` or `send` typed without a CAMPAIGN that the guided path cannot
+/// honour, as `--name`: it asks for what they would say. It honours the flags about sending
+/// itself and `--signatories`. Variables (`OUTCRY_FORMAT`, set for scripts) do not count.
 fn needs_campaign(matches: &ArgMatches) -> Vec<String> {
-    const HONOURED: [&str; 6] = [
+    const HONOURED: [&str; 7] = [
         "yes",
         "dry_run",
         "force",
         "limit",
         "retry_unknown",
         "retry_failed",
+        "signatories",
     ];
     let Some((name, sub)) = matches.subcommand() else {
         return Vec::new();
@@ -263,19 +270,7 @@ fn needs_campaign(matches: &ArgMatches) -> Vec<String> {
         .get_arguments()
         .filter(|a| !a.is_global_set() && !HONOURED.contains(&a.get_id().as_str()))
         .filter(|a| {
-            let id = a.get_id().as_str();
-            match sub.value_source(id) {
-                Some(clap::parser::ValueSource::CommandLine) => true,
-                // A variable (OUTCRY_FORMAT) counts when it says other than the default.
-                Some(clap::parser::ValueSource::EnvVariable) => {
-                    let default: Vec<&std::ffi::OsStr> =
-                        a.get_default_values().iter().map(AsRef::as_ref).collect();
-                    let given: Vec<&std::ffi::OsStr> =
-                        sub.get_raw(id).into_iter().flatten().collect();
-                    default != given
-                }
-                _ => false,
-            }
+            sub.value_source(a.get_id().as_str()) == Some(clap::parser::ValueSource::CommandLine)
         })
         .filter_map(|a| a.get_long().map(|l| format!("--{l}")))
         .collect()

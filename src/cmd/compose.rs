@@ -16,7 +16,7 @@ pub(super) fn run(given: &Given, c: &Compose, now: Timestamp) -> Result<ExitCode
     let mut diags = Diagnostics::default();
     if let Some(bulk) = &c.bulk {
         let (l, campaign) = pipeline::load_bulk(given, &c.request, false, &mut diags)?;
-        return crate::bulk::compose(&l, bulk, (c.format, &c.drafts), &campaign, now, diags);
+        return crate::bulk::compose(&l, bulk, c.format, &c.drafts, &campaign, now, diags);
     }
     let (l, composed) = pipeline::prepare(given, &c.request, now, &mut diags)?;
     let writes_drafts = !c.drafts.is_empty();

@@ -23,7 +23,7 @@ use args::{Invocation, Job};
 
 /// Runs the command line `matches` (clap's parse of [`Cli`]).
 pub fn run(matches: &ArgMatches) -> Result<ExitCode> {
-    let cli = Cli::from_arg_matches(matches).map_err(|e| e.exit())?;
+    let cli = Cli::from_arg_matches(matches).unwrap_or_else(|e| e.exit());
     let Invocation {
         directory,
         no_input,

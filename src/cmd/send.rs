@@ -21,7 +21,7 @@ fn one(given: &Given, s: &Send, req: &Request, now: Timestamp) -> Result<ExitCod
     let mut diags = Diagnostics::default();
     if let Some(bulk) = &s.bulk {
         let (l, campaign) = pipeline::load_bulk(given, req, true, &mut diags)?;
-        return crate::bulk::send(&l, bulk, (&s.options, s.force), &campaign, now, diags);
+        return crate::bulk::send(&l, bulk, &s.options, s.force, &campaign, now, diags);
     }
     let (mut l, composed) = pipeline::prepare(given, req, now, &mut diags)?;
     need_delivery(&mut l, &mut diags);

@@ -28,11 +28,12 @@ impl Destination for Maildir {
 
     fn check(&self, _: &[Letter]) -> Result<(), Error> {
         let dir = &self.0;
-        for p in std::iter::once(dir.clone()).chain(FOLDERS.map(|sub| dir.join(sub))) {
-            files::check_write_path(&p).map_err(|e| refused(self, e))?;
-        }
+        files::check_write_path(dir).map_err(|e| refused(self, e))?;
         if dir.exists() && !dir.is_dir() {
             return Err(refused(self, "exists and is not a folder"));
+        }
+        for p in FOLDERS.map(|sub| dir.join(sub)) {
+            files::check_write_path(&p).map_err(|e| refused(self, e))?;
         }
         Ok(())
     }

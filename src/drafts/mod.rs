@@ -99,15 +99,27 @@ impl Destinations {
         self.0.iter().map(|d| d.open()).collect()
     }
 
-    /// Writes `letters` to every destination.
-    pub fn write(&self, letters: &[Letter], date: Timestamp) -> Result<Vec<Written>> {
-        let mut sinks = self.open()?;
-        for letter in letters {
-            for s in &mut sinks {
-                s.add(letter, date)?;
-            }
+    /// Writes `letters` to each destination in turn, each whole before the next, and hands
+    /// each one's [`Written`] to `done` as soon as it is in place. Every e-mail message is
+    /// built once first, so a letter that cannot become one stops the run before anything is
+    /// written.
+    pub fn write(
+        &self,
+        letters: &[Letter],
+        date: Timestamp,
+        done: &mut dyn FnMut(Written),
+    ) -> Result<()> {
+        for l in letters.iter().filter(|l| l.is_email()) {
+            mime::check(l, date)?;
         }
-        sinks.into_iter().map(Sink::finish).collect()
+        for d in &self.0 {
+            let mut sink = d.open()?;
+            for letter in letters {
+                sink.add(letter, date)?;
+            }
+            done(sink.finish()?);
+        }
+        Ok(())
     }
 }
 

@@ -51,6 +51,8 @@ impl Intent {
 #[derive(Debug, Clone)]
 pub struct Request {
     pub intent: Intent,
+    /// `--signatories FILE`: the co-signatories, over the campaign's own.
+    pub signatories: Option<std::path::PathBuf>,
     /// `outcry send`'s flags, which a guided send honours (`--dry-run`, `--yes`, `--limit`...).
     pub send: crate::send::Options,
     /// `--force`: send past the deadline without asking.
@@ -63,7 +65,7 @@ pub struct Request {
 pub fn start(given: &config::Given, req: &Request, now: Timestamp) -> Result<ExitCode> {
     let intent = req.intent;
     let mut diags = Diagnostics::default();
-    let mut l = pipeline::load(given, None, &mut diags)?;
+    let mut l = pipeline::load(given, req.signatories.as_deref(), &mut diags)?;
     if !prompt::interactive() {
         return Err(not_interactive(&l, intent).into());
     }

@@ -15,8 +15,6 @@ const PASSWORD: &str = "members-password";
 const BULK_REVIEW: &str = "not pinned, a defect: with --signers the review starts with a blank line, \
                            numbers its letters 1/0, 2/0 and has no plan";
 
-/// Why a plan with no letter left to send is not pinned.
-
 /// `n` members, every third one in Germany (whose embassy letter goes to Berlin).
 pub fn members(n: usize) -> String {
     let mut csv = String::from("name,email,city,country,note,member_no\n");
@@ -336,7 +334,7 @@ fn several_campaigns_in_one_send() {
     );
     assert_eq!(server.received().len(), 5);
     // Without a terminal and without --yes, nothing goes.
-    let run = run
+    run
         .again()
         .args(["send", "--all", "--force", "--retry-failed"])
         .run()
@@ -526,9 +524,11 @@ fn fixing_a_signers_row_sends_nothing_again() {
         .args(["--dry-run"])
         .run()
         .success()
-        .stderr_is("0 e-mail letter(s) through branch at 127.0.0.1:[PORT] (STARTTLS):\n\
+        .stderr_is(
+            "0 e-mail letter(s) through branch at 127.0.0.1:[PORT] (STARTTLS):\n\
             \x20 (6 letter(s) accepted before: not sent again)\n\
-            dry run: nothing was sent, no connection was made\n");
+            dry run: nothing was sent, no connection was made\n",
+        );
     assert_eq!(dry.json()["summary"]["accepted_before"], 6);
     // A new member is a new signer; the plan counts the others' letters as sent.
     let more = dry

@@ -1374,10 +1374,17 @@ fn send_all_keeps_the_targets_and_the_paragraph() {
         .stdout_is("")
         .stderr_is("error: \"knb-press\" is not a target of campaign free-ainur-kurmanov: its targets are almaty-prosecutor, almaty-akimat, general-prosecutor, osce\n");
     let case = mayday(&server);
-    case.args(["send", "--all", "--force", "--dry-run", "--personal", "missing.txt"])
-        .run()
-        .code(2)
-        .stdout_is("")
-        .stderr_is("error: --personal missing.txt: no such file\n");
+    case.args([
+        "send",
+        "--all",
+        "--force",
+        "--dry-run",
+        "--personal",
+        "missing.txt",
+    ])
+    .run()
+    .code(2)
+    .stdout_is("")
+    .stderr_is("error: --personal missing.txt: no such file\n");
     assert_eq!(server.received().len(), 0);
 }
