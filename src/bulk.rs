@@ -234,7 +234,7 @@ impl<'a> Output<'a> {
         let sinks = dest.open()?;
         let mut o = Output {
             campaign,
-            out: std::io::BufWriter::new(std::io::stdout().lock()),
+            out: crate::output::stdout(),
             json: format == Format::Json && !writes,
             drafts: writes.then(|| DraftWriter::start(sinks, now)),
             totals: Totals::default(),

@@ -91,6 +91,12 @@ pub fn print_bytes(bytes: &[u8]) -> std::io::Result<()> {
 /// The version of the JSON Lines that `--format json` prints, in every line's `schema`.
 pub const JSON_SCHEMA: &str = "outcry.jsonl/1";
 
+/// Stdout for a stream of results written as they come (a bulk review, a dry run's
+/// envelopes), buffered; every write's error is the caller's to pass on.
+pub fn stdout() -> std::io::BufWriter<std::io::StdoutLock<'static>> {
+    std::io::BufWriter::new(std::io::stdout().lock())
+}
+
 /// One line of the JSON Lines: `{"schema": ..., "type": KIND, <the value's fields>}`.
 pub fn json_line<T: Serialize>(kind: &str, value: &T) -> String {
     #[derive(Serialize)]

@@ -13,7 +13,7 @@ pub(super) fn run(campaign: &str) -> Result<ExitCode> {
     let ws = Workspace::here()?;
     require_campaign(&ws, campaign)?;
     let replay = crate::send::journal::Journal::read(&ws.root, campaign)?;
-    let mut out = std::io::stdout().lock();
+    let mut out = crate::output::stdout();
     let mut any = false;
     for r in replay.letters() {
         any = true;
@@ -53,6 +53,7 @@ pub(super) fn run(campaign: &str) -> Result<ExitCode> {
             writeln!(out, "{:<28} {:<9} refused {refused}", "", "")?;
         }
     }
+    out.flush()?;
     if !any {
         output::note(&format!("nothing sent yet for {campaign}"));
     }

@@ -7,60 +7,7 @@ use crate::source::Source;
 /// A contact for each channel, all but the hotline with the next one in order of preference
 /// too; one with none; two coordinators and one without e-mail; the embassy of Kazakhstan in
 /// Britain.
-const BOOK: &str = r#"
-[contacts.ministry]
-name = "Ministry"
-country = "KZ"
-email = "ministry@example.org"
-fax = "+7 727 271 5802"
-
-[contacts.court]
-name = "Court"
-country = "KZ"
-fax = "+7 727 271 5803"
-web = "https://example.org/court"
-
-[contacts.prison]
-name = "Prison"
-country = "KZ"
-post = "2 Road\nAstana"
-phone = "+7 727 271 5806"
-
-[contacts.appeals]
-name = "Appeals"
-country = "KZ"
-web = "https://example.org/appeal"
-post = "1 Road\nAstana"
-
-[contacts.hotline]
-name = "Hotline"
-country = "KZ"
-phone = "+7 727 271 5805"
-
-[contacts.nowhere]
-name = "Nowhere"
-country = "KZ"
-
-[contacts.coord]
-name = "Coord"
-country = "GB"
-email = "coord@example.org"
-
-[contacts.coord2]
-name = "Coord Two"
-country = "DE"
-email = "coord2@example.org"
-
-[contacts.nomail]
-name = "No Mail"
-country = "GB"
-post = "3 Road\nLeeds"
-
-[embassies.KZ.GB]
-name = "Embassy of Kazakhstan, London"
-country = "GB"
-email = "london@example.org"
-"#;
+const BOOK: &str = include_str!("testdata/contacts.toml");
 
 /// `letters/x/campaign.toml`: its title, subject, date and demand, then `lines` from line 5.
 fn campaign(lines: &str) -> Campaign {

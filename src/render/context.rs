@@ -183,32 +183,7 @@ mod tests {
     use crate::diag::Diagnostics;
     use crate::source::Source;
 
-    const BOOK: &str = r#"
-[contacts.court]
-name = "Court & Co"
-country = "KZ"
-fax = "+7 727 271 5802"
-salutation = "Dear Judge"
-language = "ru"
-
-[contacts.ministry]
-name = "Ministry"
-country = "KZ"
-email = "ministry@example.org"
-post = "1 Road\nAstana"
-web = "https://example.org/appeal"
-
-[contacts.procurator]
-name = "Procurator"
-country = "KZ"
-phone = "+7 727 271 5803"
-salutation = "Dear Judge"
-
-[contacts.press]
-name = "Press"
-country = "GB"
-email = "press@example.org"
-"#;
+    const BOOK: &str = include_str!("testdata/contacts.toml");
 
     /// The contacts of [`BOOK`] with these ids, in this order.
     fn contacts(ids: &[&str]) -> Vec<Contact> {
@@ -243,6 +218,25 @@ email = "press@example.org"
         jiff::civil::date(2011, 5, 3)
     }
 
+    /// The `sender` a template sees: name, email, organisation, city, country, its name, address.
+    fn person(v: [&str; 7]) -> serde_json::Value {
+        let keys = [
+            "name",
+            "email",
+            "organisation",
+            "city",
+            "country",
+            "country_name",
+            "address",
+        ];
+        serde_json::Value::Object(
+            keys.iter()
+                .zip(v)
+                .map(|(k, v)| (k.to_string(), json!(v)))
+                .collect(),
+        )
+    }
+
     #[test]
     fn a_letter_sees_the_campaign_its_numbered_demands_its_recipient_and_its_sender() {
         let c = campaign("summary = \"Two held.\"\ndeadline = 2011-06-01\n");
@@ -252,15 +246,15 @@ email = "press@example.org"
             personal: "In my words.\n\n",
             signatories: &signatories,
         };
-        let sender = json!({
-            "name": "Ann Activist",
-            "email": "ann@example.org",
-            "organisation": "Leeds Branch",
-            "city": "Leeds",
-            "country": "GB",
-            "country_name": "United Kingdom of Great Britain and Northern Ireland",
-            "address": "1 Lane\nLeeds",
-        });
+        let sender = person([
+            "Ann Activist",
+            "ann@example.org",
+            "Leeds Branch",
+            "Leeds",
+            "GB",
+            "United Kingdom of Great Britain and Northern Ireland",
+            "1 Lane\nLeeds",
+        ]);
         let mut signer = sender.clone();
         signer["note"] = json!("In my words.\n\n");
         let court = json!({
@@ -405,15 +399,15 @@ email = "press@example.org"
             signatories: &[],
         };
         let ctx = letter(&c, &contacts(&["court"]), &account(), &signing, date());
-        let sender = json!({
-            "name": "Bo Bell",
-            "email": "bo@example.org",
-            "organisation": "Leeds Branch",
-            "city": "",
-            "country": "DE",
-            "country_name": "Germany",
-            "address": "",
-        });
+        let sender = person([
+            "Bo Bell",
+            "bo@example.org",
+            "Leeds Branch",
+            "",
+            "DE",
+            "Germany",
+            "",
+        ]);
         let mut signer = sender.clone();
         signer["note"] = json!("Bo's words.");
         signer["id"] = json!("17");

@@ -1,44 +1,13 @@
 //! The confirmation: the plan of one or several campaigns in words, and the one question
 //! asked before any of their letters goes.
 
-use std::fmt::Write as _;
-
 use anyhow::Result;
 
 use super::Options;
-use super::decide::{Plan, Planned};
+use super::decide::Planned;
 use crate::config::Delivery;
 use crate::diag::Error;
 use crate::prompt;
-
-/// A plan in words: how many letters, from whom, through what, and the first few of them.
-pub(super) fn describe(p: &Plan, delivery: Option<&Delivery>) -> String {
-    let from = p
-        .from
-        .as_ref()
-        .map(|f| format!(" from {f}"))
-        .unwrap_or_default();
-    let mut s = format!(
-        "{} e-mail letter(s){from} through {}:\n",
-        p.todo,
-        super::account(delivery)
-    );
-    for (id, recipients) in &p.shown {
-        let rcpts: Vec<String> = recipients.iter().map(ToString::to_string).collect();
-        let _ = writeln!(s, "  {id:<28} {}", rcpts.join(", "));
-    }
-    if p.todo > p.shown.len() {
-        let _ = writeln!(s, "  ... and {} more", p.todo - p.shown.len());
-    }
-    if p.before > 0 {
-        let _ = writeln!(
-            s,
-            "  ({} letter(s) accepted before: not sent again)",
-            p.before
-        );
-    }
-    s
-}
 
 /// Several campaigns with no letter to send between them, in words.
 pub(super) fn nothing_to_send(planned: &[Planned]) {
@@ -61,7 +30,7 @@ pub(super) fn nothing_to_send(planned: &[Planned]) {
 pub(super) fn confirm(planned: &[Planned], delivery: &Delivery, opts: &Options) -> Result<()> {
     let several = planned.len() > 1;
     for p in planned {
-        let plan = describe(&p.plan, Some(delivery));
+        let plan = p.plan.describe(Some(delivery));
         let plan = plan.trim_end();
         let plan = if several {
             format!("{}: {plan}", p.job.campaign)

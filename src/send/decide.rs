@@ -2,6 +2,7 @@
 //! before), and the first pass over the letters that makes the plan the user confirms.
 
 use std::collections::HashSet;
+use std::fmt::Write as _;
 
 use anyhow::Result;
 use jiff::Timestamp;
@@ -93,6 +94,37 @@ pub(super) struct Plan {
     pub before: usize,
 }
 
+impl Plan {
+    /// The plan in words: how many letters, from whom, through what, and the first few of them.
+    pub(super) fn describe(&self, delivery: Option<&Delivery>) -> String {
+        let from = self
+            .from
+            .as_ref()
+            .map(|f| format!(" from {f}"))
+            .unwrap_or_default();
+        let mut s = format!(
+            "{} e-mail letter(s){from} through {}:\n",
+            self.todo,
+            super::account(delivery)
+        );
+        for (id, recipients) in &self.shown {
+            let rcpts: Vec<String> = recipients.iter().map(ToString::to_string).collect();
+            let _ = writeln!(s, "  {id:<28} {}", rcpts.join(", "));
+        }
+        if self.todo > self.shown.len() {
+            let _ = writeln!(s, "  ... and {} more", self.todo - self.shown.len());
+        }
+        if self.before > 0 {
+            let _ = writeln!(
+                s,
+                "  ({} letter(s) accepted before: not sent again)",
+                self.before
+            );
+        }
+        s
+    }
+}
+
 /// Goes through the letters once: decides each, counts what goes, reports what is held back.
 /// A dry run (in text) prints each letter that would go, envelope and message, on stdout.
 fn plan(
@@ -104,8 +136,7 @@ fn plan(
 ) -> Result<Plan> {
     let mut p = Plan::default();
     // Under --format json the envelopes would break the JSON Lines: the plan says enough.
-    let mut dry =
-        (opts.dry_run && !opts.json).then(|| std::io::BufWriter::new(std::io::stdout().lock()));
+    let mut dry = (opts.dry_run && !opts.json).then(crate::output::stdout);
     for l in job.letters.iter() {
         let l = l?;
         if !l.is_email() {
@@ -199,7 +230,7 @@ pub(super) fn dry_run(
     let replay = Journal::read(job.root, job.campaign)?;
     let mut report = Report::new(job.campaign, opts.json);
     let p = plan(job, &replay, opts, now, &mut report)?;
-    let plan = super::confirm::describe(&p, delivery);
+    let plan = p.describe(delivery);
     if several {
         crate::output::note(&format!("{}: {}", job.campaign, plan.trim_end()));
     } else {
