@@ -100,18 +100,38 @@ pub struct SenderArgs {
 #[derive(Debug, Default, Args)]
 #[command(next_help_heading = "Delivery")]
 pub struct SmtpArgs {
-    /// How letters go: smtp (default) or sendmail.
-    #[arg(long, value_name = "NAME", env = "OUTCRY_TRANSPORT", global = true)]
-    pub transport: Option<String>,
+    /// How letters go (smtp by default).
+    #[arg(
+        long,
+        value_name = "NAME",
+        value_enum,
+        ignore_case = true,
+        env = "OUTCRY_TRANSPORT",
+        global = true
+    )]
+    pub transport: Option<TransportArg>,
     /// SMTP server host name.
     #[arg(long, value_name = "HOST", env = "OUTCRY_SMTP_HOST", global = true)]
     pub smtp_host: Option<String>,
     /// SMTP server port (default 587 for starttls, 465 for tls).
-    #[arg(long, value_name = "PORT", env = "OUTCRY_SMTP_PORT", global = true)]
-    pub smtp_port: Option<String>,
-    /// tls, starttls (default) or none (a server on this machine only).
-    #[arg(long, value_name = "MODE", env = "OUTCRY_SMTP_SECURITY", global = true)]
-    pub smtp_security: Option<String>,
+    #[arg(
+        long,
+        value_name = "PORT",
+        value_parser = clap::value_parser!(u16).range(1..),
+        env = "OUTCRY_SMTP_PORT",
+        global = true
+    )]
+    pub smtp_port: Option<u16>,
+    /// How the connection is secured (starttls by default).
+    #[arg(
+        long,
+        value_name = "MODE",
+        value_enum,
+        ignore_case = true,
+        env = "OUTCRY_SMTP_SECURITY",
+        global = true
+    )]
+    pub smtp_security: Option<SecurityArg>,
     /// SMTP login name.
     #[arg(long, value_name = "NAME", env = "OUTCRY_SMTP_USERNAME", global = true)]
     pub smtp_username: Option<String>,
@@ -122,16 +142,37 @@ pub struct SmtpArgs {
     #[arg(
         long,
         value_name = "SECONDS",
+        value_parser = clap::value_parser!(u64).range(1..=3600),
         env = "OUTCRY_SMTP_TIMEOUT",
         global = true
     )]
-    pub smtp_timeout: Option<String>,
+    pub smtp_timeout: Option<u64>,
     /// Letters per minute at most (default 20).
     #[arg(long, value_name = "N", env = "OUTCRY_RATE", global = true)]
-    pub rate: Option<String>,
+    pub rate: Option<f64>,
     /// The sendmail program, by absolute path (transport sendmail).
     #[arg(long, value_name = "PATH", env = "OUTCRY_SENDMAIL", global = true)]
     pub sendmail: Option<PathBuf>,
+}
+
+/// `--transport`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TransportArg {
+    /// Through an SMTP server ([smtp] host, port, security, username).
+    Smtp,
+    /// Through this machine's sendmail program (--sendmail).
+    Sendmail,
+}
+
+/// `--smtp-security`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SecurityArg {
+    /// TLS from the first byte (port 465).
+    Tls,
+    /// A plain connection made secure before anything is said (port 587).
+    Starttls,
+    /// No encryption: for a server on this machine only.
+    None,
 }
 
 #[derive(Debug, Subcommand)]

@@ -312,16 +312,29 @@ fn overrides(cli: &Cli) -> Overrides {
         city: o(s.sender_city.as_ref(), "sender_city"),
         country: o(s.sender_country.as_ref(), "sender_country"),
         address: o(s.sender_address.as_ref(), "sender_address"),
-        transport: o(m.transport.as_ref(), "transport"),
+        transport: o(m.transport.as_ref().map(arg_name).as_ref(), "transport"),
         host: o(m.smtp_host.as_ref(), "smtp_host"),
-        port: o(m.smtp_port.as_ref(), "smtp_port"),
-        security: o(m.smtp_security.as_ref(), "smtp_security"),
+        port: o(m.smtp_port.map(|p| p.to_string()).as_ref(), "smtp_port"),
+        security: o(
+            m.smtp_security.as_ref().map(arg_name).as_ref(),
+            "smtp_security",
+        ),
         username: o(m.smtp_username.as_ref(), "smtp_username"),
         ca_file: o(m.smtp_ca_file.as_ref(), "smtp_ca_file"),
-        rate: o(m.rate.as_ref(), "rate"),
-        timeout: o(m.smtp_timeout.as_ref(), "smtp_timeout"),
+        rate: o(m.rate.map(|r| r.to_string()).as_ref(), "rate"),
+        timeout: o(
+            m.smtp_timeout.map(|t| t.to_string()).as_ref(),
+            "smtp_timeout",
+        ),
         sendmail: o(m.sendmail.as_ref(), "sendmail"),
     }
+}
+
+/// A choice's name as the command line and the config file spell it (`starttls`).
+fn arg_name(v: &impl clap::ValueEnum) -> String {
+    v.to_possible_value()
+        .map(|p| p.get_name().to_string())
+        .unwrap_or_default()
 }
 
 /// The moment letters are dated: `SOURCE_DATE_EPOCH` if set (reproducible output), else now.
@@ -365,18 +378,31 @@ mod tests {
             "--sender-city=d",
             "--sender-country=e",
             "--sender-address=f",
-            "--transport=g",
+            "--transport=sendmail",
             "--smtp-host=h",
-            "--smtp-port=i",
-            "--smtp-security=j",
+            "--smtp-port=2525",
+            "--smtp-security=TLS",
             "--smtp-username=k",
             "--smtp-ca-file=l",
-            "--rate=m",
-            "--smtp-timeout=n",
+            "--rate=12.5",
+            "--smtp-timeout=30",
             "--sendmail=o",
             "check",
         ]);
         let o = overrides(&cli);
+        let values: Vec<Option<&str>> = [&o.transport, &o.port, &o.security, &o.rate, &o.timeout]
+            .map(|v| v.as_ref().map(|v| v.value.as_str()))
+            .to_vec();
+        assert_eq!(
+            values,
+            [
+                Some("sendmail"),
+                Some("2525"),
+                Some("tls"),
+                Some("12.5"),
+                Some("30")
+            ]
+        );
         let origins: Vec<String> = [
             o.name,
             o.email,
