@@ -552,7 +552,7 @@ pub(crate) fn send(
         bulk: Mutex::new(&mut bulk),
         file: signers_file,
         strict: o.strict,
-        json: opts.json,
+        json: opts.format == Format::Json,
         found: OnceLock::new(),
     };
     let job = crate::send::Job {

@@ -210,7 +210,7 @@ fn send_options(a: &SendArgs) -> send::Options {
         limit: a.limit,
         retry_unknown: a.retry_unknown,
         retry_failed: a.retry_failed,
-        json: format(&a.format) == Format::Json,
+        format: format(&a.format),
     }
 }
 

@@ -484,7 +484,7 @@ fn send(req: &Request, l: &Loaded, c: &Composed, now: Timestamp) -> Result<Optio
     }
     // The guided path talks to a person: JSON Lines are for scripts.
     let opts = crate::send::Options {
-        json: false,
+        format: crate::output::Format::Text,
         ..req.send.clone()
     };
     prompt::on_interrupt(&format!(

@@ -13,6 +13,7 @@ use super::report::Report;
 use super::{Job, Options, Outgoing, SHOWN, outgoing, recipients};
 use crate::config::Delivery;
 use crate::mime;
+use crate::output::Format;
 
 /// What the journal says to do with a letter.
 #[derive(Debug, PartialEq, Eq)]
@@ -136,7 +137,7 @@ fn plan(
 ) -> Result<Plan> {
     let mut p = Plan::default();
     // Under --format json the envelopes would break the JSON Lines: the plan says enough.
-    let mut dry = (opts.dry_run && !opts.json).then(crate::output::stdout);
+    let mut dry = (opts.dry_run && opts.format == Format::Text).then(crate::output::stdout);
     for l in job.letters.iter() {
         let l = l?;
         if !l.is_email() {
@@ -190,7 +191,7 @@ pub(super) struct Planned<'a> {
 impl<'a> Planned<'a> {
     pub fn new(job: &'a Job<'a>, opts: &Options, now: Timestamp) -> Result<Planned<'a>> {
         let (journal, replay) = Journal::open(job.root, job.campaign)?;
-        let mut report = Report::new(job.campaign, opts.json);
+        let mut report = Report::new(job.campaign, opts.format == Format::Json);
         let plan = plan(job, &replay, opts, now, &mut report)?;
         Ok(Planned {
             job,
@@ -228,7 +229,7 @@ pub(super) fn dry_run(
     several: bool,
 ) -> Result<Report> {
     let replay = Journal::read(job.root, job.campaign)?;
-    let mut report = Report::new(job.campaign, opts.json);
+    let mut report = Report::new(job.campaign, opts.format == Format::Json);
     let p = plan(job, &replay, opts, now, &mut report)?;
     let plan = p.describe(delivery);
     if several {

@@ -52,8 +52,8 @@ pub struct Options {
     pub limit: Option<usize>,
     pub retry_unknown: bool,
     pub retry_failed: bool,
-    /// Print each result as a JSON line on stdout.
-    pub json: bool,
+    /// What goes on stdout: text, or a JSON line for each result.
+    pub format: crate::output::Format,
 }
 
 /// The letters to send, in order. They are gone through twice, to plan and confirm and then
