@@ -4,8 +4,12 @@
 Usage: check_drafts.py REVIEW.json DRAFTS_DIR MAILDIR MBOX
 
 REVIEW.json is `outcry compose --format json` (JSON Lines) for the same input; every e-mail letter in it
-must appear as DRAFTS_DIR/<id>.eml, in the Maildir (cur/, flagged D) and in the mbox, parse
-without defects, and carry exactly the addresses, subject and body the review promised.
+must appear as DRAFTS_DIR/<id>.eml, in the Maildir (cur/, flagged DS) and in the mbox, parse
+without defects, and carry exactly the addresses, subject and body the review promised. Only the
+.eml files have `X-Unsent: 1` (a mail client that recalls a stored draft keeps the header and sends
+it on); Maildir and mbox messages have LF line ends; no header line is longer than 78 characters;
+a plain ASCII body goes as 7bit; no body line in the mbox is quoted as `>From `. Every other letter
+is DRAFTS_DIR/<id>.<channel>.txt.
 """
 import email
 import email.policy
@@ -31,7 +35,8 @@ def squash(name):
     return " ".join(name.split())
 
 
-def check(msg, letter, where):
+def check(raw, letter, where, eml):
+    msg = email.message_from_bytes(raw, policy=email.policy.default)
     defects = list(msg.defects)
     for name, value in msg.items():
         defects += getattr(value, "defects", [])
@@ -52,8 +57,21 @@ def check(msg, letter, where):
         fail(f"{where}: Subject {msg['Subject']!r} != {letter['subject']!r}")
     if msg["Message-ID"] != letter["message_id"]:
         fail(f"{where}: Message-ID {msg['Message-ID']} != {letter['message_id']}")
-    if msg["X-Unsent"] != "1":
+    if msg["X-Unsent"] != ("1" if eml else None):
         fail(f"{where}: X-Unsent {msg['X-Unsent']!r}")
+    head, _, text = raw.replace(b"\r\n", b"\n").partition(b"\n\n")
+    for line in head.split(b"\n"):
+        if len(line) > 78:
+            fail(f"{where}: a header line of {len(line)} characters: {line!r}")
+    if b"\r" in raw and not eml:
+        fail(f"{where}: CR in a mailbox message")
+    for line in text.split(b"\n"):
+        if line.startswith(b">From ") or line.startswith(b"From "):
+            fail(f"{where}: a body line {line!r} that mbox readers quote")
+    cte = msg["Content-Transfer-Encoding"]
+    if letter["body"].isascii() and max(map(len, letter["body"].split("\n"))) <= 998 \
+            and not any(l.startswith("From ") for l in letter["body"].split("\n")) and cte != "7bit":
+        fail(f"{where}: a plain ASCII body as {cte}")
     if msg.get_content_type() != "text/plain" or msg.get_content_charset() != "utf-8":
         fail(f"{where}: content type {msg.get_content_type()} {msg.get_content_charset()}")
     body = msg.get_content().replace("\r\n", "\n")
@@ -79,24 +97,33 @@ def main():
     for letter in letters.values():
         path = f"{drafts}/{letter['id']}.eml"
         with open(path, "rb") as f:
-            check(email.message_from_binary_file(f, policy=email.policy.default), letter, path)
+            check(f.read(), letter, path, eml=True)
+    for l in lines:
+        if l["type"] == "letter" and l["channel"] != "email":
+            path = f"{drafts}/{l['id']}.{ {'web': 'web', 'phone': 'call'}.get(l['channel'], l['channel']) }.txt"
+            with open(path, encoding="utf-8") as f:
+                if f.read() != l["body"]:
+                    fail(f"{path}: differs from the review")
     md = mailbox.Maildir(maildir_path, factory=None, create=False)
     seen = []
     for key in md.keys():
         entry = md.get_message(key)
-        if entry.get_subdir() != "cur" or "D" not in entry.get_flags():
+        if entry.get_subdir() != "cur" or entry.get_flags() != "DS":
             fail(f"maildir {key}: subdir {entry.get_subdir()} flags {entry.get_flags()}")
-        msg = email.message_from_bytes(md.get_bytes(key), policy=email.policy.default)
+        raw = md.get_bytes(key)
+        msg = email.message_from_bytes(raw, policy=email.policy.default)
         letter = letters.get(msg["Message-ID"]) or fail(f"maildir {key}: unknown Message-ID")
-        check(msg, letter, f"maildir {key}")
+        check(raw, letter, f"maildir {key}", eml=False)
         seen.append(msg["Message-ID"])
     if sorted(seen) != sorted(letters):
         fail(f"maildir holds {len(seen)} drafts, expected {len(letters)}")
     seen = []
-    for i, entry in enumerate(mailbox.mbox(mbox_path, create=False)):
-        msg = email.message_from_bytes(entry.as_bytes(), policy=email.policy.default)
+    mb = mailbox.mbox(mbox_path, create=False)
+    for i, key in enumerate(mb.keys()):
+        raw = mb.get_bytes(key)
+        msg = email.message_from_bytes(raw, policy=email.policy.default)
         letter = letters.get(msg["Message-ID"]) or fail(f"mbox #{i}: unknown Message-ID")
-        check(msg, letter, f"mbox #{i}")
+        check(raw, letter, f"mbox #{i}", eml=False)
         seen.append(msg["Message-ID"])
     if sorted(seen) != sorted(letters):
         fail(f"mbox holds {len(seen)} drafts, expected {len(letters)}")

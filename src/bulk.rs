@@ -310,13 +310,13 @@ impl<'a> Output<'a> {
         }
         if let Some(w) = self.drafts.take() {
             let sinks = w.finish()?;
-            let written: Vec<drafts::Written> = prompt::writing(|| {
+            let written: Vec<Option<drafts::Written>> = prompt::writing(|| {
                 sinks
                     .into_iter()
                     .map(drafts::Sink::finish)
                     .collect::<Result<_>>()
             })?;
-            for w in written {
+            for w in written.into_iter().flatten() {
                 crate::output::note(&w.summary);
             }
         }

@@ -1,7 +1,10 @@
 //! MIME: a letter as an RFC 5322 message, built by lettre (UTF-8 headers encoded, CRLF only).
 //!
 //! The same letter makes the same message for a draft and for sending, but for the draft's
-//! `X-Unsent: 1` and its Bcc header, and for the Date.
+//! Bcc header, the `X-Unsent: 1` of a draft file, and the Date. Header lines are folded at 78
+//! characters (RFC 5322 section 2.1.1: lettre folds the headers it encodes, outcry the address
+//! headers it writes); a plain ASCII body goes as 7bit, anything else quoted-printable or
+//! base64, with no line starting `From ` that an mbox reader would quote.
 
 use std::fmt::Write as _;
 
@@ -18,9 +21,14 @@ use crate::letter::{Addressee, Letter};
 /// What the message is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Purpose {
-    /// A draft for a mail client: `X-Unsent: 1`, Bcc recipients kept in a Bcc header so that
-    /// the client sending it delivers their copy.
+    /// A draft file (`.eml`) for a mail client: `X-Unsent: 1`, so that it opens as a draft to
+    /// send, and Bcc recipients kept in a Bcc header so that the client sending it delivers
+    /// their copy.
     Draft,
+    /// A draft stored in a mailbox (Maildir, mbox): Bcc kept, but no `X-Unsent`, which a mail
+    /// client that recalls the draft (`NeoMutt`) keeps and sends on; the mailbox's own flags say
+    /// it is a draft.
+    StoredDraft,
     /// Handed to a server: no X-Unsent, no Bcc header (Bcc recipients are in the envelope).
     Send,
 }
@@ -72,8 +80,44 @@ fn address_header(header: &'static str, mailboxes: &[(&str, &str)]) -> Result<He
     Ok(HeaderValue::dangerous_new_pre_encoded(
         HeaderName::new_from_ascii_str(header),
         raw,
-        encoded,
+        fold(header.len() + 2, &encoded),
     ))
+}
+
+/// The longest header line RFC 5322 recommends (section 2.1.1), without its CRLF.
+const HEADER_LINE: usize = 78;
+
+/// `value` (lines joined by CRLF) with each line longer than [`HEADER_LINE`] folded before a
+/// space: between a name and its address, or between two words of a quoted name (folding
+/// white space is allowed in a quoted-string, and unfolding gives the space back). A line with
+/// no space to fold at stays long. The first line starts after `first` columns (`To: `).
+fn fold(first: usize, value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 8);
+    for (i, line) in value.split("\r\n").enumerate() {
+        if i > 0 {
+            out.push_str("\r\n");
+        }
+        let mut col = if i == 0 { first } else { 0 };
+        let mut rest = line;
+        while col + rest.len() > HEADER_LINE {
+            let bytes = rest.as_bytes();
+            let room = HEADER_LINE.saturating_sub(col).min(bytes.len() - 1);
+            // The last space that keeps the line short, else the first one (never the line's
+            // own first character, the white space it was folded at).
+            let cut = bytes[..=room]
+                .iter()
+                .rposition(|&b| b == b' ')
+                .filter(|&p| p > 0)
+                .or_else(|| bytes.iter().skip(1).position(|&b| b == b' ').map(|p| p + 1));
+            let Some(cut) = cut else { break };
+            out.push_str(&rest[..cut]);
+            out.push_str("\r\n");
+            rest = &rest[cut..];
+            col = 0;
+        }
+        out.push_str(rest);
+    }
+    out
 }
 
 /// Writes `phrase` as RFC 2047 encoded-words of whole words, each on its own folded line, with
@@ -146,11 +190,14 @@ fn build(letter: &Letter, date: Timestamp, purpose: Purpose, body: Body) -> Resu
     if let Some(r) = &letter.reply_to {
         b = b.raw_header(address_header("Reply-To", &[(&r.name, &r.address)])?);
     }
-    if purpose == Purpose::Draft {
+    if purpose != Purpose::Send {
         if !letter.bcc.is_empty() {
             b = b.raw_header(address_header("Bcc", &pairs(&letter.bcc))?);
         }
-        b = b.header(XUnsent).keep_bcc();
+        b = b.keep_bcc();
+    }
+    if purpose == Purpose::Draft {
+        b = b.header(XUnsent);
     }
     let part = SinglePart::builder()
         .header(ContentType::TEXT_PLAIN)
@@ -159,36 +206,96 @@ fn build(letter: &Letter, date: Timestamp, purpose: Purpose, body: Body) -> Resu
         .with_context(|| format!("cannot build the message for {}", letter.id))
 }
 
-/// The body of a letter, in the encoding lettre's `Body::new` chooses (7bit, quoted-printable
-/// or base64), with the same bytes.
+/// The body of a letter: 7bit when it is plain ASCII text that can go as it is (see
+/// [`seven_bit`]), else quoted-printable (see [`quoted_printable`]) or base64, as lettre's
+/// chooser prefers for the text (`Encoding::choose`, which would also send short-lined ASCII
+/// text with a line starting `From ` as 7bit, and long-lined ASCII text as quoted-printable).
 ///
-/// `Body::new` is not used because it makes CRLF line ends by inserting each CR into the text
-/// in place, moving the rest of it every time: quadratic in the number of lines (a 10 MB
-/// letter took about 20 s to encode). Here the line ends are made in one pass, and lettre
-/// finds none left to convert.
+/// The line ends are made here in one pass: lettre's `Body::new` inserts each CR into the text
+/// in place, moving the rest of it every time, quadratic in the number of lines (a 10 MB
+/// letter took about 20 s to encode).
 fn body(text: &str) -> Result<Body> {
     use email_encoding::body::Encoding;
     // lettre ends a part with a CRLF of its own. In 7bit and quoted-printable that CRLF is the
     // body's last line end, so the text goes without its own; base64 carries the text whole.
     let trimmed = text.strip_suffix('\n').unwrap_or(text);
-    let (text, encoding) = match Encoding::choose(trimmed, false) {
-        Encoding::Base64 => (text, Encoding::choose(text, false)),
-        other => (trimmed, other),
-    };
-    let text = crlf(text);
-    let encoding = match encoding {
-        Encoding::SevenBit => {
-            return Ok(Body::dangerous_pre_encoded(
-                text.into_bytes(),
-                ContentTransferEncoding::SevenBit,
-            ));
+    if seven_bit(trimmed) {
+        return Ok(Body::dangerous_pre_encoded(
+            crlf(trimmed).into_bytes(),
+            ContentTransferEncoding::SevenBit,
+        ));
+    }
+    if Encoding::choose(trimmed, false) == Encoding::Base64 {
+        return Body::new_with_encoding(crlf(text), ContentTransferEncoding::Base64)
+            .map_err(|_| anyhow::anyhow!("cannot encode the body as base64"));
+    }
+    Ok(Body::dangerous_pre_encoded(
+        quoted_printable(trimmed),
+        ContentTransferEncoding::QuotedPrintable,
+    ))
+}
+
+/// The longest line a 7bit body may have (RFC 5322 section 2.1.1), without its CRLF.
+const BODY_LINE: usize = 998;
+
+/// Text that can go as 7bit: printable ASCII and tabs, lines of at most [`BODY_LINE`]
+/// characters, none starting `From ` (which an mbox writer would quote as `>From `, and a
+/// reader show so).
+fn seven_bit(text: &str) -> bool {
+    text.split('\n').all(|line| {
+        line.len() <= BODY_LINE
+            && !line.starts_with("From ")
+            && line
+                .bytes()
+                .all(|b| b == b'\t' || (b' '..=b'~').contains(&b))
+    })
+}
+
+/// The longest encoded line of a quoted-printable body (RFC 2045 section 6.7), soft line
+/// break included.
+const QP_LINE: usize = 76;
+
+/// `text` (LF line ends) as quoted-printable with CRLF line ends (RFC 2045 section 6.7). An
+/// `F` that starts an encoded line followed by `rom ` is written `=46`, so that no encoded line
+/// starts `From `: an mbox keeps the message as it is, and its readers show `From`.
+fn quoted_printable(text: &str) -> Vec<u8> {
+    fn escape(out: &mut Vec<u8>, b: u8) {
+        const HEX: &[u8; 16] = b"0123456789ABCDEF";
+        out.extend_from_slice(&[b'=', HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]]);
+    }
+    let mut out = Vec::with_capacity(text.len() + text.len() / 8);
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.extend_from_slice(b"\r\n");
         }
-        Encoding::EightBit => ContentTransferEncoding::EightBit,
-        Encoding::QuotedPrintable => ContentTransferEncoding::QuotedPrintable,
-        Encoding::Base64 => ContentTransferEncoding::Base64,
-    };
-    Body::new_with_encoding(text, encoding)
-        .map_err(|_| anyhow::anyhow!("cannot encode the body as {encoding:?}"))
+        let bytes = line.as_bytes();
+        let mut col = 0;
+        for (j, &b) in bytes.iter().enumerate() {
+            let last = j + 1 == bytes.len();
+            let literal = |col: usize| match b {
+                b'=' => false,
+                // White space at the end of a line is lost in transit.
+                b' ' | b'\t' => !last,
+                b'F' => col > 0 || !bytes[j..].starts_with(b"From "),
+                b'!'..=b'~' => true,
+                _ => false,
+            };
+            let width = |col: usize| if literal(col) { 1 } else { 3 };
+            // Room for the "=" of a soft line break, unless this is the line's last byte.
+            let room = if last { QP_LINE } else { QP_LINE - 1 };
+            if col + width(col) > room {
+                out.extend_from_slice(b"=\r\n");
+                col = 0;
+            }
+            if literal(col) {
+                out.push(b);
+            } else {
+                escape(&mut out, b);
+            }
+            col += width(col);
+        }
+    }
+    out
 }
 
 /// `text` with CRLF line ends, made in one pass: each LF gets a CR before it unless it has
@@ -231,44 +338,124 @@ pub fn check_line_ends(bytes: &[u8]) -> Result<()> {
 mod tests {
     use super::*;
 
-    /// What the message held before the body was encoded here (lettre's `Body::new`).
-    fn lettre_body(text: &str) -> Body {
-        let trimmed = Body::new(text.strip_suffix('\n').unwrap_or(text).to_string());
-        if trimmed.encoding() == ContentTransferEncoding::Base64 {
-            Body::new(text.to_string())
+    /// A message around `body(text)`, as a mail client gets it.
+    fn message_with_body(text: &str) -> Vec<u8> {
+        let part = SinglePart::builder()
+            .header(ContentType::TEXT_PLAIN)
+            .body(body(text).unwrap());
+        Message::builder()
+            .from("a@example.org".parse().unwrap())
+            .to("b@example.org".parse().unwrap())
+            .subject("s")
+            .singlepart(part)
+            .unwrap()
+            .formatted()
+    }
+
+    /// The encoding and the encoded lines of `body(text)`, read back by mail-parser.
+    fn encoded(text: &str) -> (ContentTransferEncoding, String) {
+        let msg = message_with_body(text);
+        check_line_ends(&msg).unwrap();
+        let parsed = mail_parser::MessageParser::default().parse(&msg).unwrap();
+        let decoded = parsed
+            .body_text(0)
+            .map(|b| b.replace("\r\n", "\n"))
+            .unwrap_or_default();
+        let expected = if text.ends_with('\n') {
+            text.to_string()
         } else {
-            trimmed
+            format!("{text}\n")
+        };
+        assert_eq!(decoded, expected, "{text:?}");
+        let b = body(text).unwrap();
+        (
+            b.encoding(),
+            String::from_utf8(b.as_ref().to_vec()).unwrap(),
+        )
+    }
+
+    /// Issue 11 item 10: plain ASCII letters go as 7bit, long paragraphs included (lines up
+    /// to 998 characters); the rest as quoted-printable or base64, every text read back whole.
+    #[test]
+    fn ascii_letters_go_as_7bit() {
+        use ContentTransferEncoding::{Base64, QuotedPrintable, SevenBit};
+        let paragraph = format!("{}\n", "a long line ".repeat(80));
+        let cases: [(String, ContentTransferEncoding); 10] = [
+            (String::new(), SevenBit),
+            ("\n".into(), SevenBit),
+            ("Dear Sir or Madam,\n\nRelease them.\n".into(), SevenBit),
+            ("no final line end".into(), SevenBit),
+            (paragraph.clone(), SevenBit),
+            (format!("{}\n", "x".repeat(999)), QuotedPrintable),
+            ("Café, Zhanaozen, Almaty.\n.\n..\n".into(), QuotedPrintable),
+            ("Жаңаөзен, Алматы: босатыңыз!\n".repeat(3), Base64),
+            ("=3D and trailing space \nand tab\t\n".into(), SevenBit),
+            ("a\u{7}bell\n".into(), QuotedPrintable),
+        ];
+        for (text, encoding) in &cases {
+            assert_eq!(encoded(text).0, *encoding, "{text:?}");
         }
     }
 
-    /// Issue item 12: the body is encoded in linear time, to the bytes lettre made.
+    /// Issue 11 item 9: no encoded line starts `From ` (an mbox would quote it as `>From `),
+    /// nor is longer than 76 characters; trailing white space and `=` are escaped.
     #[test]
-    fn the_body_is_encoded_as_lettre_encodes_it() {
-        let line75 = "x".repeat(75);
-        let line74 = "y".repeat(74);
+    fn quoted_printable_never_starts_a_line_with_from() {
         let texts = [
-            String::new(),
-            "\n".into(),
-            "Dear Sir or Madam,\n\nRelease them.\n".into(),
-            "no final line end".into(),
-            "two final line ends\n\n".into(),
-            format!("{line75}\n{line75}\n{line74}\n"),
-            format!("{line74}\n{line74}\n"),
-            format!("{}\n", "a long line ".repeat(40)),
-            "Café, Zhanaozen, Almaty.\n.\n..\n".into(),
-            "Жаңаөзен, Алматы: босатыңыз!\n".repeat(3),
-            "=3D and trailing space \nand tab\t\n".into(),
+            "From the people of Zhanaozen,\nwe write.\n".to_string(),
+            format!("Café\n{}From here\nFrom\nFromage\n", "y".repeat(75)),
+            format!("{}\n", "From Almaty, Café ".repeat(30)),
+            "=3D and trailing space \nand tab\t\n\u{7}".to_string(),
+            format!("{}\n", "Жаңаөзен, Алматы: босатыңыз! ".repeat(20)),
         ];
         for text in &texts {
-            let ours = body(text).unwrap();
-            let theirs = lettre_body(text);
-            assert_eq!(ours.encoding(), theirs.encoding(), "{text:?}");
-            assert_eq!(
-                String::from_utf8_lossy(ours.as_ref()),
-                String::from_utf8_lossy(theirs.as_ref()),
-                "{text:?}"
+            let (encoding, lines) = encoded(text);
+            if encoding != ContentTransferEncoding::QuotedPrintable {
+                continue;
+            }
+            for line in lines.split("\r\n") {
+                assert!(!line.starts_with("From "), "{line:?} in {lines:?}");
+                assert!(line.len() <= QP_LINE, "{line:?}");
+                assert!(!line.ends_with(' ') && !line.ends_with('\t'), "{line:?}");
+            }
+        }
+        let (encoding, lines) = encoded(&texts[0]);
+        assert_eq!(encoding, ContentTransferEncoding::QuotedPrintable);
+        assert_eq!(lines, "=46rom the people of Zhanaozen,\r\nwe write.");
+        assert_eq!(
+            encoded(&texts[1]).1,
+            format!(
+                "Caf=C3=A9\r\n{}=\r\n=46rom here\r\nFrom\r\nFromage",
+                "y".repeat(75)
+            )
+        );
+    }
+
+    /// Issue 11 item 10: address headers folded at 78 characters, between a name and its
+    /// address or between the words of a quoted name; a word too long for a line stays whole.
+    #[test]
+    fn header_lines_are_folded_at_78() {
+        let name = "Press Office of the National Security Committee of the Republic of Kazakhstan";
+        let long = format!("\"{name}\" <press@knb.kz>,\r\n \"Ainur\" <a@example.org>");
+        let folded = fold(4, &long);
+        assert_eq!(
+            folded,
+            "\"Press Office of the National Security Committee of the Republic of\r\n \
+             Kazakhstan\" <press@knb.kz>,\r\n \"Ainur\" <a@example.org>"
+        );
+        for (i, line) in folded.split("\r\n").enumerate() {
+            assert!(
+                line.len() + if i == 0 { 4 } else { 0 } <= HEADER_LINE,
+                "{line:?}"
             );
         }
+        assert_eq!(fold(4, "short <a@b>"), "short <a@b>");
+        let word = "x".repeat(90);
+        assert_eq!(
+            fold(4, &format!("{word} <a@b>")),
+            format!("{word}\r\n <a@b>")
+        );
+        assert_eq!(fold(4, &word), word);
     }
 
     /// Letters hold no CR (rendering makes every line end LF); where one is, it is a line end,

@@ -307,11 +307,14 @@ pub(crate) fn write_drafts(dest: &Destinations, letters: &[Letter], now: Timesta
     dest.check(letters)?;
     prompt::writing(|| {
         dest.write(letters, now, &mut |w| {
-            if w.files.is_empty() {
+            if w.files.is_empty() && w.removed.is_empty() {
                 crate::output::note(&w.summary);
             }
             for p in &w.files {
                 crate::output::note(&format!("wrote {}", p.display()));
+            }
+            for p in &w.removed {
+                crate::output::note(&format!("removed {} (not in this run)", p.display()));
             }
         })
     })

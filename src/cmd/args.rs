@@ -12,7 +12,7 @@ use jiff::Timestamp;
 use crate::cli::{self, Cli, Command, ComposeArgs, NewArgs, SendArgs};
 use crate::config::{self, Override, Overrides};
 use crate::diag::Error;
-use crate::drafts::{self, Destinations};
+use crate::drafts::Destinations;
 use crate::output::Format;
 use crate::pipeline::Request;
 use crate::plan::Selection;
@@ -190,17 +190,7 @@ fn compose(a: &ComposeArgs) -> Compose {
 
 /// Where drafts go, in the order the flags are listed: each flag is one kind of destination.
 fn destinations(d: &cli::DraftArgs) -> Destinations {
-    let mut all = Destinations::default();
-    if let Some(p) = &d.out {
-        all.add(drafts::Folder(p.clone()));
-    }
-    if let Some(p) = &d.maildir {
-        all.add(drafts::Maildir(p.clone()));
-    }
-    if let Some(p) = &d.mbox {
-        all.add(drafts::Mbox(p.clone()));
-    }
-    all
+    Destinations::from_flags(d.out.as_deref(), d.maildir.as_deref(), d.mbox.as_deref())
 }
 
 fn send_options(a: &SendArgs) -> send::Options {

@@ -1,4 +1,6 @@
-//! `--mbox FILE`: the e-mail drafts appended to an mbox (mboxrd quoting), under a lock.
+//! `--mbox FILE`: the e-mail drafts appended to an mbox (mboxrd quoting), under a lock, with
+//! LF line ends. No body line starts `From ` (see [`crate::mime`]), so readers have nothing
+//! to unquote.
 
 use std::fs::{self, File};
 use std::io::Write as _;
@@ -7,14 +9,18 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use jiff::Timestamp;
 
-use super::{Destination, Sink, Written, draft_message, refused};
+use super::{Destination, NotHeld, Sink, Written, refused, stored_message};
 use crate::diag::Error;
 use crate::files;
 use crate::letter::Letter;
 
 /// An mbox file: created if needed, appended to.
 #[derive(Debug)]
-pub struct Mbox(pub PathBuf);
+pub struct Mbox {
+    pub file: PathBuf,
+    /// Where the letters it cannot hold go (for the note; another destination writes them).
+    pub others: PathBuf,
+}
 
 impl Destination for Mbox {
     fn flag(&self) -> &'static str {
@@ -22,12 +28,12 @@ impl Destination for Mbox {
     }
 
     fn path(&self) -> &Path {
-        &self.0
+        &self.file
     }
 
     fn check(&self, _: &[Letter]) -> Result<(), Error> {
-        files::check_write_path(&self.0).map_err(|e| refused(self, e))?;
-        if self.0.exists() && !self.0.is_file() {
+        files::check_write_path(&self.file).map_err(|e| refused(self, e))?;
+        if self.file.exists() && !self.file.is_file() {
             return Err(refused(self, "exists and is not a file"));
         }
         Ok(())
@@ -42,9 +48,11 @@ impl Destination for Mbox {
 
     fn open(&self) -> Result<Box<dyn Sink>> {
         Ok(Box::new(Appending {
-            file: self.0.clone(),
+            file: self.file.clone(),
+            others: self.others.clone(),
             out: Vec::new(),
             count: 0,
+            not_held: NotHeld::default(),
         }))
     }
 }
@@ -52,21 +60,24 @@ impl Destination for Mbox {
 /// The messages to append, in mbox form, held until [`Sink::finish`].
 struct Appending {
     file: PathBuf,
+    others: PathBuf,
     out: Vec<u8>,
     count: usize,
+    not_held: NotHeld,
 }
 
 impl Sink for Appending {
     fn add(&mut self, letter: &Letter, date: Timestamp) -> Result<()> {
         if !letter.is_email() {
+            self.not_held.count(letter);
             return Ok(());
         }
         let stamp = date
             .to_zoned(jiff::tz::TimeZone::UTC)
             .strftime("%a %b %e %H:%M:%S %Y")
             .to_string();
-        let msg = draft_message(letter, date)?;
-        let text = String::from_utf8_lossy(&msg).replace("\r\n", "\n");
+        let msg = stored_message(letter, date)?;
+        let text = String::from_utf8_lossy(&msg);
         let out = &mut self.out;
         out.extend_from_slice(format!("From {} {stamp}\n", letter.from.email).as_bytes());
         for line in text.lines() {
@@ -81,7 +92,7 @@ impl Sink for Appending {
         Ok(())
     }
 
-    fn finish(self: Box<Self>) -> Result<Written> {
+    fn finish(self: Box<Self>) -> Result<Option<Written>> {
         let file = &self.file;
         if let Some(parent) = file.parent().filter(|p| !p.as_os_str().is_empty()) {
             files::create_dir_all(parent)?;
@@ -98,10 +109,16 @@ impl Sink for Appending {
         f.write_all(&self.out)
             .and_then(|()| f.sync_all())
             .with_context(|| format!("cannot append to {}", file.display()))?;
-        Ok(Written {
-            summary: format!("appended {} draft(s) to {}", self.count, file.display()),
+        Ok(Some(Written {
+            summary: format!(
+                "appended {} draft(s) to {}{}",
+                self.count,
+                file.display(),
+                self.not_held.note(&self.others)
+            ),
             files: Vec::new(),
-        })
+            removed: Vec::new(),
+        }))
     }
 }
 

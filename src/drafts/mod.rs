@@ -3,9 +3,12 @@
 //! mbox ([`Mbox`]). A new one is a file of its own implementing the trait, and a line where the
 //! command line names it (`src/cmd/args.rs`).
 //!
-//! E-mail letters become the draft form of their message ([`mime`]): `X-Unsent: 1`, so mail
-//! clients open them as editable drafts, and Bcc kept. What is written is readable by its
-//! owner only, and arrives whole or not at all.
+//! E-mail letters become the draft form of their message ([`mime`]), Bcc kept: a `.eml` file
+//! has `X-Unsent: 1`, so mail clients open it as an editable draft; a draft in a Maildir or an
+//! mbox has not (the mailbox says it is a draft), and has LF line ends as mailboxes do. Fax,
+//! postal, web-form and call letters, which a mailbox cannot hold, go as files into `--out`
+//! when given, else into a folder beside the first mailbox ([`Others`]); the mailbox's note
+//! says where. What is written is readable by its owner only, and arrives whole or not at all.
 
 mod folder;
 mod maildir;
@@ -19,7 +22,7 @@ use jiff::Timestamp;
 use crate::diag::Error;
 use crate::letter::Letter;
 use crate::mime::{self, Purpose};
-pub use folder::Folder;
+pub use folder::{Folder, Others};
 pub use maildir::Maildir;
 pub use mbox::Mbox;
 
@@ -50,8 +53,8 @@ pub trait Sink: Send {
     /// Writes one letter's draft (destinations that only hold e-mail skip the others).
     fn add(&mut self, letter: &Letter, date: Timestamp) -> Result<()>;
 
-    /// Puts what was added in place.
-    fn finish(self: Box<Self>) -> Result<Written>;
+    /// Puts what was added in place; `None` if it was given nothing and wrote nothing.
+    fn finish(self: Box<Self>) -> Result<Option<Written>>;
 }
 
 /// What a destination took.
@@ -61,6 +64,8 @@ pub struct Written {
     pub summary: String,
     /// The files, for destinations that are files: a note can list them.
     pub files: Vec<PathBuf>,
+    /// The drafts of an earlier run that this one does not have, removed.
+    pub removed: Vec<PathBuf>,
 }
 
 /// The destinations of one run; none: the review is printed instead.
@@ -73,10 +78,41 @@ impl Destinations {
         self.0.push(Box::new(d));
     }
 
-    /// One destination alone.
-    pub fn one(d: impl Destination + 'static) -> Destinations {
+    /// The destinations the flags name. Fax, postal, web-form and call letters, which a
+    /// mailbox cannot hold, go into `out` when given, else into a folder beside the first
+    /// mailbox named: `<maildir>.letters` or `<mbox>.letters`.
+    pub fn from_flags(out: Option<&Path>, maildir: Option<&Path>, mbox: Option<&Path>) -> Self {
         let mut all = Destinations::default();
-        all.add(d);
+        if let Some(p) = out {
+            all.add(Folder(p.to_path_buf()));
+        }
+        let first = maildir
+            .map(|p| ("--maildir", p))
+            .or(mbox.map(|p| ("--mbox", p)));
+        let others = match (out, first) {
+            (Some(p), _) => p.to_path_buf(),
+            (None, Some((_, p))) => {
+                let mut name = p.as_os_str().to_owned();
+                name.push(".letters");
+                PathBuf::from(name)
+            }
+            (None, None) => return all,
+        };
+        if let Some(p) = maildir {
+            all.add(Maildir {
+                dir: p.to_path_buf(),
+                others: others.clone(),
+            });
+        }
+        if let Some(p) = mbox {
+            all.add(Mbox {
+                file: p.to_path_buf(),
+                others: others.clone(),
+            });
+        }
+        if let (None, Some((flag, _))) = (out, first) {
+            all.add(Others { flag, dir: others });
+        }
         all
     }
 
@@ -117,15 +153,51 @@ impl Destinations {
             for letter in letters {
                 sink.add(letter, date)?;
             }
-            done(sink.finish()?);
+            if let Some(w) = sink.finish()? {
+                done(w);
+            }
         }
         Ok(())
     }
 }
 
-/// The draft form of an e-mail letter's message.
+/// The draft form of an e-mail letter's message, for a `.eml` file (CRLF line ends).
 fn draft_message(letter: &Letter, date: Timestamp) -> Result<Vec<u8>> {
     mime::message(letter, date, Purpose::Draft)
+}
+
+/// The draft form of an e-mail letter's message, for a mailbox: LF line ends (the message has
+/// no CR but in its CRLF line ends).
+fn stored_message(letter: &Letter, date: Timestamp) -> Result<Vec<u8>> {
+    let mut bytes = mime::message(letter, date, Purpose::StoredDraft)?;
+    bytes.retain(|&b| b != b'\r');
+    Ok(bytes)
+}
+
+/// The letters a mailbox could not hold (by channel, counted) and where they went.
+#[derive(Debug, Default)]
+struct NotHeld {
+    channels: std::collections::BTreeMap<crate::letter::Channel, usize>,
+}
+
+impl NotHeld {
+    fn count(&mut self, letter: &Letter) {
+        *self.channels.entry(letter.channel).or_default() += 1;
+    }
+
+    /// "; 2 letter(s) it cannot hold (fax, call) are in m.letters", or nothing.
+    fn note(&self, others: &Path) -> String {
+        if self.channels.is_empty() {
+            return String::new();
+        }
+        let n: usize = self.channels.values().sum();
+        let kinds: Vec<&str> = self.channels.keys().map(|c| c.label()).collect();
+        format!(
+            "; {n} letter(s) it cannot hold ({}) are in {}",
+            kinds.join(", "),
+            others.display()
+        )
+    }
 }
 
 /// The usage error for a destination: its flag, its path, what is wrong.

@@ -20,7 +20,7 @@ use jiff::Timestamp;
 use crate::campaign::Campaign;
 use crate::config;
 use crate::diag::{Diagnostics, Error};
-use crate::drafts::{self, Destinations};
+use crate::drafts::Destinations;
 use crate::letter::Channel;
 use crate::pipeline::{self, Composed, Loaded};
 use crate::plan::{self, Selection};
@@ -407,17 +407,12 @@ fn finish(
             }
             Choice::Folder => {
                 let default = shown(&l.ws.root.join("drafts").join(&c.campaign.id));
-                let dest = ask_path("Folder for the drafts", &default, drafts::Folder, c)?;
+                let dest = ask_path("Folder for the drafts", &default, folder, c)?;
                 pipeline::write_drafts(&dest, &c.letters, now)?;
                 return Ok(ExitCode::SUCCESS);
             }
             Choice::Maildir => {
-                let dest = ask_path(
-                    "Maildir folder (e.g. ~/Maildir/Drafts)",
-                    "",
-                    drafts::Maildir,
-                    c,
-                )?;
+                let dest = ask_path("Maildir folder (e.g. ~/Maildir/Drafts)", "", maildir, c)?;
                 pipeline::write_drafts(&dest, &c.letters, now)?;
                 return Ok(ExitCode::SUCCESS);
             }
@@ -434,16 +429,26 @@ fn finish(
     }
 }
 
+/// A drafts folder, as `--out` names it.
+fn folder(p: &Path) -> Destinations {
+    Destinations::from_flags(Some(p), None, None)
+}
+
+/// A Maildir, as `--maildir` names it: the letters it cannot hold beside it.
+fn maildir(p: &Path) -> Destinations {
+    Destinations::from_flags(None, Some(p), None)
+}
+
 /// Asks for a path until the drafts can go there (`~/` is the home folder).
-fn ask_path<D: drafts::Destination + 'static>(
+fn ask_path(
     question: &str,
     default: &str,
-    dest: impl Fn(PathBuf) -> D,
+    dest: fn(&Path) -> Destinations,
     c: &Composed,
 ) -> Result<Destinations> {
     loop {
         let answer = prompt::text(question, Some(default), false, |_| Ok(()))?;
-        let d = Destinations::one(dest(expand_home(&answer)));
+        let d = dest(&expand_home(&answer));
         match d.check(&c.letters) {
             Ok(()) => return Ok(d),
             Err(e) => crate::output::say(&format!("{e:#}")),

@@ -52,6 +52,7 @@ fn out_writes_one_file_per_letter_named_by_contact_id() {
     assert_eq!(
         run.files("drafts"),
         [
+            ".outcry-drafts",
             "almaty-police-press.eml",
             "court-tikhonov.fax.txt",
             "embassy-kz-gb.eml",
@@ -154,8 +155,9 @@ fn drafts_are_byte_identical_for_the_same_input() {
         "mfa-kz.eml",
         "presidential-administration.call.txt",
     ];
-    assert_eq!(a.files("drafts"), written);
-    assert_eq!(b.files("drafts"), written);
+    let listed: Vec<&str> = [".outcry-drafts"].into_iter().chain(written).collect();
+    assert_eq!(a.files("drafts"), listed);
+    assert_eq!(b.files("drafts"), listed);
     for f in written {
         assert_eq!(
             a.read(&format!("drafts/{f}")),
@@ -236,14 +238,14 @@ fn maildir_holds_the_email_drafts_flagged_as_drafts() {
             wrote drafts/knb-press.eml\n\
             wrote drafts/mfa-kz.eml\n\
             wrote drafts/presidential-administration.call.txt\n\
-            stored 4 draft(s) in the Maildir Mail/Drafts\n",
+            stored 4 draft(s) in the Maildir Mail/Drafts; 2 letter(s) it cannot hold (fax, call) are in drafts\n",
         );
     let cur = run.files("Mail/Drafts/cur");
     assert_eq!(cur.len(), 4, "{cur:?}");
     assert!(run.files("Mail/Drafts/new").is_empty());
     let mut subjects = Vec::new();
     for f in &cur {
-        assert!(f.ends_with(":2,D"), "{f}");
+        assert!(f.ends_with(":2,DS"), "{f}");
         let bytes = run.read(&format!("Mail/Drafts/cur/{f}"));
         subjects.push(
             parse(&bytes)
@@ -277,7 +279,11 @@ fn mbox_appends_the_email_drafts() {
         .run()
         .success()
         .stdout_is("")
-        .stderr_is("appended 4 draft(s) to drafts.mbox\n");
+        .stderr_is(
+            "appended 4 draft(s) to drafts.mbox; 2 letter(s) it cannot hold (fax, call) are in drafts.mbox.letters\n\
+            wrote drafts.mbox.letters/court-tikhonov.fax.txt\n\
+            wrote drafts.mbox.letters/presidential-administration.call.txt\n",
+        );
     let bytes = run.read("drafts.mbox");
     let messages: Vec<_> = mail_parser::mailbox::mbox::MessageIterator::new(&bytes[..])
         .collect::<Result<_, _>>()
@@ -385,7 +391,7 @@ fn cyrillic_headers_round_trip() {
     wrote drafts/prokuratura.eml\n");
     assert_eq!(
         run.files("drafts"),
-        ["prokuratura.copy.eml", "prokuratura.eml"]
+        [".outcry-drafts", "prokuratura.copy.eml", "prokuratura.eml"]
     );
     let bytes = run.read("drafts/prokuratura.eml");
     let m = parse(&bytes);
@@ -489,4 +495,229 @@ fn a_selection_that_reaches_nobody_is_an_error() {
         .stderr_is("letters/free-ainur-kurmanov/campaign.toml:9: warning: the deadline 2010-05-06 has passed\n\
             letters/free-ainur-kurmanov/campaign.toml:25: warning: almaty-prosecutor: Prosecutor of the City of Almaty has no e-mail, fax, web form, postal address or phone in contacts.toml\n\
             error: no letter to write: the campaign's targets, as selected, reach nobody (almaty-prosecutor: Prosecutor of the City of Almaty has no e-mail, fax, web form, postal address or phone in contacts.toml)\n");
+}
+
+/// What Python's `mailbox` and `email` packages read in `rel` (`kind`: maildir, mbox, eml),
+/// as `scripts/read_mailbox.py` prints it.
+fn python_reads(run: &crate::Run, kind: &str, rel: &str) -> String {
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/read_mailbox.py");
+    let out = std::process::Command::new("python3")
+        .arg(script)
+        .args([kind, rel])
+        .current_dir(&run.root)
+        .output()
+        .expect("python3");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8")
+}
+
+/// Issue 11 item 6: a mailbox cannot hold fax, postal or call letters; they go into a folder
+/// beside it (or into `--out`), and the note says where, never dropping them.
+#[test]
+fn issue_11_mailboxes_keep_the_other_letters_beside_them() {
+    let run = Case::example()
+        .sender()
+        .args(["compose", "mayday-2011", "--maildir", "Mail/Drafts"])
+        .run()
+        .success()
+        .stdout_is("")
+        .stderr_is("stored 4 draft(s) in the Maildir Mail/Drafts; 2 letter(s) it cannot hold (fax, call) are in Mail/Drafts.letters\n\
+            wrote Mail/Drafts.letters/court-tikhonov.fax.txt\n\
+            wrote Mail/Drafts.letters/presidential-administration.call.txt\n");
+    assert_eq!(
+        run.files("Mail/Drafts.letters"),
+        [
+            ".outcry-drafts",
+            "court-tikhonov.fax.txt",
+            "presidential-administration.call.txt"
+        ]
+    );
+    assert_eq!(run.files("Mail/Drafts/cur").len(), 4);
+    let run = Case::example()
+        .sender()
+        .args(["compose", "mayday-2011", "--mbox", "drafts.mbox"])
+        .run()
+        .success()
+        .stdout_is("")
+        .stderr_is("appended 4 draft(s) to drafts.mbox; 2 letter(s) it cannot hold (fax, call) are in drafts.mbox.letters\n\
+            wrote drafts.mbox.letters/court-tikhonov.fax.txt\n\
+            wrote drafts.mbox.letters/presidential-administration.call.txt\n");
+    let fax =
+        String::from_utf8(run.read("drafts.mbox.letters/court-tikhonov.fax.txt")).expect("utf-8");
+    assert!(fax.starts_with("FAX\n"), "{fax}");
+    // Both mailboxes: the letters once, beside the first; with --out, in it.
+    let run = Case::example()
+        .sender()
+        .args(["compose", "mayday-2011", "--to", "court-tikhonov", "--maildir", "md", "--mbox", "box"])
+        .run()
+        .success()
+        .stdout_is("")
+        .stderr_is("stored 0 draft(s) in the Maildir md; 1 letter(s) it cannot hold (fax) are in md.letters\n\
+            appended 0 draft(s) to box; 1 letter(s) it cannot hold (fax) are in md.letters\n\
+            wrote md.letters/court-tikhonov.fax.txt\n");
+    assert!(!run.root.join("box.letters").exists());
+    Case::example()
+        .sender()
+        .args([
+            "compose",
+            "mayday-2011",
+            "--out",
+            "d",
+            "--to",
+            "court-tikhonov",
+            "--to",
+            "knb-press",
+            "--maildir",
+            "md",
+        ])
+        .run()
+        .success()
+        .stdout_is("")
+        .stderr_is(
+            "wrote d/court-tikhonov.fax.txt\n\
+            wrote d/knb-press.eml\n\
+            stored 1 draft(s) in the Maildir md; 1 letter(s) it cannot hold (fax) are in d\n",
+        );
+}
+
+/// Issue 11 item 7: composing into a folder again leaves it holding this run's drafts only;
+/// the writer's own files stay.
+#[test]
+fn issue_11_a_folder_holds_only_the_drafts_of_this_run() {
+    let run = Case::minimal()
+        .sender()
+        .args(["compose", "c", "--out", "drafts"])
+        .run()
+        .success()
+        .stdout_is("")
+        .stderr_is(
+            "wrote drafts/court.fax.txt\n\
+            wrote drafts/ministry.eml\n",
+        );
+    std::fs::write(run.root.join("drafts/notes.txt"), "mine\n").expect("write");
+    std::fs::write(run.root.join("drafts/old.eml"), "mine too\n").expect("write");
+    let run = run
+        .again()
+        .args(["compose", "c", "--out", "drafts", "--to", "ministry"])
+        .run()
+        .success()
+        .stdout_is("")
+        .stderr_is(
+            "wrote drafts/ministry.eml\n\
+            removed drafts/court.fax.txt (not in this run)\n",
+        );
+    assert_eq!(
+        run.files("drafts"),
+        [".outcry-drafts", "ministry.eml", "notes.txt", "old.eml"]
+    );
+    assert_eq!(
+        String::from_utf8(run.read("drafts/.outcry-drafts")).expect("utf-8"),
+        "ministry.eml\n"
+    );
+    // The same in the folder beside a Maildir: no fax letter this time, none left.
+    let run = run
+        .again()
+        .args(["compose", "c", "--maildir", "md"])
+        .run()
+        .success()
+        .stdout_is("")
+        .stderr_is("stored 1 draft(s) in the Maildir md; 1 letter(s) it cannot hold (fax) are in md.letters\n\
+            wrote md.letters/court.fax.txt\n");
+    assert_eq!(run.files("md.letters"), [".outcry-drafts", "court.fax.txt"]);
+    let run = run
+        .again()
+        .args(["compose", "c", "--maildir", "md", "--to", "ministry"])
+        .run()
+        .success()
+        .stdout_is("")
+        .stderr_is(
+            "stored 1 draft(s) in the Maildir md\n\
+            removed md.letters/court.fax.txt (not in this run)\n",
+        );
+    assert_eq!(run.files("md.letters"), [".outcry-drafts"]);
+}
+
+/// Issue 11 items 8 and 9, as Python's `mailbox` and `email` read them: stored drafts have no
+/// `X-Unsent` (the `.eml` file keeps it), Maildir flags `DS`, LF line ends; a body line
+/// `From the people` reads back as it was, not `>From`.
+#[test]
+fn issue_11_stored_drafts_as_mail_clients_read_them() {
+    let run = Case::minimal()
+        .sender()
+        .file(
+            "letters/c/letter.hbs",
+            "{{recipient.salutation}},\n\nFrom the people of Almaty:\n{{#each demands}}\n{{number}}. {{text}}\n{{/each}}\n",
+        )
+        .args(["compose", "c", "--to", "ministry", "--out", "d", "--maildir", "md", "--mbox", "box"])
+        .run()
+        .success()
+        .stdout_is("")
+        .stderr_is("wrote d/ministry.eml\n\
+            stored 1 draft(s) in the Maildir md\n\
+            appended 1 draft(s) to box\n");
+    let message = |extra: &str, x_unsent: &str, has_cr: bool| {
+        format!(
+            "[\n {{\n  \"to\": [\n   \"ministry@example.org\"\n  ],\n  \"bcc\": [],\n  \"x_unsent\": {x_unsent},\n  \"transfer_encoding\": \"quoted-printable\",\n  \"has_cr\": {has_cr},\n  \"long_header_lines\": [],\n  \"defects\": [],\n  \"body\": \"Dear Sir or Madam,\\n\\nFrom the people of Almaty:\\n1. One\\n2. Two\\n\"{extra}\n }}\n]\n"
+        )
+    };
+    assert_eq!(
+        python_reads(&run, "maildir", "md"),
+        message(
+            ",\n  \"subdir\": \"cur\",\n  \"flags\": \"DS\"",
+            "null",
+            false
+        )
+    );
+    assert!(run.files("md/cur")[0].ends_with(":2,DS"));
+    assert_eq!(
+        python_reads(&run, "mbox", "box"),
+        message(",\n  \"from_line\": \"sender@example.org\"", "null", false)
+    );
+    assert_eq!(
+        python_reads(&run, "eml", "d/ministry.eml"),
+        message("", "\"1\"", true)
+    );
+    let mbox = String::from_utf8(run.read("box")).expect("utf-8");
+    assert!(mbox.contains("\n=46rom the people of Almaty:\n"), "{mbox}");
+}
+
+/// Issue 11 item 10: a plain ASCII letter goes as 7bit, and a long name is folded so that no
+/// header line is longer than 78 characters.
+#[test]
+fn issue_11_ascii_letters_go_as_7bit_with_short_header_lines() {
+    let name = "Ministry of Internal Affairs of the Republic of Kazakhstan, Department of Police";
+    let run = Case::minimal()
+        .sender()
+        .file(
+            "contacts.toml",
+            &format!("[contacts.ministry]\nname = \"{name}\"\ncountry = \"KZ\"\nemail = \"ministry@example.org\"\n\n\
+             [contacts.court]\nname = \"Court\"\ncountry = \"KZ\"\nfax = \"+7 727 271 5802\"\n\n\
+             [contacts.coordinator]\nname = \"Coordinator\"\ncountry = \"GB\"\nemail = \"coord@example.org\"\n"),
+        )
+        .args(["compose", "c", "--to", "ministry", "--out", "d"])
+        .run()
+        .success()
+        .stdout_is("")
+        .stderr_is("wrote d/ministry.eml\n");
+    assert_eq!(
+        python_reads(&run, "eml", "d/ministry.eml"),
+        format!(
+            "[\n {{\n  \"to\": [\n   \"ministry@example.org\"\n  ],\n  \"bcc\": [],\n  \"x_unsent\": \"1\",\n  \"transfer_encoding\": \"7bit\",\n  \"has_cr\": true,\n  \"long_header_lines\": [],\n  \"defects\": [],\n  \"body\": \"Dear Sir or Madam,\\n\\n1. One\\n2. Two\\n\\nTest Sender\\n\"\n }}\n]\n"
+        )
+    );
+    let bytes = run.read("d/ministry.eml");
+    let m = parse(&bytes);
+    assert_eq!(
+        mailboxes(m.to()),
+        [(name.to_string(), "ministry@example.org".to_string())]
+    );
+    let text = String::from_utf8(bytes.clone()).expect("utf-8");
+    assert!(
+        text.contains("To: \"Ministry of Internal Affairs of the Republic of Kazakhstan, Department of\r\n Police\" <ministry@example.org>\r\n"),
+        "{text}"
+    );
 }

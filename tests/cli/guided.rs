@@ -63,7 +63,8 @@ fn a_newcomer_writes_the_may_day_drafts() {
     let run = t.finish().code(0);
 
     let files = run.files("drafts/mayday-2011");
-    assert_eq!(files.len(), 6, "{files:?}");
+    // Six drafts and the list of them (`.outcry-drafts`).
+    assert_eq!(files.len(), 7, "{files:?}");
     let eml = run.read("drafts/mayday-2011/knb-press.eml");
     let msg = parse(&eml);
     let from = msg.from().and_then(|a| a.first()).expect("From");
@@ -541,7 +542,8 @@ fn from_init_to_may_day_drafts() {
         .wait_for("wrote drafts/mayday-2011");
     let run = t.finish().code(0);
     let files = run.files("branch/drafts/mayday-2011");
-    assert_eq!(files.len(), 6, "{files:?}");
+    // Six drafts and the list of them (`.outcry-drafts`).
+    assert_eq!(files.len(), 7, "{files:?}");
     let eml = run.read("branch/drafts/mayday-2011/embassy-kz-gb.eml");
     let msg = parse(&eml);
     assert_eq!(

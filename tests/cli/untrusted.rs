@@ -371,8 +371,8 @@ fn issue_9_everything_outcry_creates_is_private_whatever_the_umask() {
         .stderr_is(
             "wrote out/drafts/court.fax.txt\n\
             wrote out/drafts/ministry.eml\n\
-            stored 1 draft(s) in the Maildir mail/Maildir\n\
-            appended 1 draft(s) to box/drafts.mbox\n",
+            stored 1 draft(s) in the Maildir mail/Maildir; 1 letter(s) it cannot hold (fax) are in out/drafts\n\
+            appended 1 draft(s) to box/drafts.mbox; 1 letter(s) it cannot hold (fax) are in out/drafts\n",
         );
     let run = run
         .again()
@@ -756,7 +756,7 @@ fn issue_9_review_bounded_joint_letters_and_private_destinations() {
         .stderr_is(
             "wrote drafts/court.fax.txt\n\
             wrote drafts/ministry.eml\n\
-            appended 1 draft(s) to drafts.mbox\n",
+            appended 1 draft(s) to drafts.mbox; 1 letter(s) it cannot hold (fax) are in drafts\n",
         );
     let mode = |rel: &str| {
         std::fs::metadata(run.root.join(rel))
