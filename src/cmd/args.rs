@@ -39,7 +39,7 @@ pub(super) enum Job {
     Check(Option<String>),
     Compose(Compose),
     Send(Send),
-    Status(String),
+    Status(Option<String>),
     SmtpTest,
     Completions(clap_complete::Shell),
     Man,
