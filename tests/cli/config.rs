@@ -207,4 +207,12 @@ fn issue_11_country_codes_in_any_case() {
         .stderr_is("error: invalid value 'Germany' for '--sender-country <CC>': unknown country \"Germany\": use an ISO 3166-1 alpha-2 code, such as KZ, GB or DE (Germany → DE)\n\
             \n\
             For more information, try '--help'.\n");
+    // A wrong country in a file: its error alone, no "no sender country" warning before it.
+    named(Case::example())
+        .personal_config("[sender]\ncountry = \"Germany\"\n")
+        .args(json)
+        .run()
+        .code(2)
+        .stdout_is("")
+        .stderr_is("[WS]/.home/.config/outcry/config.toml:3: sender unknown country \"Germany\": use an ISO 3166-1 alpha-2 code, such as KZ, GB or DE (Germany → DE)\n");
 }
