@@ -13,6 +13,11 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// Run without a command on a terminal for the guided path: pick a campaign and targets,
 /// check your profile, add a paragraph of your own, preview, then send or save drafts.
 ///
+/// Your settings live in your personal config, `~/.config/outcry/config.toml` (or
+/// `$XDG_CONFIG_HOME/outcry/config.toml`): your name, e-mail, city and country under
+/// [sender], your mail account under [smtp]. A workspace's outcry.toml gives defaults; --config FILE,
+/// OUTCRY_* variables and the Sender and Delivery flags below override both.
+///
 /// Example: outcry compose mayday-2011 --out drafts/
 #[derive(Debug, Parser)]
 #[command(name = "outcry", version, max_term_width = 100)]
@@ -83,7 +88,13 @@ pub struct SenderArgs {
     #[arg(long, value_name = "CITY", env = "OUTCRY_SENDER_CITY", global = true)]
     pub sender_city: Option<String>,
     /// Your country (ISO code such as GB); picks the embassy for `embassy:XX` targets.
-    #[arg(long, value_name = "CC", env = "OUTCRY_SENDER_COUNTRY", global = true)]
+    #[arg(
+        long,
+        value_name = "CC",
+        env = "OUTCRY_SENDER_COUNTRY",
+        global = true,
+        value_parser = country_code
+    )]
     pub sender_country: Option<String>,
     /// Your postal address (for letters sent by post).
     #[arg(
@@ -93,6 +104,12 @@ pub struct SenderArgs {
         global = true
     )]
     pub sender_address: Option<String>,
+}
+
+/// A country code in any case, checked as it is typed and passed on as the config spells it.
+fn country_code(s: &str) -> Result<String, String> {
+    s.parse::<crate::fields::Country>()
+        .map(|c| c.code().to_string())
 }
 
 /// Delivery overrides; each beats every config file. The password is never a flag: use
@@ -257,13 +274,16 @@ pub enum Command {
     /// Example: outcry man > ~/.local/share/man/man1/outcry.1
     Man,
 
-    /// Show what the journal says about each letter of a campaign.
+    /// Show what the journal says about each letter of a campaign, or sum up every campaign.
+    ///
+    /// Without a campaign: one line a campaign, its letters counted by state (accepted,
+    /// failed, unknown, deferred, planned).
     ///
     /// Example: outcry status mayday-2011
     Status {
-        /// The campaign: a folder name under letters/.
+        /// The campaign: a folder name under letters/. Without it: every campaign in one line.
         #[arg(value_name = "CAMPAIGN")]
-        campaign: String,
+        campaign: Option<String>,
     },
 }
 

@@ -210,14 +210,18 @@ impl AddressBook {
         raw: Spanned<DeValue<'_>>,
         diags: &mut Diagnostics,
     ) {
-        if let Err(e) = state.parse::<Country>() {
-            diags.error(src.at(state_span), format!("embassy state: {e}"));
-            return;
-        }
-        if let Err(e) = host.parse::<Country>() {
-            diags.error(src.at(host_span), format!("embassy host country: {e}"));
-            return;
-        }
+        // Codes in any case (`[embassies.kz.gb]`), kept as the upper-case codes plans look up.
+        let (state, host) = match (state.parse::<Country>(), host.parse::<Country>()) {
+            (Err(e), _) => {
+                diags.error(src.at(state_span), format!("embassy state: {e}"));
+                return;
+            }
+            (_, Err(e)) => {
+                diags.error(src.at(host_span), format!("embassy host country: {e}"));
+                return;
+            }
+            (Ok(state), Ok(host)) => (state.code(), host.code()),
+        };
         let id = embassy_id(state, host);
         if self.contacts.contains_key(&id) {
             diags.error(
@@ -393,7 +397,7 @@ email = "london@mfa.kz"
     #[test]
     fn every_bad_field_is_reported_with_its_line() {
         let (book, diags) = parse(
-            "[contacts.a]\nname = \"A\"\ncountry = \"kz\"\nemail = \"nope\"\nfax = \"123\"\n\n[contacts.\"../b\"]\nname = \"B\"\ncountry = \"KZ\"\n",
+            "[contacts.a]\nname = \"A\"\ncountry = \"kx\"\nemail = \"nope\"\nfax = \"123\"\n\n[contacts.\"../b\"]\nname = \"B\"\ncountry = \"KZ\"\n",
         );
         assert!(book.contacts.is_empty());
         assert_eq!(diags.len(), 4, "{diags:#?}");

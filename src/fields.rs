@@ -204,7 +204,7 @@ impl fmt::Display for Email {
 pub struct Phone {
     /// E.164, e.g. `+77272715802`: what a fax machine or phone dials.
     pub e164: String,
-    /// Grouped for reading, e.g. `+7 7272 71 58 02`.
+    /// Grouped for reading as the number's country writes it, e.g. `+7 727 271 5802`.
     pub international: String,
 }
 
@@ -228,15 +228,47 @@ impl Phone {
                 "invalid phone number {raw:?}: not a valid number for its country (write it in international form, e.g. +7 727 271 5802)"
             ));
         }
+        let international = match number.country().id() {
+            Some(phonenumber::country::Id::KZ) => KAZAKHSTAN.as_ref().map(|db| {
+                phonenumber::format_with(db, &number)
+                    .mode(phonenumber::Mode::International)
+                    .to_string()
+            }),
+            _ => None,
+        };
         Ok(Phone {
             e164: number.format().mode(phonenumber::Mode::E164).to_string(),
-            international: number
-                .format()
-                .mode(phonenumber::Mode::International)
-                .to_string(),
+            international: international.unwrap_or_else(|| {
+                number
+                    .format()
+                    .mode(phonenumber::Mode::International)
+                    .to_string()
+            }),
         })
     }
 }
+
+/// How Kazakhstan groups its numbers, in libphonenumber's own metadata format. Kazakhstan
+/// shares +7 with Russia, and libphonenumber formats every +7 number the Russian way (Almaty's
+/// `+7 7272 71 58 02`); Kazakh authorities write `+7 727 271 5802` (Almaty's area code, then
+/// the subscriber) and `+7 7172 74 55 24` (a four-digit area code such as Astana's).
+const KAZAKHSTAN_FORMATS: &str = r"<phoneNumberMetadata><territories>
+<territory id='KZ' countryCode='7' internationalPrefix='810' nationalPrefix='8'>
+  <availableFormats>
+    <numberFormat pattern='(\d{4})(\d{2})(\d{2})(\d{2})'>
+      <leadingDigits>7(?:1|2[0-689])</leadingDigits>
+      <format>$1 $2 $3 $4</format>
+    </numberFormat>
+    <numberFormat pattern='(\d{3})(\d{3})(\d{4})'>
+      <format>$1 $2 $3</format>
+    </numberFormat>
+  </availableFormats>
+  <generalDesc><nationalNumberPattern>\d{10}</nationalNumberPattern></generalDesc>
+</territory>
+</territories></phoneNumberMetadata>";
+
+static KAZAKHSTAN: std::sync::LazyLock<Option<phonenumber::metadata::Database>> =
+    std::sync::LazyLock::new(|| phonenumber::metadata::Database::parse(KAZAKHSTAN_FORMATS).ok());
 
 impl fmt::Display for Phone {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -244,7 +276,8 @@ impl fmt::Display for Phone {
     }
 }
 
-/// An ISO 3166-1 alpha-2 country code, upper case, with its English name.
+/// An ISO 3166-1 alpha-2 country code (written in any case, kept in upper case), with its
+/// English name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Country(isocountry::CountryCode);
 
@@ -256,19 +289,46 @@ impl Country {
     pub fn name(self) -> &'static str {
         self.0.name()
     }
+
+    /// The countries whose English name is `name`, or starts with it (`germany`, `United
+    /// Kingdom`), for a hint when a name is typed where a code belongs.
+    pub fn named(name: &str) -> Vec<Country> {
+        let typed = name.trim().to_lowercase();
+        if typed.chars().count() < 3 {
+            return Vec::new();
+        }
+        let all = || isocountry::CountryCode::iter().map(|c| Country(*c));
+        let exact: Vec<Country> = all().filter(|c| c.name().to_lowercase() == typed).collect();
+        if !exact.is_empty() {
+            return exact;
+        }
+        all()
+            .filter(|c| c.name().to_lowercase().starts_with(&typed))
+            .collect()
+    }
 }
 
 impl FromStr for Country {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
         if s.len() == 2
-            && s.bytes().all(|b| b.is_ascii_uppercase())
-            && let Ok(code) = isocountry::CountryCode::for_alpha2(s)
+            && s.bytes().all(|b| b.is_ascii_alphabetic())
+            && let Ok(code) = isocountry::CountryCode::for_alpha2(&s.to_ascii_uppercase())
         {
             return Ok(Country(code));
         }
+        let found = Country::named(s);
+        let hint = if (1..=3).contains(&found.len()) {
+            let codes: Vec<String> = found
+                .iter()
+                .map(|c| format!("{} \u{2192} {}", c.name(), c.code()))
+                .collect();
+            format!(" ({})", codes.join(", "))
+        } else {
+            String::new()
+        };
         Err(format!(
-            "unknown country {s:?}: use an ISO 3166-1 alpha-2 code in upper case, such as KZ, GB or DE"
+            "unknown country {s:?}: use an ISO 3166-1 alpha-2 code, such as KZ, GB or DE{hint}"
         ))
     }
 }
@@ -298,6 +358,21 @@ mod tests {
         assert_eq!(slash.e164, "+77272715807");
         let national = Phone::parse("020 7935 1925", Some("GB")).unwrap();
         assert_eq!(national.e164, "+442079351925");
+    }
+
+    /// Issue 11: numbers grouped as their country writes them; E.164 stays for machines.
+    #[test]
+    fn issue_11_numbers_grouped_as_their_country_writes_them() {
+        let grouped = |raw: &str| Phone::parse(raw, None).unwrap().international;
+        assert_eq!(grouped("++7727 2715802"), "+7 727 271 5802");
+        assert_eq!(grouped("++7 (7172) 74 55 24"), "+7 7172 74 55 24");
+        assert_eq!(grouped("+7 701 234 5678"), "+7 701 234 5678");
+        assert_eq!(grouped("+7 495 606 3602"), "+7 495 606-36-02");
+        assert_eq!(grouped("+44 20 7935 1925"), "+44 20 7935 1925");
+        assert_eq!(
+            Phone::parse("++7727 2715802", None).unwrap().e164,
+            "+77272715802"
+        );
     }
 
     #[test]
@@ -330,11 +405,33 @@ mod tests {
         assert!(check_line("name", &"x".repeat(MAX_LINE + 1)).is_err());
     }
 
+    /// Issue 11: a name typed where a code belongs gets its code ("Germany → DE").
+    #[test]
+    fn issue_11_a_country_name_suggests_its_code() {
+        let e = "Germany".parse::<Country>().unwrap_err();
+        assert_eq!(
+            e,
+            "unknown country \"Germany\": use an ISO 3166-1 alpha-2 code, such as KZ, GB or DE (Germany \u{2192} DE)"
+        );
+        let e = "united kingdom".parse::<Country>().unwrap_err();
+        assert!(
+            e.ends_with("(United Kingdom of Great Britain and Northern Ireland \u{2192} GB)"),
+            "{e}"
+        );
+        assert_eq!(
+            Country::named("kazakhstan"),
+            vec![Country::from_str("KZ").unwrap()]
+        );
+        assert!(Country::named("Atlantis").is_empty());
+    }
+
     #[test]
     fn countries_and_addresses() {
         assert_eq!("KZ".parse::<Country>().unwrap().name(), "Kazakhstan");
-        assert!("kz".parse::<Country>().is_err());
+        assert_eq!("kz".parse::<Country>().unwrap().code(), "KZ");
+        assert_eq!("nL".parse::<Country>().unwrap().code(), "NL");
         assert!("XX".parse::<Country>().is_err());
+        assert!("k".parse::<Country>().is_err());
         assert!("press@knb.kz".parse::<Email>().is_ok());
         assert!("press at knb.kz".parse::<Email>().is_err());
         assert!("jane@bücher.de".parse::<Email>().is_err());

@@ -39,7 +39,7 @@ pub(super) enum Job {
     Check(Option<String>),
     Compose(Compose),
     Send(Send),
-    Status(String),
+    Status(Option<String>),
     SmtpTest,
     Completions(clap_complete::Shell),
     Man,
@@ -366,7 +366,7 @@ mod tests {
             "--sender-email=b",
             "--sender-organisation=c",
             "--sender-city=d",
-            "--sender-country=e",
+            "--sender-country=nl",
             "--sender-address=f",
             "--transport=sendmail",
             "--smtp-host=h",
@@ -380,6 +380,8 @@ mod tests {
             "check",
         ]);
         let o = overrides(&cli);
+        // A country in any case goes on in the config's spelling (issue 11).
+        assert_eq!(o.country.as_ref().map(|v| v.value.as_str()), Some("NL"));
         let values: Vec<Option<&str>> = [&o.transport, &o.port, &o.security, &o.rate, &o.timeout]
             .map(|v| v.as_ref().map(|v| v.value.as_str()))
             .to_vec();

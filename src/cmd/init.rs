@@ -17,13 +17,13 @@ pub(super) fn run(given: &Given, dir: Option<&Path>) -> Result<ExitCode> {
             "{} is a workspace already: its files stay as they are.",
             dir.display()
         ));
-        return guide::setup(given, dir);
+        return guide::setup(given, dir, false);
     }
     for path in crate::init::init(dir)? {
         output::note(&format!("wrote {}", path.display()));
     }
     if prompt::interactive() {
-        return guide::setup(given, dir);
+        return guide::setup(given, dir, true);
     }
     output::note(&format!(
         "next: put your name and e-mail in {}, then `outcry -C {} check`",

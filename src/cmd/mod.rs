@@ -48,7 +48,7 @@ pub fn run(matches: &ArgMatches) -> Result<ExitCode> {
         Job::Check(campaign) => check::run(&given, campaign.as_deref(), now),
         Job::Compose(c) => compose::run(&given, &c, now),
         Job::Send(s) => send::run(&given, &s, now),
-        Job::Status(campaign) => status::run(&campaign),
+        Job::Status(campaign) => status::run(campaign.as_deref()),
         Job::SmtpTest => smtp_test(&given),
         Job::Completions(shell) => {
             // Made in memory, then printed: a stdout that fails is an error, not a panic.

@@ -1,4 +1,5 @@
-//! `outcry status CAMPAIGN`: what the journal says of each letter.
+//! `outcry status [CAMPAIGN]`: what the journal says of each letter, or of every campaign
+//! in one line each.
 
 use std::io::Write as _;
 use std::process::ExitCode;
@@ -9,8 +10,11 @@ use crate::output;
 use crate::pipeline::require_campaign;
 use crate::workspace::Workspace;
 
-pub(super) fn run(campaign: &str) -> Result<ExitCode> {
+pub(super) fn run(campaign: Option<&str>) -> Result<ExitCode> {
     let ws = Workspace::here()?;
+    let Some(campaign) = campaign else {
+        return summary(&ws);
+    };
     require_campaign(&ws, campaign)?;
     let replay = crate::send::journal::Journal::read(&ws.root, campaign)?;
     let mut out = crate::output::stdout();
@@ -57,5 +61,50 @@ pub(super) fn run(campaign: &str) -> Result<ExitCode> {
     if !any {
         output::note(&format!("nothing sent yet for {campaign}"));
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Every campaign in one line: its letters counted by state, most telling first.
+fn summary(ws: &Workspace) -> Result<ExitCode> {
+    use crate::send::journal::State;
+    const ORDER: [State; 5] = [
+        State::Accepted,
+        State::Failed,
+        State::Unknown,
+        State::Deferred,
+        State::Planned,
+    ];
+    let campaigns = ws.campaigns();
+    if campaigns.is_empty() {
+        output::note("no campaigns in letters/ yet: start one with `outcry new NAME`");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let width = campaigns.iter().map(String::len).max().unwrap_or(0);
+    let mut out = crate::output::stdout();
+    for campaign in &campaigns {
+        let replay = crate::send::journal::Journal::read(&ws.root, campaign)?;
+        let states: Vec<State> = replay
+            .letters()
+            .filter_map(|r| replay.state(&r.message_id))
+            .collect();
+        let counts: Vec<String> = ORDER
+            .iter()
+            .map(|s| (s, states.iter().filter(|t| *t == s).count()))
+            .filter(|(_, n)| *n > 0)
+            .map(|(s, n)| format!("{n} {}", s.label()))
+            .collect();
+        let line = if counts.is_empty() {
+            "nothing sent yet".to_string()
+        } else {
+            let letters = if states.len() == 1 {
+                "letter"
+            } else {
+                "letters"
+            };
+            format!("{} {letters}: {}", states.len(), counts.join(", "))
+        };
+        writeln!(out, "{campaign:<width$}  {line}")?;
+    }
+    out.flush()?;
     Ok(ExitCode::SUCCESS)
 }

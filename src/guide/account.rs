@@ -86,10 +86,19 @@ const PRESETS: [Preset; 8] = [
     },
 ];
 
-/// After `outcry init DIR` wrote the files (or in a workspace that exists): the profile,
-/// the account, both saved together at the end, then a connection test.
-pub fn setup(given: &config::Given, dir: &Path) -> Result<ExitCode> {
-    prompt::on_interrupt("cancelled: your profile and mail account are not saved");
+/// After `outcry init DIR` wrote the files (`wrote`), or in a workspace that exists: the
+/// profile, the account, both saved together at the end, then a connection test. Cancelled,
+/// it says that the workspace stays and how to come back to these questions.
+pub fn setup(given: &config::Given, dir: &Path, wrote: bool) -> Result<ExitCode> {
+    prompt::on_interrupt(&if wrote {
+        format!(
+            "cancelled: your profile and mail account are not saved; the workspace in {} is written and stays: `outcry init {}` asks these questions again",
+            dir.display(),
+            dir.display()
+        )
+    } else {
+        "cancelled: your profile and mail account are not saved".to_string()
+    });
     let mut diags = Diagnostics::default();
     let settings = config::load(dir, given, &mut diags);
     crate::output::say("");

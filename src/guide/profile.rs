@@ -82,19 +82,14 @@ pub fn ask(defaults: &Sender) -> Result<Sender> {
         "Your country, as a two-letter code (GB, DE, US, ...); it picks the embassy you write to",
         defaults.country.map(Country::code),
         false,
-        |s| s.to_ascii_uppercase().parse::<Country>().map(|_| ()),
+        |s| s.parse::<Country>().map(|_| ()),
     )?;
     Ok(Sender {
         name: Some(name),
         email: Some(email.parse().map_err(anyhow::Error::msg)?),
         organisation: Some(organisation).filter(|o| !o.is_empty()),
         city: Some(city),
-        country: Some(
-            country
-                .to_ascii_uppercase()
-                .parse()
-                .map_err(anyhow::Error::msg)?,
-        ),
+        country: Some(country.parse().map_err(anyhow::Error::msg)?),
         address: defaults.address.clone(),
     })
 }

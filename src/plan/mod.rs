@@ -106,7 +106,11 @@ fn resolve(
                 continue;
             }
             Err(Missing::Embassy(reason)) => {
-                diags.warning(origin.clone(), reason.clone());
+                // No sender country in a run with errors: most likely the country given was
+                // wrong, and its error says so; "no sender country" before it would mislead.
+                if sender.country.is_some() || !diags.has_errors() {
+                    diags.warning(origin.clone(), reason.clone());
+                }
                 if selected(selection, &key, None) {
                     plan.unresolved.push(Unresolved {
                         target: key,

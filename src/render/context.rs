@@ -264,7 +264,7 @@ mod tests {
             "country": "KZ",
             "country_name": "Kazakhstan",
             "email": "",
-            "fax": "+7 7272 71 58 02",
+            "fax": "+7 727 271 5802",
             "phone": "",
             "post": "",
             "web": "",

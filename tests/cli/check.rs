@@ -218,6 +218,63 @@ fn the_readme_walkthrough_campaign_checks() {
             ok: 1 campaign(s), 11 contact(s), 9 embass(ies), 3 letter(s) render\n");
 }
 
+/// Issue 11: the README's `outcry new` command, run literally in a workspace fresh from
+/// `outcry init`, writes the `campaign.toml` the README shows (but for `issued`, the day it
+/// runs), and the campaign checks.
+#[test]
+fn issue_11_the_readme_new_command_writes_what_the_readme_shows() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).expect("README");
+    let start = readme
+        .find("cargo run -- new free-dmitry")
+        .expect("README's new command");
+    let command: String =
+        readme[start..readme[start..].find("\n$EDITOR").expect("end") + start].replace("\\\n", " ");
+    let words = shell_words::split(&command).expect("a shell command");
+    let args = &words[words.iter().position(|w| w == "--").expect("--") + 1..];
+    let shown_start = readme
+        .find("# letters/free-dmitry/campaign.toml\n")
+        .expect("README's campaign.toml")
+        + "# letters/free-dmitry/campaign.toml\n".len();
+    let shown = &readme[shown_start..shown_start + readme[shown_start..].find("```").expect("end")];
+    let run = Case::empty()
+        .args(["init", "."])
+        .run()
+        .success()
+        .stdout_is("")
+        .stderr_unchecked("the files init writes, pinned by the init tests")
+        .again()
+        .args(args)
+        .run()
+        .success()
+        .stdout_is("")
+        .stderr_unchecked("checked below");
+    let written = String::from_utf8(run.read("letters/free-dmitry/campaign.toml")).expect("UTF-8");
+    let issued = |text: &str| -> String {
+        text.lines()
+            .map(|l| {
+                if l.starts_with("issued = ") {
+                    "issued = [DATE]"
+                } else {
+                    l
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(issued(&written), issued(shown));
+    run.again()
+        .env("OUTCRY_SENDER_COUNTRY", "GB")
+        .args(["check", "free-dmitry"])
+        .run()
+        .success()
+        .stdout_is("")
+        .stderr_is("contacts.toml:79: warning: contact \"almaty-prosecutor\" has no email, fax, web, post or phone: no letter can reach it\n\
+            contacts.toml:157: warning: contact \"embassy-kz-fr\" has no email, fax, web, post or phone: no letter can reach it\n\
+            contacts.toml:162: warning: contact \"embassy-kz-at\" has no email, fax, web, post or phone: no letter can reach it\n\
+            ok: 1 campaign(s), 11 contact(s), 9 embass(ies), 3 letter(s) render\n");
+}
+
 /// Found by the bad-input sweep: these overflowed the stack instead of failing cleanly.
 #[test]
 fn recursive_partials_and_deep_nesting_are_refused() {

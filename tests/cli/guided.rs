@@ -503,6 +503,57 @@ fn init_again_in_a_workspace_with_its_own_server() {
         );
 }
 
+/// Issue 11: a country's name typed for the code gets the code suggested; `init` cancelled
+/// says that the workspace it wrote stays, and how to come back to the questions.
+#[test]
+fn issue_11_init_cancelled_says_what_stays_and_a_country_name_gets_its_code() {
+    let mut t = Case::empty().terminal(["init", "branch"]);
+    t.wait_for("Your name")
+        .line("Ann Activist")
+        .wait_for("Your e-mail address")
+        .line("ann@example.org")
+        .wait_for("Organisation")
+        .keys(&["\r"])
+        .wait_for("Your city")
+        .line("Berlin")
+        .wait_for("two-letter code")
+        .line("Germany")
+        .wait_for("(Germany \u{2192} DE)")
+        .keys(&[ESC]);
+    let run = t.finish().code(130);
+    assert!(
+        run.stdout.contains(
+            "cancelled: your profile and mail account are not saved; the workspace in branch is \
+             written and stays: `outcry init branch` asks these questions again"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(run.root.join("branch/contacts.toml").is_file());
+    assert!(
+        !run.root
+            .join(PERSONAL_CONFIG_DIR)
+            .join("config.toml")
+            .exists()
+    );
+    let mut t = run.again().terminal(["init", "branch"]);
+    t.wait_for("is a workspace already: its files stay as they are.")
+        .wait_for("Your name")
+        .keys(&[ESC]);
+    let run = t.finish().code(130);
+    assert!(
+        run.stdout
+            .contains("cancelled: your profile and mail account are not saved"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        !run.stdout.contains("asks these questions again"),
+        "{}",
+        run.stdout
+    );
+}
+
 /// The issue's whole path for someone new: `outcry init`, then `outcry`, to the May Day drafts
 /// with their own name in them.
 #[test]

@@ -222,6 +222,29 @@ fn status_shows_each_letter() {
     }
 }
 
+/// Issue 11: `outcry status` without a campaign sums up every campaign, one line each.
+#[test]
+fn issue_11_status_without_a_campaign_sums_up_every_campaign() {
+    let server = server(vec![Fault::ReplyToMessage {
+        n: 2,
+        code: 550,
+        text: "5.7.1 refused".into(),
+    }]);
+    send(mayday(&server), &[])
+        .code(1)
+        .stdout_unchecked("the send's own output is pinned by other tests")
+        .stderr_unchecked("the send's own output is pinned by other tests")
+        .again()
+        .args(["status"])
+        .run()
+        .success()
+        .stdout_is(
+            "free-ainur-kurmanov  nothing sent yet\n\
+            mayday-2011          4 letters: 3 accepted, 1 failed\n",
+        )
+        .stderr_is("");
+}
+
 #[test]
 fn a_refused_coordinator_costs_nobody_their_letter() {
     let server = server(vec![Fault::RejectRecipient {
