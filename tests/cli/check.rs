@@ -91,7 +91,7 @@ fn a_missing_template_variable_names_the_template_line() {
         .run()
         .code(2)
         .stdout_is("")
-        .stderr_is("letters/c/letter.hbs:4: template uses `sender.nickname`, which is not defined (known: campaign, demands, recipient, recipients, sender, date; in layouts also subject, body, addressee, copy_to, original_to)\n\
+        .stderr_is("letters/c/letter.hbs:4: template uses `sender.nickname`, which is not defined (the fields of `sender` are name, email, organisation, city, country, country_name, address)\n\
             1 error(s): fix them and run outcry check again\n");
 }
 
@@ -342,4 +342,65 @@ fn a_file_that_is_not_utf8_names_the_line() {
         "no follow-on errors: {}",
         run.stderr
     );
+}
+
+/// Issue 11, item 1: `{{this}}` in `{{#each demands}}` is the demand's text, as a reader of
+/// the letter sees it.
+#[test]
+fn issue_11_each_demand_prints_its_text() {
+    Case::minimal()
+        .file(
+            "letters/c/letter.hbs",
+            "{{recipient.salutation}},\n\n{{#each demands}}\n* {{this}}\n{{/each}}\n\n{{#each recipients}}{{#with this}}{{name}}{{/with}}{{/each}}\n",
+        )
+        .args(["compose", "c", "--to", "ministry", "--no-input"])
+        .run()
+        .success()
+        .stdout_is("Test (c)\n\
+            2 demands, 1 letters\n\
+            \n\
+            === 1/1 e-mail: ministry ===\n\
+            From:    [YOUR NAME] <[your e-mail]>\n\
+            To:      Ministry <ministry@example.org>\n\
+            Cc:      Coordinator <coord@example.org>\n\
+            Subject: Protest\n\
+            \n\
+            Dear Sir or Madam,\n\
+            \n\
+            * One\n\
+            * Two\n\
+            \n\
+            Ministry\n\
+            \n\
+            === plan ===\n\
+            e-mail     1  (ministry)\n\
+            fax        0\n\
+            web form   0\n\
+            post       0\n\
+            calls      0\n\
+            copies     coordinator (in the Cc of every e-mail letter)\n\
+            unresolved none\n")
+        .stderr_is("warning: no sender name, email, country configured: the review shows placeholders such as [YOUR NAME] (see `outcry --help`, Sender)\u{a}");
+}
+
+/// Issue 11, item 1: what would print `[object]` is an error at its line that says what to
+/// write; an unknown field inside a block is named with that block's fields.
+#[test]
+fn issue_11_printing_an_object_or_a_list_whole_is_an_error() {
+    Case::minimal()
+        .file(
+            "letters/c/letter.hbs",
+            "{{recipient}},\n{{demands}}\n{{#each demands}}{{nmber}}{{/each}}\n{{#with sender}}{{this}}{{/with}}\n{{> list}}\n",
+        )
+        .file("letters/_partials/list.hbs", "{{#each recipients}}\n{{this}}\n{{/each}}\n")
+        .args(["check", "c"])
+        .run()
+        .code(2)
+        .stdout_is("")
+        .stderr_is("letters/_partials/list.hbs:2: `{{this}}` would print an object as \"[object]\": write one of its fields, e.g. `{{name}}` (its fields: id, name, salutation, country, country_name, email, fax, phone, post, web, language)\n\
+            letters/c/letter.hbs:1: `{{recipient}}` would print an object as \"[object]\": write one of its fields, e.g. `{{recipient.name}}` (its fields: id, name, salutation, country, country_name, email, fax, phone, post, web, language)\n\
+            letters/c/letter.hbs:2: `{{demands}}` would print a whole list as \"[...]\": write each item, e.g. `{{#each demands}}{{text}}{{/each}}`\n\
+            letters/c/letter.hbs:3: template uses `nmber`, which is not defined (inside {{#each demands}} the fields are number, text)\n\
+            letters/c/letter.hbs:4: `{{this}}` would print an object as \"[object]\": write one of its fields, e.g. `{{name}}` (its fields: name, email, organisation, city, country, country_name, address)\n\
+            5 error(s): fix them and run outcry check again\n");
 }
