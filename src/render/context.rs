@@ -40,6 +40,8 @@ pub(super) static LAYOUT: Shape = Shape::Object {
         ("copy_to", &RECIPIENTS),
         ("addressee", &RECIPIENT),
         ("original_to", &ORIGINAL_TO),
+        ("return_address", &Shape::Text),
+        ("delivery_address", &Shape::Text),
     ],
     shows: None,
     hint: "addressee.name",
@@ -273,6 +275,41 @@ fn joint_recipient(contacts: &[Contact]) -> Value {
     })
 }
 
+/// A postal letter's return address, from `sender` as templates see it: the `address` as
+/// written, then the city and country unless the address already has them or they are
+/// placeholders; "" without an address.
+pub(super) fn return_address(sender: &Value) -> String {
+    let field = |k: &str| sender[k].as_str().map(str::trim).unwrap_or_default();
+    let address = field("address");
+    if address.is_empty() {
+        return String::new();
+    }
+    let mut lines = vec![address.to_string()];
+    let lower = address.to_lowercase();
+    for (part, placeholder) in [
+        (field("city"), PLACEHOLDER_CITY),
+        (field("country_name"), PLACEHOLDER_COUNTRY),
+    ] {
+        if !part.is_empty() && part != placeholder && !lower.contains(&part.to_lowercase()) {
+            lines.push(part.to_string());
+        }
+    }
+    lines.join("\n")
+}
+
+/// Whom a postal letter goes to: the contact's name, then its `post` address, unless that
+/// already starts with the name.
+pub(super) fn delivery_address(c: &Contact) -> String {
+    let post = c.post.as_deref().unwrap_or_default().trim();
+    if post.starts_with(c.name.as_str()) {
+        post.to_string()
+    } else if post.is_empty() {
+        c.name.clone()
+    } else {
+        format!("{}\n{post}", c.name)
+    }
+}
+
 /// `2 May 2011`.
 pub fn long_date(d: Date) -> String {
     d.strftime("%-d %B %Y").to_string()
@@ -356,7 +393,7 @@ mod tests {
             "Leeds Branch",
             "Leeds",
             "GB",
-            "United Kingdom of Great Britain and Northern Ireland",
+            "United Kingdom",
             "1 Lane\nLeeds",
         ]);
         let mut signer = sender.clone();

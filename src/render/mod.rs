@@ -161,7 +161,8 @@ impl Renderer {
     /// The subject and body as the letter's channel carries them: an e-mail as written, a
     /// letter by another channel in its layout (fax page, postal letter, web form, call
     /// script), a copy in the coordinators' layout. Layouts see the letter's context and
-    /// `subject`, `body`, `copy_to`, and `addressee` or `original_to`.
+    /// `subject`, `body`, `copy_to`, `return_address`, `delivery_address`, and `addressee`
+    /// or `original_to`.
     fn lay_out(
         &self,
         planned: &Planned,
@@ -172,6 +173,14 @@ impl Renderer {
         ctx["subject"] = json!(subject);
         ctx["body"] = json!(body.trim_end());
         ctx["copy_to"] = Value::Array(planned.noted_copies.iter().map(recipient_ctx).collect());
+        ctx["return_address"] = json!(context::return_address(&ctx["sender"]));
+        ctx["delivery_address"] = json!(
+            planned
+                .to
+                .first()
+                .map(|t| context::delivery_address(&t.contact))
+                .unwrap_or_default()
+        );
         match (planned.kind, planned.channel) {
             (Kind::Copy, _) => {
                 ctx["original_to"] = Value::Array(

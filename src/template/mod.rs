@@ -48,6 +48,8 @@ pub struct Analysis {
 pub struct Outline {
     pub tags: Vec<Tag>,
     pub nodes: Vec<Node>,
+    /// The block parameters a `Block` tag names (`{{#each demands as |d i|}}`: `d`, `i`).
+    pub block_params: Vec<(usize, Vec<String>)>,
 }
 
 /// The template itself, or one inline partial it defines.

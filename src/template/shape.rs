@@ -56,8 +56,13 @@ pub struct Checked {
     pub shown: Vec<(usize, usize, String)>,
 }
 
-/// One level of context: its shape, and the block that made it (`{{#each demands}}`), if any.
-type Level = (&'static Shape, Option<String>);
+/// One level of context: its shape, the block that made it (`{{#each demands}}`), if any,
+/// and the block parameters it names (`as |d i|`) with their shapes.
+type Level = (
+    &'static Shape,
+    Option<String>,
+    Vec<(String, &'static Shape)>,
+);
 
 /// Checks what each template prints. `roots[i]` is the context `sources[i]` renders with, or
 /// `None` for a shared partial (checked where it is called).
@@ -66,7 +71,7 @@ pub fn check(sources: &[Source<'_>], roots: &[Option<&'static Shape>]) -> Checke
     let mut todo: Vec<(usize, usize, Vec<Level>)> = roots
         .iter()
         .enumerate()
-        .filter_map(|(i, r)| r.map(|r| (i, 0, vec![(r, None)])))
+        .filter_map(|(i, r)| r.map(|r| (i, 0, vec![(r, None, Vec::new())])))
         .collect();
     let mut seen: HashSet<(usize, usize, Vec<usize>)> = HashSet::new();
     let mut shown = HashSet::new();
@@ -120,7 +125,7 @@ pub fn check(sources: &[Source<'_>], roots: &[Option<&'static Shape>]) -> Checke
                     let called = if args.is_empty() {
                         levels
                     } else {
-                        vec![(&Shape::Open, None)]
+                        vec![(&Shape::Open, None, Vec::new())]
                     };
                     for (t, src) in sources.iter().enumerate() {
                         for (n, nd) in src.outline.nodes.iter().enumerate() {
@@ -161,7 +166,18 @@ fn levels(outline: &super::Outline, tag: &Tag, base: &[Level]) -> Vec<Level> {
             _ => &Shape::Open,
         };
         let raw = args.first().map_or("", |a| a.raw.as_str());
-        levels.push((shape, Some(format!("{{{{#{name} {raw}}}}}"))));
+        let params = outline
+            .block_params
+            .iter()
+            .find(|(b, _)| *b == w.block)
+            .map(|(_, p)| p.as_slice())
+            .unwrap_or_default();
+        let params = params
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.clone(), if i == 0 { shape } else { &Shape::Text }))
+            .collect();
+        levels.push((shape, Some(format!("{{{{#{name} {raw}}}}}")), params));
     }
     levels
 }
@@ -209,6 +225,19 @@ fn resolve(v: &Var, levels: &[Level]) -> Result<&'static Shape, String> {
     if v.raw.starts_with('@') && !v.raw.starts_with("@root") {
         return Ok(&Shape::Text);
     }
+    let param = v.names.first().and_then(|first| {
+        levels
+            .iter()
+            .rev()
+            .flat_map(|l| &l.2)
+            .find(|(p, _)| p == first)
+    });
+    if let (Some((name, shape)), false) = (
+        param,
+        v.raw.starts_with(['.', '@']) || v.raw.starts_with("this"),
+    ) {
+        return follow(v, shape, None, &v.names[1..], vec![name.as_str()]);
+    }
     let (start, rest) = if v.raw.starts_with("@root") {
         (0, &v.names[..])
     } else {
@@ -218,14 +247,29 @@ fn resolve(v: &Var, levels: &[Level]) -> Result<&'static Shape, String> {
             None => return Ok(&Shape::Open),
         }
     };
-    let (mut shape, block) = (levels[start].0, &levels[start].1);
-    let mut walked: Vec<&str> = Vec::new();
-    for name in rest {
+    follow(
+        v,
+        levels[start].0,
+        levels[start].1.as_deref(),
+        rest,
+        Vec::new(),
+    )
+}
+
+/// The shape `names` lead to from `shape`; `walked` the names that led to `shape`.
+fn follow<'a>(
+    v: &Var,
+    mut shape: &'static Shape,
+    block: Option<&str>,
+    names: &'a [String],
+    mut walked: Vec<&'a str>,
+) -> Result<&'static Shape, String> {
+    for name in names {
         let name = name.trim_start_matches('[').trim_end_matches(']');
         shape = match shape {
             Shape::Object { .. } => match shape.field(name) {
                 Some(s) => s,
-                None => return Err(unknown(v, shape, &walked, block.as_deref())),
+                None => return Err(unknown(v, shape, &walked, block)),
             },
             Shape::List(item) if name.parse::<usize>().is_ok() => item,
             _ => return Ok(&Shape::Open),

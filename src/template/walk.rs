@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use handlebars::template::{
-    DecoratorTemplate, HelperTemplate, Parameter, Template as Compiled, TemplateElement,
+    BlockParam, DecoratorTemplate, HelperTemplate, Parameter, Template as Compiled, TemplateElement,
 };
 use handlebars::{JsonValue, Path, PathSeg};
 
@@ -172,6 +172,14 @@ impl Walk {
                 args,
             },
         );
+        if let Some(bp) = &h.block_param {
+            let params = match bp {
+                BlockParam::Single(p) => vec![name_of(p)],
+                BlockParam::Pair((a, b)) => vec![name_of(a), name_of(b)],
+                _ => Vec::new(),
+            };
+            self.outline.block_params.push((me, params));
+        }
         let mut out = Expansion::default();
         if let Some(t) = &h.template {
             let inner = Within {
