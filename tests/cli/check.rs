@@ -351,7 +351,7 @@ fn issue_11_each_demand_prints_its_text() {
     Case::minimal()
         .file(
             "letters/c/letter.hbs",
-            "{{recipient.salutation}},\n\n{{#each demands}}\n* {{this}}\n{{/each}}\n\n{{#each recipients}}{{#with this}}{{name}}{{/with}}{{/each}}\n",
+            "{{recipient.salutation}},\n\n{{#each demands}}\n* {{this}}\n{{/each}}\n\n{{#each recipients}}{{#with this}}{{name}}{{/with}}{{/each}}\n{{#each demands as |d i|}}{{i}}: {{d}} {{/each}}\n",
         )
         .args(["compose", "c", "--to", "ministry", "--no-input"])
         .run()
@@ -371,6 +371,7 @@ fn issue_11_each_demand_prints_its_text() {
             * Two\n\
             \n\
             Ministry\n\
+            0: One 1: Two\n\
             \n\
             === plan ===\n\
             e-mail     1  (ministry)\n\
