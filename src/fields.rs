@@ -286,8 +286,15 @@ impl Country {
         self.0.alpha2()
     }
 
+    /// The country's common short name, as a letter writes it ("United Kingdom"): the
+    /// English names of the Unicode CLDR (`en` territories) where they differ from the ISO
+    /// 3166 names isocountry gives ("United Kingdom of Great Britain and Northern Ireland").
     pub fn name(self) -> &'static str {
-        self.0.name()
+        let code = self.code();
+        SHORT_NAMES
+            .iter()
+            .find(|(c, _)| *c == code)
+            .map_or_else(|| self.0.name(), |(_, n)| n)
     }
 
     /// The countries whose English name is `name`, or starts with it (`germany`, `United
@@ -307,6 +314,40 @@ impl Country {
             .collect()
     }
 }
+
+/// Common short names (Unicode CLDR, English) for the countries whose ISO 3166 name is long
+/// or formal; every other country is called by its ISO name.
+const SHORT_NAMES: [(&str, &str); 29] = [
+    ("BN", "Brunei"),
+    ("BO", "Bolivia"),
+    ("CD", "Congo - Kinshasa"),
+    ("CG", "Congo - Brazzaville"),
+    ("CV", "Cape Verde"),
+    ("FK", "Falkland Islands"),
+    ("FM", "Micronesia"),
+    ("GB", "United Kingdom"),
+    ("IR", "Iran"),
+    ("KP", "North Korea"),
+    ("KR", "South Korea"),
+    ("LA", "Laos"),
+    ("MD", "Moldova"),
+    ("MF", "St. Martin"),
+    ("MK", "North Macedonia"),
+    ("PS", "Palestinian Territories"),
+    ("RU", "Russia"),
+    ("SH", "St. Helena"),
+    ("SX", "Sint Maarten"),
+    ("SY", "Syria"),
+    ("SZ", "Eswatini"),
+    ("TW", "Taiwan"),
+    ("TZ", "Tanzania"),
+    ("US", "United States"),
+    ("VA", "Vatican City"),
+    ("VE", "Venezuela"),
+    ("VG", "British Virgin Islands"),
+    ("VI", "U.S. Virgin Islands"),
+    ("VN", "Vietnam"),
+];
 
 impl FromStr for Country {
     type Err = String;
@@ -347,6 +388,22 @@ pub fn check_web(raw: &str) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn countries_go_by_their_common_short_names() {
+        let name = |code: &str| code.parse::<Country>().map(Country::name);
+        assert_eq!(name("GB"), Ok("United Kingdom"));
+        assert_eq!(name("RU"), Ok("Russia"));
+        assert_eq!(name("KZ"), Ok("Kazakhstan"));
+        assert_eq!(name("DE"), Ok("Germany"));
+        // The table is sorted, with no code twice and none isocountry lacks.
+        assert!(SHORT_NAMES.windows(2).all(|w| w[0].0 < w[1].0));
+        assert!(
+            SHORT_NAMES
+                .iter()
+                .all(|(c, _)| c.parse::<Country>().is_ok())
+        );
+    }
 
     #[test]
     fn appeal_style_numbers_normalise() {

@@ -49,6 +49,11 @@ pub fn error(d: &Diagnostic) {
     say(&d.to_string());
 }
 
+/// `n` and the word for it, singular for one: `1 demand`, `9 embassies`.
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// Text the person must see whatever `--quiet` says: the plan a question asks about, a step of
 /// the guided path, the answer to a question.
 pub fn say(text: &str) {

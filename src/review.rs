@@ -49,7 +49,12 @@ pub fn text(campaign: &Campaign, letters: &[Letter], unresolved: &[Unresolved]) 
     let mut out = String::new();
     let n = letters.len();
     let _ = writeln!(out, "{} ({})", campaign.title, campaign.id);
-    let _ = writeln!(out, "{} demands, {} letters", campaign.demands.len(), n);
+    let _ = writeln!(
+        out,
+        "{}, {}",
+        crate::output::count(campaign.demands.len(), "demand", "demands"),
+        crate::output::count(n, "letter", "letters")
+    );
     for (i, l) in letters.iter().enumerate() {
         out.push('\n');
         out.push_str(&letter(l, i, n));

@@ -19,10 +19,16 @@ pub(super) fn run() -> Result<ExitCode> {
                 .map_or_else(|| "-".to_string(), |(d, _)| d.to_string());
             let _ = writeln!(
                 rows,
-                "{:<24} {:>3} demands {:>3} targets  deadline {deadline:<10}  {}",
+                "{:<24} {:>3} {:<7} {:>3} {:<7}  deadline {deadline:<10}  {}",
                 c.id,
                 c.demands.len(),
+                if c.demands.len() == 1 {
+                    "demand"
+                } else {
+                    "demands"
+                },
                 c.to.len(),
+                if c.to.len() == 1 { "target" } else { "targets" },
                 c.title
             );
         }

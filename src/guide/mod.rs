@@ -167,10 +167,10 @@ fn pick_campaign(l: &Loaded) -> Result<Campaign> {
                 .as_ref()
                 .map_or_else(String::new, |(d, _)| format!(" · deadline {d}"));
             format!(
-                "{}  ({} demands, {} targets{deadline})",
+                "{}  ({}, {}{deadline})",
                 c.title,
-                c.demands.len(),
-                c.to.len()
+                crate::output::count(c.demands.len(), "demand", "demands"),
+                crate::output::count(c.to.len(), "target", "targets")
             )
         })
         .collect();

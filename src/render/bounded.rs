@@ -74,7 +74,7 @@ impl Renderer {
             };
             let message = match e.reason() {
                 RenderErrorReason::MissingVariable(Some(v)) => format!(
-                    "template uses `{v}`, which is not defined (known: campaign, demands, recipient, recipients, sender, date; in layouts also subject, body, addressee, copy_to, original_to)"
+                    "template uses `{v}`, which is not defined (known: campaign, demands, recipient, recipients, sender, date, personal, signer, signatories; in layouts also subject, body, addressee, copy_to, original_to)"
                 ),
                 RenderErrorReason::PartialNotFound(p) => format!("partial `{p}` not found: add letters/_partials/{p}.hbs"),
                 RenderErrorReason::IOError(_) => format!(

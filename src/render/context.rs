@@ -12,6 +12,112 @@ use crate::contacts::{Contact, DEFAULT_SALUTATION};
 use crate::fields;
 use crate::letter::Addressee;
 use crate::signers::Signer;
+use crate::template::shape::Shape;
+
+/// The shape of a letter's context, as [`letter`] builds it: what `outcry check` holds
+/// printed variables against (see [`crate::template::shape`]).
+pub(super) static LETTER: Shape = Shape::Object {
+    fields: &LETTER_FIELDS,
+    shows: None,
+    hint: "recipient.name",
+};
+
+/// A layout's context: a letter's, and `subject`, `body`, `copy_to`, `addressee`,
+/// `original_to` (see [`super::Renderer::render`]).
+pub(super) static LAYOUT: Shape = Shape::Object {
+    fields: &[
+        LETTER_FIELDS[0],
+        LETTER_FIELDS[1],
+        LETTER_FIELDS[2],
+        LETTER_FIELDS[3],
+        LETTER_FIELDS[4],
+        LETTER_FIELDS[5],
+        LETTER_FIELDS[6],
+        LETTER_FIELDS[7],
+        LETTER_FIELDS[8],
+        ("subject", &Shape::Text),
+        ("body", &Shape::Text),
+        ("copy_to", &RECIPIENTS),
+        ("addressee", &RECIPIENT),
+        ("original_to", &ORIGINAL_TO),
+        ("return_address", &Shape::Text),
+        ("delivery_address", &Shape::Text),
+    ],
+    shows: None,
+    hint: "addressee.name",
+};
+
+const LETTER_FIELDS: [(&str, &Shape); 9] = [
+    ("campaign", &CAMPAIGN),
+    ("demands", &DEMANDS),
+    ("recipient", &RECIPIENT),
+    ("recipients", &RECIPIENTS),
+    ("sender", &SENDER),
+    ("date", &Shape::Text),
+    ("personal", &Shape::Text),
+    // The sender's fields, `note` and a signer's own columns.
+    ("signer", &Shape::Open),
+    ("signatories", &Shape::List(&Shape::Text)),
+];
+
+static CAMPAIGN: Shape = Shape::Object {
+    fields: &[
+        ("id", &Shape::Text),
+        ("title", &Shape::Text),
+        ("summary", &Shape::Text),
+        ("issued", &Shape::Text),
+        ("deadline", &Shape::Text),
+    ],
+    shows: None,
+    hint: "title",
+};
+
+/// A demand prints its text: `{{#each demands}}* {{this}}{{/each}}`.
+static DEMANDS: Shape = Shape::List(&Shape::Object {
+    fields: &[("number", &Shape::Text), ("text", &Shape::Text)],
+    shows: Some("text"),
+    hint: "text",
+});
+
+static RECIPIENT: Shape = Shape::Object {
+    fields: &[
+        ("id", &Shape::Text),
+        ("name", &Shape::Text),
+        ("salutation", &Shape::Text),
+        ("country", &Shape::Text),
+        ("country_name", &Shape::Text),
+        ("email", &Shape::Text),
+        ("fax", &Shape::Text),
+        ("phone", &Shape::Text),
+        ("post", &Shape::Text),
+        ("web", &Shape::Text),
+        ("language", &Shape::Text),
+    ],
+    shows: None,
+    hint: "name",
+};
+
+static RECIPIENTS: Shape = Shape::List(&RECIPIENT);
+
+static SENDER: Shape = Shape::Object {
+    fields: &[
+        ("name", &Shape::Text),
+        ("email", &Shape::Text),
+        ("organisation", &Shape::Text),
+        ("city", &Shape::Text),
+        ("country", &Shape::Text),
+        ("country_name", &Shape::Text),
+        ("address", &Shape::Text),
+    ],
+    shows: None,
+    hint: "name",
+};
+
+static ORIGINAL_TO: Shape = Shape::List(&Shape::Object {
+    fields: &[("name", &Shape::Text), ("address", &Shape::Text)],
+    shows: None,
+    hint: "name",
+});
 
 /// Who signs a letter, in whose words, with whom.
 #[derive(Debug, Clone, Copy, Default)]
@@ -169,6 +275,41 @@ fn joint_recipient(contacts: &[Contact]) -> Value {
     })
 }
 
+/// A postal letter's return address, from `sender` as templates see it: the `address` as
+/// written, then the city and country unless the address already has them or they are
+/// placeholders; "" without an address.
+pub(super) fn return_address(sender: &Value) -> String {
+    let field = |k: &str| sender[k].as_str().map(str::trim).unwrap_or_default();
+    let address = field("address");
+    if address.is_empty() {
+        return String::new();
+    }
+    let mut lines = vec![address.to_string()];
+    let lower = address.to_lowercase();
+    for (part, placeholder) in [
+        (field("city"), PLACEHOLDER_CITY),
+        (field("country_name"), PLACEHOLDER_COUNTRY),
+    ] {
+        if !part.is_empty() && part != placeholder && !lower.contains(&part.to_lowercase()) {
+            lines.push(part.to_string());
+        }
+    }
+    lines.join("\n")
+}
+
+/// Whom a postal letter goes to: the contact's name, then its `post` address, unless that
+/// already starts with the name.
+pub(super) fn delivery_address(c: &Contact) -> String {
+    let post = c.post.as_deref().unwrap_or_default().trim();
+    if post.starts_with(c.name.as_str()) {
+        post.to_string()
+    } else if post.is_empty() {
+        c.name.clone()
+    } else {
+        format!("{}\n{post}", c.name)
+    }
+}
+
 /// `2 May 2011`.
 pub fn long_date(d: Date) -> String {
     d.strftime("%-d %B %Y").to_string()
@@ -252,7 +393,7 @@ mod tests {
             "Leeds Branch",
             "Leeds",
             "GB",
-            "United Kingdom of Great Britain and Northern Ireland",
+            "United Kingdom",
             "1 Lane\nLeeds",
         ]);
         let mut signer = sender.clone();
@@ -293,6 +434,42 @@ mod tests {
                 "signatories": ["PEN", "Article 19"],
             })
         );
+    }
+
+    /// Whether `v` has exactly the fields `shape` says, at every level.
+    fn conforms(v: &Value, shape: &Shape) -> bool {
+        match (shape, v) {
+            (Shape::Text, Value::String(_) | Value::Number(_)) | (Shape::Open, _) => true,
+            (Shape::List(item), Value::Array(items)) => items.iter().all(|i| conforms(i, item)),
+            (Shape::Object { fields, .. }, Value::Object(o)) => {
+                o.len() == fields.len()
+                    && fields
+                        .iter()
+                        .all(|(k, s)| o.get(*k).is_some_and(|x| conforms(x, s)))
+            }
+            _ => false,
+        }
+    }
+
+    #[test]
+    fn the_context_has_the_shape_templates_are_checked_against() {
+        let signatories = ["PEN".to_string()];
+        let signing = Signing {
+            signer: None,
+            personal: "",
+            signatories: &signatories,
+        };
+        let c = campaign("");
+        let ctx = letter(&c, &contacts(&["court"]), &account(), &signing, date());
+        assert!(conforms(&ctx, &LETTER), "{ctx:#}");
+        let joint = letter(
+            &c,
+            &contacts(&["court", "ministry"]),
+            &account(),
+            &signing,
+            date(),
+        );
+        assert!(conforms(&joint, &LETTER), "{joint:#}");
     }
 
     /// The context for `recipients` from a sender without a profile, signed by nobody.

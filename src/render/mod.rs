@@ -30,6 +30,7 @@ use crate::diag::{Diagnostic, Diagnostics, Severity};
 use crate::fields;
 use crate::letter::{Addressee, Channel, From, Kind, Letter};
 use crate::plan::{Planned, Target, channels_of};
+use crate::template::shape::{self, Shape};
 use crate::template::{self, graph};
 use crate::workspace::Partial;
 use context::recipient_ctx;
@@ -76,6 +77,28 @@ impl Renderer {
         if let Some(f) = graph::check(&sources, compile::list_bound(campaign)) {
             diags.error(entries[f.source].origin(f.line), f.message);
             return None;
+        }
+        let roots: Vec<Option<&'static Shape>> = entries
+            .iter()
+            .map(|e| match (e.partial, e.layout) {
+                (true, _) => None,
+                (false, None) => Some(&context::LETTER),
+                (false, Some(_)) => Some(&context::LAYOUT),
+            })
+            .collect();
+        let checked = shape::check(&sources, &roots);
+        for f in &checked.problems {
+            diags.error(entries[f.source].origin(f.line), f.message.clone());
+        }
+        if !checked.problems.is_empty() {
+            return None;
+        }
+        let mut analysed = analysed;
+        for (s, print, path) in checked.shown {
+            if let Err(e) = analysed[s].print_through(print, &path) {
+                diags.error(entries[s].origin(1), e);
+                return None;
+            }
         }
         let mut hb = Handlebars::new();
         hb.set_strict_mode(true);
@@ -138,7 +161,8 @@ impl Renderer {
     /// The subject and body as the letter's channel carries them: an e-mail as written, a
     /// letter by another channel in its layout (fax page, postal letter, web form, call
     /// script), a copy in the coordinators' layout. Layouts see the letter's context and
-    /// `subject`, `body`, `copy_to`, and `addressee` or `original_to`.
+    /// `subject`, `body`, `copy_to`, `return_address`, `delivery_address`, and `addressee`
+    /// or `original_to`.
     fn lay_out(
         &self,
         planned: &Planned,
@@ -149,6 +173,14 @@ impl Renderer {
         ctx["subject"] = json!(subject);
         ctx["body"] = json!(body.trim_end());
         ctx["copy_to"] = Value::Array(planned.noted_copies.iter().map(recipient_ctx).collect());
+        ctx["return_address"] = json!(context::return_address(&ctx["sender"]));
+        ctx["delivery_address"] = json!(
+            planned
+                .to
+                .first()
+                .map(|t| context::delivery_address(&t.contact))
+                .unwrap_or_default()
+        );
         match (planned.kind, planned.channel) {
             (Kind::Copy, _) => {
                 ctx["original_to"] = Value::Array(

@@ -7,6 +7,7 @@
 //! partials that call themselves, and expansion beyond [`MAX_ELEMENTS`].
 
 pub mod graph;
+pub mod shape;
 mod walk;
 
 use handlebars::TemplateErrorReason;
@@ -47,6 +48,8 @@ pub struct Analysis {
 pub struct Outline {
     pub tags: Vec<Tag>,
     pub nodes: Vec<Node>,
+    /// The block parameters a `Block` tag names (`{{#each demands as |d i|}}`: `d`, `i`).
+    pub block_params: Vec<(usize, Vec<String>)>,
 }
 
 /// The template itself, or one inline partial it defines.
@@ -168,6 +171,22 @@ impl Outline {
             vars.iter()
                 .any(|v| v.names.first().is_some_and(|n| n == name))
         })
+    }
+}
+
+impl Analysis {
+    /// Makes the `print`-th printed variable (in the order of [`Outline::printed`]) print
+    /// `path` instead: `{{this}}` on a demand becomes `{{this.text}}` (see [`shape`]).
+    pub fn print_through(&mut self, print: usize, path: &str) -> Result<(), String> {
+        let new = handlebars::Path::parse(path).map_err(|e| e.to_string())?;
+        let mut prints = Vec::new();
+        walk::prints_mut(&mut self.compiled, &mut prints);
+        let h = prints
+            .into_iter()
+            .nth(print)
+            .ok_or_else(|| format!("no printed variable {print}"))?;
+        h.name = handlebars::template::Parameter::Path(new);
+        Ok(())
     }
 }
 

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use handlebars::template::{
-    DecoratorTemplate, HelperTemplate, Parameter, Template as Compiled, TemplateElement,
+    BlockParam, DecoratorTemplate, HelperTemplate, Parameter, Template as Compiled, TemplateElement,
 };
 use handlebars::{JsonValue, Path, PathSeg};
 
@@ -26,6 +26,47 @@ pub(super) fn outline(compiled: &Compiled) -> Result<Outline, Vec<Problem>> {
         Ok(walk.outline)
     } else {
         Err(walk.problems)
+    }
+}
+
+/// The printed variables (`{{x}}`) of a compiled template, in the order [`outline`] lists
+/// their tags, to change what they print.
+pub(super) fn prints_mut<'a>(t: &'a mut Compiled, out: &mut Vec<&'a mut HelperTemplate>) {
+    for el in &mut t.elements {
+        match el {
+            TemplateElement::Expression(h) | TemplateElement::HtmlExpression(h)
+                if matches!(h.name, Parameter::Path(_))
+                    && h.params.is_empty()
+                    && h.hash.is_empty() =>
+            {
+                out.push(h);
+            }
+            TemplateElement::HelperBlock(h) => {
+                let h = &mut **h;
+                if let Some(t) = &mut h.template {
+                    prints_mut(t, out);
+                }
+                if let Some(t) = &mut h.inverse {
+                    prints_mut(t, out);
+                }
+            }
+            TemplateElement::PartialExpression(d) | TemplateElement::PartialBlock(d) => {
+                if let Some(t) = &mut d.template {
+                    prints_mut(t, out);
+                }
+            }
+            TemplateElement::DecoratorExpression(d) | TemplateElement::DecoratorBlock(d) => {
+                let inline = name_of(&d.name) == "inline"
+                    && matches!(
+                        d.params.first(),
+                        Some(Parameter::Literal(JsonValue::String(_)))
+                    );
+                if let (true, Some(t)) = (inline, &mut d.template) {
+                    prints_mut(t, out);
+                }
+            }
+            _ => {}
+        }
     }
 }
 
@@ -131,6 +172,14 @@ impl Walk {
                 args,
             },
         );
+        if let Some(bp) = &h.block_param {
+            let params = match bp {
+                BlockParam::Single(p) => vec![name_of(p)],
+                BlockParam::Pair((a, b)) => vec![name_of(a), name_of(b)],
+                _ => Vec::new(),
+            };
+            self.outline.block_params.push((me, params));
+        }
         let mut out = Expansion::default();
         if let Some(t) = &h.template {
             let inner = Within {

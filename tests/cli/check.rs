@@ -22,7 +22,7 @@ fn one_campaign_can_be_checked() {
         .stderr_is("contacts.toml:79: warning: contact \"almaty-prosecutor\" has no email, fax, web, post or phone: no letter can reach it\n\
             contacts.toml:157: warning: contact \"embassy-kz-fr\" has no email, fax, web, post or phone: no letter can reach it\n\
             contacts.toml:162: warning: contact \"embassy-kz-at\" has no email, fax, web, post or phone: no letter can reach it\n\
-            ok: 1 campaign(s), 11 contact(s), 9 embass(ies), 6 letter(s) render\n");
+            ok: 1 campaign, 11 contacts, 9 embassies, 6 letters render\n");
     Case::example()
         .args(["check", "nope"])
         .run()
@@ -91,7 +91,7 @@ fn a_missing_template_variable_names_the_template_line() {
         .run()
         .code(2)
         .stdout_is("")
-        .stderr_is("letters/c/letter.hbs:4: template uses `sender.nickname`, which is not defined (known: campaign, demands, recipient, recipients, sender, date; in layouts also subject, body, addressee, copy_to, original_to)\n\
+        .stderr_is("letters/c/letter.hbs:4: template uses `sender.nickname`, which is not defined (the fields of `sender` are name, email, organisation, city, country, country_name, address)\n\
             1 error(s): fix them and run outcry check again\n");
 }
 
@@ -148,7 +148,7 @@ fn a_past_deadline_is_a_warning() {
         .stdout_is("")
         .stderr_is(
             "letters/c/campaign.toml:7: warning: the deadline 2011-05-01 has passed\n\
-            ok: 1 campaign(s), 3 contact(s), 0 embass(ies), 2 letter(s) render\n",
+            ok: 1 campaign, 3 contacts, 0 embassies, 2 letters render\n",
         );
 }
 
@@ -215,7 +215,7 @@ fn the_readme_walkthrough_campaign_checks() {
         .stderr_is("contacts.toml:79: warning: contact \"almaty-prosecutor\" has no email, fax, web, post or phone: no letter can reach it\n\
             contacts.toml:157: warning: contact \"embassy-kz-fr\" has no email, fax, web, post or phone: no letter can reach it\n\
             contacts.toml:162: warning: contact \"embassy-kz-at\" has no email, fax, web, post or phone: no letter can reach it\n\
-            ok: 1 campaign(s), 11 contact(s), 9 embass(ies), 3 letter(s) render\n");
+            ok: 1 campaign, 11 contacts, 9 embassies, 3 letters render\n");
 }
 
 /// Issue 11: the README's `outcry new` command, run literally in a workspace fresh from
@@ -325,7 +325,7 @@ fn recursive_partials_and_deep_nesting_are_refused() {
         .run()
         .success()
         .stdout_is("")
-        .stderr_is("ok: 1 campaign(s), 3 contact(s), 0 embass(ies), 2 letter(s) render\n");
+        .stderr_is("ok: 1 campaign, 3 contacts, 0 embassies, 2 letters render\u{a}");
     let deep = format!(
         "{}x{}",
         "{{#if campaign.title}}".repeat(20_000),
@@ -399,4 +399,157 @@ fn a_file_that_is_not_utf8_names_the_line() {
         "no follow-on errors: {}",
         run.stderr
     );
+}
+
+/// Issue 11, item 1: `{{this}}` in `{{#each demands}}` is the demand's text, as a reader of
+/// the letter sees it.
+#[test]
+fn issue_11_each_demand_prints_its_text() {
+    Case::minimal()
+        .file(
+            "letters/c/letter.hbs",
+            "{{recipient.salutation}},\n\n{{#each demands}}\n* {{this}}\n{{/each}}\n\n{{#each recipients}}{{#with this}}{{name}}{{/with}}{{/each}}\n{{#each demands as |d i|}}{{i}}: {{d}} {{/each}}\n",
+        )
+        .args(["compose", "c", "--to", "ministry", "--no-input"])
+        .run()
+        .success()
+        .stdout_is("Test (c)\n\
+            2 demands, 1 letter\n\
+            \n\
+            === 1/1 e-mail: ministry ===\n\
+            From:    [YOUR NAME] <[your e-mail]>\n\
+            To:      Ministry <ministry@example.org>\n\
+            Cc:      Coordinator <coord@example.org>\n\
+            Subject: Protest\n\
+            \n\
+            Dear Sir or Madam,\n\
+            \n\
+            * One\n\
+            * Two\n\
+            \n\
+            Ministry\n\
+            0: One 1: Two\n\
+            \n\
+            === plan ===\n\
+            e-mail     1  (ministry)\n\
+            fax        0\n\
+            web form   0\n\
+            post       0\n\
+            calls      0\n\
+            copies     coordinator (in the Cc of every e-mail letter)\n\
+            unresolved none\n")
+        .stderr_is("warning: no sender name, email, country configured: the review shows placeholders such as [YOUR NAME] (see `outcry --help`, Sender)\u{a}");
+}
+
+/// Issue 11, item 1: what would print `[object]` is an error at its line that says what to
+/// write; an unknown field inside a block is named with that block's fields.
+#[test]
+fn issue_11_printing_an_object_or_a_list_whole_is_an_error() {
+    Case::minimal()
+        .file(
+            "letters/c/letter.hbs",
+            "{{recipient}},\n{{demands}}\n{{#each demands}}{{nmber}}{{/each}}\n{{#with sender}}{{this}}{{/with}}\n{{> list}}\n",
+        )
+        .file("letters/_partials/list.hbs", "{{#each recipients}}\n{{this}}\n{{/each}}\n")
+        .args(["check", "c"])
+        .run()
+        .code(2)
+        .stdout_is("")
+        .stderr_is("letters/_partials/list.hbs:2: `{{this}}` would print an object as \"[object]\": write one of its fields, e.g. `{{name}}` (its fields: id, name, salutation, country, country_name, email, fax, phone, post, web, language)\n\
+            letters/c/letter.hbs:1: `{{recipient}}` would print an object as \"[object]\": write one of its fields, e.g. `{{recipient.name}}` (its fields: id, name, salutation, country, country_name, email, fax, phone, post, web, language)\n\
+            letters/c/letter.hbs:2: `{{demands}}` would print a whole list as \"[...]\": write each item, e.g. `{{#each demands}}{{text}}{{/each}}`\n\
+            letters/c/letter.hbs:3: template uses `nmber`, which is not defined (inside {{#each demands}} the fields are number, text)\n\
+            letters/c/letter.hbs:4: `{{this}}` would print an object as \"[object]\": write one of its fields, e.g. `{{name}}` (its fields: name, email, organisation, city, country, country_name, address)\n\
+            5 error(s): fix them and run outcry check again\n");
+}
+
+/// Issue 11, item 4: a postal letter carries the writer's return address, with city and
+/// country, and names its addressee once; without an address `check` warns at the target.
+#[test]
+fn issue_11_a_postal_letter_carries_the_return_address() {
+    let case = || {
+        Case::minimal()
+            .file(
+                "contacts.toml",
+                "[contacts.ministry]\nname = \"Ministry\"\ncountry = \"KZ\"\npost = \"Ministry\\n1 Road\\nAstana\"\n\n\
+                 [contacts.court]\nname = \"Court\"\ncountry = \"KZ\"\npost = \"2 Street\\nAlmaty\"\n\n\
+                 [contacts.coordinator]\nname = \"Coordinator\"\ncountry = \"GB\"\nemail = \"coord@example.org\"\n",
+            )
+            .file("letters/c/letter.hbs", "{{recipient.salutation}},\n\n{{#each demands}}\n* {{this}}\n{{/each}}\n")
+    };
+    let run = case()
+        .args([
+            "compose",
+            "c",
+            "--no-input",
+            "--sender-name",
+            "Ann",
+            "--sender-email",
+            "ann@example.org",
+        ])
+        .args([
+            "--sender-address",
+            "1 Lane\nLS1 1AA",
+            "--sender-city",
+            "Leeds",
+            "--sender-country",
+            "GB",
+        ])
+        .run()
+        .success()
+        .stderr_is("");
+    insta::assert_snapshot!("issue_11_postal_letter", run.stdout_snapshot());
+    case()
+        .args(["check"])
+        .run()
+        .success()
+        .stdout_is("")
+        .stderr_is("letters/c/campaign.toml:5: warning: postal letters (ministry, court) carry no return address: set `address` in [sender] of your personal config, or give --sender-address\n\
+            ok: 1 campaign, 3 contacts, 0 embassies, 2 letters render\n");
+}
+
+/// Issue 11, item 17: a call script without an organisation reads as a sentence.
+#[test]
+fn issue_11_a_call_script_without_an_organisation() {
+    Case::minimal()
+        .file(
+            "contacts.toml",
+            "[contacts.ministry]\nname = \"Ministry\"\ncountry = \"KZ\"\nphone = \"+7 727 271 5802\"\n\n\
+             [contacts.court]\nname = \"Court\"\ncountry = \"KZ\"\nphone = \"+7 727 271 5807\"\n\n\
+             [contacts.coordinator]\nname = \"Coordinator\"\ncountry = \"GB\"\nemail = \"coord@example.org\"\n",
+        )
+        .args(["compose", "c", "--to", "ministry", "--no-input", "--sender-name", "Ann", "--sender-email", "ann@example.org", "--sender-city", "Leeds"])
+        .run()
+        .success()
+        .stdout_is("Test (c)\n\
+            2 demands, 1 letter\n\
+            \n\
+            === 1/1 call: ministry ===\n\
+            To:      Ministry\n\
+            Phone:   +7 7272 71 58 02\n\
+            \n\
+            CALL SCRIPT: Test\n\
+            \n\
+            Call:   Ministry\n\
+            Number: +7 7272 71 58 02\n\
+            \n\
+            \"Good day. My name is Ann, and I am calling from Leeds.\n\
+            I am calling about Test.\n\
+            \n\
+            We call on you to act on these demands:\n\
+            \x20 1. One\n\
+            \x20 2. Two\n\
+            \n\
+            Please pass this on to the person responsible. Thank you.\"\n\
+            \n\
+            Write down whom you spoke to and what they said, and tell the coordinators.\n\
+            \n\
+            === plan ===\n\
+            e-mail     0\n\
+            fax        0\n\
+            web form   0\n\
+            post       0\n\
+            calls      1  (ministry)\n\
+            unresolved none\n")
+        .stderr_is("warning: no sender country configured: the review shows placeholders such as [YOUR NAME] (see `outcry --help`, Sender)\u{a}");
 }

@@ -338,7 +338,7 @@ fn nothing_is_written_when_a_letter_fails_to_render() {
         .run()
         .code(2)
         .stdout_is("")
-        .stderr_is("letters/c/letter.hbs:1: template uses `recipient.nickname`, which is not defined (known: campaign, demands, recipient, recipients, sender, date; in layouts also subject, body, addressee, copy_to, original_to)\n");
+        .stderr_is("letters/c/letter.hbs:1: template uses `recipient.nickname`, which is not defined (the fields of `recipient` are id, name, salutation, country, country_name, email, fax, phone, post, web, language)\u{a}");
     assert!(!run.root.join("drafts").exists());
     assert!(!run.root.join("md").exists());
     assert!(!run.root.join("box").exists());

@@ -310,7 +310,7 @@ fn new_asks_for_the_campaign_and_checks_it() {
         .keys(&[DOWN, "\r"])
         .wait_for("Deadline")
         .line("2011-06-01")
-        .wait_for("ok: 1 campaign(s)");
+        .wait_for("ok: 1 campaign,");
     let run = t.finish().code(0);
     let text = String::from_utf8(run.read("letters/free-them/campaign.toml")).expect("utf-8");
     let c: toml::Table = toml::from_str(&text).expect("TOML");
