@@ -137,11 +137,12 @@ fn normalised(text: &str) -> String {
 }
 
 /// Issue 11, item 5: every demand of a shipped campaign is the appeal's own words, as the
-/// review's JSON shows them, found in the appeal's text (`../shared/seeds/`); the May Day
+/// review's JSON shows them, found in the appeal's text (`tests/fixtures/seeds/`, the two
+/// appeals outcry started from, as published); the May Day
 /// demands in the appeal's numbering.
 #[test]
 fn issue_11_shipped_demands_are_the_appeals_own_words() {
-    let seeds = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seeds");
+    let seeds = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/seeds");
     for (campaign, seed, count) in [
         ("mayday-2011", "mayday-2011-appeal.txt", 8),
         ("free-ainur-kurmanov", "free-ainur-kurmanov-appeal.txt", 2),
