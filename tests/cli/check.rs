@@ -272,7 +272,7 @@ fn issue_11_the_readme_new_command_writes_what_the_readme_shows() {
         .stderr_is("contacts.toml:79: warning: contact \"almaty-prosecutor\" has no email, fax, web, post or phone: no letter can reach it\n\
             contacts.toml:157: warning: contact \"embassy-kz-fr\" has no email, fax, web, post or phone: no letter can reach it\n\
             contacts.toml:162: warning: contact \"embassy-kz-at\" has no email, fax, web, post or phone: no letter can reach it\n\
-            ok: 1 campaign(s), 11 contact(s), 9 embass(ies), 3 letter(s) render\n");
+            ok: 1 campaign, 11 contacts, 9 embassies, 3 letters render\n");
 }
 
 /// Found by the bad-input sweep: these overflowed the stack instead of failing cleanly.
@@ -438,7 +438,7 @@ fn issue_11_each_demand_prints_its_text() {
             calls      0\n\
             copies     coordinator (in the Cc of every e-mail letter)\n\
             unresolved none\n")
-        .stderr_is("warning: no sender name, email, country configured: the review shows placeholders such as [YOUR NAME] (see `outcry --help`, Sender)\u{a}");
+        .stderr_is("warning: no sender name, email configured: the review shows [YOUR NAME], [your e-mail] instead; set them under [sender] in [WS]/.home/.config/outcry/config.toml (or with --sender-name, --sender-email)\u{a}");
 }
 
 /// Issue 11, item 1: what would print `[object]` is an error at its line that says what to
@@ -526,12 +526,12 @@ fn issue_11_a_call_script_without_an_organisation() {
             \n\
             === 1/1 call: ministry ===\n\
             To:      Ministry\n\
-            Phone:   +7 7272 71 58 02\n\
+            Phone:   +7 727 271 5802\n\
             \n\
             CALL SCRIPT: Test\n\
             \n\
             Call:   Ministry\n\
-            Number: +7 7272 71 58 02\n\
+            Number: +7 727 271 5802\n\
             \n\
             \"Good day. My name is Ann, and I am calling from Leeds.\n\
             I am calling about Test.\n\
@@ -551,5 +551,5 @@ fn issue_11_a_call_script_without_an_organisation() {
             post       0\n\
             calls      1  (ministry)\n\
             unresolved none\n")
-        .stderr_is("warning: no sender country configured: the review shows placeholders such as [YOUR NAME] (see `outcry --help`, Sender)\u{a}");
+        .stderr_is("");
 }
