@@ -40,8 +40,19 @@ pub(super) fn run(given: &Given, c: &Compose, now: Timestamp) -> Result<ExitCode
         ));
     }
     let text = match c.format {
-        Format::Text => review::text(&campaign, &letters, &plan.unresolved),
-        Format::Json => review::json(&campaign, pipeline::today(now), &letters, &plan.unresolved),
+        Format::Text => review::text(
+            &campaign,
+            &letters,
+            &plan.unresolved,
+            &l.settings.from_workspace,
+        ),
+        Format::Json => review::json(
+            &campaign,
+            pipeline::today(now),
+            &letters,
+            &plan.unresolved,
+            &l.settings.from_workspace,
+        ),
     };
     output::print(&text)?;
     Ok(ExitCode::SUCCESS)
