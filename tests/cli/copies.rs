@@ -8,7 +8,8 @@ use crate::Case;
 use crate::smtp_server::{Security, Server};
 
 /// A workspace as the repository's `outcry.toml` used to be: a branch and a country.
-const BRANCH_IN_GB: &str = "[sender]\norganisation = \"Example Solidarity Branch\"\ncountry = \"GB\"\n";
+const BRANCH_IN_GB: &str =
+    "[sender]\norganisation = \"Example Solidarity Branch\"\ncountry = \"GB\"\n";
 
 /// A German activist's personal config.
 const PETRA: &str = "[sender]\nname = \"Petra Aktivistin\"\nemail = \"petra@example.org\"\ncity = \"Berlin\"\ncountry = \"DE\"\n";
@@ -46,12 +47,16 @@ fn expected_copies() -> Vec<(Vec<String>, String, String)> {
         (
             to.clone(),
             format!("Copy: {SUBJECT}"),
-            format!("{intro}\n  Court hearing the case of Dmitry Tikhonov, Almaty, by fax: +7 7272 71 58 02"),
+            format!(
+                "{intro}\n  Court hearing the case of Dmitry Tikhonov, Almaty, by fax: +7 7272 71 58 02"
+            ),
         ),
         (
             to,
             format!("Copy: {SUBJECT}"),
-            format!("{intro}\n  Embassy of the Republic of Kazakhstan in Germany, by post: Botschaft der Republik Kasachstan, Nordendstraße 14-17, 13156 Berlin"),
+            format!(
+                "{intro}\n  Embassy of the Republic of Kazakhstan in Germany, by post: Botschaft der Republik Kasachstan, Nordendstraße 14-17, 13156 Berlin"
+            ),
         ),
     ]
 }
@@ -67,7 +72,10 @@ fn issue_11_a_german_activist_in_a_british_branchs_workspace_writes_from_germany
         .stderr_is("");
     let v = run.json();
     let letters = v["letters"].as_array().expect("letters");
-    let ids: Vec<&str> = letters.iter().map(|l| l["id"].as_str().expect("id")).collect();
+    let ids: Vec<&str> = letters
+        .iter()
+        .map(|l| l["id"].as_str().expect("id"))
+        .collect();
     assert_eq!(
         ids,
         [
@@ -84,13 +92,19 @@ fn issue_11_a_german_activist_in_a_british_branchs_workspace_writes_from_germany
     for l in letters {
         let body = l["body"].as_str().expect("body");
         if l["channel"] != "phone" {
-            assert!(body.contains("Petra Aktivistin\nExample Solidarity Branch\nBerlin, Germany\n"), "{body}");
+            assert!(
+                body.contains("Petra Aktivistin\nExample Solidarity Branch\nBerlin, Germany\n"),
+                "{body}"
+            );
         }
         assert!(!body.contains("United Kingdom"), "{body}");
     }
     let origin = "[WS]/.home/.config/outcry/config.toml:6";
     let mut sources = v["summary"]["sender_from_workspace"].clone();
-    let shown = sources[1]["origin"].as_str().expect("origin").replace(&run.root.display().to_string(), "[WS]");
+    let shown = sources[1]["origin"]
+        .as_str()
+        .expect("origin")
+        .replace(&run.root.display().to_string(), "[WS]");
     sources[1]["origin"] = shown.into();
     assert_eq!(
         sources,
@@ -159,14 +173,16 @@ fn issue_11_drafts_copy_the_fax_and_the_post_letter_to_the_coordinators() {
         .run()
         .success()
         .stdout_is("")
-        .stderr_is("wrote drafts/almaty-police-press.eml\n\
+        .stderr_is(
+            "wrote drafts/almaty-police-press.eml\n\
             wrote drafts/court-tikhonov.copy.eml\n\
             wrote drafts/court-tikhonov.fax.txt\n\
             wrote drafts/embassy-kz-de.copy.eml\n\
             wrote drafts/embassy-kz-de.post.txt\n\
             wrote drafts/knb-press.eml\n\
             wrote drafts/mfa-kz.eml\n\
-            wrote drafts/presidential-administration.call.txt\n");
+            wrote drafts/presidential-administration.call.txt\n",
+        );
     assert_eq!(
         run.files("drafts"),
         [

@@ -37,7 +37,7 @@ fn a_newcomer_writes_the_may_day_drafts() {
         .wait_for("Your city")
         .line("Leeds")
         .wait_for("two-letter code")
-        .line("GB")
+        .keys(&["\r"])
         .wait_for("for next time?")
         .keys(&["y"])
         .wait_for("Whom do you write to?");
@@ -466,7 +466,7 @@ fn init_again_in_a_workspace_with_its_own_server() {
         .wait_for("Your city")
         .line("Leeds")
         .wait_for("two-letter code")
-        .line("GB")
+        .keys(&["\r"])
         .wait_for("for next time?")
         .keys(&["y"])
         .wait_for("Which mail provider do you use?")

@@ -1264,11 +1264,11 @@ fn a_refused_authority_fails_its_letter_and_is_retried_alone() {
             \x20                                      refused  ministry@example.org (to): permanent error (550): 5.2.2 mailbox full\n\
             \x20                                      accepted coord@example.org (cc): 250 2.0.0 queued\n")
         .stderr_is("");
-    let held = send_c(status.again(), &[]).code(1)
-.stdout_is("")
-.stderr_is(&format!(
-            "1 letter(s) go by fax, post, web form or phone: `outcry compose c --out DIR` writes them\n\
-             nothing to send now: 1 letter(s) held back (see below)\n\
+    let held = send_c(status.again(), &[])
+        .code(1)
+        .stdout_is("")
+        .stderr_is(&format!(
+            "nothing to send now: 1 letter(s) held back (see below)\n\
              failed (refused by the server; `outcry send --retry-failed` tries them again) 1:\n  \
              ministry                     {note} (not resent: use --retry-failed)\n"
         ));
