@@ -7,6 +7,7 @@ use serde::Serialize;
 use std::collections::BTreeSet;
 
 use crate::campaign::{Campaign, Copies};
+use crate::config::FromWorkspace;
 use crate::fields::Phone;
 use crate::letter::{Addressee, Channel, Kind, Letter};
 use crate::output::json_line;
@@ -44,8 +45,14 @@ pub fn summary(letters: &[Letter], unresolved: &[Unresolved]) -> Summary {
     s
 }
 
-/// The review for people: every letter, then the plan.
-pub fn text(campaign: &Campaign, letters: &[Letter], unresolved: &[Unresolved]) -> String {
+/// The review for people: every letter, then the plan, and the sender's values a file of
+/// the workspace gives (`from_workspace`), used or overridden.
+pub fn text(
+    campaign: &Campaign,
+    letters: &[Letter],
+    unresolved: &[Unresolved],
+    from_workspace: &[FromWorkspace],
+) -> String {
     let mut out = String::new();
     let n = letters.len();
     let _ = writeln!(out, "{} ({})", campaign.title, campaign.id);
@@ -61,7 +68,42 @@ pub fn text(campaign: &Campaign, letters: &[Letter], unresolved: &[Unresolved]) 
     }
     let _ = writeln!(out, "\n=== plan ===");
     plan(&mut out, campaign, letters, unresolved);
+    sender_sources(&mut out, from_workspace);
     out
+}
+
+/// Where the sender's values that a file of the workspace gives come from: `organisation
+/// "Branch" from outcry.toml:4 (the workspace's)`, or the writer's own over the workspace's.
+fn sender_sources(out: &mut String, from_workspace: &[FromWorkspace]) {
+    let mut label = "sender";
+    for f in from_workspace {
+        let value = |v: &str| {
+            if f.field == "country" {
+                v.to_string()
+            } else {
+                format!("{v:?}")
+            }
+        };
+        let line = if f.used {
+            format!(
+                "{} {} from {} (the workspace's)",
+                f.field,
+                value(&f.value),
+                f.origin
+            )
+        } else {
+            format!(
+                "{} {} from {}, over {} in {}",
+                f.field,
+                value(&f.value),
+                f.origin,
+                value(&f.workspace),
+                f.workspace_origin
+            )
+        };
+        let _ = writeln!(out, "{label:<11}{line}");
+        label = "";
+    }
 }
 
 /// One letter as the review shows it: a heading (`=== 1/6 e-mail: knb-press ===`), the
@@ -156,6 +198,13 @@ fn plan(out: &mut String, campaign: &Campaign, letters: &[Letter], unresolved: &
         .flat_map(|l| l.cc.iter().chain(&l.bcc))
         .map(|a| a.id.as_str())
         .collect();
+    let how = if campaign.copies == Copies::Bcc {
+        "Bcc"
+    } else {
+        "Cc"
+    };
+    let list: Vec<&str> = copied.into_iter().collect();
+    let in_cc = format!("{} in the {how} of every e-mail letter", list.join(", "));
     if s.copies > 0 {
         let _ = writeln!(
             out,
@@ -164,18 +213,27 @@ fn plan(out: &mut String, campaign: &Campaign, letters: &[Letter], unresolved: &
             s.copies,
             ids(&|l: &Letter| l.kind == Kind::Copy)
         );
-    } else if !copied.is_empty() {
-        let how = if campaign.copies == Copies::Bcc {
-            "Bcc"
-        } else {
-            "Cc"
-        };
-        let list: Vec<&str> = copied.into_iter().collect();
+        if !list.is_empty() {
+            let _ = writeln!(out, "  and {in_cc}");
+        }
+    } else if !list.is_empty() {
         let _ = writeln!(
             out,
             "{:<11}{} (in the {how} of every e-mail letter)",
             "copies",
             list.join(", ")
+        );
+    }
+    let calls: Vec<&str> = letters
+        .iter()
+        .filter(|l| l.channel == Channel::Phone)
+        .map(|l| l.id.as_str())
+        .collect();
+    if !campaign.cc.is_empty() && !calls.is_empty() {
+        let _ = writeln!(
+            out,
+            "  no copy of a call ({}): tell the coordinators how it went",
+            calls.join(", ")
         );
     }
     if unresolved.is_empty() {
@@ -247,18 +305,21 @@ pub fn json_unresolved(campaign: &str, u: &Unresolved) -> String {
 }
 
 /// The review for scripts: JSON Lines (schema [`crate::output::JSON_SCHEMA`]): a `campaign` line, a
-/// `letter` line per letter, an `unresolved` line per target reached by none, a `summary`.
+/// `letter` line per letter, an `unresolved` line per target reached by none, a `summary`
+/// (with `sender_from_workspace`: the sender's values a file of the workspace gives).
 pub fn json(
     campaign: &Campaign,
     date: jiff::civil::Date,
     letters: &[Letter],
     unresolved: &[Unresolved],
+    from_workspace: &[FromWorkspace],
 ) -> String {
     #[derive(Serialize)]
     struct JsonSummary<'a> {
         campaign: &'a str,
         #[serde(flatten)]
         summary: Summary,
+        sender_from_workspace: &'a [FromWorkspace],
     }
     let mut out = json_campaign(campaign, date);
     for l in letters {
@@ -272,6 +333,7 @@ pub fn json(
         &JsonSummary {
             campaign: &campaign.id,
             summary: summary(letters, unresolved),
+            sender_from_workspace: from_workspace,
         },
     ));
     out

@@ -34,8 +34,19 @@ pub(super) fn run(given: &Given, c: &Compose, now: Timestamp) -> Result<ExitCode
         return Ok(ExitCode::SUCCESS);
     }
     let text = match c.format {
-        Format::Text => review::text(&campaign, &letters, &plan.unresolved),
-        Format::Json => review::json(&campaign, pipeline::today(now), &letters, &plan.unresolved),
+        Format::Text => review::text(
+            &campaign,
+            &letters,
+            &plan.unresolved,
+            &l.settings.from_workspace,
+        ),
+        Format::Json => review::json(
+            &campaign,
+            pipeline::today(now),
+            &letters,
+            &plan.unresolved,
+            &l.settings.from_workspace,
+        ),
     };
     if c.format == Format::Text
         && let Some(warning) = placeholders_shown(&l.settings.sender, &text)

@@ -108,6 +108,9 @@ pub(super) struct Layers {
     pub(super) rate: Option<Setting<String>>,
     pub(super) timeout: Option<Setting<String>>,
     pub(super) sendmail: Option<Setting<PathBuf>>,
+    /// The `[sender]` values a file of the workspace gives, whether or not a higher layer
+    /// overrides them: the review says what became of each.
+    pub(super) workspace_sender: Vec<(&'static str, Setting<String>)>,
 }
 
 /// The person or branch signing the letters. Every field is optional until a command needs it:
@@ -149,6 +152,24 @@ pub struct Settings {
     /// What is wrong with the delivery settings: errors for `send`, `smtp test` and `check`;
     /// commands that send nothing do not stop for them.
     pub delivery_problems: Diagnostics,
+    /// The sender's values a file of the workspace gives, used or overridden.
+    pub from_workspace: Vec<FromWorkspace>,
+}
+
+/// A `[sender]` value a file of the workspace gives (a branch's organisation, city or
+/// country), and the value letters use: the workspace's, or the writer's own over it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FromWorkspace {
+    /// The config key: `organisation`, `city` or `country`.
+    pub field: &'static str,
+    /// What the workspace says, and where (`outcry.toml:5`).
+    pub workspace: String,
+    pub workspace_origin: String,
+    /// Whether letters use the workspace's value.
+    pub used: bool,
+    /// The value letters use, and where it is set.
+    pub value: String,
+    pub origin: String,
 }
 
 /// The personal config file: `$XDG_CONFIG_HOME/outcry/config.toml` (or `~/.config/...`).
@@ -200,13 +221,40 @@ pub fn load(root: &Path, given: &Given, diags: &mut Diagnostics) -> Settings {
         }
     }
     apply_overrides(&given.overrides, &mut layers);
+    let from_workspace = from_workspace(&layers);
     let sender = validate_sender(&mut layers, diags);
     let delivery = smtp::validate_delivery(layers, &mut delivery_problems);
     Settings {
         sender,
         delivery: delivery.filter(|_| !delivery_problems.has_errors()),
         delivery_problems,
+        from_workspace,
     }
+}
+
+/// What became of each `[sender]` value the workspace gives: used, or overridden by the
+/// writer's own layers.
+fn from_workspace(layers: &Layers) -> Vec<FromWorkspace> {
+    layers
+        .workspace_sender
+        .iter()
+        .filter_map(|(field, given)| {
+            let used = match *field {
+                "organisation" => layers.organisation.as_ref(),
+                "city" => layers.city.as_ref(),
+                "country" => layers.country.as_ref(),
+                _ => None,
+            }?;
+            Some(FromWorkspace {
+                field,
+                workspace: given.value.trim().to_string(),
+                workspace_origin: given.origin.to_string(),
+                used: used.layer == Layer::Workspace && used.origin == given.origin,
+                value: used.value.trim().to_string(),
+                origin: used.origin.to_string(),
+            })
+        })
+        .collect()
 }
 
 /// Adds one config file to the layers; `path` is where it is, for the paths it names. A file
@@ -266,6 +314,22 @@ fn put_sender(
         ] {
             if let Some(v) = value {
                 diags.error(src.at(&v.span()), format!("{key} is not read from a file of the workspace (letters are signed and answered in your name only as you say): put it in your personal config, or use --sender-{key}"));
+            }
+        }
+        for (key, value) in [
+            ("organisation", &s.organisation),
+            ("city", &s.city),
+            ("country", &s.country),
+        ] {
+            if let Some(v) = value {
+                layers.workspace_sender.push((
+                    key,
+                    Setting {
+                        value: v.get_ref().clone(),
+                        origin: src.at(&v.span()),
+                        layer,
+                    },
+                ));
             }
         }
     }
@@ -525,6 +589,71 @@ mod tests {
         assert_eq!(s.organisation.as_deref(), Some("Branch"));
         assert_eq!(s.country.unwrap().code(), "AT");
         assert!(s.missing().is_empty());
+    }
+
+    /// Issue 11: the workspace is the lowest layer for every `[sender]` field, whatever the
+    /// order the files are read in, and what became of each of its values is kept.
+    #[test]
+    fn the_workspace_gives_defaults_only_and_says_which() {
+        let mut l = Layers::default();
+        let mut d = Diagnostics::default();
+        let mut smtp = Diagnostics::default();
+        let read = |text: &str,
+                    name: &str,
+                    layer,
+                    l: &mut Layers,
+                    d: &mut Diagnostics,
+                    smtp: &mut Diagnostics| {
+            let src = Source::from_bytes(Path::new(name), text.as_bytes()).map(Some);
+            read_layer(src, Path::new(name), layer, l, d, smtp);
+        };
+        read(
+            "[sender]\ncountry = \"DE\"\n",
+            "personal.toml",
+            Layer::Personal,
+            &mut l,
+            &mut d,
+            &mut smtp,
+        );
+        read(
+            "[sender]\norganisation = \"Branch\"\ncity = \"London\"\ncountry = \"GB\"\n",
+            "outcry.toml",
+            Layer::Workspace,
+            &mut l,
+            &mut d,
+            &mut smtp,
+        );
+        let o = Overrides {
+            city: Some(Override {
+                value: "Berlin".into(),
+                origin: "--sender-city".into(),
+            }),
+            ..Overrides::default()
+        };
+        apply_overrides(&o, &mut l);
+        let from = from_workspace(&l);
+        let s = validate_sender(&mut l, &mut d);
+        assert!(!d.has_errors() && !smtp.has_errors(), "{d:?}");
+        assert_eq!(s.country.map(Country::code), Some("DE"));
+        assert_eq!(s.city.as_deref(), Some("Berlin"));
+        assert_eq!(s.organisation.as_deref(), Some("Branch"));
+        let shown: Vec<(&str, bool, String, String)> = from
+            .iter()
+            .map(|f| (f.field, f.used, f.value.clone(), f.origin.clone()))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                (
+                    "organisation",
+                    true,
+                    "Branch".into(),
+                    "outcry.toml:2".into()
+                ),
+                ("city", false, "Berlin".into(), "--sender-city".into()),
+                ("country", false, "DE".into(), "personal.toml:2".into()),
+            ]
+        );
     }
 
     #[test]

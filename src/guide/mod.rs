@@ -417,7 +417,12 @@ fn finish(
                 return Ok(ExitCode::SUCCESS);
             }
             Choice::Review => {
-                let text = review::text(&c.campaign, &c.letters, &c.plan.unresolved);
+                let text = review::text(
+                    &c.campaign,
+                    &c.letters,
+                    &c.plan.unresolved,
+                    &l.settings.from_workspace,
+                );
                 crate::output::print(&text)?;
                 return Ok(ExitCode::SUCCESS);
             }

@@ -289,7 +289,7 @@ fn lay_out(
             let id = t.contact.id.clone();
             letters.extend(email(campaign, coordinators, id, vec![t], recipients));
         } else {
-            letters.push(by_hand(campaign, coordinators, t, recipients));
+            letters.extend(by_hand(campaign, coordinators, t, recipients));
         }
     }
     letters
@@ -309,24 +309,9 @@ fn email(
         Copies::Bcc => (Vec::new(), coordinators.to_vec()),
         Copies::Separate => (Vec::new(), Vec::new()),
     };
-    let copy = (campaign.copies == Copies::Separate && !coordinators.is_empty()).then(|| Planned {
-        id: format!("{id}.copy"),
-        kind: Kind::Copy,
-        channel: Channel::Email,
-        to: coordinators
-            .iter()
-            .map(|c| Target {
-                key: c.id.clone(),
-                contact: c.clone(),
-                channel: Channel::Email,
-            })
-            .collect(),
-        recipients: recipients.clone(),
-        copy_of: to.clone(),
-        cc: Vec::new(),
-        bcc: Vec::new(),
-        noted_copies: Vec::new(),
-    });
+    let copy = (campaign.copies == Copies::Separate)
+        .then(|| copy(coordinators, &id, &to, &recipients))
+        .flatten();
     let letter = Planned {
         id,
         kind: Kind::Letter,
@@ -341,31 +326,67 @@ fn email(
     std::iter::once(letter).chain(copy).collect()
 }
 
+/// The coordinators' copy of the letter `id` to `to`, an e-mail of its own (none without
+/// coordinators).
+fn copy(
+    coordinators: &[Contact],
+    id: &str,
+    to: &[Target],
+    recipients: &[Contact],
+) -> Option<Planned> {
+    (!coordinators.is_empty()).then(|| Planned {
+        id: format!("{id}.copy"),
+        kind: Kind::Copy,
+        channel: Channel::Email,
+        to: coordinators
+            .iter()
+            .map(|c| Target {
+                key: c.id.clone(),
+                contact: c.clone(),
+                channel: Channel::Email,
+            })
+            .collect(),
+        recipients: recipients.to_vec(),
+        copy_of: to.to_vec(),
+        cc: Vec::new(),
+        bcc: Vec::new(),
+        noted_copies: Vec::new(),
+    })
+}
+
 /// A letter the sender delivers by hand (fax, web form, post, a phone call), with the
-/// coordinators named on a fax or postal letter when `copies = "cc"`.
+/// coordinators named on a fax or postal letter when `copies = "cc"`; and, but for a call,
+/// followed by the coordinators' copy of it by e-mail, whatever `copies` says: there is no
+/// e-mail to put them in the Cc or Bcc of.
 fn by_hand(
     campaign: &Campaign,
     coordinators: &[Contact],
     t: Target,
     recipients: Vec<Contact>,
-) -> Planned {
+) -> Vec<Planned> {
     let noted =
         if campaign.copies == Copies::Cc && matches!(t.channel, Channel::Fax | Channel::Post) {
             coordinators.to_vec()
         } else {
             Vec::new()
         };
-    Planned {
-        id: t.contact.id.clone(),
+    let id = t.contact.id.clone();
+    let to = vec![t];
+    let copy = (to[0].channel != Channel::Phone)
+        .then(|| copy(coordinators, &id, &to, &recipients))
+        .flatten();
+    let letter = Planned {
+        id,
         kind: Kind::Letter,
-        channel: t.channel,
+        channel: to[0].channel,
         recipients,
         copy_of: Vec::new(),
-        to: vec![t],
+        to,
         cc: Vec::new(),
         bcc: Vec::new(),
         noted_copies: noted,
-    }
+    };
+    std::iter::once(letter).chain(copy).collect()
 }
 
 /// One of the campaign's targets as a person choosing among them sees it.

@@ -102,6 +102,8 @@ fn plan_all(campaign: &Campaign, country: &str) -> Outcome {
 
 #[test]
 fn each_target_by_its_first_channel_with_the_coordinators_in_cc() {
+    // Issue 11: a fax, postal or web-form letter has no Cc: the coordinators get a copy by
+    // e-mail of their own; a call is not copied.
     let c = campaign(
         "to = [\"ministry\", \"court\", \"prison\", \"appeals\", \"hotline\"]\ncc = [\"coord\"]\n",
     );
@@ -111,8 +113,11 @@ fn each_target_by_its_first_channel_with_the_coordinators_in_cc() {
         [
             "ministry Letter by Email to [ministry] cc [coord] bcc [] noted [] of [] for [ministry]",
             "court Letter by Fax to [court] cc [] bcc [] noted [coord] of [] for [court]",
+            "court.copy Copy by Email to [coord] cc [] bcc [] noted [] of [court] for [court]",
             "prison Letter by Post to [prison] cc [] bcc [] noted [coord] of [] for [prison]",
+            "prison.copy Copy by Email to [coord] cc [] bcc [] noted [] of [prison] for [prison]",
             "appeals Letter by Web to [appeals] cc [] bcc [] noted [] of [] for [appeals]",
+            "appeals.copy Copy by Email to [coord] cc [] bcc [] noted [] of [appeals] for [appeals]",
             "hotline Letter by Phone to [hotline] cc [] bcc [] noted [] of [] for [hotline]",
         ]
     );
@@ -129,6 +134,7 @@ fn copies_in_bcc_or_separate() {
         [
             "ministry Letter by Email to [ministry] cc [] bcc [coord coord2] noted [] of [] for [ministry]",
             "court Letter by Fax to [court] cc [] bcc [] noted [] of [] for [court]",
+            "court.copy Copy by Email to [coord coord2] cc [] bcc [] noted [] of [court] for [court]",
         ]
     );
     let p = plan_all(&campaign(&format!("{to}copies = \"separate\"\n")), "GB");
@@ -138,6 +144,7 @@ fn copies_in_bcc_or_separate() {
             "ministry Letter by Email to [ministry] cc [] bcc [] noted [] of [] for [ministry]",
             "ministry.copy Copy by Email to [coord coord2] cc [] bcc [] noted [] of [ministry] for [ministry]",
             "court Letter by Fax to [court] cc [] bcc [] noted [] of [] for [court]",
+            "court.copy Copy by Email to [coord coord2] cc [] bcc [] noted [] of [court] for [court]",
         ]
     );
     // No coordinators, no copy.
@@ -148,6 +155,14 @@ fn copies_in_bcc_or_separate() {
     assert_eq!(
         p.letters,
         ["ministry Letter by Email to [ministry] cc [] bcc [] noted [] of [] for [ministry]"]
+    );
+    let p = plan_all(&campaign("to = [\"court\", \"prison\"]\n"), "GB");
+    assert_eq!(
+        p.letters,
+        [
+            "court Letter by Fax to [court] cc [] bcc [] noted [] of [] for [court]",
+            "prison Letter by Post to [prison] cc [] bcc [] noted [] of [] for [prison]",
+        ]
     );
 }
 
@@ -168,6 +183,7 @@ fn a_joint_letter_goes_by_e_mail_to_all_it_can_and_names_every_target() {
                 "joint.copy Copy by Email to [coord] cc [] bcc [] noted [] of [ministry embassy:KZ=embassy-kz-gb] {all}"
             ),
             format!("court Letter by Fax to [court] cc [] bcc [] noted [] of [] {all}"),
+            format!("court.copy Copy by Email to [coord] cc [] bcc [] noted [] of [court] {all}"),
         ]
     );
     let reason =

@@ -187,7 +187,15 @@ impl Renderer {
                     planned
                         .copy_of
                         .iter()
-                        .map(|t| json!({"name": t.contact.name, "address": address(t)}))
+                        .map(|t| {
+                            // A letter by another channel than e-mail says which, at the
+                            // address as people read it.
+                            let (by, address) = match t.channel {
+                                Channel::Email => ("", address(t)),
+                                ch => (ch.label(), t.contact.address_shown(ch).unwrap_or_default()),
+                            };
+                            json!({"name": t.contact.name, "address": address, "by": by})
+                        })
                         .collect(),
                 );
                 let body = tidy(&self.run(&self.layouts["copy"], &ctx)?);

@@ -55,10 +55,14 @@ fn signers_with_quirks_make_one_letter_per_signer_and_target() {
         .code(1)
         .stderr_is("members.csv:4: invalid e-mail address \"not-an-address\": Missing domain or user (left out)\n\
             members.csv:5: column name contains a control character (carriage return): a line ends with LF or CR LF, never a CR alone (left out)\n\
-            mayday-2011: 2 signer(s), 12 letter(s), 2 row(s) of members.csv left out\n");
+            mayday-2011: 2 signer(s), 15 letter(s), 2 row(s) of members.csv left out\n");
     let v = run.json();
     let letters = v["letters"].as_array().expect("letters");
-    assert_eq!(letters.len(), 12, "6 targets for each of 2 signers");
+    assert_eq!(
+        letters.len(),
+        15,
+        "6 targets for each of 2 signers, and the copies of the fax (and of the post letter in Germany)"
+    );
     let ann = letters
         .iter()
         .find(|l| {
@@ -75,7 +79,7 @@ fn signers_with_quirks_make_one_letter_per_signer_and_target() {
         "{body}"
     );
     assert!(
-        body.contains("Ann Activist\nExample Solidarity Branch\nLeeds, United Kingdom"),
+        body.contains("Ann Activist\nLeeds, United Kingdom"),
         "{body}"
     );
     // Dora is in Germany: her embassy letter goes to the embassy in Berlin.
@@ -91,7 +95,7 @@ fn signers_with_quirks_make_one_letter_per_signer_and_target() {
         .filter_map(|s| s["line"].as_u64())
         .collect();
     assert_eq!(skipped, [4, 5]);
-    assert_eq!(v["summary"]["letters"], 12);
+    assert_eq!(v["summary"]["letters"], 15);
     // The schema, pinned: the first lines as scripts read them.
     let head: Vec<&str> = run.stdout.lines().take(2).collect();
     insta::assert_snapshot!("bulk_json_lines", head.join("\n"));
@@ -154,13 +158,13 @@ fn ten_thousand_letters_to_drafts() {
         .success()
         .stdout_is("")
         .stderr_is(
-            "wrote 10002 draft(s) into drafts\n\
-            mayday-2011: 1667 signer(s), 10002 letter(s)\n",
+            "wrote 12225 draft(s) into drafts\n\
+            mayday-2011: 1667 signer(s), 12225 letter(s)\n",
         );
     let mut files = run.files("drafts");
     // The list of the drafts written (issue 11 item 7), and no staging left behind.
     files.retain(|f| f != ".outcry-drafts");
-    assert_eq!(files.len(), 10_002);
+    assert_eq!(files.len(), 12_225);
     assert!(
         files.iter().all(|f| !f.starts_with('.')),
         "no staging left behind"
@@ -280,8 +284,8 @@ fn bulk_send_resumes_after_kill_without_duplicates() {
     ids.dedup();
     assert_eq!(
         ids.len(),
-        8 * 4 + 4 * 3,
-        "8 members in Britain write 4 e-mails (the embassy in London has an address), the 4 in Germany 3 (Berlin's embassy takes post)"
+        8 * 5 + 4 * 5,
+        "8 members in Britain write 4 e-mails (the embassy in London has an address) and copy the fax, the 4 in Germany 3 (Berlin's embassy takes post) and copy the fax and the post letter"
     );
     // A third run sends nothing.
     let again = resumed
@@ -314,7 +318,7 @@ fn several_campaigns_in_one_send() {
             "not pinned, a defect: the plan of `send A B` is printed, then each campaign's again",
         );
     for line in [
-        "mayday-2011: 4 e-mail letter(s)",
+        "mayday-2011: 5 e-mail letter(s)",
         "free-ainur-kurmanov: 1 e-mail letter(s)",
     ] {
         assert!(run.stderr.contains(line), "{}", run.stderr);
@@ -326,7 +330,7 @@ fn several_campaigns_in_one_send() {
         .iter()
         .filter_map(|d| d["campaign"].as_str())
         .collect();
-    assert_eq!(campaigns.iter().filter(|c| **c == "mayday-2011").count(), 4);
+    assert_eq!(campaigns.iter().filter(|c| **c == "mayday-2011").count(), 5);
     assert_eq!(
         campaigns
             .iter()
@@ -334,7 +338,7 @@ fn several_campaigns_in_one_send() {
             .count(),
         1
     );
-    assert_eq!(server.received().len(), 5);
+    assert_eq!(server.received().len(), 6);
     // Without a terminal and without --yes, nothing goes.
     run
         .again()
@@ -348,7 +352,7 @@ fn several_campaigns_in_one_send() {
             unresolved: almaty-prosecutor: Prosecutor of the City of Almaty has no e-mail, fax, web form, postal address or phone in contacts.toml\n\
             2 letter(s) go by fax, post, web form or phone: `outcry compose mayday-2011 --out DIR` writes them\n\
             nothing to send\n");
-    assert_eq!(server.received().len(), 5);
+    assert_eq!(server.received().len(), 6);
 }
 
 /// Issue item 9: a carriage return alone in an unquoted field ended the row, and the rest of
@@ -568,10 +572,11 @@ fn several_campaigns_are_confirmed_once() {
         .run()
         .code(2)
         .stdout_is("")
-        .stderr_is("mayday-2011: 4 e-mail letter(s) from branch@example.org through branch at 127.0.0.1:[PORT] (STARTTLS):\n\
+        .stderr_is("mayday-2011: 5 e-mail letter(s) from branch@example.org through branch at 127.0.0.1:[PORT] (STARTTLS):\n\
             \x20 knb-press                    press@knb.kz, robert.cwi@gmail.com, ainur1917@gmail.com\n\
             \x20 almaty-police-press          delta@police.kz, robert.cwi@gmail.com, ainur1917@gmail.com\n\
             \x20 mfa-kz                       mid@mid.kz, robert.cwi@gmail.com, ainur1917@gmail.com\n\
+            \x20 court-tikhonov.copy          robert.cwi@gmail.com, ainur1917@gmail.com\n\
             \x20 embassy-kz-gb                london@mfa.kz, robert.cwi@gmail.com, ainur1917@gmail.com\n\
             free-ainur-kurmanov: 1 e-mail letter(s) from branch@example.org through branch at 127.0.0.1:[PORT] (STARTTLS):\n\
             \x20 joint                        Gp-rk@prokuror.kz, press@osce.org\n\
@@ -593,10 +598,11 @@ fn several_campaigns_are_confirmed_once() {
             2 letter(s) go by fax, post, web form or phone: `outcry compose mayday-2011 --out DIR` writes them\n\
             1 letter(s) go by fax, post, web form or phone: `outcry compose free-ainur-kurmanov --out DIR` writes them\n\
             unresolved: almaty-prosecutor: Prosecutor of the City of Almaty has no e-mail, fax, web form, postal address or phone in contacts.toml\n\
-            mayday-2011: 4 e-mail letter(s) from branch@example.org through branch at 127.0.0.1:[PORT] (STARTTLS):\n\
+            mayday-2011: 5 e-mail letter(s) from branch@example.org through branch at 127.0.0.1:[PORT] (STARTTLS):\n\
             \x20 knb-press                    press@knb.kz, robert.cwi@gmail.com, ainur1917@gmail.com\n\
             \x20 almaty-police-press          delta@police.kz, robert.cwi@gmail.com, ainur1917@gmail.com\n\
             \x20 mfa-kz                       mid@mid.kz, robert.cwi@gmail.com, ainur1917@gmail.com\n\
+            \x20 court-tikhonov.copy          robert.cwi@gmail.com, ainur1917@gmail.com\n\
             \x20 embassy-kz-gb                london@mfa.kz, robert.cwi@gmail.com, ainur1917@gmail.com\n\
             free-ainur-kurmanov: 1 e-mail letter(s) from branch@example.org through branch at 127.0.0.1:[PORT] (STARTTLS):\n\
             \x20 joint                        Gp-rk@prokuror.kz, press@osce.org\n\

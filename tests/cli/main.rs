@@ -21,6 +21,7 @@ mod campaigns;
 mod check;
 mod compose;
 mod config;
+mod copies;
 mod drafts;
 mod guided;
 mod help;
@@ -130,8 +131,15 @@ impl Case {
         }
     }
 
-    /// A copy of the shipped example workspace (contacts.toml, outcry.toml, letters/).
+    /// A copy of the shipped example workspace, for a writer in Britain: the workspace sets
+    /// no country (issue 11), so the writer's own does (`OUTCRY_SENDER_COUNTRY=GB`).
     pub fn example() -> Case {
+        Case::shipped().env("OUTCRY_SENDER_COUNTRY", "GB")
+    }
+
+    /// A copy of the shipped example workspace (contacts.toml, outcry.toml, letters/), and
+    /// nothing of the writer's.
+    pub fn shipped() -> Case {
         let case = Case::empty();
         let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
         for f in ["contacts.toml", "outcry.toml"] {

@@ -172,10 +172,11 @@ fn without_a_terminal_send_needs_yes() {
         .code(2)
         .stdout_is("")
         .stderr_is("2 letter(s) go by fax, post, web form or phone: `outcry compose mayday-2011 --out DIR` writes them\n\
-            4 e-mail letter(s) from sender@example.org through activist at 127.0.0.1:[PORT] (STARTTLS):\n\
+            5 e-mail letter(s) from sender@example.org through activist at 127.0.0.1:[PORT] (STARTTLS):\n\
             \x20 knb-press                    press@knb.kz, robert.cwi@gmail.com, ainur1917@gmail.com\n\
             \x20 almaty-police-press          delta@police.kz, robert.cwi@gmail.com, ainur1917@gmail.com\n\
             \x20 mfa-kz                       mid@mid.kz, robert.cwi@gmail.com, ainur1917@gmail.com\n\
+            \x20 court-tikhonov.copy          robert.cwi@gmail.com, ainur1917@gmail.com\n\
             \x20 embassy-kz-gb                london@mfa.kz, robert.cwi@gmail.com, ainur1917@gmail.com\n\
             error: no terminal to confirm on: review with `outcry send mayday-2011 --dry-run`, then pass --yes\n");
     assert_eq!(server.connections(), 0);
@@ -191,7 +192,7 @@ fn environment_variables_stand_for_format_and_quiet() {
         .run()
         .success()
         .stderr_is("");
-    assert_eq!(flags.json()["summary"]["letters"], 2);
+    assert_eq!(flags.json()["summary"]["letters"], 3);
     let by_flags = flags.redacted(&flags.stdout);
     Case::minimal()
         .sender()

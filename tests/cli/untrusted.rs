@@ -369,7 +369,8 @@ fn issue_9_everything_outcry_creates_is_private_whatever_the_umask() {
         .success()
         .stdout_is("")
         .stderr_is(
-            "wrote out/drafts/court.fax.txt\n\
+            "wrote out/drafts/court.copy.eml\n\
+            wrote out/drafts/court.fax.txt\n\
             wrote out/drafts/ministry.eml\n\
             stored 1 draft(s) in the Maildir mail/Maildir; 1 letter(s) it cannot hold (fax) are in out/drafts\n\
             appended 1 draft(s) to box/drafts.mbox; 1 letter(s) it cannot hold (fax) are in out/drafts\n",
@@ -383,10 +384,12 @@ fn issue_9_everything_outcry_creates_is_private_whatever_the_umask() {
         .success()
         .stdout_is("")
         .stderr_is("1 letter(s) go by fax, post, web form or phone: `outcry compose c --out DIR` writes them\n\
-            1 e-mail letter(s) from sender@example.org through activist at 127.0.0.1:[PORT] (STARTTLS):\n\
+            2 e-mail letter(s) from sender@example.org through activist at 127.0.0.1:[PORT] (STARTTLS):\n\
             \x20 ministry                     ministry@example.org, coord@example.org\n\
-            accepted 1:\n\
-            \x20 ministry                     250 2.0.0 queued\n");
+            \x20 court.copy                   coord@example.org\n\
+            accepted 2:\n\
+            \x20 ministry                     250 2.0.0 queued\n\
+            \x20 court.copy                   250 2.0.0 queued\n");
     let mut modes = Vec::new();
     for top in ["out", "mail", "box", ".outcry"] {
         collect_modes(&run.root, &run.root.join(top), &mut modes);
@@ -458,11 +461,13 @@ fn issue_9_your_own_server_wins_and_a_mix_is_refused() {
         .success()
         .stdout_is("")
         .stderr_is("1 letter(s) go by fax, post, web form or phone: `outcry compose c --out DIR` writes them\n\
-            1 e-mail letter(s) from sender@example.org through activist at 127.0.0.1:[PORT] (STARTTLS):\n\
+            2 e-mail letter(s) from sender@example.org through activist at 127.0.0.1:[PORT] (STARTTLS):\n\
             \x20 ministry                     ministry@example.org, coord@example.org\n\
-            accepted 1:\n\
-            \x20 ministry                     250 2.0.0 queued\n");
-    assert_eq!(server.received().len(), 1);
+            \x20 court.copy                   coord@example.org\n\
+            accepted 2:\n\
+            \x20 ministry                     250 2.0.0 queued\n\
+            \x20 court.copy                   250 2.0.0 queued\n");
+    assert_eq!(server.received().len(), 2);
     // The personal config names host and login but no port: the workspace's port would
     // decide where the login goes.
     let run = Case::minimal()
@@ -525,11 +530,13 @@ fn issue_9_a_workspace_may_name_a_server_for_sending_without_a_login() {
         .success()
         .stdout_is("")
         .stderr_is("1 letter(s) go by fax, post, web form or phone: `outcry compose c --out DIR` writes them\n\
-            1 e-mail letter(s) from sender@example.org through 127.0.0.1:[PORT] (unencrypted, this machine only):\n\
+            2 e-mail letter(s) from sender@example.org through 127.0.0.1:[PORT] (unencrypted, this machine only):\n\
             \x20 ministry                     ministry@example.org, coord@example.org\n\
-            accepted 1:\n\
-            \x20 ministry                     250 2.0.0 queued\n");
-    assert_eq!(server.received().len(), 1);
+            \x20 court.copy                   coord@example.org\n\
+            accepted 2:\n\
+            \x20 ministry                     250 2.0.0 queued\n\
+            \x20 court.copy                   250 2.0.0 queued\n");
+    assert_eq!(server.received().len(), 2);
 }
 
 /// Item 4: control characters in a template, a campaign, a contact or the workspace's
@@ -754,7 +761,8 @@ fn issue_9_review_bounded_joint_letters_and_private_destinations() {
         .success()
         .stdout_is("")
         .stderr_is(
-            "wrote drafts/court.fax.txt\n\
+            "wrote drafts/court.copy.eml\n\
+            wrote drafts/court.fax.txt\n\
             wrote drafts/ministry.eml\n\
             appended 1 draft(s) to drafts.mbox; 1 letter(s) it cannot hold (fax) are in drafts\n",
         );
