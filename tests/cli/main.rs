@@ -21,6 +21,7 @@ mod campaigns;
 mod check;
 mod compose;
 mod config;
+mod delivery;
 mod drafts;
 mod guided;
 mod help;
