@@ -35,10 +35,9 @@ pub struct Smtp {
     settings: SmtpSettings,
     credentials: Option<Credentials>,
     tls: TlsParameters,
-    /// The certificates of `ca-file`, and TLS parameters that check only the host name and the
-    /// handshake: for a server whose certificate is exactly one of them (a self-signed
-    /// certificate marked as a CA, as `openssl req -x509` makes it, which webpki refuses as a
-    /// server's own).
+    /// The certificates of `ca-file`, and TLS parameters that check only the handshake: for a
+    /// server whose certificate is exactly one of them (a self-signed certificate marked as a
+    /// CA, as `openssl req -x509` makes it, which webpki refuses as a server's own).
     pinned: Option<(Vec<Vec<u8>>, TlsParameters)>,
     conn: Option<SmtpConnection>,
 }
@@ -65,9 +64,13 @@ impl Smtp {
                 })?;
                 builder = builder.add_root_certificate(cert);
             }
+            // The certificate is compared byte for byte and the handshake proves the server
+            // holds its key: that identifies the server, so a one-liner's certificate with
+            // only a CN (no subjectAltName) is not refused for the name.
             let exact = TlsParameters::builder(settings.host.clone())
                 .certificate_store(CertificateStore::None)
                 .dangerous_accept_invalid_certs(true)
+                .dangerous_accept_invalid_hostnames(true)
                 .build_rustls()
                 .map_err(|e| anyhow::anyhow!("cannot set up TLS: {e}"))?;
             pinned = Some((ders, exact));
@@ -175,8 +178,8 @@ impl Smtp {
     }
 
     /// A second connection for a server whose certificate webpki refused as a CA: TLS that
-    /// checks the host name and the handshake, then the certificate itself, byte for byte,
-    /// against `ca-file`, before anything but EHLO is said.
+    /// checks the handshake (the server holds the certificate's key), then the certificate
+    /// itself, byte for byte, against `ca-file`, before anything but EHLO is said.
     fn exactly_ca_file(&self) -> Result<SmtpConnection, String> {
         let s = &self.settings;
         let where_ = format!("{}:{}", s.host, s.port);
