@@ -475,9 +475,9 @@ pub struct NewArgs {
 pub struct BulkArgs {
     /// One letter per signer and target, from the CSV FILE (columns name, id, email, city,
     /// country, note and any of your own, as signer.<column> in templates). The account
-    /// stays the From; a signer's e-mail becomes the Reply-To. A signer is their id (a
-    /// membership number) when the file has that column, else their name: fixing their
-    /// e-mail or city does not make them write again.
+    /// sends, as "SIGNER via ACCOUNT" in From, and a signer's e-mail gets a copy (Cc). A
+    /// signer is their id (a membership number) when the file has that column, else their
+    /// name: fixing their e-mail or city does not make them write again.
     #[arg(long, value_name = "FILE.csv")]
     pub signers: Option<PathBuf>,
 

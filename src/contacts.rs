@@ -18,7 +18,9 @@ use crate::fields::{self, Country, Email, Phone};
 use crate::letter::Channel;
 use crate::source::Source;
 
-pub const DEFAULT_SALUTATION: &str = "Dear Sir or Madam";
+/// Not "Dear Sir or Madam": spam filters score a "Dear (something)" (`SpamAssassin`'s
+/// `DEAR_SOMETHING`, 2 points); see docs/deliverability.md.
+pub const DEFAULT_SALUTATION: &str = "To whom it may concern";
 
 /// One table of `contacts.toml`, as written.
 #[derive(Debug, Deserialize)]

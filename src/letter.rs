@@ -59,9 +59,6 @@ pub struct Letter {
     pub kind: Kind,
     pub channel: Channel,
     pub from: From,
-    /// The signer's address, when a branch sends on a member's behalf (`--signers`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reply_to: Option<Addressee>,
     pub to: Vec<Addressee>,
     pub cc: Vec<Addressee>,
     pub bcc: Vec<Addressee>,

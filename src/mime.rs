@@ -187,9 +187,6 @@ fn build(letter: &Letter, date: Timestamp, purpose: Purpose, body: Body) -> Resu
     if !letter.cc.is_empty() {
         b = b.raw_header(address_header("Cc", &pairs(&letter.cc))?);
     }
-    if let Some(r) = &letter.reply_to {
-        b = b.raw_header(address_header("Reply-To", &[(&r.name, &r.address)])?);
-    }
     if purpose != Purpose::Send {
         if !letter.bcc.is_empty() {
             b = b.raw_header(address_header("Bcc", &pairs(&letter.bcc))?);

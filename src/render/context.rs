@@ -123,7 +123,8 @@ static ORIGINAL_TO: Shape = Shape::List(&Shape::Object {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Signing<'a> {
     /// A member of a signers file (bulk mailings): `sender` in templates is then theirs
-    /// (the account's organisation kept), `signer` their row, and their e-mail the Reply-To.
+    /// (the account's organisation kept), `signer` their row; they are named in From and
+    /// copied (Cc) on their e-mail letters.
     pub signer: Option<&'a Signer>,
     /// The personal paragraph when there is no signer (whose `note` it is then).
     pub personal: &'a str,
@@ -163,8 +164,11 @@ impl Signing<'_> {
         v
     }
 
-    /// The Reply-To of a signer's letter: their e-mail, when the row has one.
-    pub(super) fn reply_to(&self) -> Option<Addressee> {
+    /// A signer's copy of their own e-mail letter (Cc, so that "reply all" reaches them), when
+    /// the row has an e-mail. Not a Reply-To: a free-mail Reply-To on a letter from the
+    /// branch's account is what spam filters score (`FREEMAIL_FORGED_REPLYTO`); see
+    /// docs/deliverability.md.
+    pub(super) fn signer_copy(&self) -> Option<Addressee> {
         self.signer.and_then(|s| {
             s.email.as_ref().map(|e| Addressee {
                 id: s.key.clone(),
@@ -508,7 +512,7 @@ mod tests {
             json!({
                 "id": "ministry",
                 "name": "Ministry",
-                "salutation": "Dear Sir or Madam",
+                "salutation": "To whom it may concern",
                 "country": "KZ",
                 "country_name": "Kazakhstan",
                 "email": "ministry@example.org",
@@ -594,14 +598,14 @@ mod tests {
             (&sender, &signer, &json!("Bo's words."))
         );
         assert_eq!(
-            signing.reply_to(),
+            signing.signer_copy(),
             Some(Addressee {
                 id: "id-17".into(),
                 name: "Bo Bell".into(),
                 address: "bo@example.org".into(),
             })
         );
-        // Without an e-mail of their own: the account's, and no Reply-To.
+        // Without an e-mail of their own: the account's, and no copy.
         let bare = Signer {
             email: None,
             country: None,
@@ -616,6 +620,6 @@ mod tests {
             (&ctx["sender"]["email"], &ctx["sender"]["country"]),
             (&json!("ann@example.org"), &json!("GB"))
         );
-        assert_eq!(signing.reply_to(), None);
+        assert_eq!(signing.signer_copy(), None);
     }
 }

@@ -144,12 +144,16 @@ impl Renderer {
             (planned.channel == Channel::Email).then(|| message_id(campaign, &id, sender));
         Ok(Letter {
             id,
-            reply_to: signing.reply_to(),
             kind: planned.kind,
             channel: planned.channel,
-            from: from(sender),
+            from: from(sender, signing),
             to: planned.to.iter().map(addressee).collect(),
-            cc: planned.cc.iter().map(coordinator).collect(),
+            cc: signing
+                .signer_copy()
+                .filter(|_| planned.kind == Kind::Letter && planned.channel == Channel::Email)
+                .into_iter()
+                .chain(planned.cc.iter().map(coordinator))
+                .collect(),
             bcc: planned.bcc.iter().map(coordinator).collect(),
             subject,
             body,
@@ -231,13 +235,18 @@ fn layout_name(ch: Channel) -> &'static str {
     }
 }
 
-/// The letter's From: the account's name and e-mail, or placeholders the review shows.
-fn from(sender: &Sender) -> From {
+/// The letter's From: the account's name and e-mail, or placeholders the review shows; a
+/// signer's letter names them, "Ann Activist via Leeds Branch", at the account's address.
+fn from(sender: &Sender, signing: &Signing<'_>) -> From {
+    let account = sender
+        .name
+        .clone()
+        .unwrap_or_else(|| PLACEHOLDER_NAME.to_string());
     From {
-        name: sender
-            .name
-            .clone()
-            .unwrap_or_else(|| PLACEHOLDER_NAME.to_string()),
+        name: match signing.signer {
+            Some(s) => format!("{} via {account}", s.name),
+            None => account,
+        },
         email: sender
             .email
             .as_ref()

@@ -72,7 +72,10 @@ fn signers_with_quirks_make_one_letter_per_signer_and_target() {
         })
         .expect("Ann's letter to the KNB");
     assert_eq!(ann["from"]["email"], "branch@example.org");
-    assert_eq!(ann["reply_to"]["address"], "ann@example.org");
+    // Issue 11: the member named in From and copied, never a (free-mail) Reply-To.
+    assert_eq!(ann["from"]["name"], "Ann Activist via Leeds Branch");
+    assert_eq!(ann["reply_to"], serde_json::Value::Null);
+    assert_eq!(ann["cc"][0]["address"], "ann@example.org");
     let body = ann["body"].as_str().expect("body");
     assert!(
         body.contains("I marched in Leeds.\nAnd I will again.\n"),
@@ -175,10 +178,13 @@ fn ten_thousand_letters_to_drafts() {
         .expect("the last member's letter to the KNB");
     let eml = run.read(&format!("drafts/{name}"));
     let msg = MessageParser::default().parse(&eml).expect("parse");
+    assert!(msg.reply_to().is_none());
     assert_eq!(
-        msg.reply_to()
-            .and_then(|a| a.first())
-            .and_then(|a| a.address()),
+        msg.from().and_then(|a| a.first()).and_then(|a| a.name()),
+        Some("Member 1666 via Leeds Branch")
+    );
+    assert_eq!(
+        msg.cc().and_then(|a| a.first()).and_then(|a| a.address()),
         Some("member1666@example.org")
     );
 }
@@ -489,12 +495,12 @@ fn fixing_a_signers_row_sends_nothing_again() {
         .run()
         .success()
         .stderr_is("6 e-mail letter(s) from branch@example.org through branch at 127.0.0.1:[PORT] (STARTTLS):\n\
-            \x20 knb-press.ann-activist-a713b14cbbe72d26 press@knb.kz, robert.cwi@gmail.com, ainur1917@gmail.com\n\
-            \x20 mfa-kz.ann-activist-a713b14cbbe72d26 mid@mid.kz, robert.cwi@gmail.com, ainur1917@gmail.com\n\
+            \x20 knb-press.ann-activist-a713b14cbbe72d26 press@knb.kz, ann@example.org, robert.cwi@gmail.com, ainur1917@gmail.com\n\
+            \x20 mfa-kz.ann-activist-a713b14cbbe72d26 mid@mid.kz, ann@example.org, robert.cwi@gmail.com, ainur1917@gmail.com\n\
             \x20 knb-press.bob-builder-fc21c8afe8212471 press@knb.kz, robert.cwi@gmail.com, ainur1917@gmail.com\n\
             \x20 mfa-kz.bob-builder-fc21c8afe8212471 mid@mid.kz, robert.cwi@gmail.com, ainur1917@gmail.com\n\
-            \x20 knb-press.cy-citizen-5d12b6382f869da9 press@knb.kz, robert.cwi@gmail.com, ainur1917@gmail.com\n\
-            \x20 mfa-kz.cy-citizen-5d12b6382f869da9 mid@mid.kz, robert.cwi@gmail.com, ainur1917@gmail.com\n\
+            \x20 knb-press.cy-citizen-5d12b6382f869da9 press@knb.kz, cy@exmaple.org, robert.cwi@gmail.com, ainur1917@gmail.com\n\
+            \x20 mfa-kz.cy-citizen-5d12b6382f869da9 mid@mid.kz, cy@exmaple.org, robert.cwi@gmail.com, ainur1917@gmail.com\n\
             accepted 6:\n\
             \x20 knb-press.ann-activist-a713b14cbbe72d26 250 2.0.0 queued\n\
             \x20 mfa-kz.ann-activist-a713b14cbbe72d26 250 2.0.0 queued\n\
@@ -544,8 +550,8 @@ fn fixing_a_signers_row_sends_nothing_again() {
         .run()
         .success()
         .stderr_is("2 e-mail letter(s) from branch@example.org through branch at 127.0.0.1:[PORT] (STARTTLS):\n\
-            \x20 knb-press.dee-demo-864b3bde2cf988ea press@knb.kz, robert.cwi@gmail.com, ainur1917@gmail.com\n\
-            \x20 mfa-kz.dee-demo-864b3bde2cf988ea mid@mid.kz, robert.cwi@gmail.com, ainur1917@gmail.com\n\
+            \x20 knb-press.dee-demo-864b3bde2cf988ea press@knb.kz, dee@example.org, robert.cwi@gmail.com, ainur1917@gmail.com\n\
+            \x20 mfa-kz.dee-demo-864b3bde2cf988ea mid@mid.kz, dee@example.org, robert.cwi@gmail.com, ainur1917@gmail.com\n\
             \x20 (6 letter(s) accepted before: not sent again)\n\
             accepted 2:\n\
             \x20 knb-press.dee-demo-864b3bde2cf988ea 250 2.0.0 queued\n\

@@ -258,7 +258,7 @@ fn a_line_sealed_with_the_writers_key_is_read() {
             Content-Type: text/plain; charset=utf-8\n\
             Content-Transfer-Encoding: 7bit\n\
             \n\
-            Dear Sir or Madam,\n\
+            To whom it may concern,\n\
             \n\
             1. One\n\
             2. Two\n\

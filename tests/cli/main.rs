@@ -22,6 +22,7 @@ mod check;
 mod compose;
 mod config;
 mod copies;
+mod delivery;
 mod drafts;
 mod guided;
 mod help;

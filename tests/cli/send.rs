@@ -76,7 +76,7 @@ fn mayday_is_delivered_exactly_once_as_composed() {
         assert!(r.tls, "sent without TLS");
         assert_eq!(r.user.as_deref(), Some(USER));
         assert_eq!(
-            r.ehlo, "localhost",
+            r.ehlo, "[127.0.0.1]",
             "the EHLO name must not be the machine's"
         );
         assert_eq!(r.mail_from, "sender@example.org");
@@ -160,7 +160,7 @@ fn sent_messages_carry_no_machine_metadata() {
     );
     assert!(m.message_id().expect("id").ends_with("@example.org"));
     // The machine's name (what gethostname gives, as `uname -n` prints it) is in no header and
-    // not the EHLO name: the EHLO name is `localhost`, the Message-ID's domain the sender's.
+    // not the EHLO name: the EHLO name is `[127.0.0.1]`, the Message-ID's domain the sender's.
     let uname = std::process::Command::new("uname")
         .arg("-n")
         .output()
@@ -168,7 +168,7 @@ fn sent_messages_carry_no_machine_metadata() {
     let host = String::from_utf8(uname.stdout).expect("utf-8 host name");
     let host = host.trim();
     assert!(!host.is_empty(), "uname -n gave no host name");
-    assert_eq!(r.ehlo, "localhost");
+    assert_eq!(r.ehlo, "[127.0.0.1]");
     let text = String::from_utf8_lossy(&r.data);
     let head = text.split("\r\n\r\n").next().expect("headers");
     let names_host = head

@@ -96,11 +96,33 @@ impl Server {
         credentials: Option<(&str, &str)>,
         faults: Vec<Fault>,
     ) -> Server {
+        Server::start_with(security, credentials, faults, rcgen::IsCa::ExplicitNoCa)
+    }
+
+    /// A server whose self-signed certificate is marked as a CA (CA:TRUE) and names the
+    /// server only in its subject (`CN=localhost`, no subjectAltName), as the usual
+    /// `openssl req -x509 -subj /CN=localhost` one-liner makes it.
+    pub fn start_ca_marked(security: Security, credentials: Option<(&str, &str)>) -> Server {
+        let ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        Server::start_with(security, credentials, vec![], ca)
+    }
+
+    fn start_with(
+        security: Security,
+        credentials: Option<(&str, &str)>,
+        faults: Vec<Fault>,
+        is_ca: rcgen::IsCa,
+    ) -> Server {
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let mut params =
-            rcgen::CertificateParams::new(vec!["localhost".to_string(), "127.0.0.1".to_string()])
-                .expect("params");
-        params.is_ca = rcgen::IsCa::ExplicitNoCa;
+        let names = match is_ca {
+            rcgen::IsCa::Ca(_) => Vec::new(),
+            _ => vec!["localhost".to_string(), "127.0.0.1".to_string()],
+        };
+        let mut params = rcgen::CertificateParams::new(names).expect("params");
+        params
+            .distinguished_name
+            .push(rcgen::DnType::CommonName, "localhost");
+        params.is_ca = is_ca;
         let key = rcgen::KeyPair::generate().expect("key");
         let cert = params.self_signed(&key).expect("cert");
         let tls = rustls::ServerConfig::builder()

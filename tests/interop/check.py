@@ -39,7 +39,7 @@ def stored(store):
         meta = json.load(open(path[:-4] + ".json", encoding="utf-8"))
         if not meta["tls"] or not meta["login"]:
             fail(f"{path}: received without TLS or without login: {meta}")
-        if meta["ehlo"] != "localhost":
+        if meta["ehlo"] != "[127.0.0.1]":
             fail(f"{path}: EHLO {meta['ehlo']!r}")
         out.append((path, load(path)))
     return out

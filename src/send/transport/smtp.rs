@@ -7,7 +7,11 @@
 
 use lettre::Address;
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
-use lettre::transport::smtp::client::{Certificate, SmtpConnection, TlsParameters};
+use std::time::Duration;
+
+use lettre::transport::smtp::client::{
+    Certificate, CertificateStore, SmtpConnection, TlsParameters,
+};
 use lettre::transport::smtp::commands::{Data, Mail as MailFrom, Rcpt};
 use lettre::transport::smtp::extension::ClientId;
 use rustls_pki_types::CertificateDer;
@@ -17,51 +21,59 @@ use secrecy::{ExposeSecret, SecretString};
 use super::{Mail, OnBody, Outcome, Refusal, Transport};
 use crate::config::{Security, SmtpSettings};
 
-/// The EHLO name: never the machine's host name.
+/// The EHLO name: never the machine's host name, and not `localhost` either (spam filters
+/// score that): the address literal `[127.0.0.1]`.
 fn hello() -> ClientId {
-    ClientId::Domain("localhost".to_string())
+    ClientId::Ipv4(std::net::Ipv4Addr::LOCALHOST)
 }
+
+/// How long a server may stay silent before outcry checks whether the port expects the other
+/// kind of security; a server that merely greets slowly still gets the whole timeout.
+const GREETING_WAIT: Duration = Duration::from_secs(3);
 
 pub struct Smtp {
     settings: SmtpSettings,
     credentials: Option<Credentials>,
     tls: TlsParameters,
+    /// The certificates of `ca-file`, and TLS parameters that check only the handshake: for a
+    /// server whose certificate is exactly one of them (a self-signed certificate marked as a
+    /// CA, as `openssl req -x509` makes it, which webpki refuses as a server's own).
+    pinned: Option<(Vec<Vec<u8>>, TlsParameters)>,
     conn: Option<SmtpConnection>,
+}
+
+/// Why a connection attempt failed: lettre's error, or outcry's own words.
+enum Failure {
+    Smtp(lettre::transport::smtp::Error),
+    Said(String),
 }
 
 impl Smtp {
     /// Prepares the transport; nothing connects yet. Credentials only ever travel over TLS.
     pub fn new(settings: SmtpSettings, password: Option<SecretString>) -> anyhow::Result<Smtp> {
         let mut builder = TlsParameters::builder(settings.host.clone());
+        let mut pinned = None;
         if let Some(ca) = &settings.ca_file {
-            // Bounded, and by the workspace's rules when the file lies inside it.
-            let pem = crate::files::read_named(ca, crate::files::TEXT)
-                .map_err(|e| anyhow::anyhow!("ca-file {}: {e}", ca.display()))?
-                .ok_or_else(|| anyhow::anyhow!("ca-file {} does not exist", ca.display()))?;
-            let certs = CertificateDer::pem_slice_iter(&pem);
-            let mut found = 0;
-            for cert in certs {
-                let der = cert.map_err(|e| {
-                    anyhow::anyhow!(
-                        "ca-file {} is not a PEM certificate file: {e}",
-                        ca.display()
-                    )
-                })?;
-                let cert = Certificate::from_der(der.to_vec()).map_err(|e| {
+            let ders = ca_certificates(ca)?;
+            for der in &ders {
+                let cert = Certificate::from_der(der.clone()).map_err(|e| {
                     anyhow::anyhow!(
                         "ca-file {} holds a certificate rustls cannot use: {e}",
                         ca.display()
                     )
                 })?;
                 builder = builder.add_root_certificate(cert);
-                found += 1;
             }
-            if found == 0 {
-                anyhow::bail!(
-                    "ca-file {} holds no PEM certificate (-----BEGIN CERTIFICATE-----)",
-                    ca.display()
-                );
-            }
+            // The certificate is compared byte for byte and the handshake proves the server
+            // holds its key: that identifies the server, so a one-liner's certificate with
+            // only a CN (no subjectAltName) is not refused for the name.
+            let exact = TlsParameters::builder(settings.host.clone())
+                .certificate_store(CertificateStore::None)
+                .dangerous_accept_invalid_certs(true)
+                .dangerous_accept_invalid_hostnames(true)
+                .build_rustls()
+                .map_err(|e| anyhow::anyhow!("cannot set up TLS: {e}"))?;
+            pinned = Some((ders, exact));
         }
         let tls = builder
             .build_rustls()
@@ -84,6 +96,7 @@ impl Smtp {
             settings,
             credentials,
             tls,
+            pinned,
             conn: None,
         })
     }
@@ -91,21 +104,15 @@ impl Smtp {
     /// Connects, secures and logs in, explaining a failure in plain words.
     pub fn connect(&mut self) -> Result<(), String> {
         let s = &self.settings;
-        let addr = (s.host.as_str(), s.port);
         let where_ = format!("{}:{}", s.host, s.port);
-        let implicit = (s.security == Security::Tls).then_some(&self.tls);
-        let mut conn = SmtpConnection::connect(addr, Some(s.timeout), &hello(), implicit, None)
-            .map_err(|e| explain_connect(&e, s, &where_))?;
-        if s.security == Security::StartTls {
-            if !conn.can_starttls() {
-                conn.abort();
-                return Err(format!(
-                    "{where_} does not offer STARTTLS: refusing to go on unencrypted (port 465 wants security = \"tls\")"
-                ));
+        let mut conn = match self.secured(&self.tls) {
+            Err(Failure::Smtp(e)) if ca_as_server(&e) && self.pinned.is_some() => {
+                self.exactly_ca_file()?
             }
-            conn.starttls(&self.tls, &hello())
-                .map_err(|e| explain_connect(&e, s, &where_))?;
-        }
+            Err(Failure::Smtp(e)) => return Err(self.explain(&e, &where_)),
+            Err(Failure::Said(text)) => return Err(text),
+            Ok(conn) => conn,
+        };
         if let Some(creds) = &self.credentials {
             conn.auth(&[Mechanism::Plain, Mechanism::Login], creds)
                 .map_err(|e| {
@@ -122,6 +129,133 @@ impl Smtp {
         }
         self.conn = Some(conn);
         Ok(())
+    }
+
+    /// Connects and secures the connection as `security` says, with these TLS parameters. A
+    /// server silent past [`GREETING_WAIT`], or one that fails the TLS handshake for another
+    /// reason than its certificate, is asked whether it speaks the other kind of security (a
+    /// quick second connection); a slow one then gets the whole timeout.
+    fn secured(&self, tls: &TlsParameters) -> Result<SmtpConnection, Failure> {
+        let s = &self.settings;
+        let addr = (s.host.as_str(), s.port);
+        let implicit = (s.security == Security::Tls).then_some(tls);
+        let wait = s.timeout.min(GREETING_WAIT);
+        let other = match s.security {
+            Security::Tls => Security::StartTls,
+            _ => Security::Tls,
+        };
+        let mut conn = match SmtpConnection::connect(addr, Some(wait), &hello(), implicit, None) {
+            Ok(conn) => conn,
+            Err(e) if is_timeout(&e) => {
+                if self.speaks(other) {
+                    return Err(Failure::Said(self.mismatch(other)));
+                }
+                if wait == s.timeout {
+                    return Err(Failure::Smtp(e));
+                }
+                SmtpConnection::connect(addr, Some(s.timeout), &hello(), implicit, None)
+                    .map_err(Failure::Smtp)?
+            }
+            Err(e) => {
+                if s.security == Security::Tls && !is_certificate(&e) && self.speaks(other) {
+                    return Err(Failure::Said(self.mismatch(other)));
+                }
+                return Err(Failure::Smtp(e));
+            }
+        };
+        let _ = conn.set_timeout(Some(s.timeout));
+        if s.security == Security::StartTls {
+            if !conn.can_starttls() {
+                conn.abort();
+                return Err(Failure::Said(format!(
+                    "{}:{} does not offer STARTTLS: refusing to go on unencrypted (port 465 wants security = \"tls\")",
+                    s.host, s.port
+                )));
+            }
+            conn.starttls(tls, &hello()).map_err(Failure::Smtp)?;
+        }
+        Ok(conn)
+    }
+
+    /// A second connection for a server whose certificate webpki refused as a CA: TLS that
+    /// checks the handshake (the server holds the certificate's key), then the certificate
+    /// itself, byte for byte, against `ca-file`, before anything but EHLO is said.
+    fn exactly_ca_file(&self) -> Result<SmtpConnection, String> {
+        let s = &self.settings;
+        let where_ = format!("{}:{}", s.host, s.port);
+        let Some((ders, exact)) = &self.pinned else {
+            return Err(format!("TLS with {where_} failed"));
+        };
+        let mut conn = self.secured(exact).map_err(|f| match f {
+            Failure::Smtp(e) => self.explain(&e, &where_),
+            Failure::Said(text) => text,
+        })?;
+        let theirs = conn.peer_certificate().unwrap_or_default();
+        if ders.contains(&theirs) {
+            return Ok(conn);
+        }
+        conn.abort();
+        Err(format!(
+            "TLS with {where_} failed: its certificate is not the one in ca-file {}, nor signed by it",
+            s.ca_file
+                .as_deref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default()
+        ))
+    }
+
+    /// Whether the port answers with this kind of security (implicit TLS, or plain text that
+    /// offers STARTTLS): a quick second connection that trusts any certificate and says
+    /// nothing but EHLO, to tell a mismatched setting from a dead server.
+    fn speaks(&self, security: Security) -> bool {
+        let s = &self.settings;
+        let addr = (s.host.as_str(), s.port);
+        let wait = Some(s.timeout.min(GREETING_WAIT));
+        let probe = if security == Security::Tls {
+            let Ok(any) = TlsParameters::builder(s.host.clone())
+                .certificate_store(CertificateStore::None)
+                .dangerous_accept_invalid_certs(true)
+                .dangerous_accept_invalid_hostnames(true)
+                .build_rustls()
+            else {
+                return false;
+            };
+            SmtpConnection::connect(addr, wait, &hello(), Some(&any), None)
+        } else {
+            SmtpConnection::connect(addr, wait, &hello(), None, None)
+        };
+        let Ok(mut conn) = probe else {
+            return false;
+        };
+        let offered = security == Security::Tls || conn.can_starttls();
+        conn.abort();
+        offered
+    }
+
+    /// The words for a port that speaks `wanted` while the settings say otherwise.
+    fn mismatch(&self, wanted: Security) -> String {
+        let s = &self.settings;
+        let word = |security| match security {
+            Security::Tls => "tls",
+            Security::StartTls => "starttls",
+            Security::None => "none",
+        };
+        let speaks = if wanted == Security::Tls {
+            "expects TLS from the first byte (implicit TLS, usually port 465)"
+        } else {
+            "greets in plain text and offers STARTTLS (usually port 587)"
+        };
+        format!(
+            "{}:{} {speaks}: set security = \"{}\" for it, not \"{}\"",
+            s.host,
+            s.port,
+            word(wanted),
+            word(s.security)
+        )
+    }
+
+    fn explain(&self, e: &lettre::transport::smtp::Error, where_: &str) -> String {
+        explain_connect(e, &self.settings, where_)
     }
 
     fn drop_connection(&mut self) {
@@ -334,8 +468,69 @@ fn reply_text(r: &lettre::transport::smtp::response::Response) -> String {
     crate::fields::shown(&format!("{} {}", r.code(), msg.join(" "))).into_owned()
 }
 
+/// The certificates of a `ca-file` (DER), read by the workspace's rules when it lies inside.
+fn ca_certificates(ca: &std::path::Path) -> anyhow::Result<Vec<Vec<u8>>> {
+    let pem = crate::files::read_named(ca, crate::files::TEXT)
+        .map_err(|e| anyhow::anyhow!("ca-file {}: {e}", ca.display()))?
+        .ok_or_else(|| anyhow::anyhow!("ca-file {} does not exist", ca.display()))?;
+    let mut ders = Vec::new();
+    for cert in CertificateDer::pem_slice_iter(&pem) {
+        let der = cert.map_err(|e| {
+            anyhow::anyhow!(
+                "ca-file {} is not a PEM certificate file: {e}",
+                ca.display()
+            )
+        })?;
+        ders.push(der.to_vec());
+    }
+    if ders.is_empty() {
+        anyhow::bail!(
+            "ca-file {} holds no PEM certificate (-----BEGIN CERTIFICATE-----)",
+            ca.display()
+        );
+    }
+    Ok(ders)
+}
+
+/// An error and the errors beneath it, in one line.
+fn whole(e: &lettre::transport::smtp::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(inner) = source {
+        text.push_str(": ");
+        text.push_str(&inner.to_string());
+        source = inner.source();
+    }
+    text
+}
+
+/// webpki refused the server's certificate because it is marked as a CA (CA:TRUE).
+fn ca_as_server(e: &lettre::transport::smtp::Error) -> bool {
+    whole(e).contains("CaUsedAsEndEntity")
+}
+
+/// The server's certificate was checked and refused (as opposed to a port that does not
+/// speak TLS at all).
+fn is_certificate(e: &lettre::transport::smtp::Error) -> bool {
+    let text = whole(e).to_ascii_lowercase();
+    text.contains("certificate") || text.contains("unknownissuer")
+}
+
+fn is_timeout(e: &lettre::transport::smtp::Error) -> bool {
+    let lower = first_line(e).to_ascii_lowercase();
+    e.is_timeout()
+        || lower.contains("timed out")
+        || lower.contains("os error 11")
+        || lower.contains("would block")
+}
+
 fn explain_connect(e: &lettre::transport::smtp::Error, s: &SmtpSettings, where_: &str) -> String {
     let text = first_line(e);
+    if ca_as_server(e) {
+        return format!(
+            "TLS with {where_} failed: its certificate is marked as a CA (CA:TRUE) and is not the one in ca-file; give that very certificate as ca-file, or make the server a certificate of its own signed by a CA (see README, \"Sending\")"
+        );
+    }
     if e.is_tls() || text.to_ascii_lowercase().contains("certificate") {
         return format!(
             "TLS with {where_} failed ({text}): the certificate is not trusted (a self-hosted server needs ca-file), or the port does not speak {}",
@@ -346,12 +541,7 @@ fn explain_connect(e: &lettre::transport::smtp::Error, s: &SmtpSettings, where_:
             }
         );
     }
-    let lower = text.to_ascii_lowercase();
-    if e.is_timeout()
-        || lower.contains("timed out")
-        || lower.contains("os error 11")
-        || lower.contains("would block")
-    {
+    if is_timeout(e) {
         return format!(
             "{where_} did not answer within {} s: wrong host or port, or a firewall",
             s.timeout.as_secs()
