@@ -114,7 +114,11 @@ static SENDER: Shape = Shape::Object {
 };
 
 static ORIGINAL_TO: Shape = Shape::List(&Shape::Object {
-    fields: &[("name", &Shape::Text), ("address", &Shape::Text)],
+    fields: &[
+        ("name", &Shape::Text),
+        ("address", &Shape::Text),
+        ("by", &Shape::Text),
+    ],
     shows: None,
     hint: "name",
 });

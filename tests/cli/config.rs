@@ -176,7 +176,8 @@ fn issue_11_country_codes_in_any_case() {
         .success()
         .stderr_is("");
     assert!(ids(flag).contains(&"embassy-kz-us".to_string()));
-    let config = named(Case::example())
+    // Case::shipped: no OUTCRY_SENDER_COUNTRY, which would win over the personal config.
+    let config = named(Case::shipped())
         .personal_config("[sender]\ncountry = \"de\"\n")
         .args(json)
         .run()
@@ -208,7 +209,7 @@ fn issue_11_country_codes_in_any_case() {
             \n\
             For more information, try '--help'.\n");
     // A wrong country in a file: its error alone, no "no sender country" warning before it.
-    named(Case::example())
+    named(Case::shipped())
         .personal_config("[sender]\ncountry = \"Germany\"\n")
         .args(json)
         .run()

@@ -48,7 +48,7 @@ fn expected_copies() -> Vec<(Vec<String>, String, String)> {
             to.clone(),
             format!("Copy: {SUBJECT}"),
             format!(
-                "{intro}\n  Court hearing the case of Dmitry Tikhonov, Almaty, by fax: +7 7272 71 58 02"
+                "{intro}\n  Court hearing the case of Dmitry Tikhonov, Almaty, by fax: +7 727 271 5802"
             ),
         ),
         (
@@ -136,7 +136,7 @@ fn issue_11_a_country_only_the_workspace_gives_is_used_and_named() {
         .success()
         .stderr_is("")
         .stdout_is("Test (c)\n\
-            2 demands, 1 letters\n\
+            2 demands, 1 letter\n\
             \n\
             === 1/1 e-mail: ministry ===\n\
             From:    Test Sender <sender@example.org>\n\
@@ -144,7 +144,7 @@ fn issue_11_a_country_only_the_workspace_gives_is_used_and_named() {
             Cc:      Coordinator <coord@example.org>\n\
             Subject: Protest\n\
             \n\
-            Dear Sir or Madam,\n\
+            To whom it may concern,\n\
             \n\
             1. One\n\
             2. Two\n\
@@ -186,6 +186,7 @@ fn issue_11_drafts_copy_the_fax_and_the_post_letter_to_the_coordinators() {
     assert_eq!(
         run.files("drafts"),
         [
+            ".outcry-drafts",
             "almaty-police-press.eml",
             "court-tikhonov.copy.eml",
             "court-tikhonov.fax.txt",

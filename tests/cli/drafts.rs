@@ -115,7 +115,8 @@ fn eml_drafts_parse_with_the_right_headers() {
     );
     let body = m.body_text(0).expect("text body");
     assert!(
-        body.starts_with("To whom it may concern,\r\n") || body.starts_with("Dear Sir or Madam,\n"),
+        body.starts_with("To whom it may concern,\r\n")
+            || body.starts_with("To whom it may concern,\n"),
         "{body}"
     );
     assert!(body.contains(CYRILLIC_NAME));
@@ -240,7 +241,7 @@ fn maildir_holds_the_email_drafts_flagged_as_drafts() {
             wrote drafts/knb-press.eml\n\
             wrote drafts/mfa-kz.eml\n\
             wrote drafts/presidential-administration.call.txt\n\
-            stored 4 draft(s) in the Maildir Mail/Drafts; 2 letter(s) it cannot hold (fax, call) are in drafts\n",
+            stored 5 draft(s) in the Maildir Mail/Drafts; 2 letter(s) it cannot hold (fax, call) are in drafts\n",
         );
     let cur = run.files("Mail/Drafts/cur");
     assert_eq!(cur.len(), 5, "{cur:?}");
@@ -283,7 +284,7 @@ fn mbox_appends_the_email_drafts() {
         .success()
         .stdout_is("")
         .stderr_is(
-            "appended 4 draft(s) to drafts.mbox; 2 letter(s) it cannot hold (fax, call) are in drafts.mbox.letters\n\
+            "appended 5 draft(s) to drafts.mbox; 2 letter(s) it cannot hold (fax, call) are in drafts.mbox.letters\n\
             wrote drafts.mbox.letters/court-tikhonov.fax.txt\n\
             wrote drafts.mbox.letters/presidential-administration.call.txt\n",
         );
@@ -529,7 +530,7 @@ fn issue_11_mailboxes_keep_the_other_letters_beside_them() {
         .run()
         .success()
         .stdout_is("")
-        .stderr_is("stored 4 draft(s) in the Maildir Mail/Drafts; 2 letter(s) it cannot hold (fax, call) are in Mail/Drafts.letters\n\
+        .stderr_is("stored 5 draft(s) in the Maildir Mail/Drafts; 2 letter(s) it cannot hold (fax, call) are in Mail/Drafts.letters\n\
             wrote Mail/Drafts.letters/court-tikhonov.fax.txt\n\
             wrote Mail/Drafts.letters/presidential-administration.call.txt\n");
     assert_eq!(
@@ -540,14 +541,14 @@ fn issue_11_mailboxes_keep_the_other_letters_beside_them() {
             "presidential-administration.call.txt"
         ]
     );
-    assert_eq!(run.files("Mail/Drafts/cur").len(), 4);
+    assert_eq!(run.files("Mail/Drafts/cur").len(), 5);
     let run = Case::example()
         .sender()
         .args(["compose", "mayday-2011", "--mbox", "drafts.mbox"])
         .run()
         .success()
         .stdout_is("")
-        .stderr_is("appended 4 draft(s) to drafts.mbox; 2 letter(s) it cannot hold (fax, call) are in drafts.mbox.letters\n\
+        .stderr_is("appended 5 draft(s) to drafts.mbox; 2 letter(s) it cannot hold (fax, call) are in drafts.mbox.letters\n\
             wrote drafts.mbox.letters/court-tikhonov.fax.txt\n\
             wrote drafts.mbox.letters/presidential-administration.call.txt\n");
     let fax =
@@ -560,8 +561,8 @@ fn issue_11_mailboxes_keep_the_other_letters_beside_them() {
         .run()
         .success()
         .stdout_is("")
-        .stderr_is("stored 0 draft(s) in the Maildir md; 1 letter(s) it cannot hold (fax) are in md.letters\n\
-            appended 0 draft(s) to box; 1 letter(s) it cannot hold (fax) are in md.letters\n\
+        .stderr_is("stored 1 draft(s) in the Maildir md; 1 letter(s) it cannot hold (fax) are in md.letters\n\
+            appended 1 draft(s) to box; 1 letter(s) it cannot hold (fax) are in md.letters\n\
             wrote md.letters/court-tikhonov.fax.txt\n");
     assert!(!run.root.join("box.letters").exists());
     Case::example()
@@ -582,9 +583,10 @@ fn issue_11_mailboxes_keep_the_other_letters_beside_them() {
         .success()
         .stdout_is("")
         .stderr_is(
-            "wrote d/court-tikhonov.fax.txt\n\
+            "wrote d/court-tikhonov.copy.eml\n\
+            wrote d/court-tikhonov.fax.txt\n\
             wrote d/knb-press.eml\n\
-            stored 1 draft(s) in the Maildir md; 1 letter(s) it cannot hold (fax) are in d\n",
+            stored 2 draft(s) in the Maildir md; 1 letter(s) it cannot hold (fax) are in d\n",
         );
 }
 
@@ -599,7 +601,8 @@ fn issue_11_a_folder_holds_only_the_drafts_of_this_run() {
         .success()
         .stdout_is("")
         .stderr_is(
-            "wrote drafts/court.fax.txt\n\
+            "wrote drafts/court.copy.eml\n\
+            wrote drafts/court.fax.txt\n\
             wrote drafts/ministry.eml\n",
         );
     std::fs::write(run.root.join("drafts/notes.txt"), "mine\n").expect("write");
@@ -612,6 +615,7 @@ fn issue_11_a_folder_holds_only_the_drafts_of_this_run() {
         .stdout_is("")
         .stderr_is(
             "wrote drafts/ministry.eml\n\
+            removed drafts/court.copy.eml (not in this run)\n\
             removed drafts/court.fax.txt (not in this run)\n",
         );
     assert_eq!(
@@ -629,7 +633,7 @@ fn issue_11_a_folder_holds_only_the_drafts_of_this_run() {
         .run()
         .success()
         .stdout_is("")
-        .stderr_is("stored 1 draft(s) in the Maildir md; 1 letter(s) it cannot hold (fax) are in md.letters\n\
+        .stderr_is("stored 2 draft(s) in the Maildir md; 1 letter(s) it cannot hold (fax) are in md.letters\n\
             wrote md.letters/court.fax.txt\n");
     assert_eq!(run.files("md.letters"), [".outcry-drafts", "court.fax.txt"]);
     let run = run
@@ -665,7 +669,7 @@ fn issue_11_stored_drafts_as_mail_clients_read_them() {
             appended 1 draft(s) to box\n");
     let message = |extra: &str, x_unsent: &str, has_cr: bool| {
         format!(
-            "[\n {{\n  \"to\": [\n   \"ministry@example.org\"\n  ],\n  \"bcc\": [],\n  \"x_unsent\": {x_unsent},\n  \"transfer_encoding\": \"quoted-printable\",\n  \"has_cr\": {has_cr},\n  \"long_header_lines\": [],\n  \"defects\": [],\n  \"body\": \"Dear Sir or Madam,\\n\\nFrom the people of Almaty:\\n1. One\\n2. Two\\n\"{extra}\n }}\n]\n"
+            "[\n {{\n  \"to\": [\n   \"ministry@example.org\"\n  ],\n  \"bcc\": [],\n  \"x_unsent\": {x_unsent},\n  \"transfer_encoding\": \"quoted-printable\",\n  \"has_cr\": {has_cr},\n  \"long_header_lines\": [],\n  \"defects\": [],\n  \"body\": \"To whom it may concern,\\n\\nFrom the people of Almaty:\\n1. One\\n2. Two\\n\"{extra}\n }}\n]\n"
         )
     };
     assert_eq!(
@@ -710,7 +714,7 @@ fn issue_11_ascii_letters_go_as_7bit_with_short_header_lines() {
     assert_eq!(
         python_reads(&run, "eml", "d/ministry.eml"),
         format!(
-            "[\n {{\n  \"to\": [\n   \"ministry@example.org\"\n  ],\n  \"bcc\": [],\n  \"x_unsent\": \"1\",\n  \"transfer_encoding\": \"7bit\",\n  \"has_cr\": true,\n  \"long_header_lines\": [],\n  \"defects\": [],\n  \"body\": \"Dear Sir or Madam,\\n\\n1. One\\n2. Two\\n\\nTest Sender\\n\"\n }}\n]\n"
+            "[\n {{\n  \"to\": [\n   \"ministry@example.org\"\n  ],\n  \"bcc\": [],\n  \"x_unsent\": \"1\",\n  \"transfer_encoding\": \"7bit\",\n  \"has_cr\": true,\n  \"long_header_lines\": [],\n  \"defects\": [],\n  \"body\": \"To whom it may concern,\\n\\n1. One\\n2. Two\\n\\nTest Sender\\n\"\n }}\n]\n"
         )
     );
     let bytes = run.read("d/ministry.eml");

@@ -63,8 +63,9 @@ fn a_newcomer_writes_the_may_day_drafts() {
     let run = t.finish().code(0);
 
     let files = run.files("drafts/mayday-2011");
-    // Six drafts and the list of them (`.outcry-drafts`).
-    assert_eq!(files.len(), 7, "{files:?}");
+    // Seven drafts (the court's fax and its copy to the coordinators among them) and the
+    // list of them (`.outcry-drafts`).
+    assert_eq!(files.len(), 8, "{files:?}");
     let eml = run.read("drafts/mayday-2011/knb-press.eml");
     let msg = parse(&eml);
     let from = msg.from().and_then(|a| a.first()).expect("From");
@@ -594,8 +595,9 @@ fn from_init_to_may_day_drafts() {
         .wait_for("wrote drafts/mayday-2011");
     let run = t.finish().code(0);
     let files = run.files("branch/drafts/mayday-2011");
-    // Six drafts and the list of them (`.outcry-drafts`).
-    assert_eq!(files.len(), 7, "{files:?}");
+    // Seven drafts (the court's fax and its copy to the coordinators among them) and the
+    // list of them (`.outcry-drafts`).
+    assert_eq!(files.len(), 8, "{files:?}");
     let eml = run.read("branch/drafts/mayday-2011/embassy-kz-gb.eml");
     let msg = parse(&eml);
     assert_eq!(

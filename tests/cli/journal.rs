@@ -401,8 +401,7 @@ fn review_control_characters_in_a_reply_are_escaped() {
         String::from_utf8_lossy(&journal)
     );
     assert!(String::from_utf8_lossy(&journal).contains(r"5.7.1 \\u{1b}]0;owned"));
-    let status = run
-        .again()
+    run.again()
         .args(["status", "c"])
         .run()
         .success()
@@ -411,17 +410,6 @@ fn review_control_characters_in_a_reply_are_escaped() {
             \x20                                      refused  coord@example.org (cc): permanent error (550): 5.7.1 \\u{1b}]0;owned\\u{7}\\u{1b}[2J\\u{202e}rejected\n\
             court.copy                   accepted  [TIME]  250 2.0.0 queued\n")
         .stderr_is("");
-    let time = status.stdout.get(39..59).unwrap_or_default().to_string();
-    assert_eq!(
-        status.stdout,
-        format!(
-            "ministry                     failed    {time}  ministry@example.org (to) refused: {escaped}; coord@example.org (cc) refused: {escaped}\n\
-             {:39}refused  ministry@example.org (to): {escaped}\n\
-             {:39}refused  coord@example.org (cc): {escaped}\n\
-             court.copy                   accepted  {time}  250 2.0.0 queued\n",
-            "", ""
-        )
-    );
 }
 
 /// The key is read and made only as outcry makes it: a symbolic link planted at its name

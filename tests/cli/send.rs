@@ -247,7 +247,7 @@ fn issue_11_status_without_a_campaign_sums_up_every_campaign() {
         .success()
         .stdout_is(
             "free-ainur-kurmanov  nothing sent yet\n\
-            mayday-2011          4 letters: 3 accepted, 1 failed\n",
+            mayday-2011          5 letters: 4 accepted, 1 failed\n",
         )
         .stderr_is("");
 }

@@ -142,7 +142,7 @@ fn issue_9_a_partial_linked_outside_is_refused_not_sent() {
         .run()
         .success()
         .stdout_is("")
-        .stderr_is("ok: 1 campaign, 3 contacts, 0 embassies, 2 letters render\u{a}");
+        .stderr_is("ok: 1 campaign, 3 contacts, 0 embassies, 3 letters render\u{a}");
 }
 
 /// Items 1 and 6: every file outcry reads from a workspace must be a regular file inside it,
@@ -372,8 +372,8 @@ fn issue_9_everything_outcry_creates_is_private_whatever_the_umask() {
             "wrote out/drafts/court.copy.eml\n\
             wrote out/drafts/court.fax.txt\n\
             wrote out/drafts/ministry.eml\n\
-            stored 1 draft(s) in the Maildir mail/Maildir; 1 letter(s) it cannot hold (fax) are in out/drafts\n\
-            appended 1 draft(s) to box/drafts.mbox; 1 letter(s) it cannot hold (fax) are in out/drafts\n",
+            stored 2 draft(s) in the Maildir mail/Maildir; 1 letter(s) it cannot hold (fax) are in out/drafts\n\
+            appended 2 draft(s) to box/drafts.mbox; 1 letter(s) it cannot hold (fax) are in out/drafts\n",
         );
     let run = run
         .again()
@@ -764,7 +764,7 @@ fn issue_9_review_bounded_joint_letters_and_private_destinations() {
             "wrote drafts/court.copy.eml\n\
             wrote drafts/court.fax.txt\n\
             wrote drafts/ministry.eml\n\
-            appended 1 draft(s) to drafts.mbox; 1 letter(s) it cannot hold (fax) are in drafts\n",
+            appended 2 draft(s) to drafts.mbox; 1 letter(s) it cannot hold (fax) are in drafts\n",
         );
     let mode = |rel: &str| {
         std::fs::metadata(run.root.join(rel))
