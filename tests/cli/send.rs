@@ -16,6 +16,14 @@ fn server(faults: Vec<Fault>) -> Server {
     Server::start(Security::StartTls, Some((USER, PASSWORD)), faults)
 }
 
+/// The same server twice: offering PIPELINING (as real servers do) and not (as an old or
+/// minimal one does), for the tests of what the replies to an envelope mean.
+fn both_ways(faults: Vec<Fault>) -> [Server; 2] {
+    let mut old = faults.clone();
+    old.push(Fault::NoPipelining);
+    [server(faults), server(old)]
+}
+
 fn mayday(server: &Server) -> Case {
     Case::example().sender().smtp(server, USER, PASSWORD)
 }
@@ -252,16 +260,52 @@ fn issue_11_status_without_a_campaign_sums_up_every_campaign() {
         .stderr_is("");
 }
 
+/// Issue 12: where the server offers PIPELINING, each envelope (MAIL FROM, every RCPT TO and
+/// DATA) goes as one group, one round trip; where it does not, one command at a time. Either
+/// way the same letters go, and the run says the same.
+#[test]
+fn the_envelope_is_pipelined_where_the_server_offers_it() {
+    let [modern, old] = both_ways(vec![]);
+    for server in [&modern, &old] {
+        send(mayday(server), &[])
+            .success()
+            .stdout_is("")
+            .stderr_is("2 letter(s) go by fax, post, web form or phone: `outcry compose mayday-2011 --out DIR` writes them\n\
+                5 e-mail letter(s) from sender@example.org through activist at 127.0.0.1:[PORT] (STARTTLS):\n\
+                \x20 knb-press                    press@knb.kz, robert.cwi@gmail.com, ainur1917@gmail.com\n\
+                \x20 almaty-police-press          delta@police.kz, robert.cwi@gmail.com, ainur1917@gmail.com\n\
+                \x20 mfa-kz                       mid@mid.kz, robert.cwi@gmail.com, ainur1917@gmail.com\n\
+                \x20 court-tikhonov.copy          robert.cwi@gmail.com, ainur1917@gmail.com\n\
+                \x20 embassy-kz-gb                london@mfa.kz, robert.cwi@gmail.com, ainur1917@gmail.com\n\
+                accepted 5:\n\
+                \x20 knb-press                    250 2.0.0 queued\n\
+                \x20 almaty-police-press          250 2.0.0 queued\n\
+                \x20 mfa-kz                       250 2.0.0 queued\n\
+                \x20 court-tikhonov.copy          250 2.0.0 queued\n\
+                \x20 embassy-kz-gb                250 2.0.0 queued\n");
+    }
+    assert_eq!(modern.grouped(), [true; 5]);
+    assert_eq!(old.grouped(), [false; 5]);
+    let envelopes = |server: &Server| -> Vec<(String, Vec<String>)> {
+        server
+            .received()
+            .into_iter()
+            .map(|r| (r.mail_from, r.rcpt_to))
+            .collect()
+    };
+    assert_eq!(envelopes(&modern), envelopes(&old));
+}
+
 #[test]
 fn a_refused_coordinator_costs_nobody_their_letter() {
-    let server = server(vec![Fault::RejectRecipient {
+    for server in both_ways(vec![Fault::RejectRecipient {
         address: "robert.cwi@gmail.com".into(),
         code: 550,
         text: "5.1.1 no such user".into(),
-    }]);
-    // The letters were accepted; the fax's copy, whose addressees are the coordinators, is
-    // failed for the one who refused it (issue 11), so the run ends with 1.
-    let run = send(mayday(&server), &[])
+    }]) {
+        // The letters were accepted; the fax's copy, whose addressees are the coordinators, is
+        // failed for the one who refused it (issue 11), so the run ends with 1.
+        let run = send(mayday(&server), &[])
         .code(1)
         .stdout_is("")
         .stderr_is("2 letter(s) go by fax, post, web form or phone: `outcry compose mayday-2011 --out DIR` writes them\n\
@@ -278,25 +322,25 @@ fn a_refused_coordinator_costs_nobody_their_letter() {
             \x20 embassy-kz-gb                london@mfa.kz (to) accepted: 250 2.0.0 queued; robert.cwi@gmail.com (cc) refused: permanent error (550): 5.1.1 no such user; ainur1917@gmail.com (cc) accepted: 250 2.0.0 queued\n\
             failed (refused by the server; `outcry send --retry-failed` tries them again) 1:\n\
             \x20 court-tikhonov.copy          robert.cwi@gmail.com (to) refused: permanent error (550): 5.1.1 no such user; ainur1917@gmail.com (to) accepted: 250 2.0.0 queued\n");
-    assert_eq!(server.received().len(), 5);
-    for r in server.received() {
-        assert!(!r.rcpt_to.contains(&"robert.cwi@gmail.com".to_string()));
-        assert!(r.rcpt_to.contains(&"ainur1917@gmail.com".to_string()));
-    }
-    // The letters were accepted: the addressees have them. Who refused a copy is said.
-    let refused = "permanent error (550): 5.1.1 no such user";
-    let note = format!(
-        "press@knb.kz (to) accepted: 250 2.0.0 queued; robert.cwi@gmail.com (cc) refused: {refused}; \
+        assert_eq!(server.received().len(), 5);
+        for r in server.received() {
+            assert!(!r.rcpt_to.contains(&"robert.cwi@gmail.com".to_string()));
+            assert!(r.rcpt_to.contains(&"ainur1917@gmail.com".to_string()));
+        }
+        // The letters were accepted: the addressees have them. Who refused a copy is said.
+        let refused = "permanent error (550): 5.1.1 no such user";
+        let note = format!(
+            "press@knb.kz (to) accepted: 250 2.0.0 queued; robert.cwi@gmail.com (cc) refused: {refused}; \
          ainur1917@gmail.com (cc) accepted: 250 2.0.0 queued"
-    );
-    assert!(
-        run.stderr
-            .lines()
-            .any(|l| l == format!("  knb-press                    {note}")),
-        "{}",
-        run.stderr
-    );
-    run
+        );
+        assert!(
+            run.stderr
+                .lines()
+                .any(|l| l == format!("  knb-press                    {note}")),
+            "{}",
+            run.stderr
+        );
+        run
         .again()
         .args(["status", "mayday-2011"])
         .run()
@@ -321,12 +365,13 @@ fn a_refused_coordinator_costs_nobody_their_letter() {
             \x20                                      refused  robert.cwi@gmail.com (cc): permanent error (550): 5.1.1 no such user\n\
             \x20                                      accepted ainur1917@gmail.com (cc): 250 2.0.0 queued\n")
         .stderr_is("");
+    }
 }
 
 #[test]
 fn a_421_reconnects_and_goes_on() {
-    let server = server(vec![Fault::ShutdownAtMessage { n: 2 }]);
-    send(mayday(&server), &[])
+    for server in both_ways(vec![Fault::ShutdownAtMessage { n: 2 }]) {
+        send(mayday(&server), &[])
         .success()
         .stdout_is("")
         .stderr_is("2 letter(s) go by fax, post, web form or phone: `outcry compose mayday-2011 --out DIR` writes them\n\
@@ -342,11 +387,12 @@ fn a_421_reconnects_and_goes_on() {
             \x20 mfa-kz                       250 2.0.0 queued\n\
             \x20 court-tikhonov.copy          250 2.0.0 queued\n\
             \x20 embassy-kz-gb                250 2.0.0 queued\n");
-    assert_eq!(server.received().len(), 5);
-    assert!(server.connections() >= 2);
-    let mut ids = message_ids(&server);
-    ids.dedup();
-    assert_eq!(ids.len(), 5);
+        assert_eq!(server.received().len(), 5);
+        assert!(server.connections() >= 2);
+        let mut ids = message_ids(&server);
+        ids.dedup();
+        assert_eq!(ids.len(), 5);
+    }
 }
 
 #[test]
@@ -471,12 +517,12 @@ fn a_connection_lost_after_the_body_is_unknown_and_never_resent_silently() {
 
 #[test]
 fn a_spent_quota_stops_the_run_and_says_how_to_resume() {
-    let server = server(vec![Fault::RejectFrom {
+    for server in both_ways(vec![Fault::RejectFrom {
         n: 3,
         code: 550,
         text: "5.4.5 Daily user sending limit exceeded".into(),
-    }]);
-    let run = Case::many(10)
+    }]) {
+        let run = Case::many(10)
         .sender()
         .smtp(&server, USER, PASSWORD)
         .args(["send", "many", "--yes"])
@@ -486,23 +532,24 @@ fn a_spent_quota_stops_the_run_and_says_how_to_resume() {
         .stderr_unchecked(
             "not pinned, a defect: a spent quota's 550 is listed as \"deferred: permanent error\"",
         );
-    assert_eq!(server.received().len(), 2);
-    assert!(
-        run.stderr
-            .contains("stopped after 5 letters in a row could not go"),
-        "{}",
-        run.stderr
-    );
-    assert!(
-        run.stderr.contains("not tried 3: a8, a9, a10"),
-        "{}",
-        run.stderr
-    );
-    assert!(
-        run.stderr.contains("run `outcry send many` again"),
-        "{}",
-        run.stderr
-    );
+        assert_eq!(server.received().len(), 2);
+        assert!(
+            run.stderr
+                .contains("stopped after 5 letters in a row could not go"),
+            "{}",
+            run.stderr
+        );
+        assert!(
+            run.stderr.contains("not tried 3: a8, a9, a10"),
+            "{}",
+            run.stderr
+        );
+        assert!(
+            run.stderr.contains("run `outcry send many` again"),
+            "{}",
+            run.stderr
+        );
+    }
 }
 
 #[test]
@@ -980,25 +1027,26 @@ fn sendmail_transport_hands_each_letter_to_the_program() {
 /// were accepted used to lose the authority's letter.
 #[test]
 fn a_greylisted_authority_still_gets_its_letter_and_nobody_gets_two() {
-    let server = server(vec![Fault::GreylistRecipient {
+    for server in both_ways(vec![Fault::GreylistRecipient {
         address: "press@knb.kz".into(),
-    }]);
-    let run = send(mayday(&server), &["--to", "knb-press"])
+    }]) {
+        let run = send(mayday(&server), &["--to", "knb-press"])
         .success()
         .stdout_is("")
         .stderr_is("1 e-mail letter(s) from sender@example.org through activist at 127.0.0.1:[PORT] (STARTTLS):\n\
             \x20 knb-press                    press@knb.kz, robert.cwi@gmail.com, ainur1917@gmail.com\n\
             accepted 1:\n\
             \x20 knb-press                    250 2.0.0 queued\n");
-    let received = server.received();
-    assert_eq!(received.len(), 2, "{}", run.stderr);
-    assert_eq!(
-        received[0].rcpt_to,
-        ["robert.cwi@gmail.com", "ainur1917@gmail.com"]
-    );
-    assert_eq!(received[1].rcpt_to, ["press@knb.kz"]);
-    let ids = message_ids(&server);
-    assert_eq!(ids[0], ids[1], "the same letter, the same Message-ID");
+        let received = server.received();
+        assert_eq!(received.len(), 2, "{}", run.stderr);
+        assert_eq!(
+            received[0].rcpt_to,
+            ["robert.cwi@gmail.com", "ainur1917@gmail.com"]
+        );
+        assert_eq!(received[1].rcpt_to, ["press@knb.kz"]);
+        let ids = message_ids(&server);
+        assert_eq!(ids[0], ids[1], "the same letter, the same Message-ID");
+    }
 }
 
 /// Found in review: a letter whose Message-ID inputs changed (another sender address) was
@@ -1060,8 +1108,8 @@ fn refused_letters_do_not_stop_the_run() {
             text: "5.1.1 no such user".into(),
         })
         .collect();
-    let server = server(faults);
-    let run = Case::many(8)
+    for server in both_ways(faults) {
+        let run = Case::many(8)
         .sender()
         .smtp(&server, USER, PASSWORD)
         .args(["send", "many", "--yes"])
@@ -1087,8 +1135,9 @@ fn refused_letters_do_not_stop_the_run() {
             \x20 a4                           a4@example.org (to) refused: permanent error (550): 5.1.1 no such user\n\
             \x20 a5                           a5@example.org (to) refused: permanent error (550): 5.1.1 no such user\n\
             \x20 a6                           a6@example.org (to) refused: permanent error (550): 5.1.1 no such user\n");
-    assert_eq!(server.received().len(), 2, "{}", run.stderr);
-    assert!(!run.stderr.contains("stopped after"), "{}", run.stderr);
+        assert_eq!(server.received().len(), 2, "{}", run.stderr);
+        assert!(!run.stderr.contains("stopped after"), "{}", run.stderr);
+    }
 }
 
 #[test]

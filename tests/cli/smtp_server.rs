@@ -52,6 +52,9 @@ pub enum Fault {
     RejectFrom { n: usize, code: u16, text: String },
     /// Wait this long before every reply.
     SlowReplies(Duration),
+    /// Offer no PIPELINING (RFC 2920), as an old or minimal server: the client must wait for
+    /// each reply. Without this fault the server offers it, as real servers do.
+    NoPipelining,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,6 +77,9 @@ struct State {
     greylisted: Vec<String>,
     /// Addresses already refused once by `RejectRecipientOnce`.
     refused_once: Vec<String>,
+    /// For each MAIL FROM, whether the DATA of its envelope had already arrived with it (the
+    /// client sent the envelope as one pipelined group).
+    grouped: Vec<bool>,
 }
 
 pub struct Server {
@@ -175,6 +181,11 @@ impl Server {
         self.state.lock().expect("lock").connections
     }
 
+    /// For each MAIL FROM the server read, whether the envelope came as one group.
+    pub fn grouped(&self) -> Vec<bool> {
+        self.state.lock().expect("lock").grouped.clone()
+    }
+
     pub fn transcript(&self) -> String {
         self.state.lock().expect("lock").transcript.join("\n")
     }
@@ -271,6 +282,13 @@ fn session(stream: &TcpStream, setup: &Setup, state: &Mutex<State>) -> io::Resul
             if setup.security == Security::StartTls && !tls {
                 lines.push("250-STARTTLS".into());
             }
+            if !setup
+                .faults
+                .iter()
+                .any(|f| matches!(f, Fault::NoPipelining))
+            {
+                lines.push("250-PIPELINING".into());
+            }
             if setup.credentials.is_some() && auth_ok {
                 lines.push("250-AUTH PLAIN LOGIN".into());
             }
@@ -338,6 +356,8 @@ fn session(stream: &TcpStream, setup: &Setup, state: &Mutex<State>) -> io::Resul
                 reply(&mut r, "535 5.7.8 authentication credentials invalid")?;
             }
         } else if upper.starts_with("MAIL FROM:") {
+            let grouped = r.buffer().windows(6).any(|w| w == b"DATA\r\n");
+            state.lock().expect("lock").grouped.push(grouped);
             if setup.credentials.is_some() && user.is_none() {
                 reply(&mut r, "530 5.7.0 authentication required")?;
                 continue;

@@ -1,9 +1,11 @@
 //! Transports: how a letter reaches the world, one file each behind [`Transport`]: SMTP
-//! ([`smtp`], lettre's connection driven stage by stage) and a local sendmail ([`sendmail`]).
+//! ([`smtp`], lettre's connection driven stage by stage, with [`wire`] for what it writes
+//! beyond lettre's single commands) and a local sendmail ([`sendmail`]).
 //! [`open`] is where a configured transport is chosen: a new one is a file and a line there.
 
 mod sendmail;
 mod smtp;
+mod wire;
 
 use lettre::Address;
 

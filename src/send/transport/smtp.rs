@@ -12,13 +12,13 @@ use std::time::Duration;
 use lettre::transport::smtp::client::{
     Certificate, CertificateStore, SmtpConnection, TlsParameters,
 };
-use lettre::transport::smtp::commands::{Data, Mail as MailFrom, Rcpt};
+use lettre::transport::smtp::commands::{Data, Ehlo, Mail as MailFrom, Rcpt, Rset};
 use lettre::transport::smtp::extension::ClientId;
 use rustls_pki_types::CertificateDer;
 use rustls_pki_types::pem::PemObject;
 use secrecy::{ExposeSecret, SecretString};
 
-use super::{Mail, OnBody, Outcome, Refusal, Transport};
+use super::{Mail, OnBody, Outcome, Refusal, Transport, wire};
 use crate::config::{Security, SmtpSettings};
 
 /// The EHLO name: never the machine's host name, and not `localhost` either (spam filters
@@ -40,6 +40,8 @@ pub struct Smtp {
     /// CA, as `openssl req -x509` makes it, which webpki refuses as a server's own).
     pinned: Option<(Vec<Vec<u8>>, TlsParameters)>,
     conn: Option<SmtpConnection>,
+    /// The server offers PIPELINING (RFC 2920): an envelope goes as one group.
+    pipelining: bool,
 }
 
 /// Why a connection attempt failed: lettre's error, or outcry's own words.
@@ -98,6 +100,7 @@ impl Smtp {
             tls,
             pinned,
             conn: None,
+            pipelining: false,
         })
     }
 
@@ -127,6 +130,11 @@ impl Smtp {
                     }
                 })?;
         }
+        // lettre keeps only the extensions it uses itself: a second EHLO (RFC 5321 4.1.4
+        // allows one at any time) tells whether the server offers PIPELINING.
+        self.pipelining = conn
+            .command(Ehlo::new(hello()))
+            .is_ok_and(|reply| wire::offers_pipelining(&reply));
         self.conn = Some(conn);
         Ok(())
     }
@@ -264,19 +272,10 @@ impl Smtp {
         }
     }
 
-    /// A failure before the body: the letter was not sent. `account`: the refusal was of the
-    /// sender (MAIL FROM), not of this letter.
-    fn before_body(&mut self, e: &lettre::transport::smtp::Error, account: bool) -> Outcome {
-        let broken =
-            self.conn.as_ref().is_none_or(SmtpConnection::has_broken) || !replied(e) || is_421(e);
-        if broken {
-            self.drop_connection();
-            return Outcome::NotSent(first_line(e));
-        }
-        if let Some(c) = self.conn.as_mut() {
-            let _ = c.command(lettre::transport::smtp::commands::Rset);
-        }
-        refusal(e, account)
+    /// Closes the connection without a word: what a server waiting for a body must see (a
+    /// QUIT would be read as part of the body). It discards the unfinished message.
+    fn hang_up(&mut self) {
+        self.conn = None;
     }
 }
 
@@ -288,8 +287,10 @@ impl Smtp {
         Ok(smtp)
     }
 
-    /// MAIL FROM and each RCPT TO: the recipients the server refused while it took others, or
-    /// the outcome when it took none.
+    /// MAIL FROM, each RCPT TO and DATA, until the server waits for the body: the recipients
+    /// it refused while it took others, or the outcome when nothing can go. Where the server
+    /// offers PIPELINING the envelope is one group and one round trip; otherwise one command
+    /// and one reply at a time, stopping at the first reply that ends the letter.
     fn envelope(
         &mut self,
         from: &Address,
@@ -304,57 +305,93 @@ impl Smtp {
         let Some(conn) = self.conn.as_mut() else {
             return Err(Outcome::NotSent("not connected".into()));
         };
-        if let Err(e) = conn.command(MailFrom::new(Some(from.clone()), vec![])) {
-            return Err(self.before_body(&e, true));
-        }
-        let mut refused = Vec::new();
-        for r in recipients {
-            let Some(conn) = self.conn.as_mut() else {
-                return Err(Outcome::NotSent("connection lost".into()));
-            };
-            match conn.command(Rcpt::new(r.clone(), vec![])) {
-                Ok(_) => {}
-                Err(e) if replied(&e) && !is_421(&e) && !conn.has_broken() => {
-                    refused.push(Refusal {
-                        recipient: r.clone(),
-                        reply: first_line(&e),
-                        transient: e.is_transient(),
-                    });
-                }
-                Err(e) => return Err(self.before_body(&e, false)),
-            }
-        }
-        if refused.len() == recipients.len() {
-            if let Some(conn) = self.conn.as_mut() {
-                let _ = conn.command(lettre::transport::smtp::commands::Rset);
-            }
-            return Err(Outcome::Refused(refused));
-        }
-        Ok(refused)
+        let replies = if self.pipelining {
+            Replies::pipelined(conn, from, recipients)
+        } else {
+            Replies::one_by_one(conn, from, recipients)
+        };
+        self.judge(replies, recipients)
     }
 
-    /// The message after the envelope: DATA, the body, and the server's reply to it.
+    /// What the replies to an envelope mean for the letter.
+    fn judge(&mut self, replies: Replies, recipients: &[Address]) -> Result<Vec<Refusal>, Outcome> {
+        let Replies { mail, rcpt, data } = replies;
+        let in_data = matches!(data, Some(Ok(())));
+        let has_broken = self.conn.as_ref().is_none_or(SmtpConnection::has_broken);
+        let errors = std::iter::once(&mail)
+            .chain(&rcpt)
+            .chain(&data)
+            .filter_map(|r| r.as_ref().err());
+        for e in errors {
+            if has_broken || !replied(e) || is_421(e) {
+                if in_data {
+                    self.hang_up();
+                } else {
+                    self.drop_connection();
+                }
+                return Err(Outcome::NotSent(first_line(e)));
+            }
+        }
+        // Whatever ends the letter here leaves the server ready for the next one: RSET, or,
+        // should it wait for a body after all, a new connection (it discards unfinished data).
+        let finish = |smtp: &mut Smtp| {
+            if in_data {
+                smtp.hang_up();
+            } else if let Some(c) = smtp.conn.as_mut() {
+                let _ = c.command(Rset);
+            }
+        };
+        if let Err(e) = &mail {
+            finish(self);
+            return Err(refusal(e, true));
+        }
+        let refused: Vec<Refusal> = recipients
+            .iter()
+            .zip(&rcpt)
+            .filter_map(|(r, reply)| {
+                let e = reply.as_ref().err()?;
+                Some(Refusal {
+                    recipient: r.clone(),
+                    reply: first_line(e),
+                    transient: e.is_transient(),
+                })
+            })
+            .collect();
+        if refused.len() == recipients.len() {
+            finish(self);
+            return Err(Outcome::Refused(refused));
+        }
+        match data {
+            Some(Ok(())) => Ok(refused),
+            Some(Err(e)) => {
+                finish(self);
+                Err(refusal(&e, false))
+            }
+            None => {
+                self.hang_up();
+                Err(Outcome::NotSent(
+                    "the server was not asked for the body".into(),
+                ))
+            }
+        }
+    }
+
+    /// The body after the envelope, and the server's reply to it.
     fn body(
         &mut self,
         message: &[u8],
         refused: Vec<Refusal>,
         on_body: &mut dyn FnMut() -> Result<(), String>,
     ) -> Outcome {
-        let Some(conn) = self.conn.as_mut() else {
-            return Outcome::NotSent("connection lost".into());
-        };
-        if let Err(e) = conn.command(Data) {
-            return self.before_body(&e, false);
-        }
         if let Err(e) = on_body() {
             // Without the final dot the server discards what it has.
-            self.drop_connection();
+            self.hang_up();
             return Outcome::NotSent(e);
         }
         let Some(conn) = self.conn.as_mut() else {
             return Outcome::NotSent("connection lost".into());
         };
-        // lettre ends the data with CRLF.CRLF itself: the message goes without its final CRLF.
+        // The final CRLF.CRLF follows the message without its own final CRLF.
         let body = message.strip_suffix(b"\r\n").unwrap_or(message);
         // RFC 5321 4.5.3.2.6: wait up to 10 minutes for the reply to the final dot (content
         // filters are slow), however short the timeout for everything else.
@@ -363,7 +400,12 @@ impl Smtp {
                 .timeout
                 .max(std::time::Duration::from_secs(600)),
         ));
-        let result = conn.message(body);
+        // In one write with its final dot (see `wire`); a message is UTF-8 text, but should
+        // one not be, lettre's own two writes still deliver it.
+        let result = match std::str::from_utf8(body) {
+            Ok(text) => conn.command(wire::Terminated(text)),
+            Err(_) => conn.message(body),
+        };
         let _ = conn.set_timeout(Some(self.settings.timeout));
         match result {
             Ok(resp) => Outcome::Accepted {
@@ -384,6 +426,68 @@ impl Smtp {
                 ))
             }
         }
+    }
+}
+
+/// The server's replies to one envelope: to MAIL FROM, to each RCPT TO asked (in order), and
+/// to DATA if it was sent. A reply that is an error without a code is a lost connection.
+struct Replies {
+    mail: Result<(), lettre::transport::smtp::Error>,
+    rcpt: Vec<Result<(), lettre::transport::smtp::Error>>,
+    data: Option<Result<(), lettre::transport::smtp::Error>>,
+}
+
+impl Replies {
+    /// The envelope as one group; every reply is read, up to the first lost connection.
+    fn pipelined(conn: &mut SmtpConnection, from: &Address, recipients: &[Address]) -> Replies {
+        let group = wire::Envelope { from, recipients };
+        let mut replies = Replies {
+            mail: conn.command(group).map(drop),
+            rcpt: Vec::with_capacity(recipients.len()),
+            data: None,
+        };
+        let mut lost = replies.mail.as_ref().is_err_and(|e| !replied(e));
+        for _ in recipients {
+            if lost {
+                return replies;
+            }
+            let reply = conn.read_response().map(drop);
+            lost = reply.as_ref().is_err_and(|e| !replied(e));
+            replies.rcpt.push(reply);
+        }
+        if !lost {
+            replies.data = Some(conn.read_response().map(drop));
+        }
+        replies
+    }
+
+    /// One command at a time: no RCPT after a refused MAIL, no DATA once every recipient is
+    /// refused, nothing more after a reply that breaks the connection.
+    fn one_by_one(conn: &mut SmtpConnection, from: &Address, recipients: &[Address]) -> Replies {
+        let mut replies = Replies {
+            mail: conn
+                .command(MailFrom::new(Some(from.clone()), vec![]))
+                .map(drop),
+            rcpt: Vec::with_capacity(recipients.len()),
+            data: None,
+        };
+        if replies.mail.is_err() {
+            return replies;
+        }
+        for r in recipients {
+            let reply = conn.command(Rcpt::new(r.clone(), vec![])).map(drop);
+            let ends = reply
+                .as_ref()
+                .is_err_and(|e| !replied(e) || is_421(e) || conn.has_broken());
+            replies.rcpt.push(reply);
+            if ends {
+                return replies;
+            }
+        }
+        if replies.rcpt.iter().any(Result::is_ok) {
+            replies.data = Some(conn.command(Data).map(drop));
+        }
+        replies
     }
 }
 
