@@ -9,7 +9,7 @@ starting its service), builds outcry in release mode, and starts Postfix's `smtp
 sink, in turns (outcry, then the yardstick, R times, medians reported):
 
 - outcry: a workspace with one campaign to N authorities (a letter of about 1.5 KiB, eight
-  demands, one recipient each), `outcry send many --yes` with pacing off (`rate = 100000`),
+  demands, one recipient each), `outcry send many --yes` with pacing off (`rate = 1000000`),
   the journal as always (a synced `sending` record before each body), on this disk;
 - the yardstick: `smtp-source -d -s 1 -m N -l SIZE` (one session, one connection, N
   messages of outcry's size, one recipient each). smtp-source never pipelines.
@@ -113,7 +113,7 @@ def workspace(n, port):
     # The writer's own settings (XDG_CONFIG_HOME points at ws/.config).
     os.makedirs(f"{ws}/.config/outcry")
     with open(f"{ws}/.config/outcry/config.toml", "w") as f:
-        f.write(f'[sender]\nname = "Bench"\nemail = "bench@example.org"\ncountry = "GB"\n\n[smtp]\nhost = "127.0.0.1"\nport = {port}\nsecurity = "none"\nrate = 100000\n')
+        f.write(f'[sender]\nname = "Bench"\nemail = "bench@example.org"\ncountry = "GB"\n\n[smtp]\nhost = "127.0.0.1"\nport = {port}\nsecurity = "none"\nrate = 1000000\n')
     return ws
 
 

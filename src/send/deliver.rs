@@ -1,5 +1,6 @@
 //! The delivery loop: the confirmed letters rendered on a thread a few ahead of one
-//! connection, sent in order and paced, each journaled before and after; deferred letters tried
+//! connection, sent in order and paced, each journaled before and after (one sync a letter:
+//! before its body, taking the previous letter's outcome with it); deferred letters tried
 //! again at the end of the run; the run stopped when letters keep failing for reasons of the
 //! connection or the account.
 
@@ -62,10 +63,13 @@ pub(super) fn deliver(
             consecutive: 0,
         };
         let delivered = run.all(rx, plan.todo, rate);
+        // The last outcomes are on disk before the run reports them.
+        let synced = run.journal.sync();
         let rendered = producer
             .join()
             .map_err(|_| anyhow::anyhow!("rendering the letters failed"))?;
         delivered?;
+        synced?;
         rendered
     });
     if let Err(e) = result {
@@ -244,8 +248,11 @@ impl Run<'_> {
             Settled::Known { reply, account } => {
                 let state = recipients::letter_state(&known);
                 let note = recipients::note(&known, &reply);
+                // Synced with the next letter's `sending` record, before its body goes, or at
+                // the end of the run: one sync a letter. Should the machine die first, this
+                // letter replays as `sending`, that is `unknown`, never resent silently.
                 self.journal
-                    .record(&record(o, state, Some(note.clone()), &known))?;
+                    .note(&record(o, state, Some(note.clone()), &known))?;
                 if state == State::Deferred && !account && tries < RETRY_PAUSES.len() {
                     Some((retry(o, known), tries + 1))
                 } else {
