@@ -5,6 +5,7 @@
 #      a second run sends nothing.
 #   2. Cyrillic names and subjects, the same comparison.
 #   3. 1,000 letters in one run, each stored once.
+#   4. mayday-2011 again, to a server that offers no PIPELINING (1 to 3: it does).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 repo=$PWD
@@ -20,10 +21,10 @@ server_pid=""
 cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; rm -rf "$scratch"; }
 trap cleanup EXIT
 
-start_server() { # store-dir
+start_server() { # store-dir [--no-pipelining]
   mkdir -p "$1"
   rm -f "$scratch/port"
-  "$venv/bin/python" tests/interop/smtp_server.py "$1" "$scratch/port" "$scratch/ca.pem" interop "s3cret-interop" &
+  "$venv/bin/python" tests/interop/smtp_server.py "$1" "$scratch/port" "$scratch/ca.pem" interop "s3cret-interop" ${2:-} &
   server_pid=$!
   for _ in $(seq 100); do [ -s "$scratch/port" ] && break; sleep 0.1; done
   [ -s "$scratch/port" ] || { echo "interop: the server did not start" >&2; exit 1; }
@@ -103,5 +104,14 @@ PY
 start_server "$scratch/store3"; smtp_config
 "$outcry" -C "$ws" send many --yes 2>"$scratch/many.log" || { tail -20 "$scratch/many.log"; exit 1; }
 "$venv/bin/python" tests/interop/check.py count "$scratch/store3" 1000
+stop_server
+
+echo "== interop 4: mayday-2011 to a server that offers no PIPELINING"
+ws=$scratch/mayday4; mkdir -p "$ws"; cp -r contacts.toml outcry.toml letters "$ws/"
+start_server "$scratch/store4" --no-pipelining; smtp_config
+"$outcry" -C "$ws" send mayday-2011 --yes
+"$outcry" -C "$ws" send mayday-2011 --yes 2>&1 | grep -q "nothing to send"
+"$outcry" -C "$ws" compose mayday-2011 --out "$scratch/drafts4" 2>/dev/null
+"$venv/bin/python" tests/interop/check.py same "$scratch/store4" "$scratch/drafts4"
 stop_server
 echo "== interop: ok"

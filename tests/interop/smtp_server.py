@@ -2,7 +2,10 @@
 """An independent SMTP server for outcry's interop suite: aiosmtpd on 127.0.0.1, STARTTLS
 required, AUTH required, every accepted message stored as a file.
 
-Usage: smtp_server.py STORE_DIR PORT_FILE CA_FILE USER PASSWORD
+Usage: smtp_server.py STORE_DIR PORT_FILE CA_FILE USER PASSWORD [--no-pipelining]
+
+It offers PIPELINING (RFC 2920), as real servers do (aiosmtpd reads one command at a time
+from its stream, so a pipelined group is served in order); --no-pipelining leaves it out.
 
 Makes a test CA and a certificate for 127.0.0.1 with trustme, writes the CA to CA_FILE,
 listens on a free port (written to PORT_FILE) and runs until killed. Each message is stored
@@ -19,9 +22,16 @@ from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
 
 class Store:
-    def __init__(self, directory):
+    def __init__(self, directory, pipelining):
         self.directory = directory
+        self.pipelining = pipelining
         self.count = 0
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        session.host_name = hostname
+        if not self.pipelining:
+            return responses
+        return responses[:-1] + ["250-PIPELINING", responses[-1]]
 
     async def handle_DATA(self, server, session, envelope):
         self.count += 1
@@ -56,7 +66,7 @@ def main():
         ok = isinstance(auth_data, LoginPassword) and auth_data.login == user.encode() and auth_data.password == password.encode()
         return AuthResult(success=ok, handled=False, auth_data=auth_data)
 
-    handler = Store(store_dir)
+    handler = Store(store_dir, pipelining="--no-pipelining" not in sys.argv[6:])
 
     def factory():
         return SMTP(
