@@ -24,7 +24,7 @@ use crate::letter::Letter;
 use crate::output::Format;
 use crate::pipeline::{self, Loaded};
 use crate::plan::{self, Plan, Selection};
-use crate::render::{Renderer, Signing};
+use crate::render::{Renderer, Sheet, Signing};
 use crate::send::Letters as _;
 use crate::signers::Signer;
 use crate::signers::Signers;
@@ -49,7 +49,14 @@ pub(crate) struct Bulk<'a> {
     plans: HashMap<Option<Country>, Plan>,
     /// The signers file, for the origin of a letter that does not render.
     signers_file: std::path::PathBuf,
+    /// The sheets [`Bulk::letters`] renders on.
+    sheets: Sheets,
 }
+
+/// The contexts one thread renders signers' letters from, one [`Sheet`] for each country's
+/// plan: built once, signed anew for each signer.
+#[derive(Default)]
+struct Sheets(HashMap<Option<Country>, Sheet>);
 
 impl<'a> Bulk<'a> {
     /// Compiles the templates and makes the plan for the account's own country, reporting
@@ -79,50 +86,68 @@ impl<'a> Bulk<'a> {
             date,
             plans,
             signers_file: signers_file.to_path_buf(),
+            sheets: Sheets::default(),
         }))
     }
 
-    /// The letters of one signer, in the plan's order, and the targets no letter of theirs
-    /// reaches.
-    pub fn letters(
-        &mut self,
-        signer: &Signer,
-    ) -> Result<(Vec<Letter>, &[plan::Unresolved]), Diagnostic> {
-        let country = signer.country.or(self.l.settings.sender.country);
-        if !self.plans.contains_key(&country) {
-            let as_signer = Sender {
-                country,
-                ..self.l.settings.sender.clone()
-            };
-            // The campaign's own problems were reported with the first plan.
-            let mut quiet = Diagnostics::default();
-            let plan = plan::plan(
-                self.campaign,
-                &self.l.book,
-                &as_signer,
-                &self.sel,
-                &mut quiet,
-            )
-            .unwrap_or_default();
-            self.plans.insert(country, plan);
+    /// The country whose plan a signer's letters follow: theirs, else the account's.
+    fn country(&self, signer: &Signer) -> Option<Country> {
+        signer.country.or(self.l.settings.sender.country)
+    }
+
+    /// Makes the plan for a signer's country, unless it is made.
+    fn plan_for(&mut self, signer: &Signer) {
+        let country = self.country(signer);
+        if self.plans.contains_key(&country) {
+            return;
         }
-        let plan = &self.plans[&country];
+        let as_signer = Sender {
+            country,
+            ..self.l.settings.sender.clone()
+        };
+        // The campaign's own problems were reported with the first plan.
+        let mut quiet = Diagnostics::default();
+        let plan = plan::plan(
+            self.campaign,
+            &self.l.book,
+            &as_signer,
+            &self.sel,
+            &mut quiet,
+        )
+        .unwrap_or_default();
+        self.plans.insert(country, plan);
+    }
+
+    /// The targets no letter of a signer reaches (their plan made by [`Bulk::plan_for`]).
+    fn unresolved(&self, country: Option<Country>) -> &[plan::Unresolved] {
+        self.plans
+            .get(&country)
+            .map_or(&[], |p| p.unresolved.as_slice())
+    }
+
+    /// The letters of one signer, in the plan's order, rendered on `sheets` (their plan
+    /// made by [`Bulk::plan_for`]).
+    fn render(&self, sheets: &mut Sheets, signer: &Signer) -> Result<Vec<Letter>, Diagnostic> {
+        let country = self.country(signer);
+        let Some(plan) = self.plans.get(&country) else {
+            return Ok(Vec::new());
+        };
+        let sheet = sheets.0.entry(country).or_insert_with(|| {
+            Sheet::new(self.campaign, &plan.letters, self.signatories, self.date)
+        });
         let signing = Signing {
             signer: Some(signer),
             personal: "",
             signatories: self.signatories,
         };
+        let account = &self.l.settings.sender;
+        sheet.sign(account, &signing);
         plan.letters
             .iter()
-            .map(|p| {
+            .enumerate()
+            .map(|(i, p)| {
                 self.renderer
-                    .render(
-                        self.campaign,
-                        p,
-                        &self.l.settings.sender,
-                        &signing,
-                        self.date,
-                    )
+                    .render_on(sheet, i, self.campaign, p, account, &signing)
                     .map_err(|d| Diagnostic {
                         message: format!("{}: {}", d.origin, d.message),
                         origin: crate::diag::Origin::at(
@@ -132,8 +157,20 @@ impl<'a> Bulk<'a> {
                         ..d
                     })
             })
-            .collect::<Result<_, _>>()
-            .map(|letters| (letters, plan.unresolved.as_slice()))
+            .collect()
+    }
+
+    /// The letters of one signer, in the plan's order, and the targets no letter of theirs
+    /// reaches.
+    pub fn letters(
+        &mut self,
+        signer: &Signer,
+    ) -> Result<(Vec<Letter>, &[plan::Unresolved]), Diagnostic> {
+        self.plan_for(signer);
+        let mut sheets = std::mem::take(&mut self.sheets);
+        let letters = self.render(&mut sheets, signer);
+        self.sheets = sheets;
+        letters.map(|l| (l, self.unresolved(self.country(signer))))
     }
 }
 
@@ -246,17 +283,35 @@ impl<'a> Output<'a> {
         Ok(o)
     }
 
-    fn letter(&mut self, letter: Letter) -> Result<()> {
-        self.totals.letters += 1;
-        if let Some(w) = &mut self.drafts {
-            return w.write(letter);
+    /// What the threads that render make of each signer's letters for this output.
+    fn mode(&self) -> Mode {
+        match (&self.drafts, self.json) {
+            (Some(_), _) => Mode::Drafts,
+            (None, true) => Mode::Json,
+            (None, false) => Mode::Text,
         }
-        let text = if self.json {
-            review::json_letter(&self.campaign.id, &letter)
-        } else {
-            format!("\n{}", review::letter(&letter, self.totals.letters - 1, 0))
-        };
-        self.out.write_all(text.as_bytes())?;
+    }
+
+    /// Writes one signer's letters, numbering them in the text review.
+    fn letters(&mut self, ready: Ready) -> Result<()> {
+        if let Some(w) = &mut self.drafts {
+            for letter in ready.letters {
+                self.totals.letters += 1;
+                w.write(letter)?;
+            }
+            return Ok(());
+        }
+        let mut from = 0;
+        for mark in ready.marks {
+            self.totals.letters += 1;
+            self.out.write_all(&ready.text.as_bytes()[from..mark])?;
+            write!(self.out, "{}", self.totals.letters)?;
+            from = mark;
+        }
+        self.out.write_all(&ready.text.as_bytes()[from..])?;
+        if self.json {
+            self.totals.letters += ready.count;
+        }
         Ok(())
     }
 
@@ -335,6 +390,110 @@ impl<'a> Output<'a> {
     }
 }
 
+/// Signers read, rendered and written at a time: their letters are what is held in memory.
+const CHUNK: usize = 256;
+
+/// The fewest signers worth a thread of their own: a small file renders on one.
+const SHARE: usize = 32;
+
+/// The threads that render, the cores there are (at most 8).
+fn threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
+}
+
+/// What a thread that renders makes of a signer's letters: drafts get the letters, a review
+/// their text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Drafts,
+    Json,
+    Text,
+}
+
+/// One signer's letters, made ready for the output on the thread that rendered them.
+struct Ready {
+    /// The signer's country, for the targets no letter reaches.
+    country: Option<Country>,
+    count: usize,
+    /// Drafts: the letters.
+    letters: Vec<Letter>,
+    /// A review: the text, with `marks` where each letter's number goes (the text review
+    /// numbers the letters of the whole file, which only the writer knows).
+    text: String,
+    marks: Vec<usize>,
+}
+
+impl Ready {
+    fn new(mode: Mode, campaign: &str, country: Option<Country>, letters: Vec<Letter>) -> Ready {
+        let mut ready = Ready {
+            country,
+            count: letters.len(),
+            letters: Vec::new(),
+            text: String::new(),
+            marks: Vec::new(),
+        };
+        match mode {
+            Mode::Drafts => ready.letters = letters,
+            Mode::Json => {
+                for l in &letters {
+                    ready.text.push_str(&review::json_letter(campaign, l));
+                }
+            }
+            Mode::Text => {
+                for l in &letters {
+                    ready.text.push_str("\n=== ");
+                    ready.marks.push(ready.text.len());
+                    review::letter_after_number(&mut ready.text, l, 0);
+                }
+            }
+        }
+        ready
+    }
+}
+
+/// Renders the rows of a chunk, split between as many threads as `sheets` has (fewer for a
+/// short chunk), in the rows' order.
+fn render_chunk(
+    bulk: &Bulk<'_>,
+    sheets: &mut [Sheets],
+    rows: &[Result<Signer, Diagnostic>],
+    mode: Mode,
+) -> Vec<Result<Ready, Diagnostic>> {
+    let threads = sheets.len().min(rows.len() / SHARE).max(1);
+    let share = rows.len().div_ceil(threads).max(1);
+    let mut parts = rows.chunks(share).zip(sheets.iter_mut());
+    let Some((first, own)) = parts.next() else {
+        return Vec::new();
+    };
+    std::thread::scope(|scope| {
+        let others: Vec<_> = parts
+            .map(|(rows, sheets)| scope.spawn(move || render_rows(bulk, sheets, rows, mode)))
+            .collect();
+        let mut done = render_rows(bulk, own, first, mode);
+        for t in others {
+            done.extend(t.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
+        }
+        done
+    })
+}
+
+/// Renders `rows` one after the other on `sheets`.
+fn render_rows(
+    bulk: &Bulk<'_>,
+    sheets: &mut Sheets,
+    rows: &[Result<Signer, Diagnostic>],
+    mode: Mode,
+) -> Vec<Result<Ready, Diagnostic>> {
+    rows.iter()
+        .map(|row| {
+            let signer = row.as_ref().map_err(Clone::clone)?;
+            let letters = bulk.render(sheets, signer)?;
+            let country = bulk.country(signer);
+            Ok(Ready::new(mode, &bulk.campaign.id, country, letters))
+        })
+        .collect()
+}
+
 /// `outcry compose CAMPAIGN --signers FILE`: streams the signers, rendering and writing each
 /// one's letters before reading the next.
 pub(crate) fn compose(
@@ -370,24 +529,33 @@ pub(crate) fn compose(
     dest.check(&[])?;
     let mut output = Output::new(dest, format, campaign, now)?;
     let mut unresolved = Unresolved::default();
-    for row in signers {
-        match row.and_then(|s| bulk.letters(&s)) {
-            Ok((letters, targets)) => {
-                unresolved.count(targets);
-                output.totals.signers += 1;
-                for letter in letters {
-                    if let Err(e) = output.letter(letter) {
+    let mode = output.mode();
+    let mut sheets: Vec<Sheets> = std::iter::repeat_with(Sheets::default)
+        .take(threads())
+        .collect();
+    let mut signers = signers.peekable();
+    while signers.peek().is_some() {
+        let rows: Vec<_> = signers.by_ref().take(CHUNK).collect();
+        for s in rows.iter().flatten() {
+            bulk.plan_for(s);
+        }
+        for done in render_chunk(&bulk, &mut sheets, &rows, mode) {
+            match done {
+                Ok(ready) => {
+                    unresolved.count(bulk.unresolved(ready.country));
+                    output.totals.signers += 1;
+                    if let Err(e) = output.letters(ready) {
                         // The writer's own error says what went wrong.
                         return Err(output.stop().err().unwrap_or(e));
                     }
                 }
+                Err(d) if o.strict => {
+                    // The drafts written so far go with the writer's staging folder.
+                    output.stop()?;
+                    return Err(crate::diag::Error::Invalid(vec![d]).into());
+                }
+                Err(d) => output.skipped(signers_file, &d)?,
             }
-            Err(d) if o.strict => {
-                // The drafts written so far go with the writer's staging folder.
-                output.stop()?;
-                return Err(crate::diag::Error::Invalid(vec![d]).into());
-            }
-            Err(d) => output.skipped(signers_file, &d)?,
         }
     }
     for (reason, n) in &unresolved.0 {
