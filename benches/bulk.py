@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Benchmark: the review of a bulk mailing on stdout, outcry against Python's mailmerge.
 
-Usage: python3 benches/bulk.py [--runs N]
+Usage: python3 benches/bulk.py [--runs N] [--before OUTCRY]
+
+(--before: another outcry binary, e.g. a release build of an earlier commit, timed in the
+same rounds on the same review.)
 
 Builds outcry in release mode and installs mailmerge (PyPI, pinned) into a virtualenv under
 target/. Generates a signers file of 2,000 members (name, email, city, an empty country, a
@@ -24,6 +27,7 @@ Sends nothing: mailmerge runs dry, outcry only prints.
 import csv
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -112,18 +116,24 @@ def workspace(root):
 
 
 def timed(argv, cwd):
-    """Wall time of one run, stdout to /dev/null; the run must succeed."""
+    """Wall and CPU (user + system) time of one run, stdout to /dev/null, and its stderr;
+    the run must succeed."""
     with open(os.devnull, "wb") as null:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         t = time.perf_counter()
         r = subprocess.run(argv, stdout=null, stderr=subprocess.PIPE, cwd=cwd)
         wall = time.perf_counter() - t
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if r.returncode != 0:
         sys.exit(f"{' '.join(argv)} failed ({r.returncode}):\n{r.stderr.decode(errors='replace')}")
-    return wall, r.stderr.decode(errors="replace")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, r.stderr.decode(errors="replace")
 
 
 def main():
-    runs = int(sys.argv[sys.argv.index("--runs") + 1]) if "--runs" in sys.argv else 7
+    arg = lambda name: sys.argv[sys.argv.index(name) + 1] if name in sys.argv else None
+    runs = int(arg("--runs") or 7)
+    before = arg("--before")
     mailmerge = setup()
     sender = [OUTCRY, "--sender-name", "Leeds Branch", "--sender-email", "branch@example.org"]
     review = sender + ["compose", "mayday-2011", "--signers", "members.csv"]
@@ -135,28 +145,39 @@ def main():
         "json": review + ["--format", "json"],
         "check": sender + ["check"],
     }
+    if before:
+        before = os.path.abspath(before)
+        jobs["text-before"] = [before] + review[1:]
+        jobs["json-before"] = [before] + review[1:] + ["--format", "json"]
     version = subprocess.run([OUTCRY, "--version"], capture_output=True, text=True).stdout.strip()
     print(f"<!-- {version}, mailmerge {MAILMERGE_VERSION}, {os.cpu_count()} cores, {runs} rounds -->")
     walls = {k: [] for k in jobs}
+    cpus = {k: [] for k in jobs}
     with tempfile.TemporaryDirectory() as root:
         workspace(root)
-        _, err = timed(jobs["json"], root)
+        _, _, err = timed(jobs["json"], root)
         letters = [l for l in err.splitlines() if "letter(s)" in l]
         print(f"<!-- outcry: {letters[-1] if letters else err.strip()} -->")
         for _ in range(runs):
             for k, argv in jobs.items():
-                walls[k].append(timed(argv, root)[0])
+                wall, cpu, _ = timed(argv, root)
+                walls[k].append(wall)
+                cpus[k].append(cpu)
     med = {k: statistics.median(v) for k, v in walls.items()}
+    cpu = {k: statistics.median(v) for k, v in cpus.items()}
     mm, check = med["mailmerge"], med["check"]
-    print(f"\nMedians of {runs} interleaved rounds:\n")
-    print("| job | wall time | mailmerge's time ÷ this | the same, outcry's start-up (`check`) subtracted |")
-    print("|---|---:|---:|---:|")
-    print(f"| mailmerge `--dry-run`, {MAILMERGE_LETTERS:,} letters | {mm:.3f} s | 1× | |")
-    for k, label in (("text", "review for people"), ("json", "review as JSON Lines (`--format json`)")):
+    print(f"\nMedians of {runs} interleaved rounds (wall time; CPU time is user + system):\n")
+    print("| job | wall time | CPU time | mailmerge's wall time ÷ this | the same, outcry's start-up (`check`) subtracted |")
+    print("|---|---:|---:|---:|---:|")
+    print(f"| mailmerge `--dry-run`, {MAILMERGE_LETTERS:,} letters | {mm:.3f} s | {cpu['mailmerge']:.3f} s | 1× | |")
+    rows = [("text", "outcry review for people"), ("json", "outcry review as JSON Lines (`--format json`)")]
+    if before:
+        rows += [("text-before", "`--before` review for people"), ("json-before", "`--before` review as JSON Lines")]
+    for k, label in rows:
         t = med[k]
-        print(f"| outcry {label}, {SIGNERS * 6:,} letters | {t:.3f} s | {mm / t:.1f}× | {mm / max(t - check, 1e-3):.1f}× |")
-    print(f"| outcry `check` (start-up) | {check:.3f} s | | |")
-    print(f"\nGoal: {GOAL}×. Spread (min–max): " + ", ".join(
+        print(f"| {label}, {SIGNERS * 6:,} letters | {t:.3f} s | {cpu[k]:.3f} s | {mm / t:.1f}× | {mm / max(t - check, 1e-3):.1f}× |")
+    print(f"| outcry `check` (start-up) | {check:.3f} s | {cpu['check']:.3f} s | | |")
+    print(f"\nGoal: {GOAL}×. Spread of wall times (min–max): " + ", ".join(
         f"{k} {min(v):.3f}–{max(v):.3f} s" for k, v in walls.items()))
 
 

@@ -3,8 +3,8 @@
 
 use std::path::PathBuf;
 
-use handlebars::RenderErrorReason;
 use handlebars::Context;
+use handlebars::RenderErrorReason;
 
 use super::Renderer;
 use crate::diag::{Diagnostic, Origin, Severity};
@@ -63,11 +63,14 @@ impl Renderer {
     /// Renders `name`, at most [`MAX_LETTER`] bytes.
     fn render_bounded(&self, name: &str, ctx: &Context) -> Result<String, Diagnostic> {
         let mut out = Bounded(Vec::with_capacity(4096));
-        let done = self.hb.render_with_context_to_write(name, ctx, &mut out).map(|()| {
-            // handlebars writes whole strings, so the bytes are UTF-8.
-            String::from_utf8(out.0)
-                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
-        });
+        let done = self
+            .hb
+            .render_with_context_to_write(name, ctx, &mut out)
+            .map(|()| {
+                // handlebars writes whole strings, so the bytes are UTF-8.
+                String::from_utf8(out.0)
+                    .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+            });
         done.map_err(|e| {
             let (path, first) = e
                 .template_name

@@ -142,7 +142,11 @@ impl Renderer {
         self.render_on(&mut sheet, 0, campaign, planned, sender, signing)
     }
 
-    fn subject_line(&self, ctx: &handlebars::Context, campaign: &Campaign) -> Result<String, Diagnostic> {
+    fn subject_line(
+        &self,
+        ctx: &handlebars::Context,
+        campaign: &Campaign,
+    ) -> Result<String, Diagnostic> {
         let raw = self.run(&self.subject, ctx)?;
         let subject = raw.trim();
         fields::check_line("the rendered subject", subject).map_err(|e| Diagnostic {

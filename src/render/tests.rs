@@ -16,11 +16,11 @@ fn tidy_normalises_line_ends() {
 fn tidy_keeps_only_what_is_tidy() {
     let by_lines = |text: &str| {
         let text = text.replace("\r\n", "\n").replace('\r', "\n");
-        let mut out: String = text
-            .trim_start_matches('\n')
-            .lines()
-            .map(|l| format!("{}\n", l.trim_end()))
-            .collect();
+        let mut out = String::new();
+        for line in text.trim_start_matches('\n').lines() {
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
         while out.ends_with("\n\n") {
             out.pop();
         }
