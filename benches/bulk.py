@@ -1,53 +1,46 @@
 #!/usr/bin/env python3
-"""Benchmark: a bulk mailing rendered to drafts, outcry against Python's mailmerge.
+"""Benchmark: the review of a bulk mailing on stdout, outcry against Python's mailmerge.
 
-Usage: python3 benches/bulk.py [--quick]
+Usage: python3 benches/bulk.py [--runs N] [--before OUTCRY]
+
+(--before: another outcry binary, e.g. a release build of an earlier commit, timed in the
+same rounds on the same review.)
 
 Builds outcry in release mode and installs mailmerge (PyPI, pinned) into a virtualenv under
-target/. Generates a signers file of N members and renders one letter per member to the
-KNB press office of the May Day appeal:
+target/. Generates a signers file of 2,000 members (name, email, city, an empty country, a
+note on every tenth) and reviews the May Day appeal for all of them: six targets, of which
+the embassy is unresolved (no country to pick it by), five letters and the coordinators'
+copy of the fax for each member, 12,000 letters:
 
-- outcry: `outcry compose mayday-2011 --signers members.csv --to knb-press --out drafts`
-  (every letter a .eml draft on disk), and the same to a review on stdout (--format json);
-- mailmerge: `mailmerge --dry-run --no-limit --output-format raw` with a Jinja template of the
-  same letter (headers From, To, Reply-To, Subject; the eight demands; the signer's name,
-  city and note) and the same CSV, its output to /dev/null.
+- outcry: `outcry compose mayday-2011 --signers members.csv` (the review for people) and the
+  same with `--format json` (JSON Lines), stdout to /dev/null;
+- mailmerge: `mailmerge --dry-run --no-limit --output-format raw` of 8,000 letters, a Jinja
+  template of the same letter (headers From, To, Reply-To, Subject; the eight demands; the
+  signer's name, city and note) and an 8,000-row CSV of the same columns, stdout to /dev/null;
+- `outcry check` on the same workspace: outcry's start-up (loading and validating the
+  workspace, today mostly compiling phone-number patterns), which every command pays.
 
-Each run is timed (wall clock) and its peak resident memory read with getrusage in a small
-wrapper process of its own, three times (once at 100,000); the median is reported. 10,000 letters for the
-comparison, and outcry alone at 1,000, 10,000 and 100,000 to show how time and memory grow
-(--quick: 1,000 and 10,000 only). Prints Markdown tables for docs/benchmarks.md. Sends
-nothing: mailmerge runs dry, outcry writes files.
+Each tool runs once per round, the rounds interleaved (the machine is shared and noisy), and
+the medians are reported with their ratios. Prints a Markdown table for docs/benchmarks.md.
+Sends nothing: mailmerge runs dry, outcry only prints.
 """
 import csv
 import json
 import os
-import shutil
+import resource
 import statistics
 import subprocess
 import sys
 import tempfile
+import time
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUTCRY = os.path.join(REPO, "target", "release", "outcry")
 VENV = os.path.join(REPO, "target", "bench-venv")
 MAILMERGE_VERSION = "2.2.3"
-RUNS = 3
-
-# Runs argv (with the given stdout) in a child of a fresh interpreter, and prints that
-# interpreter's view of its children's peak RSS in KiB, and the wall time.
-MEASURE = r"""
-import resource, subprocess, sys, time, json
-argv = json.loads(sys.argv[1]); out = sys.argv[2]; cwd = sys.argv[3]
-with open(out, "wb") as f:
-    t = time.perf_counter()
-    r = subprocess.run(argv, stdout=f, stderr=subprocess.PIPE, cwd=cwd)
-    wall = time.perf_counter() - t
-if r.returncode != 0:
-    sys.stderr.write(r.stderr.decode(errors="replace"))
-    sys.exit(r.returncode)
-print(json.dumps({"wall": wall, "rss_kib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))
-"""
+SIGNERS = 2_000
+MAILMERGE_LETTERS = 8_000
+GOAL = 30
 
 TEMPLATE = """\
 TO: "Press Office of the National Security Committee (KNB)" <press@knb.kz>
@@ -107,71 +100,85 @@ def members(path, n):
         w.writerow(["name", "email", "city", "country", "note"])
         for i in range(n):
             note = "I marched on May Day myself." if i % 10 == 0 else ""
-            w.writerow([f"Member {i}", f"member{i}@example.org", "Leeds", "GB", note])
+            w.writerow([f"Member {i}", f"member{i}@example.org", "Leeds", "", note])
 
 
-def measure(argv, cwd, out=os.devnull, runs=RUNS):
-    walls, rss = [], []
-    for _ in range(runs):
-        drafts = os.path.join(cwd, "drafts")
-        shutil.rmtree(drafts, ignore_errors=True)
-        r = subprocess.run(
-            [sys.executable, "-c", MEASURE, json.dumps(argv), out, cwd],
-            capture_output=True, text=True,
-        )
-        if r.returncode != 0:
-            sys.exit(f"{argv[0]} failed:\n{r.stderr}")
-        m = json.loads(r.stdout)
-        walls.append(m["wall"])
-        rss.append(m["rss_kib"])
-    return statistics.median(walls), statistics.median(rss) / 1024
-
-
-def workspace(root, n):
+def workspace(root):
     for f in ("contacts.toml", "outcry.toml"):
-        shutil.copy(os.path.join(REPO, f), root)
-    shutil.copytree(os.path.join(REPO, "letters"), os.path.join(root, "letters"))
-    members(os.path.join(root, "members.csv"), n)
+        sh("cp", os.path.join(REPO, f), root)
+    sh("cp", "-r", os.path.join(REPO, "letters"), root)
+    members(os.path.join(root, "members.csv"), SIGNERS)
+    members(os.path.join(root, "mailmerge.csv"), MAILMERGE_LETTERS)
+    with open(os.path.join(root, "letter.txt"), "w", encoding="utf-8") as f:
+        f.write(TEMPLATE.replace("{% for d in demands %}", "{% for d in " + json.dumps(DEMANDS) + " %}"))
+    with open(os.path.join(root, "mailmerge_server.conf"), "w", encoding="utf-8") as f:
+        f.write("[smtp_server]\nhost = 127.0.0.1\nport = 25\nsecurity = Never\nusername = None\n")
 
 
-def outcry_argv(out):
-    argv = [OUTCRY, "--sender-name", "Leeds Branch", "--sender-email", "branch@example.org",
-            "compose", "mayday-2011", "--signers", "members.csv", "--to", "knb-press"]
-    return argv + (["--out", "drafts"] if out == "drafts" else ["--format", "json"])
+def timed(argv, cwd):
+    """Wall and CPU (user + system) time of one run, stdout to /dev/null, and its stderr;
+    the run must succeed."""
+    with open(os.devnull, "wb") as null:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        t = time.perf_counter()
+        r = subprocess.run(argv, stdout=null, stderr=subprocess.PIPE, cwd=cwd)
+        wall = time.perf_counter() - t
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if r.returncode != 0:
+        sys.exit(f"{' '.join(argv)} failed ({r.returncode}):\n{r.stderr.decode(errors='replace')}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, r.stderr.decode(errors="replace")
 
 
 def main():
-    quick = "--quick" in sys.argv
+    arg = lambda name: sys.argv[sys.argv.index(name) + 1] if name in sys.argv else None
+    runs = int(arg("--runs") or 7)
+    before = arg("--before")
     mailmerge = setup()
-    env_note = f"outcry {subprocess.run([OUTCRY, '--version'], capture_output=True, text=True).stdout.strip()}, mailmerge {MAILMERGE_VERSION}, {os.cpu_count()} cores"
-    print(f"<!-- {env_note} -->")
-    with tempfile.TemporaryDirectory() as root:
-        n = 10_000
-        workspace(root, n)
-        with open(os.path.join(root, "letter.txt"), "w", encoding="utf-8") as f:
-            f.write(TEMPLATE.replace("{% for d in demands %}", "{% for d in " + json.dumps(DEMANDS) + " %}"))
-        with open(os.path.join(root, "mailmerge_server.conf"), "w", encoding="utf-8") as f:
-            f.write("[smtp_server]\nhost = 127.0.0.1\nport = 25\nsecurity = Never\nusername = None\n")
-        drafts = measure(outcry_argv("drafts"), root)
-        count = len(os.listdir(os.path.join(root, "drafts")))
-        review = measure(outcry_argv("json"), root)
-        mm = measure([mailmerge, "--template", "letter.txt", "--database", "members.csv",
+    sender = [OUTCRY, "--sender-name", "Leeds Branch", "--sender-email", "branch@example.org"]
+    review = sender + ["compose", "mayday-2011", "--signers", "members.csv"]
+    jobs = {
+        "mailmerge": [mailmerge, "--template", "letter.txt", "--database", "mailmerge.csv",
                       "--config", "mailmerge_server.conf", "--dry-run", "--no-limit",
-                      "--output-format", "raw"], root)
-        print(f"\n10,000 letters ({count} drafts checked on disk), median of {RUNS} runs:\n")
-        print("| tool | wall time | peak memory | time vs mailmerge |")
-        print("|---|---:|---:|---:|")
-        print(f"| outcry, drafts to disk | {drafts[0]:.2f} s | {drafts[1]:.0f} MiB | {drafts[0] / mm[0]:.3f}× |")
-        print(f"| outcry, review on stdout (JSON Lines) | {review[0]:.2f} s | {review[1]:.0f} MiB | {review[0] / mm[0]:.3f}× |")
-        print(f"| mailmerge --dry-run | {mm[0]:.2f} s | {mm[1]:.0f} MiB | 1× |")
-    print("\noutcry alone, drafts to disk:\n")
-    print("| letters | wall time | peak memory | letters/s |")
-    print("|---:|---:|---:|---:|")
-    for n in ([1_000, 10_000] if quick else [1_000, 10_000, 100_000]):
-        with tempfile.TemporaryDirectory() as root:
-            workspace(root, n)
-            wall, rss = measure(outcry_argv("drafts"), root, runs=1 if n > 10_000 else RUNS)
-            print(f"| {n:,} | {wall:.2f} s | {rss:.0f} MiB | {n / wall:,.0f} |")
+                      "--output-format", "raw"],
+        "text": review,
+        "json": review + ["--format", "json"],
+        "check": sender + ["check"],
+    }
+    if before:
+        before = os.path.abspath(before)
+        jobs["text-before"] = [before] + review[1:]
+        jobs["json-before"] = [before] + review[1:] + ["--format", "json"]
+    version = subprocess.run([OUTCRY, "--version"], capture_output=True, text=True).stdout.strip()
+    print(f"<!-- {version}, mailmerge {MAILMERGE_VERSION}, {os.cpu_count()} cores, {runs} rounds -->")
+    walls = {k: [] for k in jobs}
+    cpus = {k: [] for k in jobs}
+    with tempfile.TemporaryDirectory() as root:
+        workspace(root)
+        _, _, err = timed(jobs["json"], root)
+        letters = [l for l in err.splitlines() if "letter(s)" in l]
+        print(f"<!-- outcry: {letters[-1] if letters else err.strip()} -->")
+        for _ in range(runs):
+            for k, argv in jobs.items():
+                wall, cpu, _ = timed(argv, root)
+                walls[k].append(wall)
+                cpus[k].append(cpu)
+    med = {k: statistics.median(v) for k, v in walls.items()}
+    cpu = {k: statistics.median(v) for k, v in cpus.items()}
+    mm, check = med["mailmerge"], med["check"]
+    print(f"\nMedians of {runs} interleaved rounds (wall time; CPU time is user + system):\n")
+    print("| job | wall time | CPU time | mailmerge's wall time ÷ this | the same, outcry's start-up (`check`) subtracted |")
+    print("|---|---:|---:|---:|---:|")
+    print(f"| mailmerge `--dry-run`, {MAILMERGE_LETTERS:,} letters | {mm:.3f} s | {cpu['mailmerge']:.3f} s | 1× | |")
+    rows = [("text", "outcry review for people"), ("json", "outcry review as JSON Lines (`--format json`)")]
+    if before:
+        rows += [("text-before", "`--before` review for people"), ("json-before", "`--before` review as JSON Lines")]
+    for k, label in rows:
+        t = med[k]
+        print(f"| {label}, {SIGNERS * 6:,} letters | {t:.3f} s | {cpu[k]:.3f} s | {mm / t:.1f}× | {mm / max(t - check, 1e-3):.1f}× |")
+    print(f"| outcry `check` (start-up) | {check:.3f} s | {cpu['check']:.3f} s | | |")
+    print(f"\nGoal: {GOAL}×. Spread of wall times (min–max): " + ", ".join(
+        f"{k} {min(v):.3f}–{max(v):.3f} s" for k, v in walls.items()))
 
 
 if __name__ == "__main__":

@@ -109,12 +109,18 @@ fn sender_sources(out: &mut String, from_workspace: &[FromWorkspace]) {
 /// One letter as the review shows it: a heading (`=== 1/6 e-mail: knb-press ===`), the
 /// envelope, and the body.
 pub fn letter(l: &Letter, i: usize, n: usize) -> String {
-    let mut out = String::new();
-    let _ = writeln!(out, "=== {}/{n} {}: {} ===", i + 1, what(l), l.id);
-    envelope(&mut out, l);
-    let _ = writeln!(out);
-    out.push_str(&l.body);
+    let mut out = format!("=== {}", i + 1);
+    letter_after_number(&mut out, l, n);
     out
+}
+
+/// One letter as the review shows it from just after its number (`/6 e-mail: knb-press ===`,
+/// the envelope, the body), for a writer that numbers the letters as it prints them.
+pub fn letter_after_number(out: &mut String, l: &Letter, n: usize) {
+    let _ = writeln!(out, "/{n} {}: {} ===", what(l), l.id);
+    envelope(out, l);
+    out.push('\n');
+    out.push_str(&l.body);
 }
 
 /// What kind of letter it is, in a word or three.

@@ -3,8 +3,8 @@
 
 use std::path::PathBuf;
 
+use handlebars::Context;
 use handlebars::RenderErrorReason;
-use serde_json::Value;
 
 use super::Renderer;
 use crate::diag::{Diagnostic, Origin, Severity};
@@ -33,11 +33,18 @@ impl std::io::Write for Bounded {
 
 impl Renderer {
     /// Renders `name` (at most [`MAX_LETTER`] bytes) and checks the text for control characters.
-    pub(super) fn run(&self, name: &str, ctx: &Value) -> Result<String, Diagnostic> {
+    pub(super) fn run(&self, name: &str, ctx: &Context) -> Result<String, Diagnostic> {
         let text = self.render_bounded(name, ctx)?;
         // Every file and value is checked for control characters where it is read; this is
         // the last guard, on what will be shown and sent.
-        if let Some((_, c)) = fields::find_hidden_control(&text) {
+        // Most letters are printable ASCII and line ends, which hold no control character.
+        let plain = text
+            .bytes()
+            .all(|b| b == b'\n' || b == b'\t' || (0x20..0x7f).contains(&b));
+        if let Some((_, c)) = (!plain)
+            .then(|| fields::find_hidden_control(&text))
+            .flatten()
+        {
             let path = self
                 .files
                 .get(name)
@@ -54,12 +61,16 @@ impl Renderer {
     }
 
     /// Renders `name`, at most [`MAX_LETTER`] bytes.
-    fn render_bounded(&self, name: &str, ctx: &Value) -> Result<String, Diagnostic> {
-        let mut out = Bounded(Vec::new());
-        let done = self.hb.render_to_write(name, ctx, &mut out).map(|()| {
-            // handlebars writes whole strings, so the bytes are UTF-8.
-            String::from_utf8_lossy(&out.0).into_owned()
-        });
+    fn render_bounded(&self, name: &str, ctx: &Context) -> Result<String, Diagnostic> {
+        let mut out = Bounded(Vec::with_capacity(4096));
+        let done = self
+            .hb
+            .render_with_context_to_write(name, ctx, &mut out)
+            .map(|()| {
+                // handlebars writes whole strings, so the bytes are UTF-8.
+                String::from_utf8(out.0)
+                    .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+            });
         done.map_err(|e| {
             let (path, first) = e
                 .template_name

@@ -188,6 +188,7 @@ impl Signing<'_> {
 /// `recipient` (a joint letter's for several), `recipients`, `sender` (the signer's profile),
 /// `date`, `personal`, `signer` and `signatories`. Layouts see more, set by
 /// [`super::Renderer::render`].
+#[cfg(test)]
 pub(super) fn letter(
     campaign: &Campaign,
     recipients: &[Contact],
@@ -195,12 +196,21 @@ pub(super) fn letter(
     signing: &Signing<'_>,
     date: Date,
 ) -> Value {
-    let sender = sender_ctx(&signing.signed_by(account));
-    let list: Vec<Value> = recipients.iter().map(recipient_ctx).collect();
-    let recipient = match recipients {
-        [one] => recipient_ctx(one),
-        many => joint_recipient(many),
-    };
+    let mut ctx = fixed(campaign, signing.signatories, date);
+    if let Value::Object(map) = &mut ctx {
+        let (recipient, list) = addressed(recipients);
+        map.insert("recipient".into(), recipient);
+        map.insert("recipients".into(), list);
+        for (k, v) in signed(account, signing) {
+            map.insert(k.into(), v);
+        }
+    }
+    ctx
+}
+
+/// What a letter's context has whoever writes to whom: `campaign`, `demands`, `date` and
+/// `signatories`.
+pub(super) fn fixed(campaign: &Campaign, signatories: &[String], date: Date) -> Value {
     let demands: Vec<Value> = campaign
         .demands
         .iter()
@@ -216,14 +226,30 @@ pub(super) fn letter(
             "deadline": campaign.deadline.as_ref().map(|(d, _)| long_date(*d)).unwrap_or_default(),
         },
         "demands": demands,
-        "recipient": recipient,
-        "recipients": list,
-        "sender": sender,
         "date": long_date(date),
-        "personal": signing.personal().trim_end(),
-        "signer": signing.context(&sender),
-        "signatories": signing.signatories,
+        "signatories": signatories,
     })
+}
+
+/// A letter's `recipient` and `recipients`.
+pub(super) fn addressed(recipients: &[Contact]) -> (Value, Value) {
+    let list: Vec<Value> = recipients.iter().map(recipient_ctx).collect();
+    let recipient = match recipients {
+        [one] => recipient_ctx(one),
+        many => joint_recipient(many),
+    };
+    (recipient, Value::Array(list))
+}
+
+/// A letter's `sender`, `personal` and `signer`: who signs it.
+pub(super) fn signed(account: &Sender, signing: &Signing<'_>) -> [(&'static str, Value); 3] {
+    let sender = sender_ctx(&signing.signed_by(account));
+    let signer = signing.context(&sender);
+    [
+        ("sender", sender),
+        ("personal", json!(signing.personal().trim_end())),
+        ("signer", signer),
+    ]
 }
 
 /// `sender` in templates: the profile's fields, placeholders for those it lacks.

@@ -8,6 +8,7 @@
 mod bounded;
 mod compile;
 mod context;
+mod sheet;
 #[cfg(test)]
 mod tests;
 
@@ -17,11 +18,11 @@ use std::path::PathBuf;
 
 use handlebars::Handlebars;
 use jiff::civil::Date;
-use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 pub use bounded::MAX_LETTER;
 pub use context::{Signing, long_date};
+pub use sheet::Sheet;
 
 use crate::campaign::Campaign;
 use crate::config::Sender;
@@ -33,7 +34,6 @@ use crate::plan::{Planned, Target, channels_of};
 use crate::template::shape::{self, Shape};
 use crate::template::{self, graph};
 use crate::workspace::Partial;
-use context::recipient_ctx;
 
 /// Placeholders shown in the review when the sender profile lacks a field.
 pub const PLACEHOLDER_NAME: &str = "[YOUR NAME]";
@@ -132,89 +132,21 @@ impl Renderer {
         signing: &Signing<'_>,
         date: Date,
     ) -> Result<Letter, Diagnostic> {
-        let id = match signing.signer {
-            Some(s) => format!("{}.{}", planned.id, s.key),
-            None => planned.id.clone(),
-        };
-        let ctx = context::letter(campaign, &planned.recipients, sender, signing, date);
-        let subject = self.subject_line(&ctx, campaign)?;
-        let body = tidy(&self.run(&self.letter, &ctx)?);
-        let (subject, body) = self.lay_out(planned, ctx, subject, body)?;
-        let message_id =
-            (planned.channel == Channel::Email).then(|| message_id(campaign, &id, sender));
-        Ok(Letter {
-            id,
-            kind: planned.kind,
-            channel: planned.channel,
-            from: from(sender, signing),
-            to: planned.to.iter().map(addressee).collect(),
-            cc: signing
-                .signer_copy()
-                .filter(|_| planned.kind == Kind::Letter && planned.channel == Channel::Email)
-                .into_iter()
-                .chain(planned.cc.iter().map(coordinator))
-                .collect(),
-            bcc: planned.bcc.iter().map(coordinator).collect(),
-            subject,
-            body,
-            message_id,
-            alternatives: alternatives(planned),
-        })
-    }
-
-    /// The subject and body as the letter's channel carries them: an e-mail as written, a
-    /// letter by another channel in its layout (fax page, postal letter, web form, call
-    /// script), a copy in the coordinators' layout. Layouts see the letter's context and
-    /// `subject`, `body`, `copy_to`, `return_address`, `delivery_address`, and `addressee`
-    /// or `original_to`.
-    fn lay_out(
-        &self,
-        planned: &Planned,
-        mut ctx: Value,
-        subject: String,
-        body: String,
-    ) -> Result<(String, String), Diagnostic> {
-        ctx["subject"] = json!(subject);
-        ctx["body"] = json!(body.trim_end());
-        ctx["copy_to"] = Value::Array(planned.noted_copies.iter().map(recipient_ctx).collect());
-        ctx["return_address"] = json!(context::return_address(&ctx["sender"]));
-        ctx["delivery_address"] = json!(
-            planned
-                .to
-                .first()
-                .map(|t| context::delivery_address(&t.contact))
-                .unwrap_or_default()
+        let mut sheet = Sheet::new(
+            campaign,
+            std::slice::from_ref(planned),
+            signing.signatories,
+            date,
         );
-        match (planned.kind, planned.channel) {
-            (Kind::Copy, _) => {
-                ctx["original_to"] = Value::Array(
-                    planned
-                        .copy_of
-                        .iter()
-                        .map(|t| {
-                            // A letter by another channel than e-mail says which, at the
-                            // address as people read it.
-                            let (by, address) = match t.channel {
-                                Channel::Email => ("", address(t)),
-                                ch => (ch.label(), t.contact.address_shown(ch).unwrap_or_default()),
-                            };
-                            json!({"name": t.contact.name, "address": address, "by": by})
-                        })
-                        .collect(),
-                );
-                let body = tidy(&self.run(&self.layouts["copy"], &ctx)?);
-                Ok((format!("Copy: {subject}"), body))
-            }
-            (Kind::Letter, Channel::Email) => Ok((subject, body)),
-            (Kind::Letter, ch) => {
-                ctx["addressee"] = recipient_ctx(&planned.to[0].contact);
-                let body = tidy(&self.run(&self.layouts[layout_name(ch)], &ctx)?);
-                Ok((subject, body))
-            }
-        }
+        sheet.sign(sender, signing);
+        self.render_on(&mut sheet, 0, campaign, planned, sender, signing)
     }
 
-    fn subject_line(&self, ctx: &Value, campaign: &Campaign) -> Result<String, Diagnostic> {
+    fn subject_line(
+        &self,
+        ctx: &handlebars::Context,
+        campaign: &Campaign,
+    ) -> Result<String, Diagnostic> {
         let raw = self.run(&self.subject, ctx)?;
         let subject = raw.trim();
         fields::check_line("the rendered subject", subject).map_err(|e| Diagnostic {
@@ -347,7 +279,15 @@ pub fn uses_personal(campaign: &Campaign, partials: &[Partial]) -> bool {
 }
 
 /// Normalises line ends to `\n`, drops trailing spaces and leading blank lines, ends with one `\n`.
-fn tidy(text: &str) -> String {
+fn tidy(mut text: String) -> String {
+    if is_tidy_within(&text) {
+        // Only the ends to mend, in place (most letters).
+        let lead = text.len() - text.trim_start_matches('\n').len();
+        text.drain(..lead);
+        text.truncate(text.trim_end_matches('\n').len());
+        text.push('\n');
+        return text;
+    }
     let text = text.replace("\r\n", "\n").replace('\r', "\n");
     let mut out = String::with_capacity(text.len());
     for line in text.trim_start_matches('\n').lines() {
@@ -361,4 +301,15 @@ fn tidy(text: &str) -> String {
         out.push('\n');
     }
     out
+}
+
+/// Whether no line of `text` needs tidying: none holds a `\r` or ends in white space (the
+/// byte that ends a line is neither ASCII white space nor part of a character that could be
+/// Unicode's).
+fn is_tidy_within(text: &str) -> bool {
+    let spaced = |b: u8| matches!(b, b'\t' | 0x0b | 0x0c | b'\r' | b' ') || b >= 0x80;
+    let b = text.as_bytes();
+    !b.contains(&b'\r')
+        && b.windows(2).all(|w| w[1] != b'\n' || !spaced(w[0]))
+        && b.last().is_none_or(|&l| l == b'\n' || !spaced(l))
 }

@@ -5,10 +5,54 @@ use super::*;
 #[test]
 fn tidy_normalises_line_ends() {
     assert_eq!(
-        tidy("\n\nDear A,  \r\nline\rnext\n\n\n"),
+        tidy("\n\nDear A,  \r\nline\rnext\n\n\n".into()),
         "Dear A,\nline\nnext\n"
     );
-    assert_eq!(tidy(""), "\n");
+    assert_eq!(tidy(String::new()), "\n");
+}
+
+/// A text [`tidy`] leaves as it is comes out as the line-by-line tidying makes it.
+#[test]
+fn tidy_keeps_only_what_is_tidy() {
+    let by_lines = |text: &str| {
+        let text = text.replace("\r\n", "\n").replace('\r', "\n");
+        let mut out = String::new();
+        for line in text.trim_start_matches('\n').lines() {
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+        while out.ends_with("\n\n") {
+            out.pop();
+        }
+        if out.is_empty() {
+            out.push('\n');
+        }
+        out
+    };
+    for text in [
+        "Dear A,\n\nline\n",
+        "a\n",
+        "a",
+        "\n",
+        "a \n",
+        "a\t\nb\n",
+        "a\u{b}\n",
+        "a\u{a0}\n",
+        "a\u{3000}\nb\n",
+        "caf\u{e9}\n",
+        "a\n\n",
+        "a\r\n",
+        "  a\n",
+        "\u{85}\n",
+        "\n\na\n\n\n",
+        "\n\n",
+        "a\nb",
+        "a\nb ",
+        "a\n\u{a0}",
+        "\n\n a\n",
+    ] {
+        assert_eq!(tidy(text.into()), by_lines(text), "{text:?}");
+    }
 }
 
 #[test]

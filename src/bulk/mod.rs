@@ -4,6 +4,8 @@
 //! The campaign's plan depends on the signer only through their country (the embassy of
 //! `embassy:XX`), so it is made once per country and kept.
 
+mod chunks;
+
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write as _;
 use std::path::Path;
@@ -24,11 +26,12 @@ use crate::letter::Letter;
 use crate::output::Format;
 use crate::pipeline::{self, Loaded};
 use crate::plan::{self, Plan, Selection};
-use crate::render::{Renderer, Signing};
+use crate::render::{Renderer, Sheet, Signing};
 use crate::send::Letters as _;
 use crate::signers::Signer;
 use crate::signers::Signers;
 use crate::{drafts, prompt, review};
+use chunks::{CHUNK, Mode, Ready, render_chunk, threads};
 
 /// A bulk run as asked for: the signers file, whether a bad row stops it, the targets.
 #[derive(Debug, Clone)]
@@ -49,7 +52,14 @@ pub(crate) struct Bulk<'a> {
     plans: HashMap<Option<Country>, Plan>,
     /// The signers file, for the origin of a letter that does not render.
     signers_file: std::path::PathBuf,
+    /// The sheets [`Bulk::letters`] renders on.
+    sheets: Sheets,
 }
+
+/// The contexts one thread renders signers' letters from, one [`Sheet`] for each country's
+/// plan: built once, signed anew for each signer.
+#[derive(Default)]
+struct Sheets(HashMap<Option<Country>, Sheet>);
 
 impl<'a> Bulk<'a> {
     /// Compiles the templates and makes the plan for the account's own country, reporting
@@ -79,50 +89,68 @@ impl<'a> Bulk<'a> {
             date,
             plans,
             signers_file: signers_file.to_path_buf(),
+            sheets: Sheets::default(),
         }))
     }
 
-    /// The letters of one signer, in the plan's order, and the targets no letter of theirs
-    /// reaches.
-    pub fn letters(
-        &mut self,
-        signer: &Signer,
-    ) -> Result<(Vec<Letter>, &[plan::Unresolved]), Diagnostic> {
-        let country = signer.country.or(self.l.settings.sender.country);
-        if !self.plans.contains_key(&country) {
-            let as_signer = Sender {
-                country,
-                ..self.l.settings.sender.clone()
-            };
-            // The campaign's own problems were reported with the first plan.
-            let mut quiet = Diagnostics::default();
-            let plan = plan::plan(
-                self.campaign,
-                &self.l.book,
-                &as_signer,
-                &self.sel,
-                &mut quiet,
-            )
-            .unwrap_or_default();
-            self.plans.insert(country, plan);
+    /// The country whose plan a signer's letters follow: theirs, else the account's.
+    fn country(&self, signer: &Signer) -> Option<Country> {
+        signer.country.or(self.l.settings.sender.country)
+    }
+
+    /// Makes the plan for a signer's country, unless it is made.
+    fn plan_for(&mut self, signer: &Signer) {
+        let country = self.country(signer);
+        if self.plans.contains_key(&country) {
+            return;
         }
-        let plan = &self.plans[&country];
+        let as_signer = Sender {
+            country,
+            ..self.l.settings.sender.clone()
+        };
+        // The campaign's own problems were reported with the first plan.
+        let mut quiet = Diagnostics::default();
+        let plan = plan::plan(
+            self.campaign,
+            &self.l.book,
+            &as_signer,
+            &self.sel,
+            &mut quiet,
+        )
+        .unwrap_or_default();
+        self.plans.insert(country, plan);
+    }
+
+    /// The targets no letter of a signer reaches (their plan made by [`Bulk::plan_for`]).
+    fn unresolved(&self, country: Option<Country>) -> &[plan::Unresolved] {
+        self.plans
+            .get(&country)
+            .map_or(&[], |p| p.unresolved.as_slice())
+    }
+
+    /// The letters of one signer, in the plan's order, rendered on `sheets` (their plan
+    /// made by [`Bulk::plan_for`]).
+    fn render(&self, sheets: &mut Sheets, signer: &Signer) -> Result<Vec<Letter>, Diagnostic> {
+        let country = self.country(signer);
+        let Some(plan) = self.plans.get(&country) else {
+            return Ok(Vec::new());
+        };
+        let sheet = sheets.0.entry(country).or_insert_with(|| {
+            Sheet::new(self.campaign, &plan.letters, self.signatories, self.date)
+        });
         let signing = Signing {
             signer: Some(signer),
             personal: "",
             signatories: self.signatories,
         };
+        let account = &self.l.settings.sender;
+        sheet.sign(account, &signing);
         plan.letters
             .iter()
-            .map(|p| {
+            .enumerate()
+            .map(|(i, p)| {
                 self.renderer
-                    .render(
-                        self.campaign,
-                        p,
-                        &self.l.settings.sender,
-                        &signing,
-                        self.date,
-                    )
+                    .render_on(sheet, i, self.campaign, p, account, &signing)
                     .map_err(|d| Diagnostic {
                         message: format!("{}: {}", d.origin, d.message),
                         origin: crate::diag::Origin::at(
@@ -132,8 +160,20 @@ impl<'a> Bulk<'a> {
                         ..d
                     })
             })
-            .collect::<Result<_, _>>()
-            .map(|letters| (letters, plan.unresolved.as_slice()))
+            .collect()
+    }
+
+    /// The letters of one signer, in the plan's order, and the targets no letter of theirs
+    /// reaches.
+    pub fn letters(
+        &mut self,
+        signer: &Signer,
+    ) -> Result<(Vec<Letter>, &[plan::Unresolved]), Diagnostic> {
+        self.plan_for(signer);
+        let mut sheets = std::mem::take(&mut self.sheets);
+        let letters = self.render(&mut sheets, signer);
+        self.sheets = sheets;
+        letters.map(|l| (l, self.unresolved(self.country(signer))))
     }
 }
 
@@ -246,17 +286,35 @@ impl<'a> Output<'a> {
         Ok(o)
     }
 
-    fn letter(&mut self, letter: Letter) -> Result<()> {
-        self.totals.letters += 1;
-        if let Some(w) = &mut self.drafts {
-            return w.write(letter);
+    /// What the threads that render make of each signer's letters for this output.
+    fn mode(&self) -> Mode {
+        match (&self.drafts, self.json) {
+            (Some(_), _) => Mode::Drafts,
+            (None, true) => Mode::Json,
+            (None, false) => Mode::Text,
         }
-        let text = if self.json {
-            review::json_letter(&self.campaign.id, &letter)
-        } else {
-            format!("\n{}", review::letter(&letter, self.totals.letters - 1, 0))
-        };
-        self.out.write_all(text.as_bytes())?;
+    }
+
+    /// Writes one signer's letters, numbering them in the text review.
+    fn letters(&mut self, ready: Ready) -> Result<()> {
+        if let Some(w) = &mut self.drafts {
+            for letter in ready.letters {
+                self.totals.letters += 1;
+                w.write(letter)?;
+            }
+            return Ok(());
+        }
+        let mut from = 0;
+        for mark in ready.marks {
+            self.totals.letters += 1;
+            self.out.write_all(&ready.text.as_bytes()[from..mark])?;
+            write!(self.out, "{}", self.totals.letters)?;
+            from = mark;
+        }
+        self.out.write_all(&ready.text.as_bytes()[from..])?;
+        if self.json {
+            self.totals.letters += ready.count;
+        }
         Ok(())
     }
 
@@ -370,24 +428,33 @@ pub(crate) fn compose(
     dest.check(&[])?;
     let mut output = Output::new(dest, format, campaign, now)?;
     let mut unresolved = Unresolved::default();
-    for row in signers {
-        match row.and_then(|s| bulk.letters(&s)) {
-            Ok((letters, targets)) => {
-                unresolved.count(targets);
-                output.totals.signers += 1;
-                for letter in letters {
-                    if let Err(e) = output.letter(letter) {
+    let mode = output.mode();
+    let mut sheets: Vec<Sheets> = std::iter::repeat_with(Sheets::default)
+        .take(threads())
+        .collect();
+    let mut signers = signers.peekable();
+    while signers.peek().is_some() {
+        let rows: Vec<_> = signers.by_ref().take(CHUNK).collect();
+        for s in rows.iter().flatten() {
+            bulk.plan_for(s);
+        }
+        for done in render_chunk(&bulk, &mut sheets, &rows, mode) {
+            match done {
+                Ok(ready) => {
+                    unresolved.count(bulk.unresolved(ready.country));
+                    output.totals.signers += 1;
+                    if let Err(e) = output.letters(ready) {
                         // The writer's own error says what went wrong.
                         return Err(output.stop().err().unwrap_or(e));
                     }
                 }
+                Err(d) if o.strict => {
+                    // The drafts written so far go with the writer's staging folder.
+                    output.stop()?;
+                    return Err(crate::diag::Error::Invalid(vec![d]).into());
+                }
+                Err(d) => output.skipped(signers_file, &d)?,
             }
-            Err(d) if o.strict => {
-                // The drafts written so far go with the writer's staging folder.
-                output.stop()?;
-                return Err(crate::diag::Error::Invalid(vec![d]).into());
-            }
-            Err(d) => output.skipped(signers_file, &d)?,
         }
     }
     for (reason, n) in &unresolved.0 {

@@ -1,0 +1,115 @@
+//! Signers rendered a chunk at a time on every core, in the file's order: each thread
+//! renders its share of the chunk on contexts of its own ([`Sheets`]) and makes each
+//! signer's letters ready for the output (the review's text, or the letters for drafts);
+//! the calling thread writes them in order.
+
+use super::{Bulk, Sheets};
+use crate::diag::Diagnostic;
+use crate::fields::Country;
+use crate::letter::Letter;
+use crate::review;
+use crate::signers::Signer;
+
+/// Signers read, rendered and written at a time: their letters are what is held in memory.
+pub(super) const CHUNK: usize = 256;
+
+/// The fewest signers worth a thread of their own: a small file renders on one.
+const SHARE: usize = 32;
+
+/// The threads that render, the cores there are (at most 8).
+pub(super) fn threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
+}
+
+/// What a thread that renders makes of a signer's letters: drafts get the letters, a review
+/// their text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Mode {
+    Drafts,
+    Json,
+    Text,
+}
+
+/// One signer's letters, made ready for the output on the thread that rendered them.
+pub(super) struct Ready {
+    /// The signer's country, for the targets no letter reaches.
+    pub(super) country: Option<Country>,
+    pub(super) count: usize,
+    /// Drafts: the letters.
+    pub(super) letters: Vec<Letter>,
+    /// A review: the text, with `marks` where each letter's number goes (the text review
+    /// numbers the letters of the whole file, which only the writer knows).
+    pub(super) text: String,
+    pub(super) marks: Vec<usize>,
+}
+
+impl Ready {
+    fn new(mode: Mode, campaign: &str, country: Option<Country>, letters: Vec<Letter>) -> Ready {
+        let mut ready = Ready {
+            country,
+            count: letters.len(),
+            letters: Vec::new(),
+            text: String::new(),
+            marks: Vec::new(),
+        };
+        match mode {
+            Mode::Drafts => ready.letters = letters,
+            Mode::Json => {
+                for l in &letters {
+                    ready.text.push_str(&review::json_letter(campaign, l));
+                }
+            }
+            Mode::Text => {
+                for l in &letters {
+                    ready.text.push_str("\n=== ");
+                    ready.marks.push(ready.text.len());
+                    review::letter_after_number(&mut ready.text, l, 0);
+                }
+            }
+        }
+        ready
+    }
+}
+
+/// Renders the rows of a chunk, split between as many threads as `sheets` has (fewer for a
+/// short chunk), in the rows' order.
+pub(super) fn render_chunk(
+    bulk: &Bulk<'_>,
+    sheets: &mut [Sheets],
+    rows: &[Result<Signer, Diagnostic>],
+    mode: Mode,
+) -> Vec<Result<Ready, Diagnostic>> {
+    let threads = sheets.len().min(rows.len() / SHARE).max(1);
+    let share = rows.len().div_ceil(threads).max(1);
+    let mut parts = rows.chunks(share).zip(sheets.iter_mut());
+    let Some((first, own)) = parts.next() else {
+        return Vec::new();
+    };
+    std::thread::scope(|scope| {
+        let others: Vec<_> = parts
+            .map(|(rows, sheets)| scope.spawn(move || render_rows(bulk, sheets, rows, mode)))
+            .collect();
+        let mut done = render_rows(bulk, own, first, mode);
+        for t in others {
+            done.extend(t.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
+        }
+        done
+    })
+}
+
+/// Renders `rows` one after the other on `sheets`.
+fn render_rows(
+    bulk: &Bulk<'_>,
+    sheets: &mut Sheets,
+    rows: &[Result<Signer, Diagnostic>],
+    mode: Mode,
+) -> Vec<Result<Ready, Diagnostic>> {
+    rows.iter()
+        .map(|row| {
+            let signer = row.as_ref().map_err(Clone::clone)?;
+            let letters = bulk.render(sheets, signer)?;
+            let country = bulk.country(signer);
+            Ok(Ready::new(mode, &bulk.campaign.id, country, letters))
+        })
+        .collect()
+}
