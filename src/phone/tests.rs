@@ -203,8 +203,8 @@ fn issue_12_example_numbers_read_as_before() {
     }
 }
 
-/// The vendored metadata is the one phonenumber compiled in, territory by territory (with
-/// `\d` written `[0-9]`). If this fails after phonenumber was updated, copy its
+/// The vendored metadata is the one phonenumber compiled in, territory by territory, patterns
+/// [`prepared`]. If this fails after phonenumber was updated, copy its
 /// `assets/PhoneNumberMetadata.xml` over `src/phone/PhoneNumberMetadata.xml`.
 #[test]
 fn vendored_metadata_is_phonenumbers_own() {
@@ -248,16 +248,10 @@ fn vendored_metadata_is_phonenumbers_own() {
     }
 }
 
-/// Everything phonenumber keeps of a territory, patterns as written (with `\d` written
-/// `[0-9]` if `ascii`).
+/// Everything phonenumber keeps of a territory, patterns as written (or as the small database
+/// writes them, [`pattern`], if `ascii`).
 fn describe(m: &Metadata, ascii: bool) -> String {
-    let re = |r: &str| {
-        if ascii {
-            r.replace(r"\d", "[0-9]")
-        } else {
-            r.to_string()
-        }
-    };
+    let re = |r: &str| if ascii { pattern(r) } else { r.to_string() };
     let d = m.descriptors();
     let descriptors = [
         Some(d.general()),
