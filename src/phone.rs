@@ -157,11 +157,13 @@ fn attribute<'a>(head: &'a str, name: &str) -> Option<&'a str> {
     head[at..].split('"').next()
 }
 
+/// The small databases loaded so far, by their sorted calling codes.
+type Loaded = HashMap<Vec<u16>, Option<Arc<Database>>>;
+
 /// The database for reading `normalised` in `region`: the territories of the region's calling
 /// code and of the code after a leading `+`, loaded once per process.
 fn subset(region: Option<Id>, normalised: &str) -> Option<Arc<Database>> {
-    static LOADED: LazyLock<Mutex<HashMap<Vec<u16>, Option<Arc<Database>>>>> =
-        LazyLock::new(Mutex::default);
+    static LOADED: LazyLock<Mutex<Loaded>> = LazyLock::new(Mutex::default);
     let of_region = region.and_then(|r| {
         TERRITORIES
             .iter()
