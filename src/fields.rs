@@ -199,82 +199,7 @@ impl fmt::Display for Email {
     }
 }
 
-/// A phone or fax number, normalised to international form.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Phone {
-    /// E.164, e.g. `+77272715802`: what a fax machine or phone dials.
-    pub e164: String,
-    /// Grouped for reading as the number's country writes it, e.g. `+7 727 271 5802`.
-    pub international: String,
-}
-
-impl Phone {
-    /// Parses a number as appeals write them: `++7727 2715802`, `00 44 20 …`, `+7 (7172) 74 55 24`.
-    /// A number without a country prefix is read in `country`'s national format.
-    pub fn parse(raw: &str, country: Option<&str>) -> Result<Phone, String> {
-        let trimmed = raw.trim().trim_end_matches(['/', ',', ';']).trim();
-        let normalised = if let Some(rest) = trimmed.strip_prefix("++") {
-            format!("+{rest}")
-        } else if let Some(rest) = trimmed.strip_prefix("00") {
-            format!("+{rest}")
-        } else {
-            trimmed.to_string()
-        };
-        let region = country.and_then(|c| phonenumber::country::Id::from_str(c).ok());
-        let number = phonenumber::parse(region, &normalised)
-            .map_err(|e| format!("invalid phone number {raw:?}: {e}"))?;
-        if !phonenumber::is_valid(&number) {
-            return Err(format!(
-                "invalid phone number {raw:?}: not a valid number for its country (write it in international form, e.g. +7 727 271 5802)"
-            ));
-        }
-        let international = match number.country().id() {
-            Some(phonenumber::country::Id::KZ) => KAZAKHSTAN.as_ref().map(|db| {
-                phonenumber::format_with(db, &number)
-                    .mode(phonenumber::Mode::International)
-                    .to_string()
-            }),
-            _ => None,
-        };
-        Ok(Phone {
-            e164: number.format().mode(phonenumber::Mode::E164).to_string(),
-            international: international.unwrap_or_else(|| {
-                number
-                    .format()
-                    .mode(phonenumber::Mode::International)
-                    .to_string()
-            }),
-        })
-    }
-}
-
-/// How Kazakhstan groups its numbers, in libphonenumber's own metadata format. Kazakhstan
-/// shares +7 with Russia, and libphonenumber formats every +7 number the Russian way (Almaty's
-/// `+7 7272 71 58 02`); Kazakh authorities write `+7 727 271 5802` (Almaty's area code, then
-/// the subscriber) and `+7 7172 74 55 24` (a four-digit area code such as Astana's).
-const KAZAKHSTAN_FORMATS: &str = r"<phoneNumberMetadata><territories>
-<territory id='KZ' countryCode='7' internationalPrefix='810' nationalPrefix='8'>
-  <availableFormats>
-    <numberFormat pattern='(\d{4})(\d{2})(\d{2})(\d{2})'>
-      <leadingDigits>7(?:1|2[0-689])</leadingDigits>
-      <format>$1 $2 $3 $4</format>
-    </numberFormat>
-    <numberFormat pattern='(\d{3})(\d{3})(\d{4})'>
-      <format>$1 $2 $3</format>
-    </numberFormat>
-  </availableFormats>
-  <generalDesc><nationalNumberPattern>\d{10}</nationalNumberPattern></generalDesc>
-</territory>
-</territories></phoneNumberMetadata>";
-
-static KAZAKHSTAN: std::sync::LazyLock<Option<phonenumber::metadata::Database>> =
-    std::sync::LazyLock::new(|| phonenumber::metadata::Database::parse(KAZAKHSTAN_FORMATS).ok());
-
-impl fmt::Display for Phone {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.international)
-    }
-}
+pub use crate::phone::Phone;
 
 /// An ISO 3166-1 alpha-2 country code (written in any case, kept in upper case), with its
 /// English name.
@@ -403,40 +328,6 @@ mod tests {
                 .iter()
                 .all(|(c, _)| c.parse::<Country>().is_ok())
         );
-    }
-
-    #[test]
-    fn appeal_style_numbers_normalise() {
-        let fax = Phone::parse("++7727 2715802", None).unwrap();
-        assert_eq!(fax.e164, "+77272715802");
-        let tel = Phone::parse("++7 (7172) 74 55 24", None).unwrap();
-        assert_eq!(tel.e164, "+77172745524");
-        let slash = Phone::parse("++7727 2715807/", None).unwrap();
-        assert_eq!(slash.e164, "+77272715807");
-        let national = Phone::parse("020 7935 1925", Some("GB")).unwrap();
-        assert_eq!(national.e164, "+442079351925");
-    }
-
-    /// Issue 11: numbers grouped as their country writes them; E.164 stays for machines.
-    #[test]
-    fn issue_11_numbers_grouped_as_their_country_writes_them() {
-        let grouped = |raw: &str| Phone::parse(raw, None).unwrap().international;
-        assert_eq!(grouped("++7727 2715802"), "+7 727 271 5802");
-        assert_eq!(grouped("++7 (7172) 74 55 24"), "+7 7172 74 55 24");
-        assert_eq!(grouped("+7 701 234 5678"), "+7 701 234 5678");
-        assert_eq!(grouped("+7 495 606 3602"), "+7 495 606-36-02");
-        assert_eq!(grouped("+44 20 7935 1925"), "+44 20 7935 1925");
-        assert_eq!(
-            Phone::parse("++7727 2715802", None).unwrap().e164,
-            "+77272715802"
-        );
-    }
-
-    #[test]
-    fn bad_numbers_are_rejected() {
-        assert!(Phone::parse("not a number", None).is_err());
-        assert!(Phone::parse("+7 12", None).is_err());
-        assert!(Phone::parse("2715802", None).is_err());
     }
 
     #[test]

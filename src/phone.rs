@@ -1,0 +1,283 @@
+//! Phone and fax numbers: parsed, validated and grouped by the `phonenumber` crate, with the
+//! metadata of only the calling codes a number needs.
+//!
+//! phonenumber's own database checks the syntax of all ~4,800 patterns of its ~250 regions on
+//! first use, and compiles each pattern with Unicode `\d`: about 100 ms, which every `outcry
+//! check` paid (issue 12). Here a number is read against a database of the territories of its
+//! calling code (and of the contact's country), loaded from the same metadata file, each
+//! pattern written to match alike at less cost ([`pattern`]). phonenumber's parser, validator
+//! and data decide as before, so the outcome is the same: a number whose code was guessed
+//! wrong, or that does not parse, is read again against the full database, which words the
+//! error. The tests compare both paths.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::str::FromStr;
+use std::sync::{Arc, LazyLock, Mutex, PoisonError};
+
+use phonenumber::PhoneNumber;
+use phonenumber::country::Id;
+use phonenumber::metadata::Database;
+
+/// A phone or fax number, normalised to international form.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Phone {
+    /// E.164, e.g. `+77272715802`: what a fax machine or phone dials.
+    pub e164: String,
+    /// Grouped for reading as the number's country writes it, e.g. `+7 727 271 5802`.
+    pub international: String,
+}
+
+impl Phone {
+    /// Parses a number as appeals write them: `++7727 2715802`, `00 44 20 …`, `+7 (7172) 74 55 24`.
+    /// A number without a country prefix is read in `country`'s national format.
+    pub fn parse(raw: &str, country: Option<&str>) -> Result<Phone, String> {
+        let normalised = normalise(raw);
+        let region = country.and_then(|c| Id::from_str(c).ok());
+        if let Some(db) = subset(region, &normalised)
+            && let Ok(number) = phonenumber::parse_with(&db, region, &normalised)
+        {
+            return Phone::check(&db, &number, raw);
+        }
+        let db = &phonenumber::metadata::DATABASE;
+        let number = phonenumber::parse_with(db, region, &normalised)
+            .map_err(|e| format!("invalid phone number {raw:?}: {e}"))?;
+        Phone::check(db, &number, raw)
+    }
+
+    /// A parsed number, if valid, in both forms; `db` holds the territories of its calling code.
+    fn check(db: &Database, number: &PhoneNumber, raw: &str) -> Result<Phone, String> {
+        if !phonenumber::is_valid_with(db, number) {
+            return Err(format!(
+                "invalid phone number {raw:?}: not a valid number for its country (write it in international form, e.g. +7 727 271 5802)"
+            ));
+        }
+        let kazakh = number.metadata(db).is_some_and(|m| m.id() == "KZ");
+        let grouping = KAZAKHSTAN.as_ref().filter(|_| kazakh).unwrap_or(db);
+        Ok(Phone {
+            e164: format!("+{}{}", number.code().value(), number.national()),
+            international: international(grouping, number),
+        })
+    }
+}
+
+impl fmt::Display for Phone {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.international)
+    }
+}
+
+/// `raw` without the blanks and trailing separators around it, with an international prefix
+/// written `++` or `00` turned into `+`.
+fn normalise(raw: &str) -> String {
+    let trimmed = raw.trim().trim_end_matches(['/', ',', ';']).trim();
+    if let Some(rest) = trimmed.strip_prefix("++") {
+        format!("+{rest}")
+    } else if let Some(rest) = trimmed.strip_prefix("00") {
+        format!("+{rest}")
+    } else {
+        trimmed.to_string()
+    }
+}
+
+/// phonenumber's international form (its `Mode::International`), which it only writes after
+/// loading its full database, whichever database it is given: the first format of the calling
+/// code's main region whose leading digits and pattern fit, then the extension.
+fn international(db: &Database, number: &PhoneNumber) -> String {
+    let code = number.code().value();
+    let national = number.national().to_string();
+    let Some(meta) = db.by_code(&code).and_then(|m| m.into_iter().next()) else {
+        return format!("+{code} {national}");
+    };
+    let formats = if meta.international_formats().is_empty() {
+        meta.formats()
+    } else {
+        meta.international_formats()
+    };
+    let format = formats.iter().find(|f| {
+        let leading = f.leading_digits();
+        leading.is_empty()
+            || leading
+                .last()
+                .and_then(|l| l.find(&national))
+                .is_some_and(|m| m.start() == 0)
+                && f.pattern()
+                    .find(&national)
+                    .is_some_and(|m| m.start() == 0 && m.end() == national.len())
+    });
+    let mut out = format!("+{code} ");
+    match format {
+        Some(f) => out.push_str(&f.pattern().replace(&national, f.format())),
+        None => out.push_str(&national),
+    }
+    if let Some(ext) = number.extension() {
+        out.push_str(meta.preferred_extension_prefix().unwrap_or(" ext. "));
+        out.push_str(ext);
+    }
+    out
+}
+
+/// libphonenumber's metadata as phonenumber 0.3.10+9.0.33 ships it (its
+/// `assets/PhoneNumberMetadata.xml`, unchanged); a test checks that both agree region by region.
+const METADATA: &str = include_str!("phone/PhoneNumberMetadata.xml");
+
+/// The territories of [`METADATA`] in the file's order, each with its calling code.
+static TERRITORIES: LazyLock<Vec<Territory>> = LazyLock::new(|| {
+    let mut all = Vec::new();
+    let mut rest = METADATA;
+    while let Some(start) = rest.find("<territory ") {
+        let from = &rest[start..];
+        let Some(end) = from.find("</territory>").map(|e| e + "</territory>".len()) else {
+            break;
+        };
+        let head = &from[..from.find('>').unwrap_or(0)];
+        if let (Some(id), Some(code)) = (attribute(head, "id"), attribute(head, "countryCode"))
+            && let Ok(code) = code.parse()
+        {
+            all.push(Territory {
+                id,
+                code,
+                xml: &from[..end],
+            });
+        }
+        rest = &from[end..];
+    }
+    all
+});
+
+struct Territory {
+    id: &'static str,
+    code: u16,
+    xml: &'static str,
+}
+
+/// The value of `name="…"` in an element's opening tag.
+fn attribute<'a>(head: &'a str, name: &str) -> Option<&'a str> {
+    let at = head.find(&format!(" {name}=\""))? + name.len() + 3;
+    head[at..].split('"').next()
+}
+
+/// The small databases loaded so far, by their sorted calling codes.
+type Loaded = HashMap<Vec<u16>, Option<Arc<Database>>>;
+
+/// The database for reading `normalised` in `region`: the territories of the region's calling
+/// code and of the code after a leading `+`, loaded once per process.
+fn subset(region: Option<Id>, normalised: &str) -> Option<Arc<Database>> {
+    static LOADED: LazyLock<Mutex<Loaded>> = LazyLock::new(Mutex::default);
+    let of_region = region.and_then(|r| {
+        TERRITORIES
+            .iter()
+            .find(|t| t.id == r.as_ref())
+            .map(|t| t.code)
+    });
+    let mut codes: Vec<u16> = of_region
+        .into_iter()
+        .chain(calling_code(normalised))
+        .collect();
+    codes.sort_unstable();
+    codes.dedup();
+    if codes.is_empty() {
+        return None;
+    }
+    let mut loaded = LOADED.lock().unwrap_or_else(PoisonError::into_inner);
+    loaded
+        .entry(codes)
+        .or_insert_with_key(|codes| load(codes))
+        .clone()
+}
+
+/// A database of the territories with these calling codes, their patterns [`prepared`].
+fn load(codes: &[u16]) -> Option<Arc<Database>> {
+    let mut xml = String::from("<phoneNumberMetadata><territories>\n");
+    for t in TERRITORIES.iter().filter(|t| codes.contains(&t.code)) {
+        xml.push_str(&prepared(t.xml));
+        xml.push('\n');
+    }
+    xml.push_str("</territories></phoneNumberMetadata>");
+    Database::parse(&xml).ok().map(Arc::new)
+}
+
+/// A territory's patterns as the small database holds them ([`pattern`]).
+fn prepared(territory: &str) -> String {
+    let mut xml = territory.to_string();
+    for element in ["nationalNumberPattern", "leadingDigits"] {
+        xml = map_between(&xml, &format!("<{element}>"), &format!("</{element}>"));
+    }
+    for attribute in [
+        "pattern",
+        "internationalPrefix",
+        "nationalPrefixForParsing",
+        "leadingDigits",
+    ] {
+        xml = map_between(&xml, &format!(" {attribute}=\""), "\"");
+    }
+    xml
+}
+
+/// `xml` with the text between each `open` and the next `close` written as a [`pattern`].
+fn map_between(xml: &str, open: &str, close: &str) -> String {
+    let mut out = String::with_capacity(xml.len());
+    let mut rest = xml;
+    while let Some(at) = rest.find(open) {
+        let (head, value) = rest.split_at(at + open.len());
+        let end = value.find(close).unwrap_or(value.len());
+        out.push_str(head);
+        out.push_str(&pattern(&value[..end]));
+        rest = &value[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A pattern as the small database holds it, matching as phonenumber's does but cheaper to
+/// check and compile: without its layout (phonenumber compiles patterns ignoring whitespace,
+/// but checks their syntax with every blank a literal), `\d` written `[0-9]` (the numbers
+/// the patterns see are ASCII digits by then), and anchored, `^(?:…)`. phonenumber only uses a
+/// match that starts at the first digit (it checks `start() == 0` before it takes a match, its
+/// captures or a replacement), and the leftmost match is the one at the start when there is
+/// one, so anchoring changes no outcome; it spares the compiler the literal prefilters it
+/// builds for searching.
+fn pattern(written: &str) -> String {
+    let compact: String = written.split_ascii_whitespace().collect();
+    format!("^(?:{})", compact.replace(r"\d", "[0-9]"))
+}
+
+/// The calling code after a leading `+`: the first one to three digits that are one (no code
+/// begins another, so this is the one phonenumber finds, if the number parses at all).
+fn calling_code(normalised: &str) -> Option<u16> {
+    let digits: String = normalised
+        .strip_prefix('+')?
+        .chars()
+        .filter(char::is_ascii_digit)
+        .take(3)
+        .collect();
+    (1..=digits.len()).find_map(|n| {
+        let code = digits[..n].parse().ok()?;
+        TERRITORIES.iter().any(|t| t.code == code).then_some(code)
+    })
+}
+
+/// How Kazakhstan groups its numbers, in libphonenumber's own metadata format. Kazakhstan
+/// shares +7 with Russia, and libphonenumber formats every +7 number the Russian way (Almaty's
+/// `+7 7272 71 58 02`); Kazakh authorities write `+7 727 271 5802` (Almaty's area code, then
+/// the subscriber) and `+7 7172 74 55 24` (a four-digit area code such as Astana's).
+const KAZAKHSTAN_FORMATS: &str = r"<phoneNumberMetadata><territories>
+<territory id='KZ' countryCode='7' internationalPrefix='810' nationalPrefix='8'>
+  <availableFormats>
+    <numberFormat pattern='(\d{4})(\d{2})(\d{2})(\d{2})'>
+      <leadingDigits>7(?:1|2[0-689])</leadingDigits>
+      <format>$1 $2 $3 $4</format>
+    </numberFormat>
+    <numberFormat pattern='(\d{3})(\d{3})(\d{4})'>
+      <format>$1 $2 $3</format>
+    </numberFormat>
+  </availableFormats>
+  <generalDesc><nationalNumberPattern>\d{10}</nationalNumberPattern></generalDesc>
+</territory>
+</territories></phoneNumberMetadata>";
+
+static KAZAKHSTAN: LazyLock<Option<Database>> =
+    LazyLock::new(|| Database::parse(KAZAKHSTAN_FORMATS.replace(r"\d", "[0-9]")).ok());
+
+#[cfg(test)]
+mod tests;
