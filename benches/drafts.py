@@ -12,13 +12,15 @@ The job is the whole May Day appeal for 2,000 signers:
 (one file per letter: 14,000 files, about 2.4 KB each, plus outcry's list `.outcry-drafts`).
 The yardstick is `cp -r` of the folder that job wrote, to a new folder beside it: the same
 files, created by the fastest ordinary tool. Each repetition runs both, paired, in alternating
-order, each after the previous output was removed and `sync` ran (so one's write-back does
-not land in the other's time). Reported: median wall time of each, the median of the paired
-ratios, and the CPU time (user + system) from getrusage.
+order, each into a folder of its own after `sync` (so one's write-back does not land in the
+other's time; the folders are removed at the end, since creating files right after removing as
+many is slow on ext4 in a way that varies from run to run). Reported: median wall time of each,
+the median of the paired ratios, and the CPU time (user + system) from getrusage.
 
 --before PATH adds another outcry binary (say, a build of the commit before a change) to every
 repetition, and checks that it writes the same drafts: file names, bytes and modes, and the same
-list in `.outcry-drafts`.
+list in `.outcry-drafts` (as a set: a bulk mailing now lists its drafts in the order written). Every run
+is dated by SOURCE_DATE_EPOCH, so the files can be compared byte for byte.
 
 Then outcry alone at 1,000, 10,000 and 100,000 letters (143, 1,429 and 14,286 signers): wall
 time and peak resident memory (getrusage of a wrapper process of its own), to show that memory
@@ -108,29 +110,27 @@ def tree(path):
 
 
 def paired(root, runs, before):
-    tools = {"outcry": compose(OUTCRY), "cp -r": ["cp", "-r", "drafts", "copy"]}
-    if before:
-        tools["outcry before"] = compose(before, "drafts-before")
+    """Each run writes a folder of its own, all removed at the end: creating files right after
+    removing as many makes ext4 hunt for inodes not recently freed, which cost cp -r and outcry
+    alike several seconds of system time in some runs and none in others."""
+    tools = ["outcry", "cp -r"] + (["outcry before"] if before else [])
+    argv = {
+        "outcry": lambda i: compose(OUTCRY, f"drafts-{i}"),
+        "cp -r": lambda i: ["cp", "-r", "drafts", f"copy-{i}"],
+        "outcry before": lambda i: compose(before, f"before-{i}"),
+    }
     walls = {t: [] for t in tools}
     cpus = {t: [] for t in tools}
-    ratios = []
     sh(*compose(OUTCRY), cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for i in range(runs):
-        order = list(tools) if i % 2 == 0 else list(reversed(tools))
-        got = {}
-        for t in order:
-            if t == "cp -r":
-                fresh(root, "copy")
-            else:
-                fresh(root, "drafts" if t == "outcry" else "drafts-before")
-            got[t] = measure(tools[t], root)
-        for t in tools:
-            walls[t].append(got[t]["wall"])
-            cpus[t].append(got[t]["cpu"])
-        ratios.append(got["outcry"]["wall"] / got["cp -r"]["wall"])
-    if before and tree(os.path.join(root, "drafts")) != tree(os.path.join(root, "drafts-before")):
+        for t in tools if i % 2 == 0 else reversed(tools):
+            sh("sync")
+            got = measure(argv[t](i), root)
+            walls[t].append(got["wall"])
+            cpus[t].append(got["cpu"])
+    if before and tree(os.path.join(root, "drafts-0")) != tree(os.path.join(root, "before-0")):
         sys.exit("the drafts differ from those of --before")
-    return walls, cpus, ratios
+    return walls, cpus
 
 
 def main():
@@ -138,12 +138,14 @@ def main():
     runs = int(args[args.index("--runs") + 1]) if "--runs" in args else 7
     before = os.path.abspath(args[args.index("--before") + 1]) if "--before" in args else None
     quick = "--quick" in args
+    # One date for every run, so that two runs' drafts can be compared byte for byte.
+    os.environ["SOURCE_DATE_EPOCH"] = "1304208000"
     sh("cargo", "build", "--release", "--quiet", cwd=REPO)
     version = subprocess.run([OUTCRY, "--version"], capture_output=True, text=True).stdout.strip()
     print(f"<!-- {version}, {os.cpu_count()} cores, {runs} paired runs -->")
     with tempfile.TemporaryDirectory(dir=os.path.join(REPO, "target")) as root:
         workspace(root, 2_000)
-        walls, cpus, ratios = paired(root, runs, before)
+        walls, cpus = paired(root, runs, before)
         count = len(os.listdir(os.path.join(root, "drafts"))) - 1
         print(f"\n2,000 signers × the May Day appeal: {count:,} drafts, median of {runs} paired runs:\n")
         print("| job | wall time | CPU (user + sys) | wall vs `cp -r` (median of pairs) |")
@@ -157,7 +159,7 @@ def main():
         again = [measure(compose(OUTCRY), root)["wall"] for _ in range(3)]
         print(f"\nThe same job again over its own drafts folder (renamed in one by one): "
               f"{statistics.median(again):.2f} s (median of 3).")
-        fresh(root, "drafts", "copy", "drafts-before")
+        fresh(root, *[n for n in os.listdir(root) if n.startswith(("drafts", "copy-", "before-"))])
     print("\noutcry alone, peak memory:\n")
     print("| letters | signers | wall time | peak memory |")
     print("|---:|---:|---:|---:|")
