@@ -367,6 +367,8 @@ fn earlier_drafts(dir: &Path, mut keep: impl FnMut(&str) -> bool) -> Result<Vec<
 
 #[cfg(test)]
 mod tests {
+    use std::fmt::Write as _;
+
     use super::*;
 
     /// Issue 12: the list of an earlier run is read a line at a time, however long; it was
@@ -377,7 +379,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut list = String::new();
         for i in 0..40_000 {
-            list.push_str(&format!("knb-press.member-{i}-0123456789abcdef.eml\n"));
+            writeln!(list, "knb-press.member-{i}-0123456789abcdef.eml").unwrap();
         }
         list.push_str("../outside.eml\n.hidden\nlast.eml\r\n");
         assert!(list.len() > 1 << 20);
