@@ -14,12 +14,15 @@
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read as _};
+use std::os::fd::{BorrowedFd, OwnedFd};
 use std::os::unix::fs::{
     DirBuilderExt as _, FileTypeExt as _, MetadataExt as _, OpenOptionsExt as _,
     PermissionsExt as _,
 };
 use std::path::{Component, Path, PathBuf};
 use std::sync::OnceLock;
+
+use rustix::fs::{Mode, OFlags};
 
 use crate::diag::Error;
 
@@ -208,6 +211,15 @@ fn check_regular(meta: &fs::Metadata) -> Result<(), Error> {
 /// with one link, never through a symbolic link at its name, up to `limit`. `None` if there
 /// is nothing there.
 pub fn read_own(path: &Path, limit: Limit) -> Result<Option<Vec<u8>>, Error> {
+    match open_own(path)? {
+        Some(file) => read_limited(&file, limit).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// Opens a file of outcry's own for reading, as [`read_own`] reads it (for a caller that
+/// reads it piece by piece). `None` if there is nothing there.
+pub fn open_own(path: &Path) -> Result<Option<File>, Error> {
     let file = match OpenOptions::new()
         .read(true)
         .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_NOCTTY)
@@ -231,7 +243,7 @@ pub fn read_own(path: &Path, limit: Limit) -> Result<Option<Vec<u8>>, Error> {
                 .into(),
         ));
     }
-    read_limited(&file, limit).map(Some)
+    Ok(Some(file))
 }
 
 /// Reads at most `limit` bytes from where `file` stands; a longer file is refused, not cut.
@@ -452,6 +464,29 @@ pub fn make_private(path: &Path) -> Result<(), Error> {
             plain(&e)
         ))
     })
+}
+
+/// Opens the folder `path` itself, never a symbolic link at its name, so that files can be
+/// created, renamed and removed inside it by name alone ([`create_in`]): once open, nothing
+/// swapped in at `path` or above it changes where they go. Call [`check_write_path`] first.
+pub fn open_folder(path: &Path) -> io::Result<OwnedFd> {
+    Ok(rustix::fs::open(
+        path,
+        OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC,
+        Mode::empty(),
+    )?)
+}
+
+/// Creates the file `name` in the open folder `dir`, for writing: exclusively (never an
+/// existing file, never through a link), private (0600), as `cp` creates a copy.
+pub fn create_in(dir: BorrowedFd<'_>, name: &str) -> io::Result<File> {
+    let fd = rustix::fs::openat(
+        dir,
+        name,
+        OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC,
+        Mode::from_raw_mode(0o600),
+    )?;
+    Ok(File::from(fd))
 }
 
 /// Whether anything, even a dangling link, is at `path`.

@@ -7,15 +7,19 @@
 //! (listed in the folder's `.outcry-drafts`) that this one did not are removed. Files outcry did
 //! not write are left alone, so a folder may hold the writer's own notes beside the drafts.
 
-use std::collections::BTreeSet;
-use std::fs::{self, File, OpenOptions};
-use std::io::Write;
+use std::borrow::Cow;
+use std::ffi::OsStr;
+use std::fs::{self, File};
+use std::io::{BufRead as _, BufReader, BufWriter, Read as _, Write};
+use std::os::fd::{AsFd as _, OwnedFd};
+use std::os::unix::ffi::OsStrExt as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use jiff::Timestamp;
+use rustix::fs::{AtFlags, Dir, FileType, fsync, renameat, statat, unlinkat};
 
-use super::{Destination, Sink, Written, draft_message, refused};
+use super::{Destination, Listing, Sink, Written, draft_message, refused};
 use crate::diag::Error;
 use crate::files;
 use crate::letter::Letter;
@@ -41,8 +45,8 @@ impl Destination for Folder {
         check_folder(self, letters.iter())
     }
 
-    fn open(&self) -> Result<Box<dyn Sink>> {
-        Ok(Box::new(FolderWriter::new(&self.0)?))
+    fn open(&self, listing: Listing) -> Result<Box<dyn Sink>> {
+        Ok(Box::new(FolderWriter::new(&self.0, listing)?))
     }
 }
 
@@ -80,9 +84,10 @@ impl Destination for Others {
         check_folder(self, letters.iter().filter(|l| !l.is_email()))
     }
 
-    fn open(&self) -> Result<Box<dyn Sink>> {
+    fn open(&self, listing: Listing) -> Result<Box<dyn Sink>> {
         Ok(Box::new(Beside {
             dir: self.dir.clone(),
+            listing,
             writer: None,
         }))
     }
@@ -91,6 +96,7 @@ impl Destination for Others {
 /// [`Others`] being written: the folder writer starts with the first letter.
 struct Beside {
     dir: PathBuf,
+    listing: Listing,
     writer: Option<FolderWriter>,
 }
 
@@ -100,7 +106,7 @@ impl Sink for Beside {
             return Ok(());
         }
         if self.writer.is_none() {
-            self.writer = Some(FolderWriter::new(&self.dir)?);
+            self.writer = Some(FolderWriter::new(&self.dir, self.listing)?);
         }
         self.writer
             .as_mut()
@@ -112,7 +118,7 @@ impl Sink for Beside {
             Some(w) => w.done().map(Some),
             // Nothing to write: the drafts of an earlier run go all the same.
             None if self.dir.join(MANIFEST).is_file() => {
-                let w = FolderWriter::new(&self.dir)?.done()?;
+                let w = FolderWriter::new(&self.dir, self.listing)?.done()?;
                 Ok((!w.removed.is_empty()).then_some(w))
             }
             None => Ok(None),
@@ -143,19 +149,36 @@ fn check_folder<'a>(
     Ok(())
 }
 
-/// Drafts written one at a time into a hidden folder inside `dir`, then moved into `dir` all
-/// together by [`FolderWriter::commit`]: a run that fails or is stopped halfway leaves no
-/// draft behind (the hidden folder goes when the writer is dropped).
+/// Drafts written one at a time into a hidden folder, then moved into `dir` all together by
+/// [`FolderWriter::commit`]: a run that fails or is stopped halfway leaves no draft behind (the
+/// hidden folder goes when the writer is dropped).
+///
+/// Each draft costs what `cp` pays for a copy: one exclusive create (by name, in the staging
+/// folder held open), one write, one close. When `dir` does not exist yet (the usual case) the
+/// staging folder, made beside it, becomes it in one rename; else each draft is renamed into
+/// it, and the folder is synced once at the end so the renames last.
 struct FolderWriter {
     dir: PathBuf,
     stage: tempfile::TempDir,
+    /// The staging folder, open: drafts are created in it by name (never through a link).
+    at: OwnedFd,
     count: usize,
     /// `dir` did not exist: the whole staging folder becomes it, in one rename.
     whole: bool,
+    /// This run's drafts, for the [`MANIFEST`].
+    names: Names,
+}
+
+/// The names of a run's drafts: kept, to be listed in order at the end ([`Listing::Files`]),
+/// or written to the staging folder's [`MANIFEST`] as they come ([`Listing::Count`]: a bulk
+/// mailing's memory stays the same however many drafts it writes).
+enum Names {
+    Kept(Vec<String>),
+    Streamed(BufWriter<File>),
 }
 
 impl FolderWriter {
-    fn new(dir: &Path) -> Result<FolderWriter> {
+    fn new(dir: &Path, listing: Listing) -> Result<FolderWriter> {
         let parent = dir
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
@@ -174,28 +197,41 @@ impl FolderWriter {
             tempfile::Builder::new().prefix(".outcry-").tempdir_in(dir)
         }
         .with_context(|| format!("cannot write in {}", parent.display()))?;
+        let cannot = || format!("cannot write in {}", dir.display());
+        let at = files::open_folder(stage.path()).with_context(cannot)?;
+        let names = match listing {
+            Listing::Files => Names::Kept(Vec::new()),
+            Listing::Count => Names::Streamed(BufWriter::new(
+                files::create_in(at.as_fd(), MANIFEST).with_context(cannot)?,
+            )),
+        };
         Ok(FolderWriter {
             dir: dir.to_path_buf(),
             stage,
+            at,
             count: 0,
             whole,
+            names,
         })
     }
 
     /// Writes one letter's draft (readable by its owner only).
     fn write(&mut self, letter: &Letter, date: Timestamp) -> Result<()> {
-        let bytes = if letter.is_email() {
-            draft_message(letter, date)?
+        let bytes: Cow<'_, [u8]> = if letter.is_email() {
+            Cow::Owned(draft_message(letter, date)?)
         } else {
-            letter.body.clone().into_bytes()
+            Cow::Borrowed(letter.body.as_bytes())
         };
-        let path = self.stage.path().join(letter.file_name());
-        let mut opts = OpenOptions::new();
-        opts.write(true).create_new(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
-        opts.open(&path)
+        let name = letter.file_name();
+        files::create_in(self.at.as_fd(), &name)
             .and_then(|mut f| f.write_all(&bytes))
+            .and_then(|()| match &mut self.names {
+                Names::Kept(names) => {
+                    names.push(name);
+                    Ok(())
+                }
+                Names::Streamed(list) => writeln!(list, "{name}"),
+            })
             .with_context(|| format!("cannot write in {}", self.dir.display()))?;
         self.count += 1;
         Ok(())
@@ -216,102 +252,140 @@ impl FolderWriter {
         })
     }
 
+    /// Completes the staging folder's [`MANIFEST`]; the paths the drafts will have, when they
+    /// were kept.
+    fn list(&mut self) -> Result<Vec<PathBuf>> {
+        let cannot = || format!("cannot write in {}", self.dir.display());
+        match &mut self.names {
+            Names::Kept(names) => {
+                names.sort_unstable();
+                let mut list = BufWriter::new(
+                    files::create_in(self.at.as_fd(), MANIFEST).with_context(cannot)?,
+                );
+                for n in names.iter() {
+                    writeln!(list, "{n}").with_context(cannot)?;
+                }
+                list.flush().with_context(cannot)?;
+                Ok(names.iter().map(|n| self.dir.join(n)).collect())
+            }
+            Names::Streamed(list) => {
+                list.flush().with_context(cannot)?;
+                Ok(Vec::new())
+            }
+        }
+    }
+
     /// Moves every draft into place, then removes the drafts of an earlier run (named in the
-    /// folder's [`MANIFEST`]) that this one did not write, and lists this run's drafts in it;
-    /// returns the paths written and removed.
-    fn commit(self) -> Result<(Vec<PathBuf>, Vec<PathBuf>)> {
-        let names = self.staged()?;
-        let earlier = if self.whole {
-            Vec::new()
-        } else {
-            earlier_drafts(&self.dir)
-        };
-        let mut list = String::new();
-        for n in &names {
-            list.push_str(n);
-            list.push('\n');
+    /// folder's [`MANIFEST`]) that this one did not write, and puts this run's list in its
+    /// place; returns the paths written (when kept) and removed.
+    fn commit(mut self) -> Result<(Vec<PathBuf>, Vec<PathBuf>)> {
+        let written = self.list()?;
+        if self.whole && fs::rename(self.stage.path(), &self.dir).is_ok() {
+            self.stage.disable_cleanup(true);
+            return Ok((written, Vec::new()));
         }
-        fs::write(self.stage.path().join(MANIFEST), list)
-            .with_context(|| format!("cannot write in {}", self.dir.display()))?;
-        let written: Vec<PathBuf> = names.iter().map(|n| self.dir.join(n)).collect();
-        if self.whole {
-            let staged = self.stage.keep();
-            if fs::rename(&staged, &self.dir).is_ok() {
-                return Ok((written, Vec::new()));
+        // `dir` exists (or appeared meanwhile): the drafts move into it one by one.
+        let cannot = || format!("cannot write in {}", self.dir.display());
+        files::check_write_path(&self.dir)?;
+        let dir = files::open_folder(&self.dir).with_context(cannot)?;
+        let stale = earlier_drafts(&self.dir, |n| {
+            let in_stage = statat(&self.at, n, AtFlags::SYMLINK_NOFOLLOW).is_ok();
+            !in_stage && is_file(&dir, n)
+        })?;
+        for entry in Dir::read_from(&self.at).with_context(cannot)? {
+            let name = entry.with_context(cannot)?.file_name().to_owned();
+            let name_bytes = name.to_bytes();
+            if matches!(name_bytes, b"." | b"..") || name_bytes == MANIFEST.as_bytes() {
+                continue;
             }
-            // The folder appeared meanwhile: move the drafts in one by one.
-            let stage = tempfile::TempDir::with_prefix_in(".outcry-", &self.dir)
-                .with_context(|| format!("cannot write in {}", self.dir.display()))?;
-            for e in fs::read_dir(&staged)
-                .with_context(|| format!("cannot read {}", staged.display()))?
-            {
-                let e = e.with_context(|| format!("cannot read {}", staged.display()))?;
-                fs::rename(e.path(), stage.path().join(e.file_name()))
-                    .with_context(|| format!("cannot write in {}", self.dir.display()))?;
-            }
-            let _ = fs::remove_dir(&staged);
-            return FolderWriter {
-                dir: self.dir,
-                stage,
-                count: self.count,
-                whole: false,
-            }
-            .commit();
-        }
-        for n in &names {
-            let to = self.dir.join(n);
-            fs::rename(self.stage.path().join(n), &to)
-                .with_context(|| format!("cannot write {}", to.display()))?;
+            renameat(&self.at, &name, &dir, &name).with_context(|| {
+                format!(
+                    "cannot write {}",
+                    self.dir.join(OsStr::from_bytes(name_bytes)).display()
+                )
+            })?;
         }
         let mut removed = Vec::new();
-        for n in earlier.iter().filter(|n| !names.contains(*n)) {
-            let p = self.dir.join(n);
+        for n in stale {
+            let p = self.dir.join(&n);
             // A draft outcry wrote is a file; whatever else took its name is not touched.
-            if fs::symlink_metadata(&p).is_ok_and(|m| m.is_file()) {
-                fs::remove_file(&p).with_context(|| format!("cannot remove {}", p.display()))?;
+            if is_file(&dir, &n) {
+                unlinkat(&dir, n.as_str(), AtFlags::empty())
+                    .with_context(|| format!("cannot remove {}", p.display()))?;
                 removed.push(p);
             }
         }
-        let manifest = self.dir.join(MANIFEST);
-        fs::rename(self.stage.path().join(MANIFEST), &manifest)
-            .with_context(|| format!("cannot write {}", manifest.display()))?;
+        renameat(&self.at, MANIFEST, &dir, MANIFEST)
+            .with_context(|| format!("cannot write {}", self.dir.join(MANIFEST).display()))?;
         // The renames are durable once the folder is.
-        if let Ok(d) = File::open(&self.dir) {
-            let _ = d.sync_all();
-        }
+        let _ = fsync(&dir);
         Ok((written, removed))
-    }
-
-    /// The names of the drafts staged, sorted.
-    fn staged(&self) -> Result<BTreeSet<String>> {
-        let stage = self.stage.path();
-        let mut names = BTreeSet::new();
-        for e in fs::read_dir(stage).with_context(|| format!("cannot read {}", stage.display()))? {
-            let e = e.with_context(|| format!("cannot read {}", stage.display()))?;
-            let name = e.file_name().to_string_lossy().into_owned();
-            if name != MANIFEST {
-                names.insert(name);
-            }
-        }
-        Ok(names)
     }
 }
 
-/// The drafts an earlier run wrote into `dir`, from its [`MANIFEST`]: plain file names only
-/// (a list someone else edited names nothing outside the folder).
-fn earlier_drafts(dir: &Path) -> Vec<String> {
+/// Whether `name` in the open folder `dir` is a regular file (not a link, not a folder).
+fn is_file(dir: &OwnedFd, name: &str) -> bool {
+    statat(dir, name, AtFlags::SYMLINK_NOFOLLOW)
+        .is_ok_and(|st| FileType::from_raw_mode(st.st_mode) == FileType::RegularFile)
+}
+
+/// The most of an earlier run's [`MANIFEST`] read: far more than any run writes (a name is at
+/// most 255 bytes), so that a list someone else made cannot keep a run busy for long.
+const MANIFEST_LIMIT: u64 = 1 << 30;
+
+/// The drafts an earlier run wrote into `dir` that `keep` says to remove, from its
+/// [`MANIFEST`], read a line at a time: plain file names only (a list someone else edited
+/// names nothing outside the folder).
+fn earlier_drafts(dir: &Path, mut keep: impl FnMut(&str) -> bool) -> Result<Vec<String>> {
     let manifest = dir.join(MANIFEST);
-    let Ok(Some(bytes)) = files::read_own(&manifest, files::TEXT) else {
-        return Vec::new();
+    let Ok(Some(file)) = files::open_own(&manifest) else {
+        return Ok(Vec::new());
     };
-    String::from_utf8_lossy(&bytes)
-        .lines()
-        .filter(|n| {
-            !n.is_empty()
-                && !n.starts_with('.')
-                && !n.contains(['/', '\\'])
-                && Path::new(n).file_name() == Some(std::ffi::OsStr::new(n))
-        })
-        .map(str::to_string)
-        .collect()
+    let mut list = BufReader::new(file.take(MANIFEST_LIMIT));
+    let mut line = Vec::new();
+    let mut found = Vec::new();
+    loop {
+        line.clear();
+        let n = list
+            .read_until(b'\n', &mut line)
+            .with_context(|| format!("cannot read {}", manifest.display()))?;
+        if n == 0 {
+            return Ok(found);
+        }
+        let text = String::from_utf8_lossy(&line);
+        let name = text.strip_suffix('\n').unwrap_or(&text);
+        let name = name.strip_suffix('\r').unwrap_or(name);
+        let plain = !name.is_empty()
+            && !name.starts_with('.')
+            && !name.contains(['/', '\\'])
+            && Path::new(name).file_name() == Some(std::ffi::OsStr::new(name));
+        if plain && keep(name) {
+            found.push(name.to_string());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fmt::Write as _;
+
+    use super::*;
+
+    /// Issue 12: the list of an earlier run is read a line at a time, however long; it was
+    /// read whole up to 1 MiB, so that the drafts of a run of 20,000 letters or more were
+    /// never removed.
+    #[test]
+    fn issue_12_a_long_list_of_earlier_drafts_is_read_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut list = String::new();
+        for i in 0..40_000 {
+            writeln!(list, "knb-press.member-{i}-0123456789abcdef.eml").unwrap();
+        }
+        list.push_str("../outside.eml\n.hidden\nlast.eml\r\n");
+        assert!(list.len() > 1 << 20);
+        fs::write(dir.path().join(MANIFEST), list).unwrap();
+        let found = earlier_drafts(dir.path(), |n| !n.contains("member-7")).unwrap();
+        assert_eq!(found.len(), 40_000 - 1_111 + 1);
+        assert_eq!(found.last().map(String::as_str), Some("last.eml"));
+    }
 }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use jiff::Timestamp;
 
-use super::{Destination, NotHeld, Sink, Written, refused, stored_message};
+use super::{Destination, Listing, NotHeld, Sink, Written, refused, stored_message};
 use crate::diag::Error;
 use crate::files;
 use crate::letter::Letter;
@@ -46,7 +46,7 @@ impl Destination for Maildir {
         Ok(())
     }
 
-    fn open(&self) -> Result<Box<dyn Sink>> {
+    fn open(&self, _: Listing) -> Result<Box<dyn Sink>> {
         let dir = &self.dir;
         for sub in FOLDERS {
             files::create_dir_all(&dir.join(sub))?;

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use jiff::Timestamp;
 
-use super::{Destination, NotHeld, Sink, Written, refused, stored_message};
+use super::{Destination, Listing, NotHeld, Sink, Written, refused, stored_message};
 use crate::diag::Error;
 use crate::files;
 use crate::letter::Letter;
@@ -46,7 +46,7 @@ impl Destination for Mbox {
         ))
     }
 
-    fn open(&self) -> Result<Box<dyn Sink>> {
+    fn open(&self, _: Listing) -> Result<Box<dyn Sink>> {
         Ok(Box::new(Appending {
             file: self.file.clone(),
             others: self.others.clone(),

@@ -44,8 +44,16 @@ pub trait Destination: std::fmt::Debug + Send + Sync {
         Ok(())
     }
 
-    /// Starts writing.
-    fn open(&self) -> Result<Box<dyn Sink>>;
+    /// Starts writing; `listing` says whether [`Written::files`] is to name every file.
+    fn open(&self, listing: Listing) -> Result<Box<dyn Sink>>;
+}
+
+/// What a [`Sink`] keeps of the files it writes: every name, for a run whose notes list them,
+/// or only their count, for a bulk mailing (its memory stays flat however many it writes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Listing {
+    Files,
+    Count,
 }
 
 /// Drafts being written to one destination.
@@ -62,7 +70,7 @@ pub trait Sink: Send {
 pub struct Written {
     /// In a sentence: "stored 3 draft(s) in the Maildir m".
     pub summary: String,
-    /// The files, for destinations that are files: a note can list them.
+    /// The files, for destinations that are files and [`Listing::Files`]: a note can list them.
     pub files: Vec<PathBuf>,
     /// The drafts of an earlier run that this one does not have, removed.
     pub removed: Vec<PathBuf>,
@@ -130,9 +138,10 @@ impl Destinations {
         self.0.iter().try_for_each(|d| d.check_streaming())
     }
 
-    /// Starts writing to every destination.
+    /// Starts writing to every destination, letters of a bulk mailing: the [`Written`] of
+    /// each counts the files, not naming them ([`Listing::Count`]).
     pub fn open(&self) -> Result<Vec<Box<dyn Sink>>> {
-        self.0.iter().map(|d| d.open()).collect()
+        self.0.iter().map(|d| d.open(Listing::Count)).collect()
     }
 
     /// Writes `letters` to each destination in turn, each whole before the next, and hands
@@ -149,7 +158,7 @@ impl Destinations {
             mime::check(l, date)?;
         }
         for d in &self.0 {
-            let mut sink = d.open()?;
+            let mut sink = d.open(Listing::Files)?;
             for letter in letters {
                 sink.add(letter, date)?;
             }
