@@ -128,8 +128,14 @@ pub(super) fn validate_delivery(l: Layers, diags: &mut Diagnostics) -> Option<De
     check_workspace_server(&l, diags);
     // Up to a million a minute: a relay on the writer's own machine or network takes
     // letters as fast as they come, and pacing must not be what limits a run there.
-    let rate = number(l.rate, "rate (letters per minute)", 0.001, 1_000_000.0, diags)
-        .unwrap_or(DEFAULT_RATE);
+    let rate = number(
+        l.rate,
+        "rate (letters per minute)",
+        0.001,
+        1_000_000.0,
+        diags,
+    )
+    .unwrap_or(DEFAULT_RATE);
     let timeout = number(l.timeout, "timeout (seconds)", 1.0, 3600.0, diags)
         .map_or(DEFAULT_TIMEOUT, Duration::from_secs_f64);
     let transport = l
