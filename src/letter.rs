@@ -87,4 +87,14 @@ impl Letter {
             Channel::Phone => format!("{}.call.txt", self.id),
         }
     }
+
+    /// The print-ready PDF's file name, for fax and postal letters: `<id>.fax.pdf`,
+    /// `<id>.post.pdf` (see [`crate::pdf`]).
+    pub fn pdf_name(&self) -> Option<String> {
+        match self.channel {
+            Channel::Fax => Some(format!("{}.fax.pdf", self.id)),
+            Channel::Post => Some(format!("{}.post.pdf", self.id)),
+            _ => None,
+        }
+    }
 }

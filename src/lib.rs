@@ -19,6 +19,7 @@ pub mod init;
 pub mod letter;
 pub mod mime;
 pub mod output;
+pub mod pdf;
 pub mod phone;
 pub mod pipeline;
 pub mod plan;

@@ -1,5 +1,6 @@
 //! `--out DIR`: every letter as a file, `<id>.eml` for e-mail (a draft mail programs open),
-//! `<id>.<channel>.txt` for fax, post, web forms and calls; and [`Others`], the letters a
+//! `<id>.<channel>.txt` for fax, post, web forms and calls, with a print-ready PDF beside the
+//! fax and postal ones (`<id>.fax.pdf`, `<id>.post.pdf`, see [`crate::pdf`]); and [`Others`], the letters a
 //! mailbox cannot hold, in a folder beside it. The files are staged in a hidden folder and
 //! moved into place together.
 //!
@@ -136,8 +137,8 @@ fn check_folder<'a>(
     if dir.exists() && !dir.is_dir() {
         return Err(refused(d, "exists and is not a folder"));
     }
-    for l in letters {
-        let p = dir.join(l.file_name());
+    for name in letters.flat_map(|l| std::iter::once(l.file_name()).chain(l.pdf_name())) {
+        let p = dir.join(name);
         if p.is_dir() {
             return Err(Error::Usage(format!(
                 "{}: {} is a folder, where a draft would go",
@@ -222,9 +223,19 @@ impl FolderWriter {
         } else {
             Cow::Borrowed(letter.body.as_bytes())
         };
-        let name = letter.file_name();
+        self.put(letter.file_name(), &bytes)?;
+        if let Some(name) = letter.pdf_name() {
+            let pdf = crate::pdf::render(letter, date)?.unwrap_or_default();
+            self.put(name, &pdf)?;
+        }
+        self.count += 1;
+        Ok(())
+    }
+
+    /// Writes one file into the staging folder and lists it.
+    fn put(&mut self, name: String, bytes: &[u8]) -> Result<()> {
         files::create_in(self.at.as_fd(), &name)
-            .and_then(|mut f| f.write_all(&bytes))
+            .and_then(|mut f| f.write_all(bytes))
             .and_then(|()| match &mut self.names {
                 Names::Kept(names) => {
                     names.push(name);
@@ -232,9 +243,7 @@ impl FolderWriter {
                 }
                 Names::Streamed(list) => writeln!(list, "{name}"),
             })
-            .with_context(|| format!("cannot write in {}", self.dir.display()))?;
-        self.count += 1;
-        Ok(())
+            .with_context(|| format!("cannot write in {}", self.dir.display()))
     }
 
     /// Puts the drafts in place (see [`FolderWriter::commit`]) and says so.

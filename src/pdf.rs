@@ -1,0 +1,473 @@
+//! Print-ready PDFs of fax and postal letters (`<id>.fax.pdf`, `<id>.post.pdf`), beside their
+//! `.txt`: A4, Noto Sans (shipped in `fonts/`, OFL) embedded and subset by krilla, the text
+//! extractable. The text is the letter as rendered (its layout, `fax.hbs` or `post.hbs`), set
+//! in lines here: krilla shapes and embeds, the line breaking is ours, measured with the
+//! font's advance widths (skrifa).
+//!
+//! - A fax has a header block on page 1 (to, fax number, from, date, subject, pages) and a page
+//!   number "1/2" on every page; nothing under 10 pt, margins of 20 mm.
+//! - A postal letter is laid out for a DIN 5008 form B window envelope: the address field
+//!   85 × 45 mm at 20 mm from the left and 45 mm from the top, its top zone holding the
+//!   return-address line, the writer's address in the information block on the right, then the
+//!   date and the letter; page numbers from page 2.
+//!
+//! The same letter and date give the same bytes: no random identifiers, no clock (the document
+//! date is the run's, which `SOURCE_DATE_EPOCH` sets). A character the font does not have is
+//! set as `?` (the `.txt` keeps it), never a panic.
+
+use std::sync::OnceLock;
+
+use anyhow::{Result, anyhow};
+use jiff::Timestamp;
+use krilla::geom::Point;
+use krilla::metadata::{DateTime, Metadata};
+use krilla::page::PageSettings;
+use krilla::text::{Font, TextDirection};
+use krilla::{Document, SerializeSettings};
+use skrifa::instance::{LocationRef, Size};
+use skrifa::{FontRef, MetadataProvider as _};
+
+use crate::letter::{Channel, Letter};
+
+static REGULAR: &[u8] = include_bytes!("../fonts/NotoSans-Regular.ttf");
+static BOLD: &[u8] = include_bytes!("../fonts/NotoSans-Bold.ttf");
+
+/// A4, in points.
+const PAGE_W: f32 = 595.28;
+const PAGE_H: f32 = 841.89;
+
+/// Millimetres in points.
+fn mm(v: f32) -> f32 {
+    v * 72.0 / 25.4
+}
+
+/// The body text size and its line height, in points.
+const BODY: f32 = 11.0;
+const LEADING: f32 = 1.35;
+
+/// The fax PDF or postal PDF of a letter; `None` for the other channels.
+pub fn render(letter: &Letter, date: Timestamp) -> Result<Option<Vec<u8>>> {
+    let pages = match letter.channel {
+        Channel::Fax => fax(letter, date)?,
+        Channel::Post => post(letter)?,
+        _ => return Ok(None),
+    };
+    write(letter, date, &pages).map(Some)
+}
+
+/// One run of text on a page: where its baseline starts, its face and size.
+#[derive(Debug, Clone, PartialEq)]
+struct Run {
+    x: f32,
+    y: f32,
+    bold: bool,
+    size: f32,
+    text: String,
+}
+
+/// The two faces, loaded once, with their metrics for measuring.
+struct Faces {
+    regular: Font,
+    bold: Font,
+    regular_ref: FontRef<'static>,
+    bold_ref: FontRef<'static>,
+}
+
+fn faces() -> Result<&'static Faces> {
+    static FACES: OnceLock<Option<Faces>> = OnceLock::new();
+    FACES
+        .get_or_init(|| {
+            Some(Faces {
+                regular: Font::new(REGULAR.into(), 0)?,
+                bold: Font::new(BOLD.into(), 0)?,
+                regular_ref: FontRef::new(REGULAR).ok()?,
+                bold_ref: FontRef::new(BOLD).ok()?,
+            })
+        })
+        .as_ref()
+        .ok_or_else(|| anyhow!("the shipped font (fonts/NotoSans-*.ttf) cannot be read"))
+}
+
+impl Faces {
+    fn font_ref(&self, bold: bool) -> &FontRef<'static> {
+        if bold {
+            &self.bold_ref
+        } else {
+            &self.regular_ref
+        }
+    }
+
+    /// The width of `text` at `size` points (advance widths, no kerning: a little wider than
+    /// set, never narrower, as kerning only tightens Noto Sans).
+    fn width(&self, text: &str, bold: bool, size: f32) -> f32 {
+        let f = self.font_ref(bold);
+        let charmap = f.charmap();
+        let metrics = f.glyph_metrics(Size::new(size), LocationRef::default());
+        text.chars()
+            .map(|c| {
+                charmap
+                    .map(c)
+                    .and_then(|g| metrics.advance_width(g))
+                    .unwrap_or(size * 0.6)
+            })
+            .sum()
+    }
+
+    /// `text` with what the font cannot show replaced: tabs as spaces, control characters
+    /// dropped, a character without a glyph as `?`.
+    fn settable(&self, text: &str) -> String {
+        let charmap = self.regular_ref.charmap();
+        text.chars()
+            .filter_map(|c| match c {
+                '\t' => Some(' '),
+                c if c.is_control() => None,
+                c if charmap.map(c).is_some() => Some(c),
+                _ => Some('?'),
+            })
+            .collect()
+    }
+}
+
+/// `line` broken into lines no wider than `width` points: at spaces, and a word wider than a
+/// line where it must. Leading spaces (an indent) stay on the first line.
+fn wrap(faces: &Faces, line: &str, bold: bool, size: f32, width: f32) -> Vec<String> {
+    let line = line.trim_end();
+    if line.is_empty() {
+        return vec![String::new()];
+    }
+    let fits = |s: &str| faces.width(s, bold, size) <= width;
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let indent_len = line.len() - line.trim_start().len();
+    cur.push_str(&line[..indent_len]);
+    for word in line.trim_start().split(' ') {
+        let candidate = if cur.trim().is_empty() {
+            format!("{cur}{word}")
+        } else {
+            format!("{cur} {word}")
+        };
+        if fits(&candidate) {
+            cur = candidate;
+            continue;
+        }
+        if !cur.trim().is_empty() {
+            out.push(std::mem::take(&mut cur));
+        }
+        // The word alone, broken where it must be.
+        let mut piece = String::new();
+        for c in word.chars() {
+            piece.push(c);
+            if !fits(&piece) && piece.chars().count() > 1 {
+                piece.pop();
+                out.push(std::mem::take(&mut piece));
+                piece.push(c);
+            }
+        }
+        cur = piece;
+    }
+    out.push(cur);
+    out
+}
+
+/// Sets lines of text down a page and on to new ones.
+struct Flow<'f> {
+    faces: &'f Faces,
+    pages: Vec<Vec<Run>>,
+    x: f32,
+    width: f32,
+    y: f32,
+    /// Where text starts on the pages after the first, and where it must stop.
+    top: f32,
+    bottom: f32,
+}
+
+impl<'f> Flow<'f> {
+    fn new(faces: &'f Faces, x: f32, width: f32, y: f32, top: f32, bottom: f32) -> Self {
+        Flow {
+            faces,
+            pages: vec![Vec::new()],
+            x,
+            width,
+            y,
+            top,
+            bottom,
+        }
+    }
+
+    fn page(&mut self) -> &mut Vec<Run> {
+        if self.pages.is_empty() {
+            self.pages.push(Vec::new());
+        }
+        let last = self.pages.len() - 1;
+        &mut self.pages[last]
+    }
+
+    /// Sets `text` (lines separated by `\n`) from the current position, wrapped.
+    fn text(&mut self, text: &str, bold: bool, size: f32) {
+        for line in text.split('\n') {
+            let line = self.faces.settable(line);
+            for l in wrap(self.faces, &line, bold, size, self.width) {
+                self.line(l, bold, size);
+            }
+        }
+    }
+
+    fn line(&mut self, text: String, bold: bool, size: f32) {
+        let step = size * LEADING;
+        if self.y + step > self.bottom {
+            self.pages.push(Vec::new());
+            self.y = self.top;
+        }
+        self.y += step;
+        let (x, y) = (self.x, self.y);
+        if !text.is_empty() {
+            self.page().push(Run {
+                x,
+                y,
+                bold,
+                size,
+                text,
+            });
+        }
+    }
+
+    /// A labelled line: the label in bold, the value wrapped beside it from `tab` points.
+    fn field(&mut self, label: &str, value: &str, tab: f32) {
+        let width = self.width - tab;
+        let mut first = true;
+        for line in value.split('\n') {
+            let line = self.faces.settable(line);
+            for l in wrap(self.faces, &line, false, BODY, width) {
+                self.line(String::new(), false, BODY);
+                let y = self.y;
+                if first {
+                    let (x, text) = (self.x, self.faces.settable(label));
+                    self.page().push(Run {
+                        x,
+                        y,
+                        bold: true,
+                        size: BODY,
+                        text,
+                    });
+                    first = false;
+                }
+                let x = self.x + tab;
+                self.page().push(Run {
+                    x,
+                    y,
+                    bold: false,
+                    size: BODY,
+                    text: l,
+                });
+            }
+        }
+    }
+}
+
+/// The lines of a fax layout's header (`Label: value`, before a rule of dashes), and the text
+/// after the rule; no header when the layout has no rule in its first lines.
+fn split_fax(body: &str) -> (Vec<(String, String)>, &str) {
+    let mut offset = 0;
+    for (i, line) in body.split_inclusive('\n').enumerate() {
+        if i > 30 {
+            break;
+        }
+        let t = line.trim();
+        if t.len() >= 10 && t.chars().all(|c| c == '-') {
+            let fields = body[..offset]
+                .lines()
+                .filter_map(|l| l.split_once(':'))
+                .map(|(k, v)| (format!("{}:", k.trim()), v.trim().to_string()))
+                .collect();
+            return (fields, body[offset + line.len()..].trim_start_matches('\n'));
+        }
+        offset += line.len();
+    }
+    (Vec::new(), body)
+}
+
+/// `2 May 2011`, in UTC.
+fn long_date(date: Timestamp) -> String {
+    date.to_zoned(jiff::tz::TimeZone::UTC)
+        .strftime("%-d %B %Y")
+        .to_string()
+}
+
+/// A fax: the header block, then the letter; "n/N" on every page.
+fn fax(letter: &Letter, date: Timestamp) -> Result<Vec<Vec<Run>>> {
+    let faces = faces()?;
+    let (mut fields, text) = split_fax(&letter.body);
+    if fields.is_empty() {
+        let to = letter.to.first();
+        fields = vec![
+            ("To:".into(), to.map(|a| a.name.clone()).unwrap_or_default()),
+            (
+                "Fax:".into(),
+                to.map(|a| a.address.clone()).unwrap_or_default(),
+            ),
+            ("From:".into(), letter.from.name.clone()),
+            ("Date:".into(), long_date(date)),
+            ("Subject:".into(), letter.subject.clone()),
+        ];
+    }
+    let lay = |pages_shown: usize| {
+        let (left, right, top, bottom) = (mm(20.0), mm(20.0), mm(20.0), PAGE_H - mm(25.0));
+        let mut flow = Flow::new(faces, left, PAGE_W - left - right, top, top, bottom);
+        flow.text("FAX", true, 18.0);
+        flow.line(String::new(), false, BODY * 0.5);
+        for (k, v) in &fields {
+            flow.field(k, v, mm(28.0));
+        }
+        flow.field("Pages:", &pages_shown.to_string(), mm(28.0));
+        flow.line(String::new(), false, BODY);
+        flow.text(text.trim_end(), false, BODY);
+        flow.pages
+    };
+    // Laid out twice: the header says how many pages there are.
+    let first = lay(1);
+    let mut pages = lay(first.len());
+    if pages.len() != first.len() {
+        pages = lay(pages.len());
+    }
+    number(faces, &mut pages, 1);
+    Ok(pages)
+}
+
+/// "n/N" centred at the foot of each page from page `from` on (1-based), at 10 pt, 15 mm up.
+fn number(faces: &Faces, pages: &mut [Vec<Run>], from: usize) {
+    let n = pages.len();
+    for (i, page) in pages.iter_mut().enumerate().skip(from - 1) {
+        let text = format!("{}/{n}", i + 1);
+        let w = faces.width(&text, false, 10.0);
+        page.push(Run {
+            x: (PAGE_W - w) / 2.0,
+            y: PAGE_H - mm(15.0),
+            bold: false,
+            size: 10.0,
+            text,
+        });
+    }
+}
+
+/// How the postal layout's text divides: the writer's block, the address, the rest.
+fn split_post(letter: &Letter) -> (String, String, String) {
+    let address = letter
+        .to
+        .first()
+        .map(|a| {
+            let post = a.address.trim();
+            if post.starts_with(a.name.as_str()) {
+                post.to_string()
+            } else if post.is_empty() {
+                a.name.clone()
+            } else {
+                format!("{}\n{post}", a.name)
+            }
+        })
+        .unwrap_or_default();
+    match letter.body.find(&address).filter(|_| !address.is_empty()) {
+        Some(at) => (
+            letter.body[..at].trim().to_string(),
+            address.clone(),
+            letter.body[at + address.len()..]
+                .trim_start_matches('\n')
+                .to_string(),
+        ),
+        None => (letter.from.name.clone(), address, letter.body.clone()),
+    }
+}
+
+/// A postal letter for a DIN 5008 form B window envelope.
+fn post(letter: &Letter) -> Result<Vec<Vec<Run>>> {
+    let faces = faces()?;
+    let (writer, address, text) = split_post(letter);
+    let (left, right) = (mm(25.0), mm(20.0));
+    let width = PAGE_W - left - right;
+    // The address field: 85 × 45 mm at 20 mm from the left, 45 mm from the top; its top
+    // 17.7 mm (5 lines) hold the return-address line, the 27.3 mm below (6 lines) the address.
+    let field_x = mm(20.0) + mm(5.0);
+    let field_w = mm(85.0) - mm(10.0);
+    let mut runs = Vec::new();
+    let return_line = faces.settable(
+        &writer
+            .lines()
+            .map(str::trim)
+            .collect::<Vec<_>>()
+            .join(" · "),
+    );
+    let mut return_line = return_line;
+    while faces.width(&return_line, false, 8.0) > field_w && return_line.pop().is_some() {}
+    runs.push(Run {
+        x: field_x,
+        y: mm(45.0) + mm(17.7) - mm(2.0),
+        bold: false,
+        size: 8.0,
+        text: return_line,
+    });
+    let mut field = Flow::new(faces, field_x, field_w, mm(45.0) + mm(17.7), 0.0, PAGE_H);
+    field.text(&address, false, 10.0);
+    runs.extend(field.pages.into_iter().flatten());
+    // The information block: the writer, at 125 mm from the left, 50 mm from the top.
+    let mut info = Flow::new(
+        faces,
+        mm(125.0),
+        PAGE_W - mm(125.0) - right,
+        mm(45.0),
+        0.0,
+        PAGE_H,
+    );
+    info.text(&writer, false, 10.0);
+    runs.extend(info.pages.into_iter().flatten());
+    // The letter, from below the field (98.5 mm) on.
+    let mut flow = Flow::new(faces, left, width, mm(103.0), mm(20.0), PAGE_H - mm(25.0));
+    flow.text(text.trim_end(), false, BODY);
+    let mut pages = flow.pages;
+    if let Some(first) = pages.first_mut() {
+        first.splice(0..0, runs);
+    }
+    number(faces, &mut pages, 2);
+    Ok(pages)
+}
+
+/// The PDF of laid-out pages.
+fn write(letter: &Letter, date: Timestamp, pages: &[Vec<Run>]) -> Result<Vec<u8>> {
+    let faces = faces()?;
+    let mut doc = Document::new_with(SerializeSettings::default());
+    let utc = date.to_zoned(jiff::tz::TimeZone::UTC);
+    let created = DateTime::new(u16::try_from(utc.year()).unwrap_or(1970))
+        .month(u8::try_from(utc.month()).unwrap_or(1))
+        .day(u8::try_from(utc.day()).unwrap_or(1))
+        .hour(u8::try_from(utc.hour()).unwrap_or(0))
+        .minute(u8::try_from(utc.minute()).unwrap_or(0))
+        .second(u8::try_from(utc.second()).unwrap_or(0))
+        .utc_offset_hour(0)
+        .utc_offset_minute(0);
+    doc.set_metadata(
+        Metadata::new()
+            .title(letter.subject.clone())
+            .authors(vec![letter.from.name.clone()])
+            .creator("outcry".into())
+            .creation_date(created)
+            .document_id(format!("outcry {} {}", letter.id, letter.subject)),
+    );
+    let size = PageSettings::from_wh(PAGE_W, PAGE_H).ok_or_else(|| anyhow!("bad page size"))?;
+    for runs in pages {
+        let mut page = doc.start_page_with(size.clone());
+        let mut surface = page.surface();
+        for r in runs {
+            let font = if r.bold { &faces.bold } else { &faces.regular };
+            surface.draw_text(
+                Point::from_xy(r.x, r.y),
+                font.clone(),
+                r.size,
+                &r.text,
+                false,
+                TextDirection::Auto,
+            );
+        }
+        surface.finish();
+        page.finish();
+    }
+    doc.finish()
+        .map_err(|e| anyhow!("cannot make the PDF of {}: {e:?}", letter.id))
+}
