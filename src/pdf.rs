@@ -388,10 +388,12 @@ fn post(letter: &Letter) -> Result<Vec<Vec<Run>>> {
     let field_x = mm(20.0) + mm(5.0);
     let field_w = mm(85.0) - mm(10.0);
     let mut runs = Vec::new();
+    // The return-address line: the writer's block without its e-mail address.
     let return_line = faces.settable(
         &writer
             .lines()
             .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.contains('@'))
             .collect::<Vec<_>>()
             .join(" · "),
     );
@@ -470,4 +472,130 @@ fn write(letter: &Letter, date: Timestamp, pages: &[Vec<Run>]) -> Result<Vec<u8>
     }
     doc.finish()
         .map_err(|e| anyhow!("cannot make the PDF of {}: {e:?}", letter.id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::letter::{Addressee, From, Kind};
+
+    fn letter(channel: Channel, body: &str) -> Letter {
+        Letter {
+            id: "court".into(),
+            kind: Kind::Letter,
+            channel,
+            from: From {
+                name: "Жанна Иванова".into(),
+                email: "zhanna@example.org".into(),
+            },
+            to: vec![Addressee {
+                id: "court".into(),
+                name: "Әкімшілік басшысы".into(),
+                address: "Қонаев көшесі 14\nШымкент".into(),
+            }],
+            cc: Vec::new(),
+            bcc: Vec::new(),
+            subject: "Protest".into(),
+            body: body.into(),
+            message_id: None,
+            alternatives: Vec::new(),
+        }
+    }
+
+    fn date() -> Timestamp {
+        Timestamp::from_second(1_304_337_600).unwrap()
+    }
+
+    #[test]
+    fn the_same_letter_gives_the_same_bytes() {
+        let l = letter(
+            Channel::Fax,
+            "FAX\n\nTo: Court\n----------\n\nDear judge,\n",
+        );
+        let a = render(&l, date()).unwrap().unwrap();
+        assert!(a.starts_with(b"%PDF-"));
+        assert_eq!(a, render(&l, date()).unwrap().unwrap());
+        let later = Timestamp::from_second(1_304_424_000).unwrap();
+        assert_ne!(a, render(&l, later).unwrap().unwrap());
+    }
+
+    #[test]
+    fn only_fax_and_post_have_a_pdf() {
+        assert!(
+            render(&letter(Channel::Phone, "x\n"), date())
+                .unwrap()
+                .is_none()
+        );
+        assert_eq!(
+            letter(Channel::Fax, "").pdf_name().as_deref(),
+            Some("court.fax.pdf")
+        );
+        assert_eq!(
+            letter(Channel::Post, "").pdf_name().as_deref(),
+            Some("court.post.pdf")
+        );
+        assert_eq!(letter(Channel::Email, "").pdf_name(), None);
+    }
+
+    /// Characters the font lacks, control characters, a word wider than the page and an empty
+    /// body: set as `?` or broken, never a panic.
+    #[test]
+    fn unsupported_text_does_not_panic() {
+        let long = "x".repeat(500);
+        let body = format!("漢字 😀 \u{7}\u{202e}\t{long}\n\n\n");
+        for ch in [Channel::Fax, Channel::Post] {
+            assert!(render(&letter(ch, &body), date()).unwrap().is_some());
+            assert!(render(&letter(ch, ""), date()).unwrap().is_some());
+        }
+        let faces = faces().unwrap();
+        assert_eq!(faces.settable("a\tб漢"), "a б?");
+    }
+
+    #[test]
+    fn lines_fit_the_width_and_keep_every_word() {
+        let faces = faces().unwrap();
+        let text = "Қуғын-сүргінді тоқтату and an end to police harassment of activists, now";
+        let lines = wrap(faces, text, false, BODY, 120.0);
+        assert!(lines.len() > 2, "{lines:?}");
+        assert!(lines.iter().all(|l| faces.width(l, false, BODY) <= 120.0));
+        assert_eq!(lines.join(" "), text);
+        assert_eq!(
+            wrap(faces, "  1. indented", false, BODY, 500.0),
+            ["  1. indented"]
+        );
+    }
+
+    #[test]
+    fn a_long_fax_says_how_many_pages_it_has() {
+        let body = format!(
+            "FAX\nTo: Court\n----------\n{}",
+            "A line of the letter.\n".repeat(120)
+        );
+        let pages = fax(&letter(Channel::Fax, &body), date()).unwrap();
+        assert_eq!(pages.len(), 3);
+        let texts = |p: &Vec<Run>| p.iter().map(|r| r.text.clone()).collect::<Vec<_>>();
+        assert!(texts(&pages[0]).contains(&"3".to_string()));
+        assert!(texts(&pages[0]).contains(&"1/3".to_string()));
+        assert!(texts(&pages[2]).contains(&"3/3".to_string()));
+        assert!(pages.iter().flatten().all(|r| r.size >= 10.0));
+    }
+
+    #[test]
+    fn a_postal_letter_numbers_pages_from_the_second() {
+        let body = format!(
+            "Жанна Иванова\n12 Mill Road\nzhanna@example.org\n\n\nӘкімшілік басшысы\nҚонаев көшесі 14\nШымкент\n\n\n2 May 2011\n\n{}",
+            "A line.\n".repeat(60)
+        );
+        let pages = post(&letter(Channel::Post, &body)).unwrap();
+        assert_eq!(pages.len(), 2);
+        assert!(!pages[0].iter().any(|r| r.text == "1/2"));
+        assert!(pages[1].iter().any(|r| r.text == "2/2"));
+        let ret = pages[0].iter().find(|r| r.size < 10.0).unwrap();
+        assert_eq!(ret.text, "Жанна Иванова · 12 Mill Road");
+        let name = pages[0]
+            .iter()
+            .find(|r| r.text == "Әкімшілік басшысы")
+            .unwrap();
+        assert!(name.x >= mm(20.0) && name.y > mm(45.0) + mm(17.7) && name.y < mm(90.0));
+    }
 }
