@@ -176,8 +176,10 @@ fn issue_11_drafts_copy_the_fax_and_the_post_letter_to_the_coordinators() {
         .stderr_is(
             "wrote drafts/almaty-police-press.eml\n\
             wrote drafts/court-tikhonov.copy.eml\n\
+            wrote drafts/court-tikhonov.fax.pdf\n\
             wrote drafts/court-tikhonov.fax.txt\n\
             wrote drafts/embassy-kz-de.copy.eml\n\
+            wrote drafts/embassy-kz-de.post.pdf\n\
             wrote drafts/embassy-kz-de.post.txt\n\
             wrote drafts/knb-press.eml\n\
             wrote drafts/mfa-kz.eml\n\
@@ -189,8 +191,10 @@ fn issue_11_drafts_copy_the_fax_and_the_post_letter_to_the_coordinators() {
             ".outcry-drafts",
             "almaty-police-press.eml",
             "court-tikhonov.copy.eml",
+            "court-tikhonov.fax.pdf",
             "court-tikhonov.fax.txt",
             "embassy-kz-de.copy.eml",
+            "embassy-kz-de.post.pdf",
             "embassy-kz-de.post.txt",
             "knb-press.eml",
             "mfa-kz.eml",

@@ -10,6 +10,7 @@ const CYRILLIC_NAME: &str = "Жанна Д'Арк-Петровна Иванов�
 /// What `compose mayday-2011 --out drafts` says: each file it wrote.
 const WROTE: &str = "wrote drafts/almaty-police-press.eml\n\
                      wrote drafts/court-tikhonov.copy.eml\n\
+                     wrote drafts/court-tikhonov.fax.pdf\n\
                      wrote drafts/court-tikhonov.fax.txt\n\
                      wrote drafts/embassy-kz-gb.eml\n\
                      wrote drafts/knb-press.eml\n\
@@ -56,6 +57,7 @@ fn out_writes_one_file_per_letter_named_by_contact_id() {
             ".outcry-drafts",
             "almaty-police-press.eml",
             "court-tikhonov.copy.eml",
+            "court-tikhonov.fax.pdf",
             "court-tikhonov.fax.txt",
             "embassy-kz-gb.eml",
             "knb-press.eml",
@@ -151,6 +153,7 @@ fn drafts_are_byte_identical_for_the_same_input() {
     let written = [
         "almaty-police-press.eml",
         "court-tikhonov.copy.eml",
+        "court-tikhonov.fax.pdf",
         "court-tikhonov.fax.txt",
         "embassy-kz-gb.eml",
         "knb-press.eml",
@@ -236,6 +239,7 @@ fn maildir_holds_the_email_drafts_flagged_as_drafts() {
         .stderr_is(
             "wrote drafts/almaty-police-press.eml\n\
             wrote drafts/court-tikhonov.copy.eml\n\
+            wrote drafts/court-tikhonov.fax.pdf\n\
             wrote drafts/court-tikhonov.fax.txt\n\
             wrote drafts/embassy-kz-gb.eml\n\
             wrote drafts/knb-press.eml\n\
@@ -285,6 +289,7 @@ fn mbox_appends_the_email_drafts() {
         .stdout_is("")
         .stderr_is(
             "appended 5 draft(s) to drafts.mbox; 2 letter(s) it cannot hold (fax, call) are in drafts.mbox.letters\n\
+            wrote drafts.mbox.letters/court-tikhonov.fax.pdf\n\
             wrote drafts.mbox.letters/court-tikhonov.fax.txt\n\
             wrote drafts.mbox.letters/presidential-administration.call.txt\n",
         );
@@ -359,6 +364,7 @@ fn a_body_with_a_lone_dot_line_stays_intact() {
         .stdout_is("")
         .stderr_is(
             "wrote drafts/court.copy.eml\n\
+            wrote drafts/court.fax.pdf\n\
             wrote drafts/court.fax.txt\n\
             wrote drafts/ministry.eml\n",
         );
@@ -531,12 +537,14 @@ fn issue_11_mailboxes_keep_the_other_letters_beside_them() {
         .success()
         .stdout_is("")
         .stderr_is("stored 5 draft(s) in the Maildir Mail/Drafts; 2 letter(s) it cannot hold (fax, call) are in Mail/Drafts.letters\n\
+            wrote Mail/Drafts.letters/court-tikhonov.fax.pdf\n\
             wrote Mail/Drafts.letters/court-tikhonov.fax.txt\n\
             wrote Mail/Drafts.letters/presidential-administration.call.txt\n");
     assert_eq!(
         run.files("Mail/Drafts.letters"),
         [
             ".outcry-drafts",
+            "court-tikhonov.fax.pdf",
             "court-tikhonov.fax.txt",
             "presidential-administration.call.txt"
         ]
@@ -549,6 +557,7 @@ fn issue_11_mailboxes_keep_the_other_letters_beside_them() {
         .success()
         .stdout_is("")
         .stderr_is("appended 5 draft(s) to drafts.mbox; 2 letter(s) it cannot hold (fax, call) are in drafts.mbox.letters\n\
+            wrote drafts.mbox.letters/court-tikhonov.fax.pdf\n\
             wrote drafts.mbox.letters/court-tikhonov.fax.txt\n\
             wrote drafts.mbox.letters/presidential-administration.call.txt\n");
     let fax =
@@ -563,6 +572,7 @@ fn issue_11_mailboxes_keep_the_other_letters_beside_them() {
         .stdout_is("")
         .stderr_is("stored 1 draft(s) in the Maildir md; 1 letter(s) it cannot hold (fax) are in md.letters\n\
             appended 1 draft(s) to box; 1 letter(s) it cannot hold (fax) are in md.letters\n\
+            wrote md.letters/court-tikhonov.fax.pdf\n\
             wrote md.letters/court-tikhonov.fax.txt\n");
     assert!(!run.root.join("box.letters").exists());
     Case::example()
@@ -584,6 +594,7 @@ fn issue_11_mailboxes_keep_the_other_letters_beside_them() {
         .stdout_is("")
         .stderr_is(
             "wrote d/court-tikhonov.copy.eml\n\
+            wrote d/court-tikhonov.fax.pdf\n\
             wrote d/court-tikhonov.fax.txt\n\
             wrote d/knb-press.eml\n\
             stored 2 draft(s) in the Maildir md; 1 letter(s) it cannot hold (fax) are in d\n",
@@ -602,6 +613,7 @@ fn issue_11_a_folder_holds_only_the_drafts_of_this_run() {
         .stdout_is("")
         .stderr_is(
             "wrote drafts/court.copy.eml\n\
+            wrote drafts/court.fax.pdf\n\
             wrote drafts/court.fax.txt\n\
             wrote drafts/ministry.eml\n",
         );
@@ -616,6 +628,7 @@ fn issue_11_a_folder_holds_only_the_drafts_of_this_run() {
         .stderr_is(
             "wrote drafts/ministry.eml\n\
             removed drafts/court.copy.eml (not in this run)\n\
+            removed drafts/court.fax.pdf (not in this run)\n\
             removed drafts/court.fax.txt (not in this run)\n",
         );
     assert_eq!(
@@ -634,8 +647,9 @@ fn issue_11_a_folder_holds_only_the_drafts_of_this_run() {
         .success()
         .stdout_is("")
         .stderr_is("stored 2 draft(s) in the Maildir md; 1 letter(s) it cannot hold (fax) are in md.letters\n\
+            wrote md.letters/court.fax.pdf\n\
             wrote md.letters/court.fax.txt\n");
-    assert_eq!(run.files("md.letters"), [".outcry-drafts", "court.fax.txt"]);
+    assert_eq!(run.files("md.letters"), [".outcry-drafts", "court.fax.pdf", "court.fax.txt"]);
     let run = run
         .again()
         .args(["compose", "c", "--maildir", "md", "--to", "ministry"])
@@ -644,6 +658,7 @@ fn issue_11_a_folder_holds_only_the_drafts_of_this_run() {
         .stdout_is("")
         .stderr_is(
             "stored 1 draft(s) in the Maildir md\n\
+            removed md.letters/court.fax.pdf (not in this run)\n\
             removed md.letters/court.fax.txt (not in this run)\n",
         );
     assert_eq!(run.files("md.letters"), [".outcry-drafts"]);

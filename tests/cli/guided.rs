@@ -63,9 +63,10 @@ fn a_newcomer_writes_the_may_day_drafts() {
     let run = t.finish().code(0);
 
     let files = run.files("drafts/mayday-2011");
-    // Seven drafts (the court's fax and its copy to the coordinators among them) and the
-    // list of them (`.outcry-drafts`).
-    assert_eq!(files.len(), 8, "{files:?}");
+    // Seven drafts (the court's fax and its copy to the coordinators among them), the fax's
+    // PDF (issue 13) and the list of them (`.outcry-drafts`).
+    assert_eq!(files.len(), 9, "{files:?}");
+    assert!(files.iter().any(|f| f == "court-tikhonov.fax.pdf"), "{files:?}");
     let eml = run.read("drafts/mayday-2011/knb-press.eml");
     let msg = parse(&eml);
     let from = msg.from().and_then(|a| a.first()).expect("From");
@@ -497,6 +498,7 @@ fn init_again_in_a_workspace_with_its_own_server() {
         .stderr_is(
             "wrote drafts/almaty-police-press.eml\n\
             wrote drafts/court-tikhonov.copy.eml\n\
+            wrote drafts/court-tikhonov.fax.pdf\n\
             wrote drafts/court-tikhonov.fax.txt\n\
             wrote drafts/embassy-kz-gb.eml\n\
             wrote drafts/knb-press.eml\n\
@@ -595,9 +597,10 @@ fn from_init_to_may_day_drafts() {
         .wait_for("wrote drafts/mayday-2011");
     let run = t.finish().code(0);
     let files = run.files("branch/drafts/mayday-2011");
-    // Seven drafts (the court's fax and its copy to the coordinators among them) and the
-    // list of them (`.outcry-drafts`).
-    assert_eq!(files.len(), 8, "{files:?}");
+    // Seven drafts (the court's fax and its copy to the coordinators among them), the fax's
+    // PDF (issue 13) and the list of them (`.outcry-drafts`).
+    assert_eq!(files.len(), 9, "{files:?}");
+    assert!(files.iter().any(|f| f == "court-tikhonov.fax.pdf"), "{files:?}");
     let eml = run.read("branch/drafts/mayday-2011/embassy-kz-gb.eml");
     let msg = parse(&eml);
     assert_eq!(

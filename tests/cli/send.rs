@@ -112,6 +112,7 @@ fn mayday_is_delivered_exactly_once_as_composed() {
         .stderr_is(
             "wrote drafts/almaty-police-press.eml\n\
             wrote drafts/court-tikhonov.copy.eml\n\
+            wrote drafts/court-tikhonov.fax.pdf\n\
             wrote drafts/court-tikhonov.fax.txt\n\
             wrote drafts/embassy-kz-gb.eml\n\
             wrote drafts/knb-press.eml\n\

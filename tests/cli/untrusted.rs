@@ -370,6 +370,7 @@ fn issue_9_everything_outcry_creates_is_private_whatever_the_umask() {
         .stdout_is("")
         .stderr_is(
             "wrote out/drafts/court.copy.eml\n\
+            wrote out/drafts/court.fax.pdf\n\
             wrote out/drafts/court.fax.txt\n\
             wrote out/drafts/ministry.eml\n\
             stored 2 draft(s) in the Maildir mail/Maildir; 1 letter(s) it cannot hold (fax) are in out/drafts\n\
@@ -762,6 +763,7 @@ fn issue_9_review_bounded_joint_letters_and_private_destinations() {
         .stdout_is("")
         .stderr_is(
             "wrote drafts/court.copy.eml\n\
+            wrote drafts/court.fax.pdf\n\
             wrote drafts/court.fax.txt\n\
             wrote drafts/ministry.eml\n\
             appended 2 draft(s) to drafts.mbox; 1 letter(s) it cannot hold (fax) are in drafts\n",
