@@ -166,6 +166,9 @@ fn envelope(out: &mut String, l: &Letter) {
     for alt in &l.alternatives {
         let _ = writeln!(out, "Also:    {alt}");
     }
+    if let Some(pdf) = l.pdf_name() {
+        let _ = writeln!(out, "Files:   {}, {pdf} (--out)", l.file_name());
+    }
     if l.channel != Channel::Phone {
         let _ = writeln!(out, "Subject: {}", l.subject);
     }
@@ -289,8 +292,21 @@ pub fn json_letter(campaign: &str, letter: &Letter) -> String {
         campaign: &'a str,
         #[serde(flatten)]
         letter: &'a Letter,
+        /// The files `--out` writes for it: `<id>.eml`, or `<id>.<channel>.txt` and, for fax
+        /// and post, the PDF.
+        files: Vec<String>,
     }
-    json_line("letter", &JsonLetter { campaign, letter })
+    let files = std::iter::once(letter.file_name())
+        .chain(letter.pdf_name())
+        .collect();
+    json_line(
+        "letter",
+        &JsonLetter {
+            campaign,
+            letter,
+            files,
+        },
+    )
 }
 
 /// An `unresolved` line: a target no letter reaches, and why.

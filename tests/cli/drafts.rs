@@ -649,7 +649,10 @@ fn issue_11_a_folder_holds_only_the_drafts_of_this_run() {
         .stderr_is("stored 2 draft(s) in the Maildir md; 1 letter(s) it cannot hold (fax) are in md.letters\n\
             wrote md.letters/court.fax.pdf\n\
             wrote md.letters/court.fax.txt\n");
-    assert_eq!(run.files("md.letters"), [".outcry-drafts", "court.fax.pdf", "court.fax.txt"]);
+    assert_eq!(
+        run.files("md.letters"),
+        [".outcry-drafts", "court.fax.pdf", "court.fax.txt"]
+    );
     let run = run
         .again()
         .args(["compose", "c", "--maildir", "md", "--to", "ministry"])

@@ -66,7 +66,10 @@ fn a_newcomer_writes_the_may_day_drafts() {
     // Seven drafts (the court's fax and its copy to the coordinators among them), the fax's
     // PDF (issue 13) and the list of them (`.outcry-drafts`).
     assert_eq!(files.len(), 9, "{files:?}");
-    assert!(files.iter().any(|f| f == "court-tikhonov.fax.pdf"), "{files:?}");
+    assert!(
+        files.iter().any(|f| f == "court-tikhonov.fax.pdf"),
+        "{files:?}"
+    );
     let eml = run.read("drafts/mayday-2011/knb-press.eml");
     let msg = parse(&eml);
     let from = msg.from().and_then(|a| a.first()).expect("From");
@@ -600,7 +603,10 @@ fn from_init_to_may_day_drafts() {
     // Seven drafts (the court's fax and its copy to the coordinators among them), the fax's
     // PDF (issue 13) and the list of them (`.outcry-drafts`).
     assert_eq!(files.len(), 9, "{files:?}");
-    assert!(files.iter().any(|f| f == "court-tikhonov.fax.pdf"), "{files:?}");
+    assert!(
+        files.iter().any(|f| f == "court-tikhonov.fax.pdf"),
+        "{files:?}"
+    );
     let eml = run.read("branch/drafts/mayday-2011/embassy-kz-gb.eml");
     let msg = parse(&eml);
     assert_eq!(
