@@ -1,8 +1,8 @@
 //! Print-ready PDFs of fax and postal letters (`<id>.fax.pdf`, `<id>.post.pdf`), beside their
 //! `.txt`: A4, Noto Sans (shipped in `fonts/`, OFL) embedded and subset by krilla, the text
 //! extractable. The text is the letter as rendered (its layout, `fax.hbs` or `post.hbs`), set
-//! in lines here: krilla shapes and embeds, the line breaking is ours, measured with the
-//! font's advance widths (skrifa).
+//! in lines here: krilla subsets and embeds; the glyphs, their advances (skrifa) and the line
+//! breaking are ours.
 //!
 //! - A fax has a header block on page 1 (to, fax number, from, date, subject, pages) and a page
 //!   number "1/2" on every page; nothing under 10 pt, margins of 20 mm.
@@ -22,7 +22,7 @@ use jiff::Timestamp;
 use krilla::geom::Point;
 use krilla::metadata::{DateTime, Metadata};
 use krilla::page::PageSettings;
-use krilla::text::{Font, TextDirection};
+use krilla::text::{Font, GlyphId, KrillaGlyph};
 use krilla::{Document, SerializeSettings};
 use skrifa::instance::{LocationRef, Size};
 use skrifa::{FontRef, MetadataProvider as _};
@@ -111,6 +111,32 @@ impl Faces {
                     .unwrap_or(size * 0.6)
             })
             .sum()
+    }
+
+    /// The glyphs of `text`, one a character, advances in ems: no shaping (Latin, Cyrillic and
+    /// Kazakh need none), so that no shaper is built in (rustybuzz is unmaintained).
+    fn glyphs(&self, text: &str, bold: bool) -> Vec<KrillaGlyph> {
+        let f = self.font_ref(bold);
+        let charmap = f.charmap();
+        let metrics = f.glyph_metrics(Size::new(1.0), LocationRef::default());
+        text.char_indices()
+            .map(|(i, c)| {
+                let g = charmap
+                    .map(c)
+                    .or_else(|| charmap.map('?'))
+                    .unwrap_or_default();
+                let advance = metrics.advance_width(g).unwrap_or(0.6);
+                KrillaGlyph::new(
+                    GlyphId::new(g.to_u32()),
+                    advance,
+                    0.0,
+                    0.0,
+                    0.0,
+                    i..i + c.len_utf8(),
+                    None,
+                )
+            })
+            .collect()
     }
 
     /// `text` with what the font cannot show replaced: tabs as spaces, control characters
@@ -458,13 +484,13 @@ fn write(letter: &Letter, date: Timestamp, pages: &[Vec<Run>]) -> Result<Vec<u8>
         let mut surface = page.surface();
         for r in runs {
             let font = if r.bold { &faces.bold } else { &faces.regular };
-            surface.draw_text(
+            surface.draw_glyphs(
                 Point::from_xy(r.x, r.y),
+                &faces.glyphs(&r.text, r.bold),
                 font.clone(),
-                r.size,
                 &r.text,
+                r.size,
                 false,
-                TextDirection::Auto,
             );
         }
         surface.finish();
