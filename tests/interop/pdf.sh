@@ -15,7 +15,7 @@ if ! command -v pdftotext >/dev/null || ! command -v pdffonts >/dev/null; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends poppler-utils >/dev/null
 fi
-pdftotext -v 2>&1 | head -1
+pdftotext -v 2>&1 | sed -n 1p
 
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT; [ -n "${KEEP:-}" ] && trap - EXIT
@@ -36,7 +36,7 @@ fail() { echo "pdf.sh: $*" >&2; exit 1; }
 fax=$scratch/mayday/court-tikhonov.fax.pdf
 [ -f "$fax" ] || fail "no $fax"
 [ -f "$scratch/mayday/court-tikhonov.fax.txt" ] || fail "the .txt is no longer beside the PDF"
-pdfinfo "$fax" | grep -q '^Page size: *595.28 x 841.89 pts (A4)' || fail "fax not A4: $(pdfinfo "$fax" | grep 'Page size')"
+pdfinfo "$fax" | grep '^Page size: *595.28 x 841.89 pts (A4)' >/dev/null || fail "fax not A4: $(pdfinfo "$fax" | grep 'Page size')"
 fonts=$(pdffonts "$fax" | tail -n +3)
 [ -n "$fonts" ] || fail "fax has no fonts"
 # Every font embedded (emb), subset (sub) and with a Unicode map (uni).
@@ -81,7 +81,7 @@ printf 'Құрметті мырза,\n\n{{#each demands}}\n{{number}}. {{text}}\
 "$outcry" -C "$ws" compose kz --out "$scratch/kz-1" 2>"$scratch/kz.log" || { cat "$scratch/kz.log"; exit 1; }
 post=$scratch/kz-1/akimat.post.pdf
 [ -f "$post" ] || fail "no $post: $(ls "$scratch/kz-1")"
-pdfinfo "$post" | grep -q '^Page size: *595.28 x 841.89 pts (A4)' || fail "post not A4"
+pdfinfo "$post" | grep '^Page size: *595.28 x 841.89 pts (A4)' >/dev/null || fail "post not A4"
 ptext=$(pdftotext "$post" - | tr -s ' \n' ' ')
 for want in "Әкімшілік басшысы Құрманғазы Өтепұлы" "Қонаев көшесі 14" "Шымкент қаласы" "Ұстаздарды босату." \
   "әғқңөұүһі" "Жанна Иванова" "12 Mill Road"; do

@@ -14,7 +14,7 @@ if ! command -v spamassassin >/dev/null; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends spamassassin >/dev/null
 fi
-spamassassin -V | head -1
+spamassassin -V | sed -n 1p
 
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
@@ -34,7 +34,7 @@ done
 failed=0 scored=0
 for eml in "$scratch"/*/*.eml; do
   report=$(spamassassin -L -t <"$eml" 2>/dev/null)
-  score=$(printf '%s\n' "$report" | sed -n 's/^X-Spam-Status: [A-Za-z]*, score=\(-\{0,1\}[0-9.]*\).*/\1/p' | head -1)
+  score=$(printf '%s\n' "$report" | sed -n 's/^X-Spam-Status: [A-Za-z]*, score=\(-\{0,1\}[0-9.]*\).*/\1/p' | sed -n 1p)
   [ -n "$score" ] || { echo "spam: no score for $eml" >&2; exit 1; }
   rules=$(printf '%s\n' "$report" | sed -n '/^Content analysis details/,$p' |
     awk '/^ *-?[0-9.]+ [A-Z][A-Z0-9_]+ /{ printf "%s(%s) ", $2, $1 }')
