@@ -336,6 +336,11 @@ pub struct SendArgs {
     /// Send again letters the server refused for good (a 5xx) in an earlier run.
     #[arg(long)]
     pub retry_failed: bool,
+
+    /// Send faxes (through your [fax] gateway) whatever the hour where they land; without it,
+    /// a fax goes only between 08:00 and 21:00 there.
+    #[arg(long)]
+    pub any_hour: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -35,6 +35,7 @@ struct RawContact {
     web: Option<Spanned<String>>,
     salutation: Option<Spanned<String>>,
     language: Option<Spanned<String>>,
+    timezone: Option<Spanned<String>>,
     source: Option<Spanned<String>>,
 }
 
@@ -52,6 +53,9 @@ pub struct Contact {
     pub web: Option<String>,
     pub salutation: String,
     pub language: Option<String>,
+    /// Where the contact's fax machine is, for the hours faxes may go (an IANA name such as
+    /// `Asia/Almaty`); without it, the zones of the fax number's country.
+    pub timezone: Option<String>,
     pub source: Option<String>,
     /// Where the contact is defined, for messages about it.
     pub origin: Origin,
@@ -319,6 +323,11 @@ fn check_contact(
             .map_err(|e| diags.error(src.at(&v.span()), format!("contact {id:?}: {e}")))
             .ok()
     });
+    if let Some(tz) = &raw.timezone
+        && let Err(e) = crate::fax::zone(tz.get_ref())
+    {
+        diags.error(src.at(&tz.span()), format!("contact {id:?}: {e}"));
+    }
     if diags.errors().count() > errors_before {
         return None;
     }
@@ -337,6 +346,7 @@ fn check_contact(
             |s| s.into_inner().trim().to_string(),
         ),
         language: raw.language.map(Spanned::into_inner),
+        timezone: raw.timezone.map(|t| t.into_inner().trim().to_string()),
         source: raw.source.map(Spanned::into_inner),
         origin,
     })

@@ -1,5 +1,7 @@
 //! The rendered letter: what goes to one authority (or to all, for a joint letter) by one channel.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 /// How a letter reaches its addressee. The order is the order of preference.
@@ -42,6 +44,9 @@ pub struct Addressee {
     pub name: String,
     /// E-mail address, fax or phone number (E.164), web-form URL, or postal address.
     pub address: String,
+    /// For a fax: where it lands, for the hours it may ring (see [`crate::fax`]).
+    #[serde(skip)]
+    pub place: Option<crate::fax::Place>,
 }
 
 /// The sender as the letter shows it (placeholders when no profile is set).
@@ -70,6 +75,10 @@ pub struct Letter {
     pub message_id: Option<String>,
     /// Other ways to reach the addressee (`phone +7 …`), for the review.
     pub alternatives: Vec<String>,
+    /// The fax or postal letter whose PDF this e-mail carries: the one a coordinators' copy
+    /// copies, or the fax a gateway e-mail delivers.
+    #[serde(skip)]
+    pub carries: Option<Arc<Letter>>,
 }
 
 impl Letter {
@@ -96,5 +105,10 @@ impl Letter {
             Channel::Post => Some(format!("{}.post.pdf", self.id)),
             _ => None,
         }
+    }
+
+    /// The name of the PDF this e-mail carries, if it carries one.
+    pub fn attachment_name(&self) -> Option<String> {
+        self.carries.as_ref().and_then(|l| l.pdf_name())
     }
 }

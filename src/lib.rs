@@ -12,6 +12,7 @@ pub mod config;
 pub mod contacts;
 pub mod diag;
 pub mod drafts;
+pub mod fax;
 pub mod fields;
 pub mod files;
 pub mod guide;

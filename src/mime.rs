@@ -14,7 +14,7 @@ use lettre::Message;
 use lettre::message::header::{
     self, ContentTransferEncoding, ContentType, HeaderName, HeaderValue,
 };
-use lettre::message::{Body, SinglePart};
+use lettre::message::{Attachment, Body, MultiPart, SinglePart};
 
 use crate::letter::{Addressee, Letter};
 
@@ -158,8 +158,18 @@ fn pairs(v: &[Addressee]) -> Vec<(&str, &str)> {
 }
 
 /// The message for an e-mail letter, as bytes with CRLF line ends only.
+///
+/// A letter that carries a fax or postal letter (a coordinators' copy, a fax to its gateway)
+/// goes as `multipart/mixed`: the text, then that letter's PDF as an attachment.
 pub fn message(letter: &Letter, date: Timestamp, purpose: Purpose) -> Result<Vec<u8>> {
-    let bytes = build(letter, date, purpose, body(&letter.body)?)?.formatted();
+    let pdf = match &letter.carries {
+        Some(carried) => Some((
+            carried.pdf_name().unwrap_or_default(),
+            crate::pdf::render(carried, date)?.unwrap_or_default(),
+        )),
+        None => None,
+    };
+    let bytes = build(letter, date, purpose, body(&letter.body)?, pdf)?.formatted();
     check_line_ends(&bytes)
         .with_context(|| format!("the message for {} is malformed", letter.id))?;
     Ok(bytes)
@@ -168,11 +178,18 @@ pub fn message(letter: &Letter, date: Timestamp, purpose: Purpose) -> Result<Vec
 /// Checks that the message for an e-mail letter can be built, without encoding its body: what
 /// can fail is in the headers (addresses, names); any text makes a body.
 pub fn check(letter: &Letter, date: Timestamp) -> Result<()> {
-    let bytes = build(letter, date, Purpose::Send, Body::new(String::new()))?.formatted();
+    let bytes = build(letter, date, Purpose::Send, Body::new(String::new()), None)?.formatted();
     check_line_ends(&bytes).with_context(|| format!("the message for {} is malformed", letter.id))
 }
 
-fn build(letter: &Letter, date: Timestamp, purpose: Purpose, body: Body) -> Result<Message> {
+/// The message of `letter` with `body` as its text, and `pdf` (file name, bytes) attached.
+fn build(
+    letter: &Letter,
+    date: Timestamp,
+    purpose: Purpose,
+    body: Body,
+    pdf: Option<(String, Vec<u8>)>,
+) -> Result<Message> {
     let mut b = Message::builder()
         .raw_header(address_header(
             "From",
@@ -199,8 +216,35 @@ fn build(letter: &Letter, date: Timestamp, purpose: Purpose, body: Body) -> Resu
     let part = SinglePart::builder()
         .header(ContentType::TEXT_PLAIN)
         .body(body);
-    b.singlepart(part)
-        .with_context(|| format!("cannot build the message for {}", letter.id))
+    let built = match pdf {
+        None => b.singlepart(part),
+        Some((name, bytes)) => {
+            let pdf = ContentType::parse("application/pdf").context("application/pdf")?;
+            b.multipart(
+                MultiPart::mixed()
+                    .boundary(boundary(&letter.body, &bytes))
+                    .singlepart(part)
+                    .singlepart(Attachment::new(name).body(bytes, pdf)),
+            )
+        }
+    };
+    built.with_context(|| format!("cannot build the message for {}", letter.id))
+}
+
+/// A MIME boundary the same for the same text and attachment (so that a draft is the same
+/// every time), which neither can hold: a hash of both.
+fn boundary(text: &str, attachment: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(text.as_bytes());
+    h.update([0]);
+    h.update(attachment);
+    h.finalize()[..16]
+        .iter()
+        .fold(String::from("outcry-"), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
 }
 
 /// The body of a letter: 7bit when it is plain ASCII text that can go as it is (see
@@ -311,6 +355,44 @@ fn crlf(text: &str) -> String {
             '\n' => out.push_str("\r\n"),
             c => out.push(c),
         }
+    }
+    out
+}
+
+/// A message as a dry run shows it: LF line ends, and the base64 lines of an attached PDF
+/// (which nobody reads as text) given as one line saying what they hold; everything else as it
+/// goes.
+pub fn shown(message: &[u8]) -> String {
+    let text = String::from_utf8_lossy(message).replace("\r\n", "\n");
+    let mut out = String::with_capacity(text.len().min(1 << 16));
+    // In a part's headers: whether it is a PDF. In a PDF's body: how many bytes it holds.
+    let mut pdf_headers = false;
+    let mut pdf_body: Option<usize> = None;
+    for line in text.split_inclusive('\n') {
+        if let Some(n) = pdf_body.as_mut() {
+            if !line.starts_with("--") {
+                *n += line.trim_end().len() / 4 * 3;
+                continue;
+            }
+            let _ = writeln!(
+                out,
+                "[a PDF of about {} bytes, in base64: not shown; `outcry compose --out DIR` writes it]",
+                *n
+            );
+            pdf_body = None;
+        }
+        if line.starts_with("--") {
+            pdf_headers = false;
+        } else if line
+            .to_ascii_lowercase()
+            .starts_with("content-type: application/pdf")
+        {
+            pdf_headers = true;
+        } else if line == "\n" && pdf_headers {
+            pdf_headers = false;
+            pdf_body = Some(0);
+        }
+        out.push_str(line);
     }
     out
 }

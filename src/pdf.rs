@@ -518,6 +518,7 @@ mod tests {
                 id: "court".into(),
                 name: "Әкімшілік басшысы".into(),
                 address: "Қонаев көшесі 14\nШымкент".into(),
+                place: None,
             }],
             cc: Vec::new(),
             bcc: Vec::new(),
@@ -525,6 +526,7 @@ mod tests {
             body: body.into(),
             message_id: None,
             alternatives: Vec::new(),
+            carries: None,
         }
     }
 

@@ -16,7 +16,7 @@ use crate::contacts::AddressBook;
 use crate::diag::{Diagnostics, Error};
 use crate::drafts::Destinations;
 use crate::fields::{MAX_PERSONAL, check_personal};
-use crate::letter::Letter;
+use crate::letter::{Channel, Letter};
 use crate::plan::{self, Plan, Selection};
 use crate::prompt;
 use crate::render::Renderer;
@@ -247,6 +247,7 @@ pub(crate) fn compose_campaign(
         return Ok(None);
     };
     let mut letters = Vec::new();
+    let mut whole = true;
     for p in &plan.letters {
         match renderer.render(
             &campaign,
@@ -260,8 +261,14 @@ pub(crate) fn compose_campaign(
             today(now),
         ) {
             Ok(letter) => letters.push(letter),
-            Err(d) => diags.error(d.origin, d.message),
+            Err(d) => {
+                whole = false;
+                diags.error(d.origin, d.message);
+            }
         }
+    }
+    if whole {
+        crate::render::attach_originals(&plan.letters, &mut letters);
     }
     Ok(Some(Composed {
         campaign,
@@ -385,12 +392,20 @@ pub(crate) fn deliver_all(
         letters,
     } in composed
     {
-        let others = letters.iter().filter(|l| !l.is_email()).count();
-        if others > 0 {
+        let gateway = l.settings.delivery.as_ref().and_then(|d| d.fax.as_ref());
+        let by_hand: Vec<&Letter> = letters
+            .iter()
+            .filter(|x| !(x.is_email() || x.channel == Channel::Fax && gateway.is_some()))
+            .collect();
+        if !by_hand.is_empty() {
             crate::output::note(&format!(
-                "{others} letter(s) go by fax, post, web form or phone: `outcry compose {} --out DIR` writes them",
+                "{} letter(s) to deliver yourself: `outcry compose {} --out DIR` writes them",
+                by_hand.len(),
                 campaign.id
             ));
+            for x in by_hand {
+                crate::output::note(&format!("  {:<28} {}", x.id, by_hand_how(x)));
+            }
         }
         for u in &plan.unresolved {
             crate::output::note(&format!("unresolved: {}", u.reason));
@@ -410,6 +425,25 @@ pub(crate) fn deliver_all(
     } else {
         ExitCode::from(crate::EXIT_FAILED)
     })
+}
+
+/// How a letter not sent by e-mail reaches its addressee, and which file to use for it.
+fn by_hand_how(x: &Letter) -> String {
+    let number = |a: &str| {
+        crate::phone::Phone::parse(a, None).map_or_else(|_| a.to_string(), |p| p.international)
+    };
+    let to = x.to.first().map(|a| a.address.as_str()).unwrap_or_default();
+    let file = x.pdf_name().unwrap_or_else(|| x.file_name());
+    match x.channel {
+        Channel::Fax => format!(
+            "fax {file} to {} (or set a [fax] gateway to send it: see README, Fax)",
+            number(to)
+        ),
+        Channel::Post => format!("print {file} and post it in a window envelope"),
+        Channel::Web => format!("paste {file} into the form at {to}"),
+        Channel::Phone => format!("call {} (script: {file})", number(to)),
+        Channel::Email => file,
+    }
 }
 
 /// `outcry smtp test` for the given settings.

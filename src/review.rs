@@ -148,6 +148,9 @@ fn envelope(out: &mut String, l: &Letter) {
         if !l.bcc.is_empty() {
             let _ = writeln!(out, "Bcc:     {}", list(&l.bcc));
         }
+        if let Some(pdf) = l.attachment_name() {
+            let _ = writeln!(out, "PDF:     {pdf}, attached");
+        }
     }
     for a in l.to.iter().filter(|_| l.channel != Channel::Email) {
         let (label, addr) = match l.channel {
@@ -295,6 +298,9 @@ pub fn json_letter(campaign: &str, letter: &Letter) -> String {
         /// The files `--out` writes for it: `<id>.eml`, or `<id>.<channel>.txt` and, for fax
         /// and post, the PDF.
         files: Vec<String>,
+        /// The PDF an e-mail carries (a coordinators' copy of a fax or postal letter).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        attachment: Option<String>,
     }
     let files = std::iter::once(letter.file_name())
         .chain(letter.pdf_name())
@@ -305,6 +311,7 @@ pub fn json_letter(campaign: &str, letter: &Letter) -> String {
             campaign,
             letter,
             files,
+            attachment: letter.attachment_name(),
         },
     )
 }

@@ -160,7 +160,11 @@ impl<'a> Bulk<'a> {
                         ..d
                     })
             })
-            .collect()
+            .collect::<Result<Vec<_>, _>>()
+            .map(|mut letters| {
+                crate::render::attach_originals(&plan.letters, &mut letters);
+                letters
+            })
     }
 
     /// The letters of one signer, in the plan's order, and the targets no letter of theirs

@@ -200,7 +200,9 @@ fn send_options(a: &SendArgs) -> send::Options {
         limit: a.limit,
         retry_unknown: a.retry_unknown,
         retry_failed: a.retry_failed,
+        any_hour: a.any_hour,
         format: format(&a.format),
+        gateway: None,
     }
 }
 
@@ -240,8 +242,9 @@ fn new_campaign(a: &NewArgs) -> scaffold::Given {
 /// honour, as `--name`: it asks for what they would say. It honours the flags about sending
 /// itself and `--signatories`. Variables (`OUTCRY_FORMAT`, set for scripts) do not count.
 fn needs_campaign(matches: &ArgMatches) -> Vec<String> {
-    const HONOURED: [&str; 7] = [
+    const HONOURED: [&str; 8] = [
         "yes",
+        "any_hour",
         "dry_run",
         "force",
         "limit",

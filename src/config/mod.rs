@@ -31,6 +31,17 @@ pub use smtp::{
 struct RawConfig {
     sender: Option<RawSender>,
     smtp: Option<RawSmtp>,
+    fax: Option<RawFax>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(
+    deny_unknown_fields,
+    rename_all = "kebab-case",
+    expecting = "a [fax] table"
+)]
+struct RawFax {
+    gateway: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -108,6 +119,7 @@ pub(super) struct Layers {
     pub(super) rate: Option<Setting<String>>,
     pub(super) timeout: Option<Setting<String>>,
     pub(super) sendmail: Option<Setting<PathBuf>>,
+    pub(super) fax_gateway: Option<Setting<String>>,
     /// The `[sender]` values a file of the workspace gives, whether or not a higher layer
     /// overrides them: the review says what became of each.
     pub(super) workspace_sender: Vec<(&'static str, Setting<String>)>,
@@ -223,7 +235,9 @@ pub fn load(root: &Path, given: &Given, diags: &mut Diagnostics) -> Settings {
     apply_overrides(&given.overrides, &mut layers);
     let from_workspace = from_workspace(&layers);
     let sender = validate_sender(&mut layers, diags);
-    let delivery = smtp::validate_delivery(layers, &mut delivery_problems);
+    let gateway = fax_gateway(layers.fax_gateway.take(), &mut delivery_problems);
+    let delivery = smtp::validate_delivery(layers, &mut delivery_problems)
+        .map(|d| Delivery { fax: gateway, ..d });
     Settings {
         sender,
         delivery: delivery.filter(|_| !delivery_problems.has_errors()),
@@ -291,6 +305,38 @@ fn read_layer(
         }
         put_smtp(s, &src, path, layer, layers, smtp_diags);
     }
+    if let Some(f) = raw.fax {
+        put_fax(f, &src, layer, layers, smtp_diags);
+    }
+}
+
+/// A file's `[fax]` table into the layers. A gateway routes letters (each fax becomes an
+/// e-mail to it): only the writer's own configuration may name one.
+fn put_fax(
+    f: RawFax,
+    src: &Source,
+    layer: Layer,
+    layers: &mut Layers,
+    smtp_diags: &mut Diagnostics,
+) {
+    if layer == Layer::Workspace {
+        if let Some(g) = &f.gateway {
+            smtp_diags.error(src.at(&g.span()), "gateway is not read from a file of the workspace (it would route your faxes to an address of its choosing): put it in [fax] of your personal config");
+        }
+        return;
+    }
+    put(&mut layers.fax_gateway, f.gateway, src, layer, same);
+}
+
+/// The fax gateway the writer set, checked.
+fn fax_gateway(
+    setting: Option<Setting<String>>,
+    diags: &mut Diagnostics,
+) -> Option<crate::fax::Gateway> {
+    let setting = setting?;
+    crate::fax::Gateway::parse(&setting.value)
+        .map_err(|e| diags.error(setting.origin, e))
+        .ok()
 }
 
 fn same(s: String) -> String {

@@ -52,6 +52,8 @@ pub struct Delivery {
     pub transport: Transport,
     /// Letters per minute.
     pub rate: f64,
+    /// The e-mail-to-fax gateway fax letters go through (`[fax] gateway`), if the writer set one.
+    pub fax: Option<crate::fax::Gateway>,
 }
 
 impl Security {
@@ -186,7 +188,11 @@ pub(super) fn validate_delivery(l: Layers, diags: &mut Diagnostics) -> Option<De
     if diags.errors().count() > before {
         return None;
     }
-    transport.map(|transport| Delivery { transport, rate })
+    transport.map(|transport| Delivery {
+        transport,
+        rate,
+        fax: None,
+    })
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -378,6 +384,7 @@ mod tests {
         let Some(Delivery {
             transport: Transport::Smtp(s),
             rate,
+            ..
         }) = d
         else {
             panic!("no smtp")

@@ -178,6 +178,7 @@ impl Signing<'_> {
                 id: s.key.clone(),
                 name: s.name.clone(),
                 address: e.to_string(),
+                place: None,
             })
         })
     }
@@ -633,6 +634,7 @@ mod tests {
                 id: "id-17".into(),
                 name: "Bo Bell".into(),
                 address: "bo@example.org".into(),
+                place: None,
             })
         );
         // Without an e-mail of their own: the account's, and no copy.

@@ -192,6 +192,9 @@ fn addressee(t: &Target) -> Addressee {
         id: t.contact.id.clone(),
         name: t.contact.name.clone(),
         address: address(t),
+        place: (t.channel == Channel::Fax).then(|| {
+            crate::fax::Place::of(t.contact.timezone.as_deref(), t.contact.country.code())
+        }),
     }
 }
 
@@ -236,6 +239,26 @@ fn coordinator(c: &Contact) -> Addressee {
             .as_ref()
             .map(ToString::to_string)
             .unwrap_or_default(),
+        place: None,
+    }
+}
+
+/// Gives each coordinators' copy of a fax or postal letter that letter, whose PDF the copy
+/// carries. `letters` are those rendered from `planned`, one for one, in its order.
+pub fn attach_originals(planned: &[Planned], letters: &mut [Letter]) {
+    for (i, p) in planned.iter().enumerate() {
+        let Some(of) = p.id.strip_suffix(".copy").filter(|_| p.kind == Kind::Copy) else {
+            continue;
+        };
+        let original = planned
+            .iter()
+            .position(|o| o.kind == Kind::Letter && o.id == of)
+            .and_then(|j| letters.get(j))
+            .filter(|l| l.pdf_name().is_some())
+            .map(|l| std::sync::Arc::new(l.clone()));
+        if let Some(copy) = letters.get_mut(i) {
+            copy.carries = original;
+        }
     }
 }
 

@@ -198,8 +198,9 @@ impl Renderer {
         let texts = self.texts(sheet, i, campaign, planned);
         sheet.swap_recipients(i);
         let (subject, body) = texts?;
-        let message_id =
-            (planned.channel == Channel::Email).then(|| super::message_id(campaign, &id, sender));
+        // A fax has one too: a gateway sends it as an e-mail (see `crate::fax`).
+        let message_id = matches!(planned.channel, Channel::Email | Channel::Fax)
+            .then(|| super::message_id(campaign, &id, sender));
         Ok(Letter {
             id,
             kind: planned.kind,
@@ -217,6 +218,7 @@ impl Renderer {
             body,
             message_id,
             alternatives: alternatives(planned),
+            carries: None,
         })
     }
 

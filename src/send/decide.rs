@@ -88,8 +88,10 @@ pub(super) struct Plan {
     pub todo: usize,
     /// The Message-IDs of the letters to send: the second pass sends these and no others.
     pub ids: HashSet<String>,
-    /// The first [`SHOWN`] letters to send: id and recipients.
-    pub shown: Vec<(String, Vec<Address>)>,
+    /// The first [`SHOWN`] letters to send: id, recipients, and for a fax the gateway's host.
+    pub shown: Vec<(String, Vec<Address>, Option<String>)>,
+    /// How many of the letters to send are faxes (through the gateway).
+    pub faxes: usize,
     pub from: Option<Address>,
     /// Letters the journal shows as accepted before: not sent again.
     pub before: usize,
@@ -103,14 +105,19 @@ impl Plan {
             .as_ref()
             .map(|f| format!(" from {f}"))
             .unwrap_or_default();
-        let mut s = format!(
-            "{} e-mail letter(s){from} through {}:\n",
-            self.todo,
-            super::account(delivery)
-        );
-        for (id, recipients) in &self.shown {
+        let what = match self.faxes {
+            0 => format!("{} e-mail letter(s)", self.todo),
+            n if n == self.todo => format!("{n} fax(es)"),
+            n => format!("{} e-mail letter(s) and {n} fax(es)", self.todo - n),
+        };
+        let mut s = format!("{what}{from} through {}:\n", super::account(delivery));
+        for (id, recipients, via) in &self.shown {
             let rcpts: Vec<String> = recipients.iter().map(ToString::to_string).collect();
-            let _ = writeln!(s, "  {id:<28} {}", rcpts.join(", "));
+            let via = via
+                .as_ref()
+                .map(|host| format!("fax via {host}: "))
+                .unwrap_or_default();
+            let _ = writeln!(s, "  {id:<28} {via}{}", rcpts.join(", "));
         }
         if self.todo > self.shown.len() {
             let _ = writeln!(s, "  ... and {} more", self.todo - self.shown.len());
@@ -139,10 +146,9 @@ fn plan(
     // Under --format json the envelopes would break the JSON Lines: the plan says enough.
     let mut dry = (opts.dry_run && opts.format == Format::Text).then(crate::output::stdout);
     for l in job.letters.iter() {
-        let l = l?;
-        if !l.is_email() {
+        let Some(l) = super::as_email(l?, opts) else {
             continue;
-        }
+        };
         // A message that cannot be built is found before any goes: its headers are built now
         // (what can fail), the whole message only to show it. Sending builds it once more.
         let o = outgoing(&l, now, dry.is_some())?;
@@ -157,15 +163,22 @@ fn plan(
             Decision::Send(..) if opts.limit.is_some_and(|n| p.todo >= n) => {
                 report.beyond_limit += 1;
             }
+            Decision::Send(_, known) if let Some(why) = super::must_wait(&l, opts, now) => {
+                report.hold(State::Deferred, o.id, &o.message_id, why, &known)?;
+            }
             Decision::Send(recipients, _) => {
                 p.todo += 1;
+                let via = crate::fax::delivered(&l)
+                    .and(opts.gateway.as_ref())
+                    .map(|g| g.host().to_string());
+                p.faxes += usize::from(via.is_some());
                 p.ids.insert(o.message_id.clone());
                 p.from.get_or_insert_with(|| o.from.clone());
                 if let Some(out) = &mut dry {
                     print_envelope(out, &o, &recipients)?;
                 }
                 if p.shown.len() < SHOWN {
-                    p.shown.push((o.id, recipients));
+                    p.shown.push((o.id, recipients, via));
                 }
             }
         }
@@ -256,11 +269,7 @@ fn print_envelope(
         writeln!(out, "RCPT TO:<{r}>")?;
     }
     writeln!(out)?;
-    out.write_all(
-        String::from_utf8_lossy(&o.message)
-            .replace("\r\n", "\n")
-            .as_bytes(),
-    )?;
+    out.write_all(mime::shown(&o.message).as_bytes())?;
     writeln!(out)?;
     Ok(())
 }

@@ -94,8 +94,10 @@ fn render(
             // Every confirmed letter is on its way: render no more.
             break;
         }
-        let l = l?;
-        if !l.is_email() || !l.message_id.as_ref().is_some_and(|id| confirmed.remove(id)) {
+        let Some(l) = super::as_email(l?, opts) else {
+            continue;
+        };
+        if !l.message_id.as_ref().is_some_and(|id| confirmed.remove(id)) {
             continue;
         }
         let o = outgoing(&l, now, true)?;

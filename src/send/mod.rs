@@ -30,7 +30,7 @@ use jiff::Timestamp;
 use lettre::Address;
 
 use crate::config::Delivery;
-use crate::letter::Letter;
+use crate::letter::{Channel, Letter};
 use crate::mime::{self, Purpose};
 use decide::Planned;
 pub use report::Report;
@@ -52,8 +52,12 @@ pub struct Options {
     pub limit: Option<usize>,
     pub retry_unknown: bool,
     pub retry_failed: bool,
+    /// Send faxes whatever the hour where they land (`--any-hour`).
+    pub any_hour: bool,
     /// What goes on stdout: text, or a JSON line for each result.
     pub format: crate::output::Format,
+    /// The writer's fax gateway (`[fax] gateway`), set from the delivery settings by [`send`].
+    pub gateway: Option<crate::fax::Gateway>,
 }
 
 /// The letters to send, in order. They are gone through twice, to plan and confirm and then
@@ -89,6 +93,10 @@ pub fn send(
     opts: &Options,
     now: Timestamp,
 ) -> Result<Vec<Report>> {
+    let opts = &Options {
+        gateway: delivery.and_then(|d| d.fax.clone()),
+        ..opts.clone()
+    };
     if opts.dry_run {
         let several = jobs.len() > 1;
         let reports = jobs
@@ -145,6 +153,28 @@ pub fn account(delivery: Option<&Delivery>) -> String {
         || "no transport yet (set [smtp] to send)".into(),
         Delivery::label,
     )
+}
+
+/// The e-mail a letter goes as, if it goes by e-mail: an e-mail letter as it is; a fax, when
+/// the writer has a gateway, as an e-mail to the gateway carrying the fax's PDF.
+fn as_email(l: Letter, opts: &Options) -> Option<Letter> {
+    match (l.channel, &opts.gateway) {
+        (Channel::Email, _) => Some(l),
+        (Channel::Fax, Some(g)) => Some(crate::fax::by_gateway(l, g)),
+        _ => None,
+    }
+}
+
+/// Why a fax must wait (the hour where it lands), unless `--any-hour`.
+fn must_wait(l: &Letter, opts: &Options, now: Timestamp) -> Option<String> {
+    if opts.any_hour {
+        return None;
+    }
+    let fax = crate::fax::delivered(l)?;
+    fax.to
+        .iter()
+        .filter_map(|a| a.place.as_ref())
+        .find_map(|place| crate::fax::ring_now(place, now).err())
 }
 
 /// An e-mail letter ready for the wire.

@@ -365,9 +365,12 @@ fn several_campaigns_in_one_send() {
         .stdout_is("")
         .stderr_is("letters/free-ainur-kurmanov/campaign.toml:9: warning: the deadline 2010-05-06 has passed\n\
             letters/free-ainur-kurmanov/campaign.toml:25: warning: almaty-prosecutor: Prosecutor of the City of Almaty has no e-mail, fax, web form, postal address or phone in contacts.toml\n\
-            1 letter(s) go by fax, post, web form or phone: `outcry compose free-ainur-kurmanov --out DIR` writes them\n\
+            1 letter(s) to deliver yourself: `outcry compose free-ainur-kurmanov --out DIR` writes them\n\
+            \x20 almaty-akimat                paste almaty-akimat.web.txt into the form at https://www.almaty.gov.kz/\n\
             unresolved: almaty-prosecutor: Prosecutor of the City of Almaty has no e-mail, fax, web form, postal address or phone in contacts.toml\n\
-            2 letter(s) go by fax, post, web form or phone: `outcry compose mayday-2011 --out DIR` writes them\n\
+            2 letter(s) to deliver yourself: `outcry compose mayday-2011 --out DIR` writes them\n\
+            \x20 presidential-administration  call +7 7172 74 55 24 (script: presidential-administration.call.txt)\n\
+            \x20 court-tikhonov               fax court-tikhonov.fax.pdf to +7 727 271 5802 (or set a [fax] gateway to send it: see README, Fax)\n\
             nothing to send\n");
     assert_eq!(server.received().len(), 6);
 }
@@ -612,8 +615,11 @@ fn several_campaigns_are_confirmed_once() {
         .stdout_matches_snapshot("bulk__several_campaigns_dry_run")
         .stderr_is("letters/free-ainur-kurmanov/campaign.toml:9: warning: the deadline 2010-05-06 has passed\n\
             letters/free-ainur-kurmanov/campaign.toml:25: warning: almaty-prosecutor: Prosecutor of the City of Almaty has no e-mail, fax, web form, postal address or phone in contacts.toml\n\
-            2 letter(s) go by fax, post, web form or phone: `outcry compose mayday-2011 --out DIR` writes them\n\
-            1 letter(s) go by fax, post, web form or phone: `outcry compose free-ainur-kurmanov --out DIR` writes them\n\
+            2 letter(s) to deliver yourself: `outcry compose mayday-2011 --out DIR` writes them\n\
+            \x20 presidential-administration  call +7 7172 74 55 24 (script: presidential-administration.call.txt)\n\
+            \x20 court-tikhonov               fax court-tikhonov.fax.pdf to +7 727 271 5802 (or set a [fax] gateway to send it: see README, Fax)\n\
+            1 letter(s) to deliver yourself: `outcry compose free-ainur-kurmanov --out DIR` writes them\n\
+            \x20 almaty-akimat                paste almaty-akimat.web.txt into the form at https://www.almaty.gov.kz/\n\
             unresolved: almaty-prosecutor: Prosecutor of the City of Almaty has no e-mail, fax, web form, postal address or phone in contacts.toml\n\
             mayday-2011: 5 e-mail letter(s) from branch@example.org through branch at 127.0.0.1:[PORT] (STARTTLS):\n\
             \x20 knb-press                    press@knb.kz, robert.cwi@gmail.com, ainur1917@gmail.com\n\

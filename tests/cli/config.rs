@@ -115,7 +115,7 @@ fn unknown_keys_in_config_are_errors() {
         .code(2)
         .stdout_is("")
         .stderr_is(
-            "outcry.toml:1: unknown field `sendr`, expected `sender` or `smtp`\n\
+            "outcry.toml:1: unknown field `sendr`, expected one of `sender`, `smtp`, `fax`\n\
             1 error(s): fix them and run outcry check again\n",
         );
 }

@@ -12,7 +12,9 @@ const USER: &str = "activist";
 const PASSWORD: &str = "correct-horse-battery-staple";
 const MAYDAY: &str = ".outcry/journal/mayday-2011.jsonl";
 /// What `send mayday-2011` says first.
-const NOT_EMAIL: &str = "2 letter(s) go by fax, post, web form or phone: `outcry compose mayday-2011 --out DIR` writes them\n";
+const NOT_EMAIL: &str = "2 letter(s) to deliver yourself: `outcry compose mayday-2011 --out DIR` writes them\n\
+    \x20 presidential-administration  call +7 7172 74 55 24 (script: presidential-administration.call.txt)\n\
+    \x20 court-tikhonov               fax court-tikhonov.fax.pdf to +7 727 271 5802 (or set a [fax] gateway to send it: see README, Fax)\n";
 
 fn server(faults: Vec<Fault>) -> Server {
     Server::start(Security::StartTls, Some((USER, PASSWORD)), faults)
@@ -86,7 +88,9 @@ fn review_a_shipped_journal_cannot_hold_letters_back() {
         .run()
         .success()
         .stdout_is("")
-        .stderr_is("2 letter(s) go by fax, post, web form or phone: `outcry compose mayday-2011 --out DIR` writes them\n\
+        .stderr_is("2 letter(s) to deliver yourself: `outcry compose mayday-2011 --out DIR` writes them\n\
+            \x20 presidential-administration  call +7 7172 74 55 24 (script: presidential-administration.call.txt)\n\
+            \x20 court-tikhonov               fax court-tikhonov.fax.pdf to +7 727 271 5802 (or set a [fax] gateway to send it: see README, Fax)\n\
             5 e-mail letter(s) from sender@example.org through activist at 127.0.0.1:[PORT] (STARTTLS):\n\
             \x20 knb-press                    press@knb.kz, robert.cwi@gmail.com, ainur1917@gmail.com\n\
             \x20 almaty-police-press          delta@police.kz, robert.cwi@gmail.com, ainur1917@gmail.com\n\
@@ -112,7 +116,9 @@ fn review_a_journal_sealed_by_another_writer_is_refused() {
         .run()
         .success()
         .stdout_is("")
-        .stderr_is("2 letter(s) go by fax, post, web form or phone: `outcry compose mayday-2011 --out DIR` writes them\n\
+        .stderr_is("2 letter(s) to deliver yourself: `outcry compose mayday-2011 --out DIR` writes them\n\
+            \x20 presidential-administration  call +7 7172 74 55 24 (script: presidential-administration.call.txt)\n\
+            \x20 court-tikhonov               fax court-tikhonov.fax.pdf to +7 727 271 5802 (or set a [fax] gateway to send it: see README, Fax)\n\
             5 e-mail letter(s) from sender@example.org through activist at 127.0.0.1:[PORT] (STARTTLS):\n\
             \x20 knb-press                    press@knb.kz, robert.cwi@gmail.com, ainur1917@gmail.com\n\
             \x20 almaty-police-press          delta@police.kz, robert.cwi@gmail.com, ainur1917@gmail.com\n\
@@ -157,7 +163,8 @@ fn review_a_line_from_another_campaigns_journal_is_refused() {
         .run()
         .success()
         .stdout_is("")
-        .stderr_is("1 letter(s) go by fax, post, web form or phone: `outcry compose c --out DIR` writes them\n\
+        .stderr_is("1 letter(s) to deliver yourself: `outcry compose c --out DIR` writes them\n\
+            \x20 court                        fax court.fax.pdf to +7 727 271 5802 (or set a [fax] gateway to send it: see README, Fax)\n\
             2 e-mail letter(s) from sender@example.org through activist at 127.0.0.1:[PORT] (STARTTLS):\n\
             \x20 ministry                     ministry@example.org, coord@example.org\n\
             \x20 court.copy                   coord@example.org\n\
@@ -190,7 +197,8 @@ fn lines_of_a_journal_out_of_order_or_left_out_are_refused() {
         .run()
         .success()
         .stdout_is("")
-        .stderr_is("1 letter(s) go by fax, post, web form or phone: `outcry compose c --out DIR` writes them\n\
+        .stderr_is("1 letter(s) to deliver yourself: `outcry compose c --out DIR` writes them\n\
+            \x20 court                        fax court.fax.pdf to +7 727 271 5802 (or set a [fax] gateway to send it: see README, Fax)\n\
             2 e-mail letter(s) from sender@example.org through activist at 127.0.0.1:[PORT] (STARTTLS):\n\
             \x20 ministry                     ministry@example.org, coord@example.org\n\
             \x20 court.copy                   coord@example.org\n\
@@ -217,7 +225,7 @@ fn lines_of_a_journal_out_of_order_or_left_out_are_refused() {
             .code(2)
 .stdout_is("")
 .stderr_is(&format!(
-                "1 letter(s) go by fax, post, web form or phone: `outcry compose c --out DIR` writes them\n\
+                "1 letter(s) to deliver yourself: `outcry compose c --out DIR` writes them\n  court                        fax court.fax.pdf to +7 727 271 5802 (or set a [fax] gateway to send it: see README, Fax)\n\
                  error: {}\n",
                 not_yours(journal, line, WRONG_MAC, "c")
             ));
@@ -265,7 +273,8 @@ fn a_line_sealed_with_the_writers_key_is_read() {
             \n\
             Test Sender\n\
             \n")
-        .stderr_is("1 letter(s) go by fax, post, web form or phone: `outcry compose c --out DIR` writes them\n\
+        .stderr_is("1 letter(s) to deliver yourself: `outcry compose c --out DIR` writes them\n\
+            \x20 court                        fax court.fax.pdf to +7 727 271 5802 (or set a [fax] gateway to send it: see README, Fax)\n\
             2 e-mail letter(s) from sender@example.org through activist at 127.0.0.1:[PORT] (STARTTLS):\n\
             \x20 ministry                     ministry@example.org, coord@example.org\n\
             \x20 court.copy                   coord@example.org\n\
@@ -277,7 +286,8 @@ fn a_line_sealed_with_the_writers_key_is_read() {
         .run()
         .success()
         .stdout_is("")
-        .stderr_is("1 letter(s) go by fax, post, web form or phone: `outcry compose c --out DIR` writes them\n\
+        .stderr_is("1 letter(s) to deliver yourself: `outcry compose c --out DIR` writes them\n\
+            \x20 court                        fax court.fax.pdf to +7 727 271 5802 (or set a [fax] gateway to send it: see README, Fax)\n\
             2 e-mail letter(s) from sender@example.org through activist at 127.0.0.1:[PORT] (STARTTLS):\n\
             \x20 ministry                     ministry@example.org, coord@example.org\n\
             \x20 court.copy                   coord@example.org\n\
@@ -323,7 +333,7 @@ fn a_line_sealed_with_the_writers_key_is_read() {
 fn review_a_linked_huge_or_corrupt_journal_is_refused() {
     let server = server(vec![]);
     let base = || minimal(&server).args(["send", "c", "--yes"]);
-    let note = "1 letter(s) go by fax, post, web form or phone: `outcry compose c --out DIR` writes them\n";
+    let note = "1 letter(s) to deliver yourself: `outcry compose c --out DIR` writes them\n  court                        fax court.fax.pdf to +7 727 271 5802 (or set a [fax] gateway to send it: see README, Fax)\n";
     let journal = ".outcry/journal/c.jsonl";
 
     let case = base().file(journal, "");
@@ -366,7 +376,8 @@ fn review_control_characters_in_a_reply_are_escaped() {
         .args(["send", "c", "--yes", "--format", "json"])
         .run()
         .code(1)
-        .stderr_is("1 letter(s) go by fax, post, web form or phone: `outcry compose c --out DIR` writes them\n\
+        .stderr_is("1 letter(s) to deliver yourself: `outcry compose c --out DIR` writes them\n\
+            \x20 court                        fax court.fax.pdf to +7 727 271 5802 (or set a [fax] gateway to send it: see README, Fax)\n\
             2 e-mail letter(s) from sender@example.org through activist at 127.0.0.1:[PORT] (STARTTLS):\n\
             \x20 ministry                     ministry@example.org, coord@example.org\n\
             \x20 court.copy                   coord@example.org\n\
@@ -379,7 +390,7 @@ fn review_control_characters_in_a_reply_are_escaped() {
     assert_eq!(
         run.stderr,
         format!(
-            "1 letter(s) go by fax, post, web form or phone: `outcry compose c --out DIR` writes them\n\
+            "1 letter(s) to deliver yourself: `outcry compose c --out DIR` writes them\n  court                        fax court.fax.pdf to +7 727 271 5802 (or set a [fax] gateway to send it: see README, Fax)\n\
              2 e-mail letter(s) from sender@example.org through activist at 127.0.0.1:{port} (STARTTLS):\n  \
              ministry                     ministry@example.org, coord@example.org\n  \
              court.copy                   coord@example.org\n\
@@ -422,7 +433,7 @@ fn the_journal_key_is_never_read_or_made_through_a_link() {
     let target = outside.path().join("victim");
     let why = "It authenticates your journals: restore it from a backup, or move it away \
                (outcry then makes a new one, and refuses the journals sealed with this one)";
-    let note = "1 letter(s) go by fax, post, web form or phone: `outcry compose c --out DIR` writes them\n";
+    let note = "1 letter(s) to deliver yourself: `outcry compose c --out DIR` writes them\n  court                        fax court.fax.pdf to +7 727 271 5802 (or set a [fax] gateway to send it: see README, Fax)\n";
     for existing in [false, true] {
         if existing {
             std::fs::write(&target, "0123456789abcdef0123456789abcdef").expect("write");
@@ -435,7 +446,8 @@ fn the_journal_key_is_never_read_or_made_through_a_link() {
             .run()
             .code(2)
             .stdout_is("")
-            .stderr_is("1 letter(s) go by fax, post, web form or phone: `outcry compose c --out DIR` writes them\n\
+            .stderr_is("1 letter(s) to deliver yourself: `outcry compose c --out DIR` writes them\n\
+                \x20 court                        fax court.fax.pdf to +7 727 271 5802 (or set a [fax] gateway to send it: see README, Fax)\n\
                 error: [WS]/.home/.local/state/outcry/journal.key: is a symbolic link: outcry reads its own files only where it made them. It authenticates your journals: restore it from a backup, or move it away (outcry then makes a new one, and refuses the journals sealed with this one)\n");
         assert_eq!(
             run.stderr
@@ -452,7 +464,7 @@ fn the_journal_key_is_never_read_or_made_through_a_link() {
         .run()
         .code(2)
         .stdout_is("")
-        .stderr_is("1 letter(s) go by fax, post, web form or phone: `outcry compose c --out DIR` writes them\n\
+        .stderr_is("1 letter(s) to deliver yourself: `outcry compose c --out DIR` writes them\n  court                        fax court.fax.pdf to +7 727 271 5802 (or set a [fax] gateway to send it: see README, Fax)\n\
             error: [WS]/.home/.local/state/outcry/journal.key: is 5 bytes, not a journal key of 32. It authenticates your journals: restore it from a backup, or move it away (outcry then makes a new one, and refuses the journals sealed with this one)\n");
     assert_eq!(
         run.stderr

@@ -24,6 +24,7 @@ mod config;
 mod copies;
 mod delivery;
 mod drafts;
+mod fax;
 mod guided;
 mod help;
 mod journal;

@@ -171,7 +171,9 @@ fn without_a_terminal_send_needs_yes() {
         .run()
         .code(2)
         .stdout_is("")
-        .stderr_is("2 letter(s) go by fax, post, web form or phone: `outcry compose mayday-2011 --out DIR` writes them\n\
+        .stderr_is("2 letter(s) to deliver yourself: `outcry compose mayday-2011 --out DIR` writes them\n\
+            \x20 presidential-administration  call +7 7172 74 55 24 (script: presidential-administration.call.txt)\n\
+            \x20 court-tikhonov               fax court-tikhonov.fax.pdf to +7 727 271 5802 (or set a [fax] gateway to send it: see README, Fax)\n\
             5 e-mail letter(s) from sender@example.org through activist at 127.0.0.1:[PORT] (STARTTLS):\n\
             \x20 knb-press                    press@knb.kz, robert.cwi@gmail.com, ainur1917@gmail.com\n\
             \x20 almaty-police-press          delta@police.kz, robert.cwi@gmail.com, ainur1917@gmail.com\n\

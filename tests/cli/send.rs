@@ -65,7 +65,9 @@ fn mayday_is_delivered_exactly_once_as_composed() {
     let run = send(mayday(&server), &[])
         .success()
         .stdout_is("")
-        .stderr_is("2 letter(s) go by fax, post, web form or phone: `outcry compose mayday-2011 --out DIR` writes them\n\
+        .stderr_is("2 letter(s) to deliver yourself: `outcry compose mayday-2011 --out DIR` writes them\n\
+            \x20 presidential-administration  call +7 7172 74 55 24 (script: presidential-administration.call.txt)\n\
+            \x20 court-tikhonov               fax court-tikhonov.fax.pdf to +7 727 271 5802 (or set a [fax] gateway to send it: see README, Fax)\n\
             5 e-mail letter(s) from sender@example.org through activist at 127.0.0.1:[PORT] (STARTTLS):\n\
             \x20 knb-press                    press@knb.kz, robert.cwi@gmail.com, ainur1917@gmail.com\n\
             \x20 almaty-police-press          delta@police.kz, robert.cwi@gmail.com, ainur1917@gmail.com\n\
@@ -99,7 +101,9 @@ fn mayday_is_delivered_exactly_once_as_composed() {
         ]
     );
     // A second run sends nothing.
-    let again = send(run.again(), &[]).success().stdout_is("").stderr_is("2 letter(s) go by fax, post, web form or phone: `outcry compose mayday-2011 --out DIR` writes them\n\
+    let again = send(run.again(), &[]).success().stdout_is("").stderr_is("2 letter(s) to deliver yourself: `outcry compose mayday-2011 --out DIR` writes them\n\
+        \x20 presidential-administration  call +7 7172 74 55 24 (script: presidential-administration.call.txt)\n\
+        \x20 court-tikhonov               fax court-tikhonov.fax.pdf to +7 727 271 5802 (or set a [fax] gateway to send it: see README, Fax)\n\
         nothing to send: every e-mail letter of mayday-2011 was accepted before (see `outcry status mayday-2011`)\n");
     assert_eq!(server.received().len(), 5);
     // The server holds what `compose --out` writes, but for Date and X-Unsent.
@@ -196,7 +200,9 @@ fn status_shows_each_letter() {
     let run = send(mayday(&server), &[])
         .success()
         .stdout_is("")
-        .stderr_is("2 letter(s) go by fax, post, web form or phone: `outcry compose mayday-2011 --out DIR` writes them\n\
+        .stderr_is("2 letter(s) to deliver yourself: `outcry compose mayday-2011 --out DIR` writes them\n\
+            \x20 presidential-administration  call +7 7172 74 55 24 (script: presidential-administration.call.txt)\n\
+            \x20 court-tikhonov               fax court-tikhonov.fax.pdf to +7 727 271 5802 (or set a [fax] gateway to send it: see README, Fax)\n\
             5 e-mail letter(s) from sender@example.org through activist at 127.0.0.1:[PORT] (STARTTLS):\n\
             \x20 knb-press                    press@knb.kz, robert.cwi@gmail.com, ainur1917@gmail.com\n\
             \x20 almaty-police-press          delta@police.kz, robert.cwi@gmail.com, ainur1917@gmail.com\n\
@@ -271,7 +277,9 @@ fn the_envelope_is_pipelined_where_the_server_offers_it() {
         send(mayday(server), &[])
             .success()
             .stdout_is("")
-            .stderr_is("2 letter(s) go by fax, post, web form or phone: `outcry compose mayday-2011 --out DIR` writes them\n\
+            .stderr_is("2 letter(s) to deliver yourself: `outcry compose mayday-2011 --out DIR` writes them\n\
+                \x20 presidential-administration  call +7 7172 74 55 24 (script: presidential-administration.call.txt)\n\
+                \x20 court-tikhonov               fax court-tikhonov.fax.pdf to +7 727 271 5802 (or set a [fax] gateway to send it: see README, Fax)\n\
                 5 e-mail letter(s) from sender@example.org through activist at 127.0.0.1:[PORT] (STARTTLS):\n\
                 \x20 knb-press                    press@knb.kz, robert.cwi@gmail.com, ainur1917@gmail.com\n\
                 \x20 almaty-police-press          delta@police.kz, robert.cwi@gmail.com, ainur1917@gmail.com\n\
@@ -309,7 +317,9 @@ fn a_refused_coordinator_costs_nobody_their_letter() {
         let run = send(mayday(&server), &[])
         .code(1)
         .stdout_is("")
-        .stderr_is("2 letter(s) go by fax, post, web form or phone: `outcry compose mayday-2011 --out DIR` writes them\n\
+        .stderr_is("2 letter(s) to deliver yourself: `outcry compose mayday-2011 --out DIR` writes them\n\
+            \x20 presidential-administration  call +7 7172 74 55 24 (script: presidential-administration.call.txt)\n\
+            \x20 court-tikhonov               fax court-tikhonov.fax.pdf to +7 727 271 5802 (or set a [fax] gateway to send it: see README, Fax)\n\
             5 e-mail letter(s) from sender@example.org through activist at 127.0.0.1:[PORT] (STARTTLS):\n\
             \x20 knb-press                    press@knb.kz, robert.cwi@gmail.com, ainur1917@gmail.com\n\
             \x20 almaty-police-press          delta@police.kz, robert.cwi@gmail.com, ainur1917@gmail.com\n\
@@ -375,7 +385,9 @@ fn a_421_reconnects_and_goes_on() {
         send(mayday(&server), &[])
         .success()
         .stdout_is("")
-        .stderr_is("2 letter(s) go by fax, post, web form or phone: `outcry compose mayday-2011 --out DIR` writes them\n\
+        .stderr_is("2 letter(s) to deliver yourself: `outcry compose mayday-2011 --out DIR` writes them\n\
+            \x20 presidential-administration  call +7 7172 74 55 24 (script: presidential-administration.call.txt)\n\
+            \x20 court-tikhonov               fax court-tikhonov.fax.pdf to +7 727 271 5802 (or set a [fax] gateway to send it: see README, Fax)\n\
             5 e-mail letter(s) from sender@example.org through activist at 127.0.0.1:[PORT] (STARTTLS):\n\
             \x20 knb-press                    press@knb.kz, robert.cwi@gmail.com, ainur1917@gmail.com\n\
             \x20 almaty-police-press          delta@police.kz, robert.cwi@gmail.com, ainur1917@gmail.com\n\
@@ -406,7 +418,9 @@ fn a_451_is_deferred_and_retried_in_the_run() {
     let run = send(mayday(&server), &[])
         .success()
         .stdout_is("")
-        .stderr_is("2 letter(s) go by fax, post, web form or phone: `outcry compose mayday-2011 --out DIR` writes them\n\
+        .stderr_is("2 letter(s) to deliver yourself: `outcry compose mayday-2011 --out DIR` writes them\n\
+            \x20 presidential-administration  call +7 7172 74 55 24 (script: presidential-administration.call.txt)\n\
+            \x20 court-tikhonov               fax court-tikhonov.fax.pdf to +7 727 271 5802 (or set a [fax] gateway to send it: see README, Fax)\n\
             5 e-mail letter(s) from sender@example.org through activist at 127.0.0.1:[PORT] (STARTTLS):\n\
             \x20 knb-press                    press@knb.kz, robert.cwi@gmail.com, ainur1917@gmail.com\n\
             \x20 almaty-police-press          delta@police.kz, robert.cwi@gmail.com, ainur1917@gmail.com\n\
@@ -432,7 +446,9 @@ fn a_550_fails_that_letter_only() {
     let run = send(mayday(&server), &[])
         .code(1)
         .stdout_is("")
-        .stderr_is("2 letter(s) go by fax, post, web form or phone: `outcry compose mayday-2011 --out DIR` writes them\n\
+        .stderr_is("2 letter(s) to deliver yourself: `outcry compose mayday-2011 --out DIR` writes them\n\
+            \x20 presidential-administration  call +7 7172 74 55 24 (script: presidential-administration.call.txt)\n\
+            \x20 court-tikhonov               fax court-tikhonov.fax.pdf to +7 727 271 5802 (or set a [fax] gateway to send it: see README, Fax)\n\
             5 e-mail letter(s) from sender@example.org through activist at 127.0.0.1:[PORT] (STARTTLS):\n\
             \x20 knb-press                    press@knb.kz, robert.cwi@gmail.com, ainur1917@gmail.com\n\
             \x20 almaty-police-press          delta@police.kz, robert.cwi@gmail.com, ainur1917@gmail.com\n\
@@ -448,7 +464,9 @@ fn a_550_fails_that_letter_only() {
             \x20 almaty-police-press          delta@police.kz (to) refused: permanent error (550): 5.7.1 rejected as spam; robert.cwi@gmail.com (cc) refused: permanent error (550): 5.7.1 rejected as spam; ainur1917@gmail.com (cc) refused: permanent error (550): 5.7.1 rejected as spam\n");
     assert_eq!(server.received().len(), 4);
     // The next run holds it back; --retry-failed tries it again.
-    let held = send(run.again(), &[]).code(1).stdout_is("").stderr_is("2 letter(s) go by fax, post, web form or phone: `outcry compose mayday-2011 --out DIR` writes them\n\
+    let held = send(run.again(), &[]).code(1).stdout_is("").stderr_is("2 letter(s) to deliver yourself: `outcry compose mayday-2011 --out DIR` writes them\n\
+        \x20 presidential-administration  call +7 7172 74 55 24 (script: presidential-administration.call.txt)\n\
+        \x20 court-tikhonov               fax court-tikhonov.fax.pdf to +7 727 271 5802 (or set a [fax] gateway to send it: see README, Fax)\n\
         nothing to send now: 1 letter(s) held back (see below)\n\
         failed (refused by the server; `outcry send --retry-failed` tries them again) 1:\n\
         \x20 almaty-police-press          delta@police.kz (to) refused: permanent error (550): 5.7.1 rejected as spam; robert.cwi@gmail.com (cc) refused: permanent error (550): 5.7.1 rejected as spam; ainur1917@gmail.com (cc) refused: permanent error (550): 5.7.1 rejected as spam (not resent: use --retry-failed)\n");
@@ -456,7 +474,9 @@ fn a_550_fails_that_letter_only() {
     let again = send(held.again(), &["--retry-failed"])
         .success()
         .stdout_is("")
-        .stderr_is("2 letter(s) go by fax, post, web form or phone: `outcry compose mayday-2011 --out DIR` writes them\n\
+        .stderr_is("2 letter(s) to deliver yourself: `outcry compose mayday-2011 --out DIR` writes them\n\
+            \x20 presidential-administration  call +7 7172 74 55 24 (script: presidential-administration.call.txt)\n\
+            \x20 court-tikhonov               fax court-tikhonov.fax.pdf to +7 727 271 5802 (or set a [fax] gateway to send it: see README, Fax)\n\
             1 e-mail letter(s) from sender@example.org through activist at 127.0.0.1:[PORT] (STARTTLS):\n\
             \x20 almaty-police-press          delta@police.kz, robert.cwi@gmail.com, ainur1917@gmail.com\n\
             \x20 (4 letter(s) accepted before: not sent again)\n\
@@ -503,7 +523,9 @@ fn a_connection_lost_after_the_body_is_unknown_and_never_resent_silently() {
     let retry = send(status.again(), &["--retry-unknown"])
         .success()
         .stdout_is("")
-        .stderr_is("2 letter(s) go by fax, post, web form or phone: `outcry compose mayday-2011 --out DIR` writes them\n\
+        .stderr_is("2 letter(s) to deliver yourself: `outcry compose mayday-2011 --out DIR` writes them\n\
+            \x20 presidential-administration  call +7 7172 74 55 24 (script: presidential-administration.call.txt)\n\
+            \x20 court-tikhonov               fax court-tikhonov.fax.pdf to +7 727 271 5802 (or set a [fax] gateway to send it: see README, Fax)\n\
             1 e-mail letter(s) from sender@example.org through activist at 127.0.0.1:[PORT] (STARTTLS):\n\
             \x20 almaty-police-press          delta@police.kz, robert.cwi@gmail.com, ainur1917@gmail.com\n\
             \x20 (4 letter(s) accepted before: not sent again)\n\
@@ -559,7 +581,9 @@ fn limit_sends_at_most_n_letters() {
     let run = send(mayday(&server), &["--limit", "2"])
         .success()
         .stdout_is("")
-        .stderr_is("2 letter(s) go by fax, post, web form or phone: `outcry compose mayday-2011 --out DIR` writes them\n\
+        .stderr_is("2 letter(s) to deliver yourself: `outcry compose mayday-2011 --out DIR` writes them\n\
+            \x20 presidential-administration  call +7 7172 74 55 24 (script: presidential-administration.call.txt)\n\
+            \x20 court-tikhonov               fax court-tikhonov.fax.pdf to +7 727 271 5802 (or set a [fax] gateway to send it: see README, Fax)\n\
             2 e-mail letter(s) from sender@example.org through activist at 127.0.0.1:[PORT] (STARTTLS):\n\
             \x20 knb-press                    press@knb.kz, robert.cwi@gmail.com, ainur1917@gmail.com\n\
             \x20 almaty-police-press          delta@police.kz, robert.cwi@gmail.com, ainur1917@gmail.com\n\
@@ -575,7 +599,9 @@ fn limit_sends_at_most_n_letters() {
         "{}",
         run.stderr
     );
-    send(run.again(), &[]).success().stdout_is("").stderr_is("2 letter(s) go by fax, post, web form or phone: `outcry compose mayday-2011 --out DIR` writes them\n\
+    send(run.again(), &[]).success().stdout_is("").stderr_is("2 letter(s) to deliver yourself: `outcry compose mayday-2011 --out DIR` writes them\n\
+        \x20 presidential-administration  call +7 7172 74 55 24 (script: presidential-administration.call.txt)\n\
+        \x20 court-tikhonov               fax court-tikhonov.fax.pdf to +7 727 271 5802 (or set a [fax] gateway to send it: see README, Fax)\n\
         3 e-mail letter(s) from sender@example.org through activist at 127.0.0.1:[PORT] (STARTTLS):\n\
         \x20 mfa-kz                       mid@mid.kz, robert.cwi@gmail.com, ainur1917@gmail.com\n\
         \x20 court-tikhonov.copy          robert.cwi@gmail.com, ainur1917@gmail.com\n\
@@ -596,7 +622,9 @@ fn dry_run_connects_to_nothing_and_shows_every_envelope() {
         .run()
         .success()
         .stdout_matches_snapshot("send__dry_run")
-        .stderr_is("2 letter(s) go by fax, post, web form or phone: `outcry compose mayday-2011 --out DIR` writes them\n\
+        .stderr_is("2 letter(s) to deliver yourself: `outcry compose mayday-2011 --out DIR` writes them\n\
+            \x20 presidential-administration  call +7 7172 74 55 24 (script: presidential-administration.call.txt)\n\
+            \x20 court-tikhonov               fax court-tikhonov.fax.pdf to +7 727 271 5802 (or set a [fax] gateway to send it: see README, Fax)\n\
             5 e-mail letter(s) from sender@example.org through activist at 127.0.0.1:[PORT] (STARTTLS):\n\
             \x20 knb-press                    press@knb.kz, robert.cwi@gmail.com, ainur1917@gmail.com\n\
             \x20 almaty-police-press          delta@police.kz, robert.cwi@gmail.com, ainur1917@gmail.com\n\
@@ -631,7 +659,8 @@ fn a_passed_deadline_needs_force() {
         .stdout_is("")
         .stderr_is("letters/free-ainur-kurmanov/campaign.toml:9: warning: the deadline 2010-05-06 has passed\n\
             letters/free-ainur-kurmanov/campaign.toml:25: warning: almaty-prosecutor: Prosecutor of the City of Almaty has no e-mail, fax, web form, postal address or phone in contacts.toml\n\
-            1 letter(s) go by fax, post, web form or phone: `outcry compose free-ainur-kurmanov --out DIR` writes them\n\
+            1 letter(s) to deliver yourself: `outcry compose free-ainur-kurmanov --out DIR` writes them\n\
+            \x20 almaty-akimat                paste almaty-akimat.web.txt into the form at https://www.almaty.gov.kz/\n\
             unresolved: almaty-prosecutor: Prosecutor of the City of Almaty has no e-mail, fax, web form, postal address or phone in contacts.toml\n\
             1 e-mail letter(s) from sender@example.org through activist at 127.0.0.1:[PORT] (STARTTLS):\n\
             \x20 joint                        Gp-rk@prokuror.kz, press@osce.org\n\
@@ -646,7 +675,9 @@ fn a_server_without_starttls_gets_no_password() {
     let run = send(mayday(&server), &[])
         .code(1)
         .stdout_is("")
-        .stderr_is("2 letter(s) go by fax, post, web form or phone: `outcry compose mayday-2011 --out DIR` writes them\n\
+        .stderr_is("2 letter(s) to deliver yourself: `outcry compose mayday-2011 --out DIR` writes them\n\
+            \x20 presidential-administration  call +7 7172 74 55 24 (script: presidential-administration.call.txt)\n\
+            \x20 court-tikhonov               fax court-tikhonov.fax.pdf to +7 727 271 5802 (or set a [fax] gateway to send it: see README, Fax)\n\
             5 e-mail letter(s) from sender@example.org through activist at 127.0.0.1:[PORT] (STARTTLS):\n\
             \x20 knb-press                    press@knb.kz, robert.cwi@gmail.com, ainur1917@gmail.com\n\
             \x20 almaty-police-press          delta@police.kz, robert.cwi@gmail.com, ainur1917@gmail.com\n\
@@ -710,7 +741,9 @@ fn insecure_settings_are_refused_before_connecting() {
         .run()
         .success()
         .stdout_is("")
-        .stderr_is("2 letter(s) go by fax, post, web form or phone: `outcry compose mayday-2011 --out DIR` writes them\n\
+        .stderr_is("2 letter(s) to deliver yourself: `outcry compose mayday-2011 --out DIR` writes them\n\
+            \x20 presidential-administration  call +7 7172 74 55 24 (script: presidential-administration.call.txt)\n\
+            \x20 court-tikhonov               fax court-tikhonov.fax.pdf to +7 727 271 5802 (or set a [fax] gateway to send it: see README, Fax)\n\
             5 e-mail letter(s) from sender@example.org through 127.0.0.1:[PORT] (unencrypted, this machine only):\n\
             \x20 knb-press                    press@knb.kz, robert.cwi@gmail.com, ainur1917@gmail.com\n\
             \x20 almaty-police-press          delta@police.kz, robert.cwi@gmail.com, ainur1917@gmail.com\n\
@@ -739,7 +772,9 @@ fn an_untrusted_certificate_is_explained() {
         .run()
         .code(1)
         .stdout_is("")
-        .stderr_is("2 letter(s) go by fax, post, web form or phone: `outcry compose mayday-2011 --out DIR` writes them\n\
+        .stderr_is("2 letter(s) to deliver yourself: `outcry compose mayday-2011 --out DIR` writes them\n\
+            \x20 presidential-administration  call +7 7172 74 55 24 (script: presidential-administration.call.txt)\n\
+            \x20 court-tikhonov               fax court-tikhonov.fax.pdf to +7 727 271 5802 (or set a [fax] gateway to send it: see README, Fax)\n\
             5 e-mail letter(s) from sender@example.org through activist at 127.0.0.1:[PORT] (STARTTLS):\n\
             \x20 knb-press                    press@knb.kz, robert.cwi@gmail.com, ainur1917@gmail.com\n\
             \x20 almaty-police-press          delta@police.kz, robert.cwi@gmail.com, ainur1917@gmail.com\n\
@@ -759,7 +794,9 @@ fn a_wrong_password_is_explained() {
         .run()
         .code(1)
         .stdout_is("")
-        .stderr_is("2 letter(s) go by fax, post, web form or phone: `outcry compose mayday-2011 --out DIR` writes them\n\
+        .stderr_is("2 letter(s) to deliver yourself: `outcry compose mayday-2011 --out DIR` writes them\n\
+            \x20 presidential-administration  call +7 7172 74 55 24 (script: presidential-administration.call.txt)\n\
+            \x20 court-tikhonov               fax court-tikhonov.fax.pdf to +7 727 271 5802 (or set a [fax] gateway to send it: see README, Fax)\n\
             5 e-mail letter(s) from sender@example.org through activist at 127.0.0.1:[PORT] (STARTTLS):\n\
             \x20 knb-press                    press@knb.kz, robert.cwi@gmail.com, ainur1917@gmail.com\n\
             \x20 almaty-police-press          delta@police.kz, robert.cwi@gmail.com, ainur1917@gmail.com\n\
@@ -789,7 +826,9 @@ fn a_hung_server_times_out() {
         .run()
         .code(1)
         .stdout_is("")
-        .stderr_is("2 letter(s) go by fax, post, web form or phone: `outcry compose mayday-2011 --out DIR` writes them\n\
+        .stderr_is("2 letter(s) to deliver yourself: `outcry compose mayday-2011 --out DIR` writes them\n\
+            \x20 presidential-administration  call +7 7172 74 55 24 (script: presidential-administration.call.txt)\n\
+            \x20 court-tikhonov               fax court-tikhonov.fax.pdf to +7 727 271 5802 (or set a [fax] gateway to send it: see README, Fax)\n\
             5 e-mail letter(s) from sender@example.org through activist at 127.0.0.1:[PORT] (STARTTLS):\n\
             \x20 knb-press                    press@knb.kz, robert.cwi@gmail.com, ainur1917@gmail.com\n\
             \x20 almaty-police-press          delta@police.kz, robert.cwi@gmail.com, ainur1917@gmail.com\n\
@@ -866,7 +905,9 @@ fn send_and_status_outputs_hold_no_password_in_errors() {
         .run()
         .code(1)
         .stdout_is("")
-        .stderr_is("2 letter(s) go by fax, post, web form or phone: `outcry compose mayday-2011 --out DIR` writes them\n\
+        .stderr_is("2 letter(s) to deliver yourself: `outcry compose mayday-2011 --out DIR` writes them\n\
+            \x20 presidential-administration  call +7 7172 74 55 24 (script: presidential-administration.call.txt)\n\
+            \x20 court-tikhonov               fax court-tikhonov.fax.pdf to +7 727 271 5802 (or set a [fax] gateway to send it: see README, Fax)\n\
             5 e-mail letter(s) from sender@example.org through activist at 127.0.0.1:[PORT] (STARTTLS):\n\
             \x20 knb-press                    press@knb.kz, robert.cwi@gmail.com, ainur1917@gmail.com\n\
             \x20 almaty-police-press          delta@police.kz, robert.cwi@gmail.com, ainur1917@gmail.com\n\
@@ -892,7 +933,8 @@ fn a_lone_dot_line_survives_the_wire() {
         .run()
         .success()
         .stdout_is("")
-        .stderr_is("1 letter(s) go by fax, post, web form or phone: `outcry compose c --out DIR` writes them\n\
+        .stderr_is("1 letter(s) to deliver yourself: `outcry compose c --out DIR` writes them\n\
+            \x20 court                        fax court.fax.pdf to +7 727 271 5802 (or set a [fax] gateway to send it: see README, Fax)\n\
             2 e-mail letter(s) from sender@example.org through activist at 127.0.0.1:[PORT] (STARTTLS):\n\
             \x20 ministry                     ministry@example.org, coord@example.org\n\
             \x20 court.copy                   coord@example.org\n\
@@ -1007,7 +1049,8 @@ fn sendmail_transport_hands_each_letter_to_the_program() {
         .run()
         .success()
         .stdout_is("")
-        .stderr_is("1 letter(s) go by fax, post, web form or phone: `outcry compose c --out DIR` writes them\n\
+        .stderr_is("1 letter(s) to deliver yourself: `outcry compose c --out DIR` writes them\n\
+            \x20 court                        fax court.fax.pdf to +7 727 271 5802 (or set a [fax] gateway to send it: see README, Fax)\n\
             2 e-mail letter(s) from sender@example.org through the local mail system ([WS]/fake-sendmail):\n\
             \x20 ministry                     ministry@example.org, coord@example.org\n\
             \x20 court.copy                   coord@example.org\n\
@@ -1058,7 +1101,9 @@ fn a_letter_sent_under_another_message_id_is_not_sent_again() {
     let first = send(mayday(&server), &["--limit", "2"])
         .success()
         .stdout_is("")
-        .stderr_is("2 letter(s) go by fax, post, web form or phone: `outcry compose mayday-2011 --out DIR` writes them\n\
+        .stderr_is("2 letter(s) to deliver yourself: `outcry compose mayday-2011 --out DIR` writes them\n\
+            \x20 presidential-administration  call +7 7172 74 55 24 (script: presidential-administration.call.txt)\n\
+            \x20 court-tikhonov               fax court-tikhonov.fax.pdf to +7 727 271 5802 (or set a [fax] gateway to send it: see README, Fax)\n\
             2 e-mail letter(s) from sender@example.org through activist at 127.0.0.1:[PORT] (STARTTLS):\n\
             \x20 knb-press                    press@knb.kz, robert.cwi@gmail.com, ainur1917@gmail.com\n\
             \x20 almaty-police-press          delta@police.kz, robert.cwi@gmail.com, ainur1917@gmail.com\n\
@@ -1075,7 +1120,9 @@ fn a_letter_sent_under_another_message_id_is_not_sent_again() {
     )
     .success()
     .stdout_is("")
-    .stderr_is("2 letter(s) go by fax, post, web form or phone: `outcry compose mayday-2011 --out DIR` writes them\n\
+    .stderr_is("2 letter(s) to deliver yourself: `outcry compose mayday-2011 --out DIR` writes them\n\
+        \x20 presidential-administration  call +7 7172 74 55 24 (script: presidential-administration.call.txt)\n\
+        \x20 court-tikhonov               fax court-tikhonov.fax.pdf to +7 727 271 5802 (or set a [fax] gateway to send it: see README, Fax)\n\
         3 e-mail letter(s) from other@example.org through activist at 127.0.0.1:[PORT] (STARTTLS):\n\
         \x20 mfa-kz                       mid@mid.kz, robert.cwi@gmail.com, ainur1917@gmail.com\n\
         \x20 court-tikhonov.copy          robert.cwi@gmail.com, ainur1917@gmail.com\n\
@@ -1197,7 +1244,8 @@ fn a_journal_from_a_newer_outcry_still_lets_send_and_status_run() {
         .run()
         .success()
         .stdout_is("")
-        .stderr_is("1 letter(s) go by fax, post, web form or phone: `outcry compose c --out DIR` writes them\n\
+        .stderr_is("1 letter(s) to deliver yourself: `outcry compose c --out DIR` writes them\n\
+            \x20 court                        fax court.fax.pdf to +7 727 271 5802 (or set a [fax] gateway to send it: see README, Fax)\n\
             2 e-mail letter(s) from sender@example.org through activist at 127.0.0.1:[PORT] (STARTTLS):\n\
             \x20 ministry                     ministry@example.org, coord@example.org\n\
             \x20 court.copy                   coord@example.org\n\
@@ -1236,7 +1284,8 @@ fn a_journal_from_a_newer_outcry_still_lets_send_and_status_run() {
         .run()
         .success()
         .stdout_is("")
-        .stderr_is("1 letter(s) go by fax, post, web form or phone: `outcry compose c --out DIR` writes them\n\
+        .stderr_is("1 letter(s) to deliver yourself: `outcry compose c --out DIR` writes them\n\
+            \x20 court                        fax court.fax.pdf to +7 727 271 5802 (or set a [fax] gateway to send it: see README, Fax)\n\
             nothing to send: every e-mail letter of c was accepted before (see `outcry status c`)\n");
     assert!(again.stderr.contains("nothing to send"), "{}", again.stderr);
     assert_eq!(server.received().len(), 2);

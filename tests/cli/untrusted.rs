@@ -287,7 +287,7 @@ fn issue_9_planted_links_are_not_written_through() {
             .smtp(&server, USER, PASSWORD)
             .timeout(Duration::from_secs(60))
     };
-    let note = "1 letter(s) go by fax, post, web form or phone: `outcry compose c --out DIR` writes them\nerror: ";
+    let note = "1 letter(s) to deliver yourself: `outcry compose c --out DIR` writes them\n  court                        fax court.fax.pdf to +7 727 271 5802 (or set a [fax] gateway to send it: see README, Fax)\nerror: ";
     let cases: Vec<(&[&str], Plant, String)> = vec![
         (
             &["send", "c", "--yes"],
@@ -384,7 +384,8 @@ fn issue_9_everything_outcry_creates_is_private_whatever_the_umask() {
         .run()
         .success()
         .stdout_is("")
-        .stderr_is("1 letter(s) go by fax, post, web form or phone: `outcry compose c --out DIR` writes them\n\
+        .stderr_is("1 letter(s) to deliver yourself: `outcry compose c --out DIR` writes them\n\
+            \x20 court                        fax court.fax.pdf to +7 727 271 5802 (or set a [fax] gateway to send it: see README, Fax)\n\
             2 e-mail letter(s) from sender@example.org through activist at 127.0.0.1:[PORT] (STARTTLS):\n\
             \x20 ministry                     ministry@example.org, coord@example.org\n\
             \x20 court.copy                   coord@example.org\n\
@@ -461,7 +462,8 @@ fn issue_9_your_own_server_wins_and_a_mix_is_refused() {
         .run()
         .success()
         .stdout_is("")
-        .stderr_is("1 letter(s) go by fax, post, web form or phone: `outcry compose c --out DIR` writes them\n\
+        .stderr_is("1 letter(s) to deliver yourself: `outcry compose c --out DIR` writes them\n\
+            \x20 court                        fax court.fax.pdf to +7 727 271 5802 (or set a [fax] gateway to send it: see README, Fax)\n\
             2 e-mail letter(s) from sender@example.org through activist at 127.0.0.1:[PORT] (STARTTLS):\n\
             \x20 ministry                     ministry@example.org, coord@example.org\n\
             \x20 court.copy                   coord@example.org\n\
@@ -530,7 +532,8 @@ fn issue_9_a_workspace_may_name_a_server_for_sending_without_a_login() {
         .run()
         .success()
         .stdout_is("")
-        .stderr_is("1 letter(s) go by fax, post, web form or phone: `outcry compose c --out DIR` writes them\n\
+        .stderr_is("1 letter(s) to deliver yourself: `outcry compose c --out DIR` writes them\n\
+            \x20 court                        fax court.fax.pdf to +7 727 271 5802 (or set a [fax] gateway to send it: see README, Fax)\n\
             2 e-mail letter(s) from sender@example.org through 127.0.0.1:[PORT] (unencrypted, this machine only):\n\
             \x20 ministry                     ministry@example.org, coord@example.org\n\
             \x20 court.copy                   coord@example.org\n\
@@ -604,8 +607,9 @@ fn issue_9_a_fifo_as_the_journal_is_refused() {
         .run()
         .code(2)
 .stdout_is("")
-.stderr_is("1 letter(s) go by fax, post, web form or phone: `outcry compose c --out DIR` writes them\n\
-         error: .outcry/journal/c.jsonl is not a regular file: outcry writes only to files it can append to safely\n");
+.stderr_is("1 letter(s) to deliver yourself: `outcry compose c --out DIR` writes them\n\
+    \x20 court                        fax court.fax.pdf to +7 727 271 5802 (or set a [fax] gateway to send it: see README, Fax)\n\
+    error: .outcry/journal/c.jsonl is not a regular file: outcry writes only to files it can append to safely\n");
     assert_eq!(server.connections(), 0);
 }
 

@@ -46,8 +46,15 @@ def stored(store):
 
 
 def comparable(msg):
+    """Headers but for IGNORED, and every leaf part: its type, file name and content (a
+    coordinators' copy of a fax carries the fax's PDF)."""
     headers = [(k.lower(), str(v)) for k, v in msg.items() if k.lower() not in IGNORED]
-    return headers, msg.get_content()
+    parts = [
+        (p.get_content_type(), p.get_filename(), p.get_content())
+        for p in msg.walk()
+        if not p.is_multipart()
+    ]
+    return headers, parts
 
 
 def same(store, drafts):
