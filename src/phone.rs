@@ -77,15 +77,19 @@ impl Phone {
         match self.kind {
             // Offices' lines. Where a number does not tell fixed from mobile (the US, Canada),
             // it is as likely a fax as any published number.
-            Type::FixedLine | Type::FixedLineOrMobile => None,
+            Type::FixedLine
+            | Type::FixedLineOrMobile
             // Fax services and office telephone systems hand out VoIP numbers; company and
             // toll-free numbers route to an office's lines, fax ones included (US agencies
             // publish toll-free faxes); shared-cost numbers (UK 084x, French 08) are offices'
             // numbers at a charge to the caller.
-            Type::Voip | Type::Uan | Type::TollFree | Type::SharedCost => None,
+            | Type::Voip
+            | Type::Uan
+            | Type::TollFree
+            | Type::SharedCost
             // Data that does not say (phonenumber gives the last four for no valid number): no
             // warning that could be wrong.
-            Type::Unknown
+            | Type::Unknown
             | Type::StandardRate
             | Type::NoInternational
             | Type::ShortCode
