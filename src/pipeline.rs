@@ -335,7 +335,7 @@ pub(crate) fn require_sender(sender: &config::Sender, what: &str, diags: &mut Di
 
 /// A warning when the campaign has postal letters and the sender no address to put on them
 /// (their return-address line would name the writer alone), at the campaign's `to` entry of
-/// the first; for `check`, and for `compose` when it writes them.
+/// the first; for `check`, and for `compose` and the guided path when they write them.
 pub(crate) fn no_return_address(sender: &config::Sender, c: &Composed, diags: &mut Diagnostics) {
     if sender.address.is_some() {
         return;
