@@ -59,6 +59,8 @@ pub struct Contact {
     pub source: Option<String>,
     /// Where the contact is defined, for messages about it.
     pub origin: Origin,
+    /// Where its `fax =` line is, for warnings about the number.
+    pub fax_origin: Option<Origin>,
 }
 
 impl Contact {
@@ -251,7 +253,8 @@ impl AddressBook {
         self.embassies.get(&(state.to_string(), host.to_string()))
     }
 
-    /// Warnings about the book as a whole, for `outcry check`: contacts no letter can reach.
+    /// Warnings about the book as a whole, for `outcry check`: contacts no letter can reach,
+    /// fax numbers that are not fax lines (a mobile, a premium-rate number).
     pub fn lint(&self, diags: &mut Diagnostics) {
         for c in self.contacts.values().chain(self.embassies.values()) {
             if c.email.is_none()
@@ -261,6 +264,17 @@ impl AddressBook {
                 && c.web.is_none()
             {
                 diags.warning(c.origin.clone(), format!("contact {:?} has no email, fax, web, post or phone: no letter can reach it", c.id));
+            }
+            if let Some(fax) = &c.fax
+                && let Some((kind, because)) = fax.not_a_fax()
+            {
+                diags.warning(
+                    c.fax_origin.clone().unwrap_or_else(|| c.origin.clone()),
+                    format!(
+                        "contact {:?}: fax {fax} is {kind}, not a fax line: check it ({because})",
+                        c.id
+                    ),
+                );
             }
         }
     }
@@ -332,6 +346,7 @@ fn check_contact(
         return None;
     }
     let origin = src.at(&raw.name.span());
+    let fax_origin = raw.fax.as_ref().map(|v| src.at(&v.span()));
     Some(Contact {
         id: id.to_string(),
         name: raw.name.into_inner().trim().to_string(),
@@ -349,6 +364,7 @@ fn check_contact(
         timezone: raw.timezone.map(|t| t.into_inner().trim().to_string()),
         source: raw.source.map(Spanned::into_inner),
         origin,
+        fax_origin,
     })
 }
 
@@ -445,6 +461,29 @@ email = "london@mfa.kz"
             parse("[contacts.a]\nname = \"A\\r\\nBcc: x@example.org\"\ncountry = \"KZ\"\n");
         assert_eq!(diags.len(), 1);
         assert!(diags[0].starts_with("contacts.toml:2:"), "{}", diags[0]);
+    }
+
+    /// Issue 13: `check` warns at the `fax =` line of a number that is no fax line (a
+    /// mobile, a premium-rate number), and says nothing of an office's line or of `phone =`.
+    #[test]
+    fn issue_13_a_fax_number_that_is_no_fax_line_is_warned_of() {
+        let (book, diags) = parse(
+            "[contacts.court]\nname = \"Court\"\ncountry = \"KZ\"\nfax = \"++7727 2715802\"\nphone = \"+7 701 234 5678\"\n\n\
+             [contacts.x]\nname = \"X\"\ncountry = \"KZ\"\n\nfax = \"8 701 234 5678\"\n\n\
+             [embassies.KZ.GB]\nname = \"Embassy\"\ncountry = \"GB\"\nfax = \"09065 123456\"\n\n\
+             [contacts.us]\nname = \"US\"\ncountry = \"US\"\nfax = \"+1 202 232 5488\"\n",
+        );
+        assert!(diags.is_empty(), "{diags:?}");
+        let mut d = Diagnostics::default();
+        book.lint(&mut d);
+        let warnings: Vec<String> = d.sorted().iter().map(ToString::to_string).collect();
+        assert_eq!(
+            warnings,
+            [
+                "contacts.toml:11: warning: contact \"x\": fax +7 701 234 5678 is a mobile number, not a fax line: check it (a fax to a mobile rings someone's phone)",
+                "contacts.toml:16: warning: contact \"embassy-kz-gb\": fax +44 906 512 3456 is a premium-rate number, not a fax line: check it (it charges the sender by the minute)",
+            ]
+        );
     }
 
     proptest::proptest! {

@@ -15,9 +15,9 @@ use std::fmt;
 use std::str::FromStr;
 use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 
-use phonenumber::PhoneNumber;
 use phonenumber::country::Id;
 use phonenumber::metadata::Database;
+use phonenumber::{PhoneNumber, Type};
 
 /// A phone or fax number, normalised to international form.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -26,6 +26,13 @@ pub struct Phone {
     pub e164: String,
     /// Grouped for reading as the number's country writes it, e.g. `+7 727 271 5802`.
     pub international: String,
+    /// What kind of line libphonenumber's data says the number is (fixed line, mobile, …).
+    #[serde(skip)]
+    pub kind: Type,
+    /// The country or territory the number belongs to, its ISO 3166 code (`KZ` for
+    /// `+7 727 …`, `RU` for `+7 495 …`); None for the calling codes of no country (`+800`).
+    #[serde(skip)]
+    pub region: Option<String>,
 }
 
 impl Phone {
@@ -52,12 +59,57 @@ impl Phone {
                 "invalid phone number {raw:?}: not a valid number for its country (write it in international form, e.g. +7 727 271 5802)"
             ));
         }
-        let kazakh = number.metadata(db).is_some_and(|m| m.id() == "KZ");
+        let region = number.metadata(db).map(|m| m.id().to_string());
+        let kazakh = region.as_deref() == Some("KZ");
         let grouping = KAZAKHSTAN.as_ref().filter(|_| kazakh).unwrap_or(db);
         Ok(Phone {
             e164: format!("+{}{}", number.code().value(), number.national()),
             international: international(grouping, number),
+            kind: number.number_type(db),
+            // Non-geographic calling codes (`+800`, `+882`) are territory "001".
+            region: region.filter(|r| r.len() == 2 && r.bytes().all(|b| b.is_ascii_uppercase())),
         })
+    }
+
+    /// Why a fax to this number would go astray, if it would: the kind of line it is, when
+    /// no fax machine answers that kind, and what a fax to it does instead.
+    pub fn not_a_fax(&self) -> Option<(&'static str, &'static str)> {
+        match self.kind {
+            // Offices' lines. Where a number does not tell fixed from mobile (the US, Canada),
+            // it is as likely a fax as any published number.
+            Type::FixedLine
+            | Type::FixedLineOrMobile
+            // Fax services and office telephone systems hand out VoIP numbers; company and
+            // toll-free numbers route to an office's lines, fax ones included (US agencies
+            // publish toll-free faxes); shared-cost numbers (UK 084x, French 08) are offices'
+            // numbers at a charge to the caller.
+            | Type::Voip
+            | Type::Uan
+            | Type::TollFree
+            | Type::SharedCost
+            // Data that does not say (phonenumber gives the last four for no valid number): no
+            // warning that could be wrong.
+            | Type::Unknown
+            | Type::StandardRate
+            | Type::NoInternational
+            | Type::ShortCode
+            | Type::Carrier => None,
+            // A mobile or a pager is in someone's pocket; a personal number (UK 070) follows a
+            // person to whatever phone they carry.
+            Type::Mobile => Some(("a mobile number", "a fax to a mobile rings someone's phone")),
+            Type::Pager => Some(("a pager number", "a pager takes no fax")),
+            Type::PersonalNumber => Some((
+                "a personal number",
+                "it rings whatever phone its owner carries",
+            )),
+            // A premium line charges the sender by the minute, and a fax of pages takes minutes.
+            Type::PremiumRate => Some((
+                "a premium-rate number",
+                "it charges the sender by the minute",
+            )),
+            Type::Voicemail => Some(("a voicemail access number", "no fax machine answers it")),
+            Type::Emergency => Some(("an emergency number", "a fax to it ties up the line")),
+        }
     }
 }
 

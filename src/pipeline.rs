@@ -16,8 +16,8 @@ use crate::contacts::AddressBook;
 use crate::diag::{Diagnostics, Error};
 use crate::drafts::Destinations;
 use crate::fields::{MAX_PERSONAL, check_personal};
-use crate::letter::{Channel, Letter};
-use crate::plan::{self, Plan, Selection};
+use crate::letter::{Channel, Kind, Letter};
+use crate::plan::{self, Plan, Selection, Target};
 use crate::prompt;
 use crate::render::Renderer;
 use crate::workspace::{Partial, Workspace};
@@ -337,6 +337,43 @@ pub(crate) fn require_sender(sender: &config::Sender, what: &str, diags: &mut Di
     diags.error(
         crate::diag::Origin::Setting("sender".into()),
         format!("{what} needs a sender: set name and email in [sender] of {file}, or use --sender-name and --sender-email"),
+    );
+}
+
+/// A warning when the campaign has postal letters and the sender no address to put on them
+/// (their return-address line would name the writer alone), at the campaign's `to` entry of
+/// the first; for `check`, and for `compose` and the guided path when they write them.
+pub(crate) fn no_return_address(sender: &config::Sender, c: &Composed, diags: &mut Diagnostics) {
+    if sender.address.is_some() {
+        return;
+    }
+    let post: Vec<&Target> = c
+        .plan
+        .letters
+        .iter()
+        .filter(|l| l.kind == Kind::Letter && l.channel == Channel::Post)
+        .flat_map(|l| &l.to)
+        .collect();
+    let Some(first) = post.first() else {
+        return;
+    };
+    let to = &c.campaign.to;
+    let origin = to
+        .iter()
+        .find(|(t, _)| t.key() == first.key)
+        .or_else(|| to.first())
+        .map_or_else(
+            || crate::diag::Origin::file(c.campaign.dir.join("campaign.toml")),
+            |(_, o)| o.clone(),
+        );
+    let ids: Vec<&str> = post.iter().map(|t| t.contact.id.as_str()).collect();
+    diags.warning(
+        origin,
+        format!(
+            "postal letters ({}) carry no return address: set address in [sender] of {}, or give --sender-address",
+            ids.join(", "),
+            config::personal_config_shown(),
+        ),
     );
 }
 

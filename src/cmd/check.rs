@@ -6,10 +6,9 @@ use anyhow::Result;
 use jiff::Timestamp;
 
 use crate::config::Given;
-use crate::diag::{Diagnostics, Origin, Severity};
-use crate::letter::{Channel, Kind};
+use crate::diag::{Diagnostics, Severity};
 use crate::output;
-use crate::pipeline::{Composed, compose_campaign, load, need_delivery, require_campaign};
+use crate::pipeline::{compose_campaign, load, need_delivery, no_return_address, require_campaign};
 use crate::plan::Selection;
 
 pub(super) fn run(given: &Given, only: Option<&str>, now: Timestamp) -> Result<ExitCode> {
@@ -28,9 +27,7 @@ pub(super) fn run(given: &Given, only: Option<&str>, now: Timestamp) -> Result<E
     for id in &ids {
         if let Some(c) = compose_campaign(&l, id, &Selection::default(), "", now, &mut diags)? {
             letters += c.letters.len();
-            if l.settings.sender.address.is_none() {
-                no_return_address(&c, &mut diags);
-            }
+            no_return_address(&l.settings.sender, &c, &mut diags);
         }
     }
     let errors = diags.errors().count();
@@ -54,34 +51,4 @@ pub(super) fn run(given: &Given, only: Option<&str>, now: Timestamp) -> Result<E
         output::count(letters, "letter", "letters"),
     ));
     Ok(ExitCode::SUCCESS)
-}
-
-/// A warning when the campaign has postal letters and the sender no address to put on them,
-/// at the campaign's `to` entry of the first.
-fn no_return_address(c: &Composed, diags: &mut Diagnostics) {
-    let post: Vec<&str> = c
-        .letters
-        .iter()
-        .filter(|l| l.kind == Kind::Letter && l.channel == Channel::Post)
-        .flat_map(|l| l.to.iter().map(|a| a.id.as_str()))
-        .collect();
-    let Some(first) = post.first() else {
-        return;
-    };
-    let to = &c.campaign.to;
-    let origin = to
-        .iter()
-        .find(|(t, _)| t.key() == *first)
-        .or_else(|| to.first())
-        .map_or_else(
-            || Origin::file(c.campaign.dir.join("campaign.toml")),
-            |(_, o)| o.clone(),
-        );
-    diags.warning(
-        origin,
-        format!(
-            "postal letters ({}) carry no return address: set `address` in [sender] of your personal config, or give --sender-address",
-            post.join(", ")
-        ),
-    );
 }

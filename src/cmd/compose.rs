@@ -23,6 +23,9 @@ pub(super) fn run(given: &Given, c: &Compose, now: Timestamp) -> Result<ExitCode
     let writes_drafts = !c.drafts.is_empty();
     if writes_drafts {
         pipeline::require_sender(&l.settings.sender, "writing drafts", &mut diags);
+        if let Some(composed) = &composed {
+            pipeline::no_return_address(&l.settings.sender, composed, &mut diags);
+        }
     }
     let Composed {
         campaign,

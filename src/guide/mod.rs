@@ -381,6 +381,15 @@ fn menu(intent: Intent, l: &Loaded, c: &Composed) -> Vec<(Choice, String)> {
     menu
 }
 
+/// Writes the drafts, warning first, as `compose` does, of postal letters without a return
+/// address.
+fn save_drafts(l: &Loaded, c: &Composed, dest: &Destinations, now: Timestamp) -> Result<()> {
+    let mut diags = Diagnostics::default();
+    pipeline::no_return_address(&l.settings.sender, c, &mut diags);
+    pipeline::print_warnings(&diags);
+    pipeline::write_drafts(dest, &c.letters, now)
+}
+
 /// Step 7: send, save drafts, print the review, or quit.
 fn finish(
     req: &Request,
@@ -408,12 +417,12 @@ fn finish(
             Choice::Folder => {
                 let default = shown(&l.ws.root.join("drafts").join(&c.campaign.id));
                 let dest = ask_path("Folder for the drafts", &default, folder, c)?;
-                pipeline::write_drafts(&dest, &c.letters, now)?;
+                save_drafts(l, c, &dest, now)?;
                 return Ok(ExitCode::SUCCESS);
             }
             Choice::Maildir => {
                 let dest = ask_path("Maildir folder (e.g. ~/Maildir/Drafts)", "", maildir, c)?;
-                pipeline::write_drafts(&dest, &c.letters, now)?;
+                save_drafts(l, c, &dest, now)?;
                 return Ok(ExitCode::SUCCESS);
             }
             Choice::Review => {

@@ -21,7 +21,11 @@ fn reference(raw: &str, country: Option<&str>) -> Result<Phone, String> {
         }),
         _ => None,
     };
+    // phonenumber's `Id` has no "001" (the calling codes of no country).
+    let region = number.country().id().map(|id| id.as_ref().to_string());
     Ok(Phone {
+        kind: number.number_type(&DATABASE),
+        region,
         e164: number.format().mode(phonenumber::Mode::E164).to_string(),
         international: international.unwrap_or_else(|| {
             number
@@ -180,10 +184,21 @@ fn issue_12_example_numbers_read_as_before() {
     ] {
         let meta = DATABASE.by_id(region).unwrap();
         let d = meta.descriptors();
-        let examples = [d.fixed_line(), d.mobile(), d.toll_free(), d.voip(), d.uan()]
-            .into_iter()
-            .flatten()
-            .filter_map(Descriptor::example);
+        let examples = [
+            d.fixed_line(),
+            d.mobile(),
+            d.toll_free(),
+            d.premium_rate(),
+            d.shared_cost(),
+            d.personal_number(),
+            d.voip(),
+            d.pager(),
+            d.uan(),
+            d.voicemail(),
+        ]
+        .into_iter()
+        .flatten()
+        .filter_map(Descriptor::example);
         for example in examples {
             let national = format!("{}{example}", meta.national_prefix().unwrap_or(""));
             let international = format!("+{} {example}", meta.country_code());
@@ -343,4 +358,47 @@ fn bad_numbers_are_rejected() {
     assert!(Phone::parse("not a number", None).is_err());
     assert!(Phone::parse("+7 12", None).is_err());
     assert!(Phone::parse("2715802", None).is_err());
+}
+
+/// Issue 13: the kind of line and the number's own country come from the small database
+/// (the tests above hold them to the full one's), for `check`'s fax warning and the fax
+/// gateway's hours.
+#[test]
+fn issue_13_kind_and_region() {
+    let read = |raw: &str| Phone::parse(raw, None).unwrap();
+    let court = read("++7727 2715802");
+    assert_eq!(
+        (court.kind, court.region.as_deref()),
+        (Type::FixedLine, Some("KZ"))
+    );
+    assert_eq!(court.not_a_fax(), None);
+    let mobile = read("+7 701 234 5678");
+    assert_eq!(
+        (mobile.kind, mobile.region.as_deref()),
+        (Type::Mobile, Some("KZ"))
+    );
+    assert_eq!(
+        mobile.not_a_fax().map(|(kind, _)| kind),
+        Some("a mobile number")
+    );
+    assert_eq!(read("+7 495 606 3602").region.as_deref(), Some("RU"));
+    let us = read("+1 202 232 5488");
+    assert_eq!(
+        (us.kind, us.region.as_deref()),
+        (Type::FixedLineOrMobile, Some("US"))
+    );
+    assert_eq!(us.not_a_fax(), None);
+    assert_eq!(read("+1 416 555 0123").region.as_deref(), Some("CA"));
+    assert_eq!(read("+44 20 7935 1925").region.as_deref(), Some("GB"));
+    // A national number takes the contact's country, not the number's calling code's first.
+    assert_eq!(
+        Phone::parse("020 7930 8990", Some("GB"))
+            .unwrap()
+            .region
+            .as_deref(),
+        Some("GB")
+    );
+    // International freephone (+800) belongs to no country.
+    let freephone = Phone::parse("+800 1234 5678", None).unwrap();
+    assert_eq!((freephone.kind, freephone.region), (Type::TollFree, None));
 }

@@ -192,8 +192,13 @@ fn addressee(t: &Target) -> Addressee {
         id: t.contact.id.clone(),
         name: t.contact.name.clone(),
         address: address(t),
+        // Where the fax machine is: the contact's own zone, else the country of its number.
         place: (t.channel == Channel::Fax).then(|| {
-            crate::fax::Place::of(t.contact.timezone.as_deref(), t.contact.country.code())
+            let country = t.contact.fax.as_ref().and_then(|f| f.region.as_deref());
+            crate::fax::Place::of(
+                t.contact.timezone.as_deref(),
+                country.unwrap_or(t.contact.country.code()),
+            )
         }),
     }
 }

@@ -504,7 +504,7 @@ fn issue_11_a_postal_letter_carries_the_return_address() {
         .run()
         .success()
         .stdout_is("")
-        .stderr_is("letters/c/campaign.toml:5: warning: postal letters (ministry, court) carry no return address: set `address` in [sender] of your personal config, or give --sender-address\n\
+        .stderr_is("letters/c/campaign.toml:5: warning: postal letters (ministry, court) carry no return address: set address in [sender] of [WS]/.home/.config/outcry/config.toml, or give --sender-address\n\
             ok: 1 campaign, 3 contacts, 0 embassies, 4 letters render\n");
 }
 
@@ -553,4 +553,86 @@ fn issue_11_a_call_script_without_an_organisation() {
             \x20 no copy of a call (ministry): tell the coordinators how it went\n\
             unresolved none\n")
         .stderr_is("");
+}
+
+/// Issue 13, item 4: without a return address, `check` names every postal target (an embassy
+/// by its id) at the first one's line in `to`, and says where to set it; `compose` says the
+/// same when it writes the postal letters and their PDFs, whose return-address line would
+/// name the writer alone, but not over a review. With an address, nothing is said.
+#[test]
+fn issue_13_postal_letters_without_a_return_address_are_warned_of() {
+    let case = || {
+        Case::minimal()
+            .file(
+                "contacts.toml",
+                "[contacts.ministry]\nname = \"Ministry\"\ncountry = \"KZ\"\nemail = \"ministry@example.org\"\n\n\
+                 [contacts.court]\nname = \"Court\"\ncountry = \"KZ\"\npost = \"2 Street\\nAlmaty\"\n\n\
+                 [contacts.coordinator]\nname = \"Coordinator\"\ncountry = \"GB\"\nemail = \"coord@example.org\"\n\n\
+                 [embassies.KZ.GB]\nname = \"Embassy of Kazakhstan\"\ncountry = \"GB\"\npost = \"125 Pall Mall\\nLondon SW1Y 5EA\"\n",
+            )
+            .file(
+                "letters/c/campaign.toml",
+                "title = \"Test\"\nsubject = \"Protest\"\nissued = 2011-05-02\ndemands = [\"One\", \"Two\"]\nto = [\n  \"ministry\",\n  \"embassy:KZ\",\n  \"court\",\n]\ncc = [\"coordinator\"]\n",
+            )
+            .sender()
+    };
+    case()
+        .args(["check"])
+        .run()
+        .success()
+        .stdout_is("")
+        .stderr_is("letters/c/campaign.toml:7: warning: postal letters (embassy-kz-gb, court) carry no return address: set address in [sender] of [WS]/.home/.config/outcry/config.toml, or give --sender-address\n\
+            ok: 1 campaign, 3 contacts, 1 embassy, 5 letters render\n");
+    case()
+        .args(["check", "--sender-address", "1 Lane\nLS1 1AA"])
+        .run()
+        .success()
+        .stdout_is("")
+        .stderr_is("ok: 1 campaign, 3 contacts, 1 embassy, 5 letters render\n");
+    case()
+        .personal_config("[sender]\naddress = \"1 Lane\\nLS1 1AA\"\n")
+        .args(["check"])
+        .run()
+        .success()
+        .stdout_is("")
+        .stderr_is("ok: 1 campaign, 3 contacts, 1 embassy, 5 letters render\n");
+    case()
+        .args(["compose", "c", "--to", "court", "--out", "drafts"])
+        .run()
+        .success()
+        .stdout_is("")
+        .stderr_is("letters/c/campaign.toml:8: warning: postal letters (court) carry no return address: set address in [sender] of [WS]/.home/.config/outcry/config.toml, or give --sender-address\n\
+            wrote drafts/court.copy.eml\n\
+            wrote drafts/court.post.pdf\n\
+            wrote drafts/court.post.txt\n");
+    case()
+        .args(["compose", "c", "--to", "court"])
+        .run()
+        .success()
+        .stdout_unchecked("the review, pinned elsewhere")
+        .stderr_is("");
+}
+
+/// Issue 13, item 4: a fax number that is a mobile (or a premium-rate number) is warned of
+/// at its `fax =` line; an office's line, a US number (which does not tell fixed from
+/// mobile) and a mobile given as `phone` are not.
+#[test]
+fn issue_13_a_fax_number_that_is_a_mobile_is_warned_of() {
+    Case::minimal()
+        .sender()
+        .file(
+            "contacts.toml",
+            "[contacts.ministry]\nname = \"Ministry\"\ncountry = \"KZ\"\nemail = \"ministry@example.org\"\nphone = \"+7 701 234 5678\"\n\n\
+             [contacts.court]\nname = \"Court\"\ncountry = \"KZ\"\nfax = \"8 701 234 5678\"\n\n\
+             [contacts.coordinator]\nname = \"Coordinator\"\ncountry = \"GB\"\nemail = \"coord@example.org\"\nfax = \"09065 123456\"\n\n\
+             [contacts.office]\nname = \"Office\"\ncountry = \"KZ\"\nfax = \"++7727 2715802\"\n\n\
+             [contacts.embassy]\nname = \"Embassy\"\ncountry = \"US\"\nfax = \"+1 202 232 5488\"\n",
+        )
+        .args(["check"])
+        .run()
+        .success()
+        .stdout_is("")
+        .stderr_is("contacts.toml:10: warning: contact \"court\": fax +7 701 234 5678 is a mobile number, not a fax line: check it (a fax to a mobile rings someone's phone)\n\
+            contacts.toml:16: warning: contact \"coordinator\": fax +44 906 512 3456 is a premium-rate number, not a fax line: check it (it charges the sender by the minute)\n\
+            ok: 1 campaign, 5 contacts, 0 embassies, 3 letters render\n");
 }

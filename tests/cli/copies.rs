@@ -174,7 +174,8 @@ fn issue_11_drafts_copy_the_fax_and_the_post_letter_to_the_coordinators() {
         .success()
         .stdout_is("")
         .stderr_is(
-            "wrote drafts/almaty-police-press.eml\n\
+            "letters/mayday-2011/campaign.toml:34: warning: postal letters (embassy-kz-de) carry no return address: set address in [sender] of [WS]/.home/.config/outcry/config.toml, or give --sender-address\n\
+            wrote drafts/almaty-police-press.eml\n\
             wrote drafts/court-tikhonov.copy.eml\n\
             wrote drafts/court-tikhonov.fax.pdf\n\
             wrote drafts/court-tikhonov.fax.txt\n\

@@ -619,3 +619,44 @@ fn from_init_to_may_day_drafts() {
         "{body}"
     );
 }
+
+/// Issue 13, item 4: the guided path's "save drafts" warns, as `compose --out` does, that the
+/// postal letter it writes (and its PDF) carries no return address.
+#[test]
+fn issue_13_saving_a_postal_letter_without_a_return_address_warns() {
+    let mut t = Case::minimal()
+        .file(
+            "contacts.toml",
+            "[contacts.ministry]\nname = \"Ministry\"\ncountry = \"KZ\"\nemail = \"ministry@example.org\"\n\n\
+             [contacts.court]\nname = \"Court\"\ncountry = \"KZ\"\npost = \"2 Street\\nAlmaty\"\n\n\
+             [contacts.coordinator]\nname = \"Coordinator\"\ncountry = \"GB\"\nemail = \"coord@example.org\"\n",
+        )
+        .sender()
+        .env("OUTCRY_SENDER_CITY", "Leeds")
+        .terminal(["compose"]);
+    t.wait_for("Which appeal").keys(&["\r"]);
+    t.wait_for("Sign the letters with this profile?")
+        .keys(&["y"]);
+    t.wait_for("Whom do you write to?").keys(&["\r"]);
+    // (No paragraph of one's own: the letter has no slot for it.) The e-mail to the ministry, the postal letter to the court and its copy; then "Go on".
+    t.wait_for("Read the letters before they go (3 in all)")
+        .keys(&[DOWN, DOWN, DOWN, "\r"])
+        .wait_for("What now?")
+        .keys(&["\r"])
+        .wait_for("Folder for the drafts")
+        .keys(&["\r"])
+        .wait_for("wrote drafts/c");
+    assert!(
+        t.screen().contains(
+            "letters/c/campaign.toml:5: warning: postal letters (court) carry no return address: set address in [sender] of"
+        ),
+        "{}",
+        t.screen()
+    );
+    let run = t.finish().code(0);
+    assert!(
+        run.files("drafts/c").iter().any(|f| f == "court.post.pdf"),
+        "{:?}",
+        run.files("drafts/c")
+    );
+}
