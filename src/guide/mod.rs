@@ -341,16 +341,37 @@ enum Choice {
 /// The choices of the last menu, saying on the way why sending is not among them.
 fn menu(intent: Intent, l: &Loaded, c: &Composed) -> Vec<(Choice, String)> {
     let emails = c.letters.iter().filter(|l| l.is_email()).count();
+    // With a fax gateway of the writer's, faxes go too.
+    let fax_count = c
+        .letters
+        .iter()
+        .filter(|l| l.channel == crate::letter::Channel::Fax)
+        .count();
+    let faxes = |d: &crate::config::Delivery| if d.fax.is_some() { fax_count } else { 0 };
+    let gateway = |d: &crate::config::Delivery| {
+        d.fax
+            .as_ref()
+            .map(|g| g.host().to_string())
+            .unwrap_or_default()
+    };
     let mut menu: Vec<(Choice, String)> = Vec::new();
     if intent != Intent::Compose {
         for problem in l.settings.delivery_problems.sorted() {
             crate::output::say(&format!("{problem}"));
         }
         match &l.settings.delivery {
-            Some(d) if emails > 0 => menu.push((
+            Some(d) if emails + faxes(d) > 0 => menu.push((
                 Choice::Send,
                 format!(
-                    "Send the {emails} e-mail letter(s) now, from {}",
+                    "Send the {} now, from {}",
+                    match faxes(d) {
+                        0 => format!("{emails} e-mail letter(s)"),
+                        n if emails == 0 => format!("{n} fax(es) through {}", gateway(d)),
+                        n => format!(
+                            "{emails} e-mail letter(s) and {n} fax(es) through {}",
+                            gateway(d)
+                        ),
+                    },
                     crate::send::account(Some(d))
                 ),
             )),
