@@ -57,7 +57,7 @@ pub struct From {
 }
 
 /// A finished letter, ready for review, drafts or delivery.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Letter {
     /// Unique in the campaign and safe as a file name: the contact id, `joint`, or `<id>.copy`.
     pub id: String,

@@ -46,7 +46,32 @@ const BODY: f32 = 11.0;
 const LEADING: f32 = 1.35;
 
 /// The fax PDF or postal PDF of a letter; `None` for the other channels.
+///
+/// The last PDF made on this thread is kept: the coordinators' copy of a fax or postal
+/// letter, which carries its PDF, comes right after the letter, and gets the same bytes
+/// without making them twice.
 pub fn render(letter: &Letter, date: Timestamp) -> Result<Option<Vec<u8>>> {
+    use std::cell::RefCell;
+    thread_local! {
+        static LAST: RefCell<Option<(Letter, Timestamp, Vec<u8>)>> = const { RefCell::new(None) };
+    }
+    if !matches!(letter.channel, Channel::Fax | Channel::Post) {
+        return Ok(None);
+    }
+    let hit = LAST.with_borrow(|last| {
+        last.as_ref()
+            .filter(|(l, d, _)| l == letter && *d == date)
+            .map(|(_, _, pdf)| pdf.clone())
+    });
+    if hit.is_some() {
+        return Ok(hit);
+    }
+    let pdf = make(letter, date)?;
+    LAST.set(pdf.clone().map(|pdf| (letter.clone(), date, pdf)));
+    Ok(pdf)
+}
+
+fn make(letter: &Letter, date: Timestamp) -> Result<Option<Vec<u8>>> {
     let pages = match letter.channel {
         Channel::Fax => fax(letter, date)?,
         Channel::Post => post(letter)?,
