@@ -8,13 +8,9 @@
 //! else in every time zone of the number's country (the window must hold in all of them; a
 //! country whose zones share no such hours needs the contact's `timezone`).
 
-use std::sync::Arc;
-
 use jiff::Timestamp;
 use jiff::civil::Time;
 use jiff::tz::TimeZone;
-
-use crate::letter::{Addressee, Channel, Letter};
 
 /// The hours a fax may ring, in the recipient's time: from 08:00 to 21:00.
 pub const OPENS: Time = Time::constant(8, 0, 0, 0);
@@ -79,58 +75,6 @@ impl Gateway {
             .rsplit_once('@')
             .map_or(self.template.as_str(), |(_, d)| d)
     }
-}
-
-/// The e-mail that delivers the fax letter `fax` through `gateway`: to the gateway's address
-/// for its number, with the same id, subject and Message-ID, a one-line body and the fax's PDF
-/// attached; no copies (the coordinators have theirs).
-pub fn by_gateway(fax: Letter, gateway: &Gateway) -> Letter {
-    let to: Vec<Addressee> = fax
-        .to
-        .iter()
-        .map(|a| Addressee {
-            id: a.id.clone(),
-            name: a.name.clone(),
-            address: gateway.address(&a.address),
-            place: None,
-        })
-        .collect();
-    let numbers: Vec<String> = fax
-        .to
-        .iter()
-        .map(|a| {
-            crate::phone::Phone::parse(&a.address, None)
-                .map_or_else(|_| a.address.clone(), |p| p.international)
-        })
-        .collect();
-    let names: Vec<&str> = fax.to.iter().map(|a| a.name.as_str()).collect();
-    let body = format!(
-        "Fax for {}, {}: the letter is attached ({}).\n",
-        names.join(", "),
-        numbers.join(", "),
-        fax.pdf_name().unwrap_or_default()
-    );
-    Letter {
-        id: fax.id.clone(),
-        kind: fax.kind,
-        channel: Channel::Email,
-        from: fax.from.clone(),
-        to,
-        cc: Vec::new(),
-        bcc: Vec::new(),
-        subject: fax.subject.clone(),
-        body,
-        message_id: fax.message_id.clone(),
-        alternatives: Vec::new(),
-        carries: Some(Arc::new(fax)),
-    }
-}
-
-/// The fax letter an e-mail delivers through a gateway (see [`by_gateway`]), if it is one.
-pub fn delivered(l: &Letter) -> Option<&Letter> {
-    l.carries
-        .as_deref()
-        .filter(|c| c.channel == Channel::Fax && c.id == l.id)
 }
 
 /// An IANA time zone by name (`Asia/Almaty`), or why there is none.

@@ -146,7 +146,7 @@ fn plan(
     // Under --format json the envelopes would break the JSON Lines: the plan says enough.
     let mut dry = (opts.dry_run && opts.format == Format::Text).then(crate::output::stdout);
     for l in job.letters.iter() {
-        let Some(l) = super::as_email(l?, opts) else {
+        let Some(l) = super::gateway::as_email(l?, opts) else {
             continue;
         };
         // A message that cannot be built is found before any goes: its headers are built now
@@ -163,12 +163,14 @@ fn plan(
             Decision::Send(..) if opts.limit.is_some_and(|n| p.todo >= n) => {
                 report.beyond_limit += 1;
             }
-            Decision::Send(_, known) if let Some(why) = super::must_wait(&l, opts, now) => {
+            Decision::Send(_, known)
+                if let Some(why) = super::gateway::must_wait(&l, opts, now) =>
+            {
                 report.hold(State::Deferred, o.id, &o.message_id, why, &known)?;
             }
             Decision::Send(recipients, _) => {
                 p.todo += 1;
-                let via = crate::fax::delivered(&l)
+                let via = super::gateway::delivered(&l)
                     .and(opts.gateway.as_ref())
                     .map(|g| g.host().to_string());
                 p.faxes += usize::from(via.is_some());

@@ -94,7 +94,7 @@ fn render(
             // Every confirmed letter is on its way: render no more.
             break;
         }
-        let Some(l) = super::as_email(l?, opts) else {
+        let Some(l) = super::gateway::as_email(l?, opts) else {
             continue;
         };
         if !l.message_id.as_ref().is_some_and(|id| confirmed.remove(id)) {

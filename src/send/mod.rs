@@ -15,6 +15,7 @@
 mod confirm;
 mod decide;
 mod deliver;
+mod gateway;
 pub mod journal;
 mod recipients;
 mod report;
@@ -30,7 +31,7 @@ use jiff::Timestamp;
 use lettre::Address;
 
 use crate::config::Delivery;
-use crate::letter::{Channel, Letter};
+use crate::letter::Letter;
 use crate::mime::{self, Purpose};
 use decide::Planned;
 pub use report::Report;
@@ -153,28 +154,6 @@ pub fn account(delivery: Option<&Delivery>) -> String {
         || "no transport yet (set [smtp] to send)".into(),
         Delivery::label,
     )
-}
-
-/// The e-mail a letter goes as, if it goes by e-mail: an e-mail letter as it is; a fax, when
-/// the writer has a gateway, as an e-mail to the gateway carrying the fax's PDF.
-fn as_email(l: Letter, opts: &Options) -> Option<Letter> {
-    match (l.channel, &opts.gateway) {
-        (Channel::Email, _) => Some(l),
-        (Channel::Fax, Some(g)) => Some(crate::fax::by_gateway(l, g)),
-        _ => None,
-    }
-}
-
-/// Why a fax must wait (the hour where it lands), unless `--any-hour`.
-fn must_wait(l: &Letter, opts: &Options, now: Timestamp) -> Option<String> {
-    if opts.any_hour {
-        return None;
-    }
-    let fax = crate::fax::delivered(l)?;
-    fax.to
-        .iter()
-        .filter_map(|a| a.place.as_ref())
-        .find_map(|place| crate::fax::ring_now(place, now).err())
 }
 
 /// An e-mail letter ready for the wire.
