@@ -51,6 +51,30 @@ struct RawCampaign {
     /// Organisations and people who co-sign a joint letter.
     #[serde(default)]
     signatories: Vec<Spanned<String>>,
+    /// The campaign's own language (BCP 47 primary tag), `en` unless said.
+    language: Option<Spanned<String>>,
+    /// A translated letter ends with the text in the campaign's own language.
+    #[serde(default)]
+    bilingual: bool,
+    /// `[translations.<lang>]`: the campaign's words in another language.
+    #[serde(default)]
+    translations: std::collections::BTreeMap<String, Spanned<RawTranslation>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(
+    deny_unknown_fields,
+    rename_all = "kebab-case",
+    expecting = "a [translations.<lang>] table: subject, demands, and optionally title, summary, checked"
+)]
+struct RawTranslation {
+    title: Option<Spanned<String>>,
+    subject: Spanned<String>,
+    summary: Option<Spanned<String>>,
+    demands: Spanned<Vec<Spanned<String>>>,
+    /// Checked by a native speaker.
+    #[serde(default)]
+    checked: bool,
 }
 
 /// The most demands a campaign lists: appeals list a handful, and every letter carries them.
@@ -128,6 +152,25 @@ pub struct Template {
     pub first_line: usize,
 }
 
+/// The campaign's words and letter in another language: `[translations.<lang>]` in
+/// campaign.toml and `letter.<lang>.hbs` (with `<layout>.<lang>.hbs` where it has them).
+#[derive(Debug, Clone)]
+pub struct Translation {
+    /// BCP 47 primary tag: `ru`, `kk`, `de`.
+    pub language: String,
+    pub title: Option<String>,
+    pub summary: Option<String>,
+    pub demands: Vec<String>,
+    /// Checked by a native speaker (`checked = true`).
+    pub checked: bool,
+    /// The letter, subject and the layouts it brings itself (the others fall back).
+    pub templates: Templates,
+    /// Where the `[translations.<lang>]` table is, its subject and its demands.
+    pub origin: Origin,
+    pub subject_origin: Origin,
+    pub demands_origin: Origin,
+}
+
 /// The templates a campaign brings. Channel layouts fall back to outcry's own.
 #[derive(Debug, Clone)]
 pub struct Templates {
@@ -156,6 +199,15 @@ pub struct Campaign {
     pub templates: Templates,
     /// Where `subject` is written, for messages about the rendered subject.
     pub subject_origin: Origin,
+    /// The language of this campaign's words and letter (BCP 47 primary tag, `en` unless
+    /// said); in a translated view ([`Campaign::in_language`]), the translation's.
+    pub language: String,
+    /// The campaign's own language, whatever view this is.
+    pub main_language: String,
+    /// A translated letter ends with the text in the campaign's own language.
+    pub bilingual: bool,
+    /// The translations, by language.
+    pub translations: Vec<Translation>,
 }
 
 impl Campaign {
@@ -163,18 +215,85 @@ impl Campaign {
     pub fn past_deadline(&self, today: Date) -> Option<&(Date, Origin)> {
         self.deadline.as_ref().filter(|(d, _)| *d < today)
     }
+
+    /// The translation into `language`, if the campaign has one.
+    pub fn translation(&self, language: &str) -> Option<&Translation> {
+        self.translations.iter().find(|t| t.language == language)
+    }
+
+    /// Whether letters can be written in `language`: the campaign's own or a translation's.
+    pub fn speaks(&self, language: &str) -> bool {
+        self.main_language == language || self.translation(language).is_some()
+    }
+
+    /// The campaign as its letters in `language` see it: the translation's title, subject,
+    /// summary, demands and letter, its own layouts over the campaign's (but for the
+    /// coordinators' copy, which stays in the campaign's language). The campaign itself for
+    /// its own language or one it has no translation into.
+    #[must_use]
+    pub fn in_language(&self, language: &str) -> Campaign {
+        let Some(t) = self.translation(language) else {
+            return self.clone();
+        };
+        // Each layout: the translation's own, else the campaign's; the copy the campaign's.
+        let own = |ts: &Templates, name: &str| {
+            ts.layouts
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, x)| x.clone())
+        };
+        let layouts = LAYOUTS
+            .iter()
+            .filter_map(|&name| {
+                let tr = (name != "copy").then(|| own(&t.templates, name)).flatten();
+                tr.or_else(|| own(&self.templates, name))
+                    .map(|x| (name.to_string(), x))
+            })
+            .collect();
+        Campaign {
+            title: t.title.clone().unwrap_or_else(|| self.title.clone()),
+            summary: t.summary.clone().or_else(|| self.summary.clone()),
+            demands: t.demands.clone(),
+            templates: Templates {
+                letter: t.templates.letter.clone(),
+                subject: t.templates.subject.clone(),
+                layouts,
+            },
+            subject_origin: t.subject_origin.clone(),
+            language: t.language.clone(),
+            ..self.clone()
+        }
+    }
+}
+
+/// A language as a tag: its BCP 47 primary subtag, lower case (`ru` of `ru-KZ` or `RU`), if it
+/// is one (two or three ASCII letters).
+pub fn language_tag(raw: &str) -> Option<String> {
+    let primary = raw.trim().split(['-', '_']).next().unwrap_or_default();
+    ((2..=3).contains(&primary.len()) && primary.chars().all(|c| c.is_ascii_alphabetic()))
+        .then(|| primary.to_ascii_lowercase())
+}
+
+/// The error for a language that is not a tag.
+pub fn not_a_tag(raw: &str) -> String {
+    format!(
+        "language {raw:?} is not a language tag: write its BCP 47 code, such as \"en\", \"ru\", \"kk\" or \"de\""
+    )
 }
 
 /// The file names a campaign may use to override a channel layout.
 pub const LAYOUTS: [&str; 5] = ["fax", "post", "web", "call", "copy"];
 
 impl Campaign {
-    /// Checks a parsed `campaign.toml`. `read` loads a template file beside it (None if absent).
+    /// Checks a parsed `campaign.toml`. `read` loads a template file beside it (None if absent);
+    /// `names` are the names of the files beside it (for translated letters without a
+    /// translation).
     pub fn parse(
         id: &str,
         dir: PathBuf,
         src: &Source,
         read: &dyn Fn(&str) -> Result<Option<Source>, Diagnostic>,
+        names: &[String],
         diags: &mut Diagnostics,
     ) -> Option<Campaign> {
         let raw: RawCampaign = match src.parse_toml() {
@@ -205,7 +324,15 @@ impl Campaign {
         check_lists(src, &raw, diags);
         let to = targets(src, &raw.to, diags);
         let cc = coordinators(src, &raw.cc, diags);
-        let templates = load_templates(src, &raw.subject, &dir, read, diags);
+        let templates = load_templates(src, &raw.subject, &dir, read, "", diags);
+        let main_language = match &raw.language {
+            Some(l) => language_tag(l.get_ref()).unwrap_or_else(|| {
+                diags.error(src.at(&l.span()), not_a_tag(l.get_ref()));
+                String::new()
+            }),
+            None => "en".to_string(),
+        };
+        let translations = translations(src, &raw, &main_language, &dir, read, names, diags);
         if diags.errors().count() > before {
             return None;
         }
@@ -233,8 +360,101 @@ impl Campaign {
                 .collect(),
             templates: templates?,
             subject_origin: src.at(&raw.subject.span()),
+            language: main_language.clone(),
+            main_language,
+            bilingual: raw.bilingual,
+            translations,
         })
     }
+}
+
+/// The `[translations.<lang>]` tables, each with its `letter.<lang>.hbs` (and its layouts),
+/// checked: a language tag other than the campaign's own, as many demands as the campaign, and
+/// a letter; and no `letter.<lang>.hbs` without its table.
+fn translations(
+    src: &Source,
+    raw: &RawCampaign,
+    main: &str,
+    dir: &std::path::Path,
+    read: &dyn Fn(&str) -> Result<Option<Source>, Diagnostic>,
+    names: &[String],
+    diags: &mut Diagnostics,
+) -> Vec<Translation> {
+    let mut out = Vec::new();
+    for (key, table) in &raw.translations {
+        let origin = src.at(&table.span());
+        let t = table.get_ref();
+        let Some(language) = language_tag(key).filter(|l| l == key) else {
+            diags.error(origin, format!("[translations.{key}]: {}", not_a_tag(key)));
+            continue;
+        };
+        if language == main {
+            diags.error(origin, format!("[translations.{key}] is the campaign's own language (language = \"{main}\"): its words are the campaign's own keys"));
+            continue;
+        }
+        let before = diags.errors().count();
+        let mut line = |what: &str, v: &Spanned<String>| {
+            if let Err(e) = fields::check_line(what, v.get_ref()) {
+                diags.error(src.at(&v.span()), e);
+            }
+        };
+        if let Some(title) = &t.title {
+            line("title", title);
+        }
+        line("subject", &t.subject);
+        if let Some(s) = &t.summary
+            && let Err(e) = fields::check_text("summary", s.get_ref())
+        {
+            diags.error(src.at(&s.span()), e);
+        }
+        for d in t.demands.get_ref() {
+            if let Err(e) = fields::check_text("demand", d.get_ref()) {
+                diags.error(src.at(&d.span()), e);
+            }
+        }
+        let (theirs, ours) = (t.demands.get_ref().len(), raw.demands.get_ref().len());
+        if theirs != ours {
+            diags.error(
+                src.at(&t.demands.span()),
+                format!("[translations.{key}] lists {theirs} demands and the campaign {ours}: a translation has the same demands, in the same order"),
+            );
+        }
+        let templates = load_templates(src, &t.subject, dir, read, &language, diags);
+        if diags.errors().count() > before {
+            continue;
+        }
+        let Some(templates) = templates else { continue };
+        out.push(Translation {
+            title: t.title.as_ref().map(|v| v.get_ref().trim().to_string()),
+            summary: t.summary.as_ref().map(|v| v.get_ref().trim().to_string()),
+            demands: t
+                .demands
+                .get_ref()
+                .iter()
+                .map(|d| d.get_ref().trim().to_string())
+                .collect(),
+            checked: t.checked,
+            templates,
+            origin,
+            subject_origin: src.at(&t.subject.span()),
+            demands_origin: src.at(&t.demands.span()),
+            language,
+        });
+    }
+    // A translated letter needs its table: without it, nothing says what its words are.
+    for name in names {
+        if let Some(lang) = name
+            .strip_prefix("letter.")
+            .and_then(|n| n.strip_suffix(".hbs"))
+            .filter(|l| !raw.translations.contains_key(*l))
+        {
+            diags.error(
+                Origin::file(dir.join(name)),
+                format!("{name} has no [translations.{lang}] in campaign.toml: add one with the subject and demands in that language"),
+            );
+        }
+    }
+    out
 }
 
 /// The targets as the campaign names them (`to`): at least one, each a contact id or
@@ -296,26 +516,46 @@ fn coordinators(
     cc
 }
 
+/// The letter (required), the subject and the layouts the campaign brings, in `language`
+/// (`letter.<lang>.hbs`, `fax.<lang>.hbs`, ...) or for `""` its own (`letter.hbs`, ...).
 fn load_templates(
     src: &Source,
     subject: &Spanned<String>,
     dir: &std::path::Path,
     read: &dyn Fn(&str) -> Result<Option<Source>, Diagnostic>,
+    language: &str,
     diags: &mut Diagnostics,
 ) -> Option<Templates> {
+    let file = |name: &str| {
+        if language.is_empty() {
+            format!("{name}.hbs")
+        } else {
+            format!("{name}.{language}.hbs")
+        }
+    };
     let subject = Template {
         source: Source::new(&src.path, subject.get_ref().clone()),
         first_line: src.line_of(subject.span().start),
     };
-    let letter = match read("letter.hbs") {
+    let letter = match read(&file("letter")) {
         Ok(Some(s)) => Some(Template {
             source: s,
             first_line: 1,
         }),
-        Ok(None) => {
+        Ok(None) if language.is_empty() => {
             diags.error(
                 Origin::file(dir.join("letter.hbs")),
                 "missing: every campaign needs a letter.hbs template",
+            );
+            None
+        }
+        Ok(None) => {
+            diags.error(
+                Origin::at(&src.path, subject.first_line),
+                format!(
+                    "[translations.{language}] has no {}: write the letter in that language beside letter.hbs",
+                    dir.join(file("letter")).display()
+                ),
             );
             None
         }
@@ -326,8 +566,7 @@ fn load_templates(
     };
     let mut layouts = Vec::new();
     for name in LAYOUTS {
-        let file = format!("{name}.hbs");
-        match read(&file) {
+        match read(&file(name)) {
             Ok(Some(s)) => layouts.push((
                 name.to_string(),
                 Template {
@@ -381,7 +620,7 @@ pub(crate) mod tests {
             Ok((name == "letter.hbs")
                 .then(|| Source::new(format!("letters/x/{name}"), "Hello".into())))
         };
-        let c = Campaign::parse("x", "letters/x".into(), &src, &read, &mut d);
+        let c = Campaign::parse("x", "letters/x".into(), &src, &read, &[], &mut d);
         (c, d.sorted().iter().map(ToString::to_string).collect())
     }
 
@@ -488,7 +727,7 @@ pub(crate) mod tests {
                     sources.iter().find(|(q, _)| *q == p).map(|(_, s)| s.clone()).transpose()
                 };
                 let mut d = Diagnostics::default();
-                let c = Campaign::parse("x", "letters/x".into(), &src, &read, &mut d);
+                let c = Campaign::parse("x", "letters/x".into(), &src, &read, &[], &mut d);
                 let lossy: Vec<(std::path::PathBuf, String)> = templates
                     .iter()
                     .map(|(n, b)| (Path::new("letters/x").join(n), String::from_utf8_lossy(b).into_owned()))

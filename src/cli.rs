@@ -384,6 +384,16 @@ pub struct TargetArgs {
     /// Leave out these targets.
     #[arg(long, value_name = "ID", num_args = 1.., action = clap::ArgAction::Append)]
     pub skip: Vec<String>,
+
+    /// Write every letter in LANG (the campaign's own language or one it is translated
+    /// into), whatever language its addressee reads.
+    #[arg(long, value_name = "LANG", value_parser = language)]
+    pub lang: Option<String>,
+}
+
+/// A language tag as typed (`ru`, `RU`, `ru-KZ`), passed on as its primary subtag.
+fn language(s: &str) -> Result<String, String> {
+    crate::campaign::language_tag(s).ok_or_else(|| crate::campaign::not_a_tag(s))
 }
 
 /// The writer's own paragraph (on `compose` and `send`).

@@ -360,7 +360,19 @@ fn check_contact(
             || DEFAULT_SALUTATION.to_string(),
             |s| s.into_inner().trim().to_string(),
         ),
-        language: raw.language.map(Spanned::into_inner),
+        language: raw.language.as_ref().and_then(|l| {
+            let tag = crate::campaign::language_tag(l.get_ref());
+            if tag.is_none() {
+                diags.warning(
+                    src.at(&l.span()),
+                    format!(
+                        "contact {id:?}: {}: it picks no translation",
+                        crate::campaign::not_a_tag(l.get_ref())
+                    ),
+                );
+            }
+            tag
+        }),
         timezone: raw.timezone.map(|t| t.into_inner().trim().to_string()),
         source: raw.source.map(Spanned::into_inner),
         origin,

@@ -75,6 +75,8 @@ pub struct Letter {
     pub message_id: Option<String>,
     /// Other ways to reach the addressee (`phone +7 …`), for the review.
     pub alternatives: Vec<String>,
+    /// The language it is written in (BCP 47 primary tag).
+    pub language: String,
     /// The fax or postal letter whose PDF this e-mail carries: the one a coordinators' copy
     /// copies, or the fax a gateway e-mail delivers.
     #[serde(skip)]

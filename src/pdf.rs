@@ -552,6 +552,7 @@ mod tests {
             message_id: None,
             alternatives: Vec::new(),
             carries: None,
+            language: "en".into(),
         }
     }
 

@@ -19,7 +19,7 @@ use crate::fields::{MAX_PERSONAL, check_personal};
 use crate::letter::{Channel, Kind, Letter};
 use crate::plan::{self, Plan, Selection, Target};
 use crate::prompt;
-use crate::render::Renderer;
+use crate::render::Renderers;
 use crate::workspace::{Partial, Workspace};
 
 pub(crate) fn today(now: Timestamp) -> Date {
@@ -241,16 +241,15 @@ pub(crate) fn compose_campaign(
             "the letter has no {{personal}} slot: your paragraph does not appear in it",
         );
     }
-    let renderer = Renderer::new(&campaign, &l.partials, diags);
+    let renderers = Renderers::new(&campaign, &l.partials, diags);
     let plan = plan::plan(&campaign, &l.book, &l.settings.sender, sel, diags)?;
-    let Some(renderer) = renderer else {
+    let Some(renderers) = renderers else {
         return Ok(None);
     };
     let mut letters = Vec::new();
     let mut whole = true;
     for p in &plan.letters {
-        match renderer.render(
-            &campaign,
+        match renderers.render(
             p,
             &l.settings.sender,
             &crate::render::Signing {

@@ -172,8 +172,53 @@ fn envelope(out: &mut String, l: &Letter) {
     if let Some(pdf) = l.pdf_name() {
         let _ = writeln!(out, "Files:   {}, {pdf} (--out)", l.file_name());
     }
+    if l.language != "en" {
+        let _ = writeln!(out, "Language: {}", language_shown(&l.language));
+    }
     if l.channel != Channel::Phone {
         let _ = writeln!(out, "Subject: {}", l.subject);
+    }
+}
+
+/// A language as people read it: `Russian (ru)`.
+fn language_shown(tag: &str) -> String {
+    match crate::locale::language_name(tag) {
+        Some(name) => format!("{name} ({tag})"),
+        None => tag.to_string(),
+    }
+}
+
+/// The letters by language (not the copies, which follow their letter's), for a campaign
+/// with translations: `en 1 (embassy-kz-gb), ru 4 (knb-press, ...)`.
+fn languages(out: &mut String, campaign: &Campaign, letters: &[Letter]) {
+    if campaign.translations.is_empty() {
+        return;
+    }
+    let mut by: std::collections::BTreeMap<&str, Vec<&str>> = std::collections::BTreeMap::new();
+    for l in letters.iter().filter(|l| l.kind == Kind::Letter) {
+        by.entry(l.language.as_str())
+            .or_default()
+            .push(l.id.as_str());
+    }
+    let mut label = "languages";
+    for (tag, ids) in by {
+        let _ = writeln!(
+            out,
+            "{label:<11}{} {}  ({})",
+            language_shown(tag),
+            ids.len(),
+            ids.join(", ")
+        );
+        label = "";
+    }
+    for t in campaign.translations.iter().filter(|t| !t.checked) {
+        let _ = writeln!(
+            out,
+            "{:<11}the {} translation is not checked by a native speaker yet (checked = false in {})",
+            "",
+            language_shown(&t.language),
+            t.origin
+        );
     }
 }
 
@@ -205,6 +250,7 @@ fn plan(out: &mut String, campaign: &Campaign, letters: &[Letter], unresolved: &
             ids(&|l: &Letter| l.kind == Kind::Letter && l.channel == ch)
         );
     }
+    languages(out, campaign, letters);
     let copied: BTreeSet<&str> = letters
         .iter()
         .flat_map(|l| l.cc.iter().chain(&l.bcc))

@@ -15,11 +15,30 @@ pub struct Workspace {
     pub root: PathBuf,
 }
 
-/// A shared partial from `letters/_partials/<name>.hbs`, used as `{{> name}}`.
+/// A shared partial from `letters/_partials/<name>.hbs`, used as `{{> name}}`, or its
+/// translation `<name>.<lang>.hbs`, which letters in that language use instead.
 #[derive(Debug, Clone)]
 pub struct Partial {
     pub name: String,
     pub source: Source,
+    /// The language of a translation (`ru` of `signature.ru.hbs`).
+    pub language: Option<String>,
+}
+
+/// The partials letters in `language` use: each in that language where it is translated,
+/// else as it is.
+pub fn partials_in(partials: &[Partial], language: &str) -> Vec<Partial> {
+    partials
+        .iter()
+        .filter(|p| p.language.is_none())
+        .map(|p| {
+            partials
+                .iter()
+                .find(|t| t.name == p.name && t.language.as_deref() == Some(language))
+                .unwrap_or(p)
+                .clone()
+        })
+        .collect()
 }
 
 impl Workspace {
@@ -114,7 +133,15 @@ impl Workspace {
             }
         };
         let read = |name: &str| self.read(&dir.join(name));
-        Campaign::parse(id, dir.clone(), &src, &read, diags)
+        let names: Vec<String> = std::fs::read_dir(self.root.join(&dir))
+            .map(|entries| {
+                entries
+                    .flatten()
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        Campaign::parse(id, dir.clone(), &src, &read, &names, diags)
     }
 
     /// The shared partials in `letters/_partials/`, by file stem.
@@ -129,8 +156,17 @@ impl Workspace {
             if path.extension().is_none_or(|e| e != "hbs") {
                 continue;
             }
-            let Some(name) = path.file_stem().map(|s| s.to_string_lossy().into_owned()) else {
+            let Some(stem) = path.file_stem().map(|s| s.to_string_lossy().into_owned()) else {
                 continue;
+            };
+            // `signature.ru.hbs`: the Russian `signature`.
+            let (name, language) = match stem.rsplit_once('.') {
+                Some((name, lang))
+                    if crate::campaign::language_tag(lang).as_deref() == Some(lang) =>
+                {
+                    (name.to_string(), Some(lang.to_string()))
+                }
+                _ => (stem, None),
             };
             let shown = rel.join(entry.file_name());
             if name.is_empty()
@@ -145,7 +181,11 @@ impl Workspace {
                 continue;
             }
             match self.read(&shown) {
-                Ok(Some(source)) => partials.push(Partial { name, source }),
+                Ok(Some(source)) => partials.push(Partial {
+                    name,
+                    source,
+                    language,
+                }),
                 Ok(None) => {}
                 Err(e) => {
                     diags.error(e.origin, e.message);
@@ -153,11 +193,23 @@ impl Workspace {
                     partials.push(Partial {
                         name,
                         source: Source::new(shown, String::new()),
+                        language,
                     });
                 }
             }
         }
-        partials.sort_by(|a, b| a.name.cmp(&b.name));
+        partials.sort_by(|a, b| (&a.name, &a.language).cmp(&(&b.name, &b.language)));
+        for t in partials.iter().filter(|p| p.language.is_some()) {
+            if !partials
+                .iter()
+                .any(|p| p.name == t.name && p.language.is_none())
+            {
+                diags.warning(
+                    Origin::file(&t.source.path),
+                    format!("a translation of the partial {} without letters/_partials/{}.hbs: no letter uses it", t.name, t.name),
+                );
+            }
+        }
         partials
     }
 

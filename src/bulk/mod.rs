@@ -26,7 +26,7 @@ use crate::letter::Letter;
 use crate::output::Format;
 use crate::pipeline::{self, Loaded};
 use crate::plan::{self, Plan, Selection};
-use crate::render::{Renderer, Sheet, Signing};
+use crate::render::{Renderers, Sheet, Signing};
 use crate::send::Letters as _;
 use crate::signers::Signer;
 use crate::signers::Signers;
@@ -45,7 +45,7 @@ pub(crate) struct Options {
 pub(crate) struct Bulk<'a> {
     l: &'a Loaded,
     pub campaign: &'a Campaign,
-    renderer: Renderer,
+    renderers: Renderers,
     sel: Selection,
     signatories: &'a [String],
     date: Date,
@@ -57,9 +57,9 @@ pub(crate) struct Bulk<'a> {
 }
 
 /// The contexts one thread renders signers' letters from, one [`Sheet`] for each country's
-/// plan: built once, signed anew for each signer.
+/// plan and language: built once, signed anew for each signer.
 #[derive(Default)]
-struct Sheets(HashMap<Option<Country>, Sheet>);
+struct Sheets(HashMap<(Option<Country>, String), Sheet>);
 
 impl<'a> Bulk<'a> {
     /// Compiles the templates and makes the plan for the account's own country, reporting
@@ -73,9 +73,9 @@ impl<'a> Bulk<'a> {
         date: Date,
         diags: &mut Diagnostics,
     ) -> anyhow::Result<Option<Bulk<'a>>> {
-        let renderer = Renderer::new(campaign, &l.partials, diags);
+        let renderers = Renderers::new(campaign, &l.partials, diags);
         let first = plan::plan(campaign, &l.book, &l.settings.sender, sel, diags)?;
-        let Some(renderer) = renderer else {
+        let Some(renderers) = renderers else {
             return Ok(None);
         };
         let mut plans = HashMap::new();
@@ -83,7 +83,7 @@ impl<'a> Bulk<'a> {
         Ok(Some(Bulk {
             l,
             campaign,
-            renderer,
+            renderers,
             sel: sel.clone(),
             signatories,
             date,
@@ -129,28 +129,67 @@ impl<'a> Bulk<'a> {
     }
 
     /// The letters of one signer, in the plan's order, rendered on `sheets` (their plan
-    /// made by [`Bulk::plan_for`]).
+    /// made by [`Bulk::plan_for`]), each in its language.
     fn render(&self, sheets: &mut Sheets, signer: &Signer) -> Result<Vec<Letter>, Diagnostic> {
         let country = self.country(signer);
         let Some(plan) = self.plans.get(&country) else {
             return Ok(Vec::new());
         };
-        let sheet = sheets.0.entry(country).or_insert_with(|| {
-            Sheet::new(self.campaign, &plan.letters, self.signatories, self.date)
-        });
         let signing = Signing {
             signer: Some(signer),
             personal: "",
             signatories: self.signatories,
         };
         let account = &self.l.settings.sender;
-        sheet.sign(account, &signing);
+        // One sheet for each language the plan's letters are in, signed for this signer.
+        let mut signed_in: Vec<String> = Vec::new();
+        let mut sheet_for = |sheets: &mut Sheets, language: &str| {
+            let lang = self.renderers.get(language);
+            let key = (country, lang.campaign.language.clone());
+            let sheet = sheets.0.entry(key.clone()).or_insert_with(|| {
+                Sheet::new(&lang.campaign, &plan.letters, self.signatories, self.date)
+            });
+            if !signed_in.contains(&key.1) {
+                sheet.sign(account, &signing);
+                signed_in.push(key.1.clone());
+            }
+            key
+        };
         plan.letters
             .iter()
             .enumerate()
             .map(|(i, p)| {
-                self.renderer
-                    .render_on(sheet, i, self.campaign, p, account, &signing)
+                let original = match self.renderers.original(p) {
+                    Some(o) => {
+                        let main = self.renderers.main();
+                        let key = sheet_for(sheets, &main.campaign.language);
+                        let sheet = sheets.0.get_mut(&key).expect("made above");
+                        let l = main.renderer.render_on(
+                            sheet,
+                            i,
+                            &main.campaign,
+                            &o,
+                            account,
+                            &signing,
+                            None,
+                        )?;
+                        Some((main.campaign.language.clone(), l.body))
+                    }
+                    None => None,
+                };
+                let lang = self.renderers.get(&p.language);
+                let key = sheet_for(sheets, &p.language);
+                let sheet = sheets.0.get_mut(&key).expect("made above");
+                lang.renderer
+                    .render_on(
+                        sheet,
+                        i,
+                        &lang.campaign,
+                        p,
+                        account,
+                        &signing,
+                        original.as_ref().map(|(l, t)| (l.as_str(), t.as_str())),
+                    )
                     .map_err(|d| Diagnostic {
                         message: format!("{}: {}", d.origin, d.message),
                         origin: crate::diag::Origin::at(

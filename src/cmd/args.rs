@@ -142,6 +142,8 @@ fn selection(t: &cli::TargetArgs) -> Selection {
     Selection {
         only: t.to.clone(),
         skip: t.skip.clone(),
+        language: t.lang.clone(),
+        languages: Vec::new(),
     }
 }
 

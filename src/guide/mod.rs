@@ -234,7 +234,7 @@ fn pick_targets(l: &Loaded, campaign: &Campaign) -> Result<Selection> {
         }
         return Ok(Selection {
             only: picked.into_iter().map(|i| keys[i].clone()).collect(),
-            skip: Vec::new(),
+            ..Selection::default()
         });
     }
 }

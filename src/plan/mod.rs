@@ -47,6 +47,9 @@ pub struct Planned {
     pub bcc: Vec<Contact>,
     /// Coordinators named on a fax or postal letter ("cc:" line), in `copies = "cc"`.
     pub noted_copies: Vec<Contact>,
+    /// The language it is written in (BCP 47 primary tag): the campaign's own, or the
+    /// addressee's where the campaign has a translation into it, or `--lang`'s.
+    pub language: String,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -61,6 +64,11 @@ pub struct Plan {
 pub struct Selection {
     pub only: Vec<String>,
     pub skip: Vec<String>,
+    /// `--lang`: every letter in this language (the campaign's own or one it is translated
+    /// into), whatever its addressee reads.
+    pub language: Option<String>,
+    /// Languages chosen target by target (the guided path): target key, language.
+    pub languages: Vec<(String, String)>,
 }
 
 /// Plans the letters of `campaign`. Unknown contact ids are errors; unreachable targets are
@@ -73,11 +81,58 @@ pub fn plan(
     diags: &mut Diagnostics,
 ) -> Result<Plan, Error> {
     check_selection(campaign, book, selection)?;
+    check_language(campaign, selection)?;
     let mut plan = Plan::default();
     let (targets, named) = resolve(campaign, book, sender, selection, &mut plan, diags);
     plan.coordinators = coordinators(campaign, book, &targets, diags);
     plan.letters = lay_out(campaign, targets, &named, &plan.coordinators);
+    for p in &mut plan.letters {
+        p.language = language_of(campaign, selection, p);
+    }
     Ok(plan)
+}
+
+/// The language a letter is written in: `--lang`'s, the one chosen for its target, its
+/// addressee's where the campaign has a translation into it, else the campaign's own. A joint
+/// letter, to several at once, is in the campaign's own (or `--lang`'s).
+fn language_of(campaign: &Campaign, selection: &Selection, p: &Planned) -> String {
+    let targets = if p.kind == Kind::Copy {
+        &p.copy_of
+    } else {
+        &p.to
+    };
+    let chosen = match targets.as_slice() {
+        [one] => selection
+            .languages
+            .iter()
+            .find(|(key, _)| *key == one.key)
+            .map(|(_, l)| l.clone())
+            .or_else(|| one.contact.language.clone()),
+        _ => None,
+    };
+    selection
+        .language
+        .clone()
+        .or(chosen)
+        .filter(|l| campaign.speaks(l))
+        .unwrap_or_else(|| campaign.main_language.clone())
+}
+
+/// `--lang` names a language the campaign is written in.
+fn check_language(campaign: &Campaign, sel: &Selection) -> Result<(), Error> {
+    let Some(lang) = &sel.language else {
+        return Ok(());
+    };
+    if campaign.speaks(lang) {
+        return Ok(());
+    }
+    let mut known = vec![campaign.main_language.clone()];
+    known.extend(campaign.translations.iter().map(|t| t.language.clone()));
+    Err(Error::Usage(format!(
+        "--lang {lang}: campaign {} is written in {}",
+        campaign.id,
+        known.join(", ")
+    )))
 }
 
 /// The targets `selection` picks, each resolved to a contact and its channel; and every
@@ -322,6 +377,7 @@ fn email(
         cc,
         bcc,
         noted_copies: Vec::new(),
+        language: String::new(),
     };
     std::iter::once(letter).chain(copy).collect()
 }
@@ -351,6 +407,7 @@ fn copy(
         cc: Vec::new(),
         bcc: Vec::new(),
         noted_copies: Vec::new(),
+        language: String::new(),
     })
 }
 
@@ -385,6 +442,7 @@ fn by_hand(
         cc: Vec::new(),
         bcc: Vec::new(),
         noted_copies: noted,
+        language: String::new(),
     };
     std::iter::once(letter).chain(copy).collect()
 }

@@ -48,6 +48,7 @@ fn plan_for(
     let selection = Selection {
         only: only.iter().map(ToString::to_string).collect(),
         skip: skip.iter().map(ToString::to_string).collect(),
+        ..Selection::default()
     };
     let p = plan(campaign, &book, &sender, &selection, &mut d)?;
     Ok(Outcome {

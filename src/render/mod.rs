@@ -8,6 +8,7 @@
 mod bounded;
 mod compile;
 mod context;
+mod languages;
 mod sheet;
 #[cfg(test)]
 mod tests;
@@ -22,6 +23,7 @@ use sha2::{Digest, Sha256};
 
 pub use bounded::MAX_LETTER;
 pub use context::{Signing, long_date};
+pub use languages::{Language, Renderers};
 pub use sheet::Sheet;
 
 use crate::campaign::Campaign;
@@ -132,6 +134,20 @@ impl Renderer {
         signing: &Signing<'_>,
         date: Date,
     ) -> Result<Letter, Diagnostic> {
+        self.render_with(campaign, planned, sender, signing, date, None)
+    }
+
+    /// The same, the letter's text followed by `original` (its language, and its text in
+    /// that language) for a bilingual letter.
+    pub fn render_with(
+        &self,
+        campaign: &Campaign,
+        planned: &Planned,
+        sender: &Sender,
+        signing: &Signing<'_>,
+        date: Date,
+        original: Option<(&str, &str)>,
+    ) -> Result<Letter, Diagnostic> {
         let mut sheet = Sheet::new(
             campaign,
             std::slice::from_ref(planned),
@@ -139,7 +155,7 @@ impl Renderer {
             date,
         );
         sheet.sign(sender, signing);
-        self.render_on(&mut sheet, 0, campaign, planned, sender, signing)
+        self.render_on(&mut sheet, 0, campaign, planned, sender, signing, original)
     }
 
     fn subject_line(
@@ -246,6 +262,13 @@ fn coordinator(c: &Contact) -> Addressee {
             .unwrap_or_default(),
         place: None,
     }
+}
+
+/// The line between a bilingual letter's text and the same in the campaign's own language
+/// (`language`), in the letter's language (`letter_language`).
+fn original_below(language: &str, letter_language: &str) -> String {
+    let _ = letter_language;
+    format!("--- {language} original below ---")
 }
 
 /// Gives each coordinators' copy of a fax or postal letter that letter, whose PDF the copy

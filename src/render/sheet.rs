@@ -180,7 +180,9 @@ fn original_to(planned: &Planned) -> Value {
 
 impl Renderer {
     /// Renders the letter `i` of the plan `sheet` was made for (`planned`), from the account
-    /// `sender`, signed as the sheet was last signed (`signing`, the same).
+    /// `sender`, signed as the sheet was last signed (`signing`, the same). A bilingual
+    /// letter's text ends with `original`: the language and text of the campaign's own.
+    #[allow(clippy::too_many_arguments)]
     pub fn render_on(
         &self,
         sheet: &mut Sheet,
@@ -189,13 +191,14 @@ impl Renderer {
         planned: &Planned,
         sender: &Sender,
         signing: &Signing<'_>,
+        original: Option<(&str, &str)>,
     ) -> Result<Letter, Diagnostic> {
         let id = match signing.signer {
             Some(s) => format!("{}.{}", planned.id, s.key),
             None => planned.id.clone(),
         };
         sheet.swap_recipients(i);
-        let texts = self.texts(sheet, i, campaign, planned);
+        let texts = self.texts(sheet, i, campaign, planned, original);
         sheet.swap_recipients(i);
         let (subject, body) = texts?;
         // A fax has one too: a gateway sends it as an e-mail (see `crate::fax`).
@@ -219,6 +222,7 @@ impl Renderer {
             message_id,
             alternatives: alternatives(planned),
             carries: None,
+            language: campaign.language.clone(),
         })
     }
 
@@ -229,9 +233,16 @@ impl Renderer {
         i: usize,
         campaign: &Campaign,
         planned: &Planned,
+        original: Option<(&str, &str)>,
     ) -> Result<(String, String), Diagnostic> {
         let subject = self.subject_line(&sheet.ctx, campaign)?;
-        let body = tidy(self.run(&self.letter, &sheet.ctx)?);
+        let mut body = tidy(self.run(&self.letter, &sheet.ctx)?);
+        if let Some((language, text)) = original {
+            body = format!(
+                "{body}\n{}\n\n{text}",
+                super::original_below(language, &campaign.language)
+            );
+        }
         self.lay_out(sheet, i, planned, subject, body)
     }
 

@@ -143,14 +143,14 @@ mod props {
                     .map(|(n, t)| Source::from_bytes(&dir.join(n), t.as_bytes()))
                     .transpose()
             };
-            let Some(campaign) = Campaign::parse("x", dir.clone(), &src, &read, &mut d) else {
+            let Some(campaign) = Campaign::parse("x", dir.clone(), &src, &read, &[], &mut d) else {
                 return Ok(()); // a control character in the subject: see campaign's props
             };
             let mut partials: Vec<Partial> = Vec::new();
             for (n, t) in &input.partials {
                 let path = PathBuf::from(format!("letters/_partials/{n}.hbs"));
                 match Source::from_bytes(&path, t.as_bytes()) {
-                    Ok(source) => partials.push(Partial { name: n.clone(), source }),
+                    Ok(source) => partials.push(Partial { name: n.clone(), source, language: None }),
                     Err(e) => d.error(e.origin, e.message),
                 }
             }

@@ -73,6 +73,7 @@ fn by_gateway(fax: Letter, gateway: &Gateway) -> Letter {
         body,
         message_id: fax.message_id.clone(),
         alternatives: Vec::new(),
+        language: fax.language.clone(),
         carries: Some(Arc::new(fax)),
     }
 }

@@ -39,7 +39,7 @@ fn campaign(id: &str, issued: &str) -> Campaign {
     let src = Source::new(dir.join("campaign.toml"), toml);
     let read = |_: &str| Ok(Some(Source::new(dir.join("letter.hbs"), "Dear.".into())));
     let mut d = Diagnostics::default();
-    let c = Campaign::parse(id, dir.clone(), &src, &read, &mut d);
+    let c = Campaign::parse(id, dir.clone(), &src, &read, &[], &mut d);
     c.unwrap_or_else(|| panic!("{d:?}"))
 }
 
