@@ -11,10 +11,18 @@
 //!   return-address line, the writer's address in the information block on the right, then the
 //!   date and the letter; page numbers from page 2.
 //!
+//! The letter's text is set as its `.txt` has it, with three liberties: the lines of a
+//! paragraph that the template wrapped by hand are joined again ([`reflow`]) and wrapped to the
+//! page; a wrapped line that starts with a list marker ("1. ", "- ") or an indent continues
+//! under the text after it (a hanging indent); and a paragraph breaks across pages leaving at
+//! least two of its lines on each side (no orphans or widows) where the page allows.
+//!
 //! The same letter and date give the same bytes: no random identifiers, no clock (the document
 //! date is the run's, which `SOURCE_DATE_EPOCH` sets). A character the font does not have is
-//! set as `?` (the `.txt` keeps it), never a panic.
+//! set as `?` (the `.txt` keeps it), never a panic, and [`Pdf::missing`] names it so that the
+//! writer can be warned.
 
+use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
 use anyhow::{Result, anyhow};
@@ -45,14 +53,59 @@ fn mm(v: f32) -> f32 {
 const BODY: f32 = 11.0;
 const LEADING: f32 = 1.35;
 
+/// A letter's PDF, and the characters of its text that the font has no glyph for.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Pdf {
+    pub bytes: Vec<u8>,
+    /// Each once, in code point order; set as `?` in the PDF.
+    pub missing: Vec<char>,
+}
+
+impl Pdf {
+    /// What to tell the writer about [`Pdf::missing`], if anything: `2 characters the font has
+    /// no glyph for are set as "?": 𝔘 ☭ (the .txt keeps them)`.
+    pub fn missing_note(&self) -> Option<String> {
+        const SHOWN: usize = 20;
+        let n = self.missing.len();
+        if n == 0 {
+            return None;
+        }
+        let mut list = self.missing.iter().take(SHOWN).map(char::to_string);
+        let mut list = list.by_ref().collect::<Vec<_>>().join(" ");
+        if n > SHOWN {
+            list = format!("{list} and {} more", n - SHOWN);
+        }
+        Some(format!(
+            "{} the font has no glyph for {} set as \"?\": {list} (the .txt keeps {})",
+            crate::output::count(n, "character", "characters"),
+            if n == 1 { "is" } else { "are" },
+            if n == 1 { "it" } else { "them" },
+        ))
+    }
+}
+
 /// The fax PDF or postal PDF of a letter; `None` for the other channels.
-pub fn render(letter: &Letter, date: Timestamp) -> Result<Option<Vec<u8>>> {
-    let pages = match letter.channel {
+pub fn make(letter: &Letter, date: Timestamp) -> Result<Option<Pdf>> {
+    let laid = match letter.channel {
         Channel::Fax => fax(letter, date)?,
         Channel::Post => post(letter)?,
         _ => return Ok(None),
     };
-    write(letter, date, &pages).map(Some)
+    Ok(Some(Pdf {
+        bytes: write(letter, date, &laid.pages)?,
+        missing: laid.missing.into_iter().collect(),
+    }))
+}
+
+/// The bytes of [`make`]'s PDF.
+pub fn render(letter: &Letter, date: Timestamp) -> Result<Option<Vec<u8>>> {
+    Ok(make(letter, date)?.map(|p| p.bytes))
+}
+
+/// Laid-out pages, and the characters set as `?`.
+struct Laid {
+    pages: Vec<Vec<Run>>,
+    missing: BTreeSet<char>,
 }
 
 /// One run of text on a page: where its baseline starts, its face and size.
@@ -140,28 +193,62 @@ impl Faces {
     }
 
     /// `text` with what the font cannot show replaced: tabs as spaces, control characters
-    /// dropped, a character without a glyph as `?`.
-    fn settable(&self, text: &str) -> String {
+    /// dropped, a character without a glyph as `?` (and added to `missing`).
+    fn settable(&self, text: &str, missing: &mut BTreeSet<char>) -> String {
         let charmap = self.regular_ref.charmap();
         text.chars()
             .filter_map(|c| match c {
                 '\t' => Some(' '),
                 c if c.is_control() => None,
                 c if charmap.map(c).is_some() => Some(c),
-                _ => Some('?'),
+                c => {
+                    missing.insert(c);
+                    Some('?')
+                }
             })
             .collect()
     }
 }
 
-/// `line` broken into lines no wider than `width` points: at spaces, and a word wider than a
-/// line where it must. Leading spaces (an indent) stay on the first line.
-fn wrap(faces: &Faces, line: &str, bold: bool, size: f32, width: f32) -> Vec<String> {
+/// The length in bytes of the list marker `text` starts with and the spaces after it ("1. ",
+/// "12) ", "- ", "* ", "• ", "– "); 0 when there is none.
+fn marker(text: &str) -> usize {
+    let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+    let after = &text[digits..];
+    let len = if (1..=3).contains(&digits) && (after.starts_with(". ") || after.starts_with(") ")) {
+        digits + 1
+    } else if digits == 0 {
+        ['-', '*', '•', '–']
+            .into_iter()
+            .find(|&m| after.starts_with(m) && after[m.len_utf8()..].starts_with(' '))
+            .map_or(0, char::len_utf8)
+    } else {
+        0
+    };
+    if len == 0 {
+        return 0;
+    }
+    len + text[len..].len() - text[len..].trim_start_matches(' ').len()
+}
+
+/// One line as set: its text, and how far right of the margin it starts.
+#[derive(Debug, Clone, PartialEq)]
+struct Line {
+    indent: f32,
+    text: String,
+}
+
+/// `line` broken into lines no wider than `width` points, the ones after the first no wider
+/// than `rest`: at spaces, and a word wider than a line where it must. Leading spaces (an
+/// indent) stay on the first line.
+fn wrap(faces: &Faces, line: &str, bold: bool, size: f32, width: f32, rest: f32) -> Vec<String> {
     let line = line.trim_end();
     if line.is_empty() {
         return vec![String::new()];
     }
-    let fits = |s: &str| faces.width(s, bold, size) <= width;
+    let fits = |s: &str, out: &Vec<String>| {
+        faces.width(s, bold, size) <= if out.is_empty() { width } else { rest }
+    };
     let mut out = Vec::new();
     let mut cur = String::new();
     let indent_len = line.len() - line.trim_start().len();
@@ -172,7 +259,7 @@ fn wrap(faces: &Faces, line: &str, bold: bool, size: f32, width: f32) -> Vec<Str
         } else {
             format!("{cur} {word}")
         };
-        if fits(&candidate) {
+        if fits(&candidate, &out) {
             cur = candidate;
             continue;
         }
@@ -183,7 +270,7 @@ fn wrap(faces: &Faces, line: &str, bold: bool, size: f32, width: f32) -> Vec<Str
         let mut piece = String::new();
         for c in word.chars() {
             piece.push(c);
-            if !fits(&piece) && piece.chars().count() > 1 {
+            if !fits(&piece, &out) && piece.chars().count() > 1 {
                 piece.pop();
                 out.push(std::mem::take(&mut piece));
                 piece.push(c);
@@ -193,6 +280,88 @@ fn wrap(faces: &Faces, line: &str, bold: bool, size: f32, width: f32) -> Vec<Str
     }
     out.push(cur);
     out
+}
+
+/// One line of text set in lines of `width` points: wrapped, its continuation lines indented
+/// under the text after its leading spaces and list marker (a hanging indent), when that
+/// leaves them at least half the width.
+fn set(faces: &Faces, line: &str, bold: bool, size: f32, width: f32) -> Vec<Line> {
+    let body = line.trim_start_matches(' ');
+    let lead = line.len() - body.len() + marker(body);
+    let hang = Some(faces.width(&line[..lead], bold, size)).filter(|&h| h <= width / 2.0);
+    let hang = hang.unwrap_or(0.0);
+    wrap(faces, line, bold, size, width, width - hang)
+        .into_iter()
+        .enumerate()
+        .map(|(i, text)| Line {
+            indent: if i == 0 { 0.0 } else { hang },
+            text,
+        })
+        .collect()
+}
+
+/// `text` with the lines of each paragraph that were wrapped by hand (a template wrapped at 72
+/// columns) joined, so that the page wraps them. A line break is taken for such a wrap when
+/// the next line's first word would not have fitted on the line within the text's column (the
+/// longest line that another line of its paragraph follows, 60 characters or more; none, no
+/// joining), give or take a quarter (people wrap by hand, and not greedily), and the next line
+/// is no list item and starts where the text of its paragraph's first line (after the indent
+/// and list marker) starts. Short lines (addresses, signatures, a salutation) stay as they
+/// are.
+fn reflow(text: &str) -> String {
+    let lines: Vec<&str> = text.split('\n').collect();
+    let chars = |s: &str| s.trim_end().chars().count();
+    let indent = |s: &str| s.len() - s.trim_start_matches(' ').len();
+    let follows = |b: &str| !b.trim().is_empty() && marker(b.trim_start_matches(' ')) == 0;
+    let column = lines
+        .windows(2)
+        .filter(|w| !w[0].trim().is_empty() && follows(w[1]))
+        .map(|w| chars(w[0]))
+        .max()
+        .filter(|&c| c >= 60);
+    let Some(column) = column else {
+        return text.to_string();
+    };
+    let mut out = String::with_capacity(text.len());
+    // Where the text of the current paragraph's first line starts, in characters.
+    let mut start = 0;
+    for (i, line) in lines.iter().enumerate() {
+        let prev = if i == 0 { "" } else { lines[i - 1] };
+        let word = line.split_whitespace().next().unwrap_or("");
+        let joins = !prev.trim().is_empty()
+            && follows(line)
+            && indent(line) == start
+            && chars(prev) + 1 + word.chars().count() > column * 3 / 4;
+        if joins {
+            out.push(' ');
+            out.push_str(line.trim_start_matches(' '));
+            continue;
+        }
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(line);
+        let body = line.trim_start_matches(' ');
+        start = line[..line.len() - body.len() + marker(body)]
+            .chars()
+            .count();
+    }
+    out
+}
+
+/// How many of a paragraph's `n` lines to set on this page, where `room` lines fit, before
+/// going on to the next: all if they fit, else at least two on each page (no first line alone
+/// at the foot, no last line alone at the head), or none.
+fn lines_here(n: usize, room: usize) -> usize {
+    if room >= n {
+        return n;
+    }
+    let k = if n - room < 2 {
+        n.saturating_sub(2)
+    } else {
+        room
+    };
+    if k < 2 { 0 } else { k }
 }
 
 /// Sets lines of text down a page and on to new ones.
@@ -205,6 +374,8 @@ struct Flow<'f> {
     /// Where text starts on the pages after the first, and where it must stop.
     top: f32,
     bottom: f32,
+    /// The characters set as `?`.
+    missing: BTreeSet<char>,
 }
 
 impl<'f> Flow<'f> {
@@ -217,6 +388,7 @@ impl<'f> Flow<'f> {
             y,
             top,
             bottom,
+            missing: BTreeSet::new(),
         }
     }
 
@@ -228,33 +400,109 @@ impl<'f> Flow<'f> {
         &mut self.pages[last]
     }
 
-    /// Sets `text` (lines separated by `\n`) from the current position, wrapped.
+    /// `text` as the font can set it, noting what it cannot.
+    fn settable(&mut self, text: &str) -> String {
+        self.faces.settable(text, &mut self.missing)
+    }
+
+    /// How many lines `step` apart still fit on this page.
+    fn room(&self, step: f32) -> usize {
+        let (mut y, mut n) = (self.y, 0);
+        while y + step <= self.bottom {
+            y += step;
+            n += 1;
+        }
+        n
+    }
+
+    /// How many lines `step` apart fit on a new page.
+    fn room_on_new_page(&self, step: f32) -> usize {
+        let (mut y, mut n) = (self.top, 0);
+        while y + step <= self.bottom {
+            y += step;
+            n += 1;
+        }
+        n
+    }
+
+    fn new_page(&mut self) {
+        self.pages.push(Vec::new());
+        self.y = self.top;
+    }
+
+    /// Sets `text` (lines separated by `\n`, paragraphs by empty lines) from the current
+    /// position, wrapped; a paragraph breaks across pages as [`lines_here`] says, and an
+    /// empty line at the head of a page is left out.
     fn text(&mut self, text: &str, bold: bool, size: f32) {
+        let mut lines = Vec::new();
         for line in text.split('\n') {
-            let line = self.faces.settable(line);
-            for l in wrap(self.faces, &line, bold, size, self.width) {
+            let line = self.settable(line);
+            lines.extend(set(self.faces, &line, bold, size, self.width));
+        }
+        let step = size * LEADING;
+        let mut rest = &lines[..];
+        while let Some(first) = rest.first() {
+            if first.text.is_empty() {
+                if !(self.pages.len() > 1 && self.page().is_empty()) {
+                    self.line(first, bold, size);
+                }
+                rest = &rest[1..];
+                continue;
+            }
+            let n = rest.iter().take_while(|l| !l.text.is_empty()).count();
+            let room = self.room(step);
+            let mut k = lines_here(n, room);
+            // A line that leads into the next paragraph ("Yours faithfully,", "the following
+            // demands:") goes with that paragraph's first lines.
+            if n == 1 && first.text.trim_end().ends_with([',', ':']) {
+                let blank = rest[1..].iter().take_while(|l| l.text.is_empty()).count();
+                let next = rest[1 + blank..].iter().take_while(|l| !l.text.is_empty());
+                let needed = 1 + blank + next.count().min(2);
+                if needed > room && needed <= self.room_on_new_page(step) {
+                    k = 0;
+                }
+            }
+            if k == 0 && self.page().is_empty() {
+                k = room.max(1);
+            }
+            for l in &rest[..k] {
                 self.line(l, bold, size);
             }
+            if k < n {
+                self.new_page();
+            }
+            rest = &rest[k..];
         }
     }
 
-    fn line(&mut self, text: String, bold: bool, size: f32) {
+    fn line(&mut self, line: &Line, bold: bool, size: f32) {
         let step = size * LEADING;
         if self.y + step > self.bottom {
-            self.pages.push(Vec::new());
-            self.y = self.top;
+            self.new_page();
         }
         self.y += step;
-        let (x, y) = (self.x, self.y);
-        if !text.is_empty() {
+        let (x, y) = (self.x + line.indent, self.y);
+        if !line.text.is_empty() {
             self.page().push(Run {
                 x,
                 y,
                 bold,
                 size,
-                text,
+                text: line.text.clone(),
             });
         }
+    }
+
+    /// A blank line of `size` points.
+    fn skip(&mut self, size: f32) {
+        self.line(
+            &Line {
+                indent: 0.0,
+                text: String::new(),
+            },
+            false,
+            size,
+        );
     }
 
     /// A labelled line: the label in bold, the value wrapped beside it from `tab` points.
@@ -262,12 +510,12 @@ impl<'f> Flow<'f> {
         let width = self.width - tab;
         let mut first = true;
         for line in value.split('\n') {
-            let line = self.faces.settable(line);
-            for l in wrap(self.faces, &line, false, BODY, width) {
-                self.line(String::new(), false, BODY);
+            let line = self.settable(line);
+            for l in wrap(self.faces, &line, false, BODY, width, width) {
+                self.skip(BODY);
                 let y = self.y;
                 if first {
-                    let (x, text) = (self.x, self.faces.settable(label));
+                    let (x, text) = (self.x, self.settable(label));
                     self.page().push(Run {
                         x,
                         y,
@@ -320,7 +568,7 @@ fn long_date(date: Timestamp) -> String {
 }
 
 /// A fax: the header block, then the letter; "n/N" on every page.
-fn fax(letter: &Letter, date: Timestamp) -> Result<Vec<Vec<Run>>> {
+fn fax(letter: &Letter, date: Timestamp) -> Result<Laid> {
     let faces = faces()?;
     let (mut fields, text) = split_fax(&letter.body);
     if fields.is_empty() {
@@ -340,23 +588,26 @@ fn fax(letter: &Letter, date: Timestamp) -> Result<Vec<Vec<Run>>> {
         let (left, right, top, bottom) = (mm(20.0), mm(20.0), mm(20.0), PAGE_H - mm(25.0));
         let mut flow = Flow::new(faces, left, PAGE_W - left - right, top, top, bottom);
         flow.text("FAX", true, 18.0);
-        flow.line(String::new(), false, BODY * 0.5);
+        flow.skip(BODY * 0.5);
         for (k, v) in &fields {
             flow.field(k, v, mm(28.0));
         }
         flow.field("Pages:", &pages_shown.to_string(), mm(28.0));
-        flow.line(String::new(), false, BODY);
-        flow.text(text.trim_end(), false, BODY);
-        flow.pages
+        flow.skip(BODY);
+        flow.text(&reflow(text.trim_end()), false, BODY);
+        flow
     };
     // Laid out twice: the header says how many pages there are.
-    let first = lay(1);
-    let mut pages = lay(first.len());
-    if pages.len() != first.len() {
-        pages = lay(pages.len());
+    let first = lay(1).pages.len();
+    let mut flow = lay(first);
+    if flow.pages.len() != first {
+        flow = lay(flow.pages.len());
     }
-    number(faces, &mut pages, 1);
-    Ok(pages)
+    number(faces, &mut flow.pages, 1);
+    Ok(Laid {
+        pages: flow.pages,
+        missing: flow.missing,
+    })
 }
 
 /// "n/N" centred at the foot of each page from page `from` on (1-based), at 10 pt, 15 mm up.
@@ -404,7 +655,7 @@ fn split_post(letter: &Letter) -> (String, String, String) {
 }
 
 /// A postal letter for a DIN 5008 form B window envelope.
-fn post(letter: &Letter) -> Result<Vec<Vec<Run>>> {
+fn post(letter: &Letter) -> Result<Laid> {
     let faces = faces()?;
     let (writer, address, text) = split_post(letter);
     let (left, right) = (mm(25.0), mm(20.0));
@@ -422,6 +673,7 @@ fn post(letter: &Letter) -> Result<Vec<Vec<Run>>> {
             .filter(|l| !l.is_empty() && !l.contains('@'))
             .collect::<Vec<_>>()
             .join(" · "),
+        &mut BTreeSet::new(),
     );
     let mut return_line = return_line;
     while faces.width(&return_line, false, 8.0) > field_w && return_line.pop().is_some() {}
@@ -434,7 +686,7 @@ fn post(letter: &Letter) -> Result<Vec<Vec<Run>>> {
     });
     let mut field = Flow::new(faces, field_x, field_w, mm(45.0) + mm(17.7), 0.0, PAGE_H);
     field.text(&address, false, 10.0);
-    runs.extend(field.pages.into_iter().flatten());
+    runs.extend(field.pages.drain(..).flatten());
     // The information block: the writer, at 125 mm from the left, 50 mm from the top.
     let mut info = Flow::new(
         faces,
@@ -445,16 +697,19 @@ fn post(letter: &Letter) -> Result<Vec<Vec<Run>>> {
         PAGE_H,
     );
     info.text(&writer, false, 10.0);
-    runs.extend(info.pages.into_iter().flatten());
+    runs.extend(info.pages.drain(..).flatten());
     // The letter, from below the field (98.5 mm) on.
     let mut flow = Flow::new(faces, left, width, mm(103.0), mm(20.0), PAGE_H - mm(25.0));
-    flow.text(text.trim_end(), false, BODY);
+    flow.text(&reflow(text.trim_end()), false, BODY);
     let mut pages = flow.pages;
     if let Some(first) = pages.first_mut() {
         first.splice(0..0, runs);
     }
     number(faces, &mut pages, 2);
-    Ok(pages)
+    let mut missing = flow.missing;
+    missing.extend(field.missing);
+    missing.extend(info.missing);
+    Ok(Laid { pages, missing })
 }
 
 /// The PDF of laid-out pages.
@@ -574,19 +829,21 @@ mod tests {
             assert!(render(&letter(ch, ""), date()).unwrap().is_some());
         }
         let faces = faces().unwrap();
-        assert_eq!(faces.settable("a\tб漢"), "a б?");
+        let mut missing = BTreeSet::new();
+        assert_eq!(faces.settable("a\tб漢", &mut missing), "a б?");
+        assert_eq!(missing.into_iter().collect::<String>(), "漢");
     }
 
     #[test]
     fn lines_fit_the_width_and_keep_every_word() {
         let faces = faces().unwrap();
         let text = "Қуғын-сүргінді тоқтату and an end to police harassment of activists, now";
-        let lines = wrap(faces, text, false, BODY, 120.0);
+        let lines = wrap(faces, text, false, BODY, 120.0, 120.0);
         assert!(lines.len() > 2, "{lines:?}");
         assert!(lines.iter().all(|l| faces.width(l, false, BODY) <= 120.0));
         assert_eq!(lines.join(" "), text);
         assert_eq!(
-            wrap(faces, "  1. indented", false, BODY, 500.0),
+            wrap(faces, "  1. indented", false, BODY, 500.0, 500.0),
             ["  1. indented"]
         );
     }
@@ -597,7 +854,7 @@ mod tests {
             "FAX\nTo: Court\n----------\n{}",
             "A line of the letter.\n".repeat(120)
         );
-        let pages = fax(&letter(Channel::Fax, &body), date()).unwrap();
+        let pages = fax(&letter(Channel::Fax, &body), date()).unwrap().pages;
         assert_eq!(pages.len(), 3);
         let texts = |p: &Vec<Run>| p.iter().map(|r| r.text.clone()).collect::<Vec<_>>();
         assert!(texts(&pages[0]).contains(&"3".to_string()));
@@ -612,7 +869,7 @@ mod tests {
             "Жанна Иванова\n12 Mill Road\nzhanna@example.org\n\n\nӘкімшілік басшысы\nҚонаев көшесі 14\nШымкент\n\n\n2 May 2011\n\n{}",
             "A line.\n".repeat(60)
         );
-        let pages = post(&letter(Channel::Post, &body)).unwrap();
+        let pages = post(&letter(Channel::Post, &body)).unwrap().pages;
         assert_eq!(pages.len(), 2);
         assert!(!pages[0].iter().any(|r| r.text == "1/2"));
         assert!(pages[1].iter().any(|r| r.text == "2/2"));
