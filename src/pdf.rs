@@ -443,7 +443,9 @@ impl<'f> Flow<'f> {
         let mut rest = &lines[..];
         while let Some(first) = rest.first() {
             if first.text.is_empty() {
-                if !(self.pages.len() > 1 && self.page().is_empty()) {
+                // Left out at the foot of a page and at its head.
+                let at_head = self.pages.len() > 1 && self.page().is_empty();
+                if self.room(step) > 0 && !at_head {
                     self.line(first, bold, size);
                 }
                 rest = &rest[1..];
@@ -880,5 +882,166 @@ mod tests {
             .find(|r| r.text == "Әкімшілік басшысы")
             .unwrap();
         assert!(name.x >= mm(20.0) && name.y > mm(45.0) + mm(17.7) && name.y < mm(90.0));
+    }
+
+    /// Issue 13: a character the font lacks is named, once, for the warning; control
+    /// characters and tabs are not (they are dropped or made spaces, not "?").
+    #[test]
+    fn issue_13_the_characters_set_as_a_question_mark_are_named() {
+        let l = letter(
+            Channel::Fax,
+            "FAX\nTo: Court\n----------\nUnited 𝔘 ☭ 𝔘\t\u{7}\n",
+        );
+        let pdf = make(&l, date()).unwrap().unwrap();
+        assert_eq!(pdf.missing, ['☭', '𝔘']);
+        assert_eq!(
+            pdf.missing_note().unwrap(),
+            "2 characters the font has no glyph for are set as \"?\": ☭ 𝔘 (the .txt keeps them)"
+        );
+        let one = Pdf {
+            bytes: Vec::new(),
+            missing: vec!['漢'],
+        };
+        assert_eq!(
+            one.missing_note().unwrap(),
+            "1 character the font has no glyph for is set as \"?\": 漢 (the .txt keeps it)"
+        );
+        let many = Pdf {
+            bytes: Vec::new(),
+            missing: ('一'..='丝').collect(),
+        };
+        assert!(many.missing_note().unwrap().contains("专 and 10 more"));
+        // The postal letter's address and writer's block count too.
+        let mut l = letter(Channel::Post, "A line.\n");
+        l.to[0].address = "☭ Street 1".into();
+        assert_eq!(make(&l, date()).unwrap().unwrap().missing, ['☭']);
+        let plain = letter(Channel::Fax, "FAX\nTo: Court\n----------\nҚонаев\n");
+        assert_eq!(make(&plain, date()).unwrap().unwrap().missing_note(), None);
+    }
+
+    /// Issue 13: a wrapped list item ("8. ...", "- ...") continues under the text after its
+    /// marker; a wrapped indented line under its indent; a plain one at the margin.
+    #[test]
+    fn issue_13_wrapped_list_items_hang() {
+        let faces = faces().unwrap();
+        let item = "  8. Full support for \"Kazakhstan 2012\" - for a mass workers' party with a socialist programme.";
+        let lines = set(faces, item, false, BODY, 250.0);
+        assert!(lines.len() >= 3, "{lines:?}");
+        let hang = faces.width("  8. ", false, BODY);
+        assert_eq!(lines[0].indent, 0.0);
+        assert!(lines[0].text.starts_with("  8. Full"));
+        assert!(
+            lines[1..]
+                .iter()
+                .all(|l| l.indent == hang && !l.text.starts_with(' '))
+        );
+        assert!(
+            lines
+                .iter()
+                .all(|l| l.indent + faces.width(&l.text, false, BODY) <= 250.0)
+        );
+        for (text, marker) in [
+            ("- a point made at some length here", "- "),
+            ("12) twelve words or so of text to wrap", "12) "),
+            ("   quoted words that go on and on", "   "),
+        ] {
+            let lines = set(faces, text, false, BODY, 90.0);
+            assert!(lines.len() > 1, "{lines:?}");
+            assert_eq!(lines[1].indent, faces.width(marker, false, BODY), "{text}");
+        }
+        let plain = set(
+            faces,
+            "1.5 million people marched on the first of May that year",
+            false,
+            BODY,
+            90.0,
+        );
+        assert!(plain.iter().all(|l| l.indent == 0.0), "{plain:?}");
+        assert_eq!(marker("1. x"), 3);
+        assert_eq!(marker("•  x"), "•  ".len());
+        assert_eq!(marker("2011. x"), 0);
+        assert_eq!(marker("-x"), 0);
+    }
+
+    /// Issue 13: a paragraph breaks across pages with two lines or more on each side, or goes
+    /// whole to the next page.
+    #[test]
+    fn issue_13_no_orphans_or_widows() {
+        assert_eq!(lines_here(3, 5), 3);
+        assert_eq!(lines_here(4, 1), 0);
+        assert_eq!(lines_here(4, 3), 2);
+        assert_eq!(lines_here(5, 3), 3);
+        assert_eq!(lines_here(2, 1), 0);
+        assert_eq!(lines_here(3, 2), 0);
+        assert_eq!(lines_here(10, 0), 0);
+        let faces = faces().unwrap();
+        let step = BODY * LEADING;
+        // Five lines to a page.
+        let flow = |text: &str| {
+            let mut f = Flow::new(faces, 0.0, 400.0, 0.0, 0.0, step * 5.0 + 0.1);
+            f.text(text, false, BODY);
+            f.pages
+                .iter()
+                .map(|p| {
+                    p.iter()
+                        .map(|r| r.text.as_str())
+                        .collect::<Vec<_>>()
+                        .join("|")
+                })
+                .collect::<Vec<_>>()
+        };
+        // The first line of a paragraph alone at the foot: the paragraph goes on.
+        assert_eq!(flow("a\nb\nc\n\nd1\nd2\nd3"), ["a|b|c", "d1|d2|d3"]);
+        // Its last line alone at the head: one more line goes with it.
+        assert_eq!(flow("a\n\nd1\nd2\nd3\nd4"), ["a|d1|d2", "d3|d4"]);
+        // A closing line goes with the signature; the empty line at the head is left out.
+        assert_eq!(
+            flow("a\nb\n\nYours,\n\nName\nCity"),
+            ["a|b", "Yours,|Name|City"]
+        );
+        let mut f = Flow::new(faces, 0.0, 400.0, 0.0, 0.0, step * 5.0 + 0.1);
+        f.text("a\nb\nc\nd\ne\n\nf", false, BODY);
+        assert_eq!(f.pages[1][0].y, step);
+        // A paragraph longer than a page breaks where it must.
+        assert_eq!(flow("1\n2\n3\n4\n5\n6\n7"), ["1|2|3|4|5", "6|7"]);
+    }
+
+    /// Issue 13: the lines of a hand-wrapped paragraph are joined for the page; addresses,
+    /// signatures, salutations and list items keep their lines.
+    #[test]
+    fn issue_13_hand_wrapped_paragraphs_are_joined() {
+        let text = "Your Honour,\n\n\
+            I am writing to protest in the strongest terms against the violence used against\n\
+            peaceful activists at the official May Day demonstration in Almaty on 1 May 2011.\n\
+            Activists of the \"Kazakhstan 2012\" movement and Socialist Resistance Kazakhstan took part\n\
+            in an event organised by the authorities themselves.\n\n\
+            I call on you to act on the following demands:\n\n\
+            \x20 1. An end to police harassment and violence against opposition activists, and\n\
+            \x20    an enquiry.\n\
+            \x20 2. Charges against Dmitry Tikhonov to be dropped.\n\
+            - a point\n\n\
+            Yours faithfully,\n\n\
+            Жанна Иванова\n\
+            12 Mill Road\n\
+            Leeds, United Kingdom";
+        let want = "Your Honour,\n\n\
+            I am writing to protest in the strongest terms against the violence used against \
+            peaceful activists at the official May Day demonstration in Almaty on 1 May 2011. \
+            Activists of the \"Kazakhstan 2012\" movement and Socialist Resistance Kazakhstan took part \
+            in an event organised by the authorities themselves.\n\n\
+            I call on you to act on the following demands:\n\n\
+            \x20 1. An end to police harassment and violence against opposition activists, and \
+            an enquiry.\n\
+            \x20 2. Charges against Dmitry Tikhonov to be dropped.\n\
+            - a point\n\n\
+            Yours faithfully,\n\n\
+            Жанна Иванова\n\
+            12 Mill Road\n\
+            Leeds, United Kingdom";
+        assert_eq!(reflow(text), want);
+        // No line long enough to have been wrapped: nothing joined.
+        let short = "Dear Sir,\n\nFree them now.\nAll of them.\n\nJ. Smith\n1 Road\nTown";
+        assert_eq!(reflow(short), short);
+        assert_eq!(reflow(""), "");
     }
 }
