@@ -928,12 +928,13 @@ mod tests {
         let lines = set(faces, item, false, BODY, 250.0);
         assert!(lines.len() >= 3, "{lines:?}");
         let hang = faces.width("  8. ", false, BODY);
-        assert_eq!(lines[0].indent, 0.0);
+        let near = |a: f32, b: f32| (a - b).abs() < 0.01;
+        assert!(near(lines[0].indent, 0.0));
         assert!(lines[0].text.starts_with("  8. Full"));
         assert!(
             lines[1..]
                 .iter()
-                .all(|l| l.indent == hang && !l.text.starts_with(' '))
+                .all(|l| near(l.indent, hang) && !l.text.starts_with(' '))
         );
         assert!(
             lines
@@ -947,7 +948,10 @@ mod tests {
         ] {
             let lines = set(faces, text, false, BODY, 90.0);
             assert!(lines.len() > 1, "{lines:?}");
-            assert_eq!(lines[1].indent, faces.width(marker, false, BODY), "{text}");
+            assert!(
+                near(lines[1].indent, faces.width(marker, false, BODY)),
+                "{text}"
+            );
         }
         let plain = set(
             faces,
@@ -956,7 +960,7 @@ mod tests {
             BODY,
             90.0,
         );
-        assert!(plain.iter().all(|l| l.indent == 0.0), "{plain:?}");
+        assert!(plain.iter().all(|l| near(l.indent, 0.0)), "{plain:?}");
         assert_eq!(marker("1. x"), 3);
         assert_eq!(marker("•  x"), "•  ".len());
         assert_eq!(marker("2011. x"), 0);
@@ -1001,7 +1005,7 @@ mod tests {
         );
         let mut f = Flow::new(faces, 0.0, 400.0, 0.0, 0.0, step * 5.0 + 0.1);
         f.text("a\nb\nc\nd\ne\n\nf", false, BODY);
-        assert_eq!(f.pages[1][0].y, step);
+        assert!((f.pages[1][0].y - step).abs() < 0.01);
         // A paragraph longer than a page breaks where it must.
         assert_eq!(flow("1\n2\n3\n4\n5\n6\n7"), ["1|2|3|4|5", "6|7"]);
     }
