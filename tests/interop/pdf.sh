@@ -81,10 +81,12 @@ full = find("Full", eight)
 programme = find("programme.", full)
 if not (programme[1] > full[1] and abs(programme[0] - full[0]) < 0.5 and full[0] > eight[0]):
     sys.exit(f"the eighth demand does not hang: 8. {eight}, Full {full}, programme. {programme}")
-against = find("against")
-if abs(find("peaceful")[1] - against[1]) > 0.5:
+peaceful = find("peaceful")
+against = words[words.index(peaceful) - 1]
+if against[2] != "against" or abs(peaceful[1] - against[1]) > 0.5:
     sys.exit("the first paragraph keeps the template\x27s line breaks")
-if find("faithfully,")[3] != find("Иванова")[3]:
+signature = [w for w in words if w[2] == "Иванова"][-1]
+if find("faithfully,")[3] != signature[3]:
     sys.exit("the closing is on another page than the signature")
 '
 
