@@ -202,18 +202,18 @@ impl<'f> Flow<'f> {
 
     /// How many lines `step` apart still fit on this page.
     fn room(&self, step: f32) -> usize {
-        let (mut y, mut n) = (self.y, 0);
-        while y + step <= self.bottom {
-            y += step;
-            n += 1;
-        }
-        n
+        self.lines_from(self.y, step)
     }
 
     /// How many lines `step` apart fit on a new page.
     fn room_on_new_page(&self, step: f32) -> usize {
-        let (mut y, mut n) = (self.top, 0);
-        while y + step <= self.bottom {
+        self.lines_from(self.top, step)
+    }
+
+    /// How many lines `step` apart fit below `y`, counted as [`Flow::line`] sets them.
+    fn lines_from(&self, mut y: f32, step: f32) -> usize {
+        let mut n = 0;
+        while step > 0.0 && y + step <= self.bottom {
             y += step;
             n += 1;
         }
