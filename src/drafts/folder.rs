@@ -21,7 +21,7 @@ use jiff::Timestamp;
 use rustix::fs::{AtFlags, Dir, FileType, fsync, renameat, statat, unlinkat};
 
 use super::{Destination, Listing, Sink, Written, draft_message, refused};
-use crate::diag::Error;
+use crate::diag::{Diagnostic, Error, Origin, Severity};
 use crate::files;
 use crate::letter::Letter;
 
@@ -225,8 +225,15 @@ impl FolderWriter {
         };
         self.put(letter.file_name(), &bytes)?;
         if let Some(name) = letter.pdf_name() {
-            let pdf = crate::pdf::render(letter, date)?.unwrap_or_default();
-            self.put(name, &pdf)?;
+            let pdf = crate::pdf::make(letter, date)?.unwrap_or_default();
+            if let Some(message) = pdf.missing_note() {
+                crate::output::warning(&Diagnostic {
+                    severity: Severity::Warning,
+                    origin: Origin::file(self.dir.join(&name)),
+                    message,
+                });
+            }
+            self.put(name, &pdf.bytes)?;
         }
         self.count += 1;
         Ok(())

@@ -11,10 +11,18 @@
 //!   return-address line, the writer's address in the information block on the right, then the
 //!   date and the letter; page numbers from page 2.
 //!
+//! The letter's text is set as its `.txt` has it, with three liberties: the lines of a
+//! paragraph that the template wrapped by hand are joined again ([`reflow`]) and wrapped to the
+//! page; a wrapped line that starts with a list marker ("1. ", "- ") or an indent continues
+//! under the text after it (a hanging indent); and a paragraph breaks across pages leaving at
+//! least two of its lines on each side (no orphans or widows) where the page allows.
+//!
 //! The same letter and date give the same bytes: no random identifiers, no clock (the document
 //! date is the run's, which `SOURCE_DATE_EPOCH` sets). A character the font does not have is
-//! set as `?` (the `.txt` keeps it), never a panic.
+//! set as `?` (the `.txt` keeps it), never a panic, and [`Pdf::missing`] names it so that the
+//! writer can be warned.
 
+use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
 use anyhow::{Result, anyhow};
@@ -28,9 +36,12 @@ use skrifa::instance::{LocationRef, Size};
 use skrifa::{FontRef, MetadataProvider as _};
 
 use crate::letter::{Channel, Letter};
+use flow::{Flow, reflow};
 
-static REGULAR: &[u8] = include_bytes!("../fonts/NotoSans-Regular.ttf");
-static BOLD: &[u8] = include_bytes!("../fonts/NotoSans-Bold.ttf");
+mod flow;
+
+static REGULAR: &[u8] = include_bytes!("../../fonts/NotoSans-Regular.ttf");
+static BOLD: &[u8] = include_bytes!("../../fonts/NotoSans-Bold.ttf");
 
 /// A4, in points.
 const PAGE_W: f32 = 595.28;
@@ -45,15 +56,46 @@ fn mm(v: f32) -> f32 {
 const BODY: f32 = 11.0;
 const LEADING: f32 = 1.35;
 
+/// A letter's PDF, and the characters of its text that the font has no glyph for.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Pdf {
+    pub bytes: Vec<u8>,
+    /// Each once, in code point order; set as `?` in the PDF.
+    pub missing: Vec<char>,
+}
+
+impl Pdf {
+    /// What to tell the writer about [`Pdf::missing`], if anything: `2 characters the font has
+    /// no glyph for are set as "?": 𝔘 ☭ (the .txt keeps them)`.
+    pub fn missing_note(&self) -> Option<String> {
+        const SHOWN: usize = 20;
+        let n = self.missing.len();
+        if n == 0 {
+            return None;
+        }
+        let mut list = self.missing.iter().take(SHOWN).map(char::to_string);
+        let mut list = list.by_ref().collect::<Vec<_>>().join(" ");
+        if n > SHOWN {
+            list = format!("{list} and {} more", n - SHOWN);
+        }
+        Some(format!(
+            "{} the font has no glyph for {} set as \"?\": {list} (the .txt keeps {})",
+            crate::output::count(n, "character", "characters"),
+            if n == 1 { "is" } else { "are" },
+            if n == 1 { "it" } else { "them" },
+        ))
+    }
+}
+
 /// The fax PDF or postal PDF of a letter; `None` for the other channels.
 ///
 /// The last PDF made on this thread is kept: the coordinators' copy of a fax or postal
-/// letter, which carries its PDF, comes right after the letter, and gets the same bytes
-/// without making them twice.
-pub fn render(letter: &Letter, date: Timestamp) -> Result<Option<Vec<u8>>> {
+/// letter, which carries its PDF, comes right after the letter, and gets the same PDF
+/// without making it twice.
+pub fn make(letter: &Letter, date: Timestamp) -> Result<Option<Pdf>> {
     use std::cell::RefCell;
     thread_local! {
-        static LAST: RefCell<Option<(Letter, Timestamp, Vec<u8>)>> = const { RefCell::new(None) };
+        static LAST: RefCell<Option<(Letter, Timestamp, Pdf)>> = const { RefCell::new(None) };
     }
     if !matches!(letter.channel, Channel::Fax | Channel::Post) {
         return Ok(None);
@@ -66,18 +108,32 @@ pub fn render(letter: &Letter, date: Timestamp) -> Result<Option<Vec<u8>>> {
     if hit.is_some() {
         return Ok(hit);
     }
-    let pdf = make(letter, date)?;
+    let pdf = make_anew(letter, date)?;
     LAST.set(pdf.clone().map(|pdf| (letter.clone(), date, pdf)));
     Ok(pdf)
 }
 
-fn make(letter: &Letter, date: Timestamp) -> Result<Option<Vec<u8>>> {
-    let pages = match letter.channel {
+fn make_anew(letter: &Letter, date: Timestamp) -> Result<Option<Pdf>> {
+    let laid = match letter.channel {
         Channel::Fax => fax(letter, date)?,
         Channel::Post => post(letter)?,
         _ => return Ok(None),
     };
-    write(letter, date, &pages).map(Some)
+    Ok(Some(Pdf {
+        bytes: write(letter, date, &laid.pages)?,
+        missing: laid.missing.into_iter().collect(),
+    }))
+}
+
+/// The bytes of [`make`]'s PDF.
+pub fn render(letter: &Letter, date: Timestamp) -> Result<Option<Vec<u8>>> {
+    Ok(make(letter, date)?.map(|p| p.bytes))
+}
+
+/// Laid-out pages, and the characters set as `?`.
+struct Laid {
+    pages: Vec<Vec<Run>>,
+    missing: BTreeSet<char>,
 }
 
 /// One run of text on a page: where its baseline starts, its face and size.
@@ -165,153 +221,20 @@ impl Faces {
     }
 
     /// `text` with what the font cannot show replaced: tabs as spaces, control characters
-    /// dropped, a character without a glyph as `?`.
-    fn settable(&self, text: &str) -> String {
+    /// dropped, a character without a glyph as `?` (and added to `missing`).
+    fn settable(&self, text: &str, missing: &mut BTreeSet<char>) -> String {
         let charmap = self.regular_ref.charmap();
         text.chars()
             .filter_map(|c| match c {
                 '\t' => Some(' '),
                 c if c.is_control() => None,
                 c if charmap.map(c).is_some() => Some(c),
-                _ => Some('?'),
+                c => {
+                    missing.insert(c);
+                    Some('?')
+                }
             })
             .collect()
-    }
-}
-
-/// `line` broken into lines no wider than `width` points: at spaces, and a word wider than a
-/// line where it must. Leading spaces (an indent) stay on the first line.
-fn wrap(faces: &Faces, line: &str, bold: bool, size: f32, width: f32) -> Vec<String> {
-    let line = line.trim_end();
-    if line.is_empty() {
-        return vec![String::new()];
-    }
-    let fits = |s: &str| faces.width(s, bold, size) <= width;
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let indent_len = line.len() - line.trim_start().len();
-    cur.push_str(&line[..indent_len]);
-    for word in line.trim_start().split(' ') {
-        let candidate = if cur.trim().is_empty() {
-            format!("{cur}{word}")
-        } else {
-            format!("{cur} {word}")
-        };
-        if fits(&candidate) {
-            cur = candidate;
-            continue;
-        }
-        if !cur.trim().is_empty() {
-            out.push(std::mem::take(&mut cur));
-        }
-        // The word alone, broken where it must be.
-        let mut piece = String::new();
-        for c in word.chars() {
-            piece.push(c);
-            if !fits(&piece) && piece.chars().count() > 1 {
-                piece.pop();
-                out.push(std::mem::take(&mut piece));
-                piece.push(c);
-            }
-        }
-        cur = piece;
-    }
-    out.push(cur);
-    out
-}
-
-/// Sets lines of text down a page and on to new ones.
-struct Flow<'f> {
-    faces: &'f Faces,
-    pages: Vec<Vec<Run>>,
-    x: f32,
-    width: f32,
-    y: f32,
-    /// Where text starts on the pages after the first, and where it must stop.
-    top: f32,
-    bottom: f32,
-}
-
-impl<'f> Flow<'f> {
-    fn new(faces: &'f Faces, x: f32, width: f32, y: f32, top: f32, bottom: f32) -> Self {
-        Flow {
-            faces,
-            pages: vec![Vec::new()],
-            x,
-            width,
-            y,
-            top,
-            bottom,
-        }
-    }
-
-    fn page(&mut self) -> &mut Vec<Run> {
-        if self.pages.is_empty() {
-            self.pages.push(Vec::new());
-        }
-        let last = self.pages.len() - 1;
-        &mut self.pages[last]
-    }
-
-    /// Sets `text` (lines separated by `\n`) from the current position, wrapped.
-    fn text(&mut self, text: &str, bold: bool, size: f32) {
-        for line in text.split('\n') {
-            let line = self.faces.settable(line);
-            for l in wrap(self.faces, &line, bold, size, self.width) {
-                self.line(l, bold, size);
-            }
-        }
-    }
-
-    fn line(&mut self, text: String, bold: bool, size: f32) {
-        let step = size * LEADING;
-        if self.y + step > self.bottom {
-            self.pages.push(Vec::new());
-            self.y = self.top;
-        }
-        self.y += step;
-        let (x, y) = (self.x, self.y);
-        if !text.is_empty() {
-            self.page().push(Run {
-                x,
-                y,
-                bold,
-                size,
-                text,
-            });
-        }
-    }
-
-    /// A labelled line: the label in bold, the value wrapped beside it from `tab` points.
-    fn field(&mut self, label: &str, value: &str, tab: f32) {
-        let width = self.width - tab;
-        let mut first = true;
-        for line in value.split('\n') {
-            let line = self.faces.settable(line);
-            for l in wrap(self.faces, &line, false, BODY, width) {
-                self.line(String::new(), false, BODY);
-                let y = self.y;
-                if first {
-                    let (x, text) = (self.x, self.faces.settable(label));
-                    self.page().push(Run {
-                        x,
-                        y,
-                        bold: true,
-                        size: BODY,
-                        text,
-                    });
-                    first = false;
-                }
-                let x = self.x + tab;
-                self.page().push(Run {
-                    x,
-                    y,
-                    bold: false,
-                    size: BODY,
-                    text: l,
-                });
-            }
-        }
     }
 }
 
@@ -345,7 +268,7 @@ fn long_date(date: Timestamp) -> String {
 }
 
 /// A fax: the header block, then the letter; "n/N" on every page.
-fn fax(letter: &Letter, date: Timestamp) -> Result<Vec<Vec<Run>>> {
+fn fax(letter: &Letter, date: Timestamp) -> Result<Laid> {
     let faces = faces()?;
     let (mut fields, text) = split_fax(&letter.body);
     if fields.is_empty() {
@@ -365,23 +288,26 @@ fn fax(letter: &Letter, date: Timestamp) -> Result<Vec<Vec<Run>>> {
         let (left, right, top, bottom) = (mm(20.0), mm(20.0), mm(20.0), PAGE_H - mm(25.0));
         let mut flow = Flow::new(faces, left, PAGE_W - left - right, top, top, bottom);
         flow.text("FAX", true, 18.0);
-        flow.line(String::new(), false, BODY * 0.5);
+        flow.skip(BODY * 0.5);
         for (k, v) in &fields {
             flow.field(k, v, mm(28.0));
         }
         flow.field("Pages:", &pages_shown.to_string(), mm(28.0));
-        flow.line(String::new(), false, BODY);
-        flow.text(text.trim_end(), false, BODY);
-        flow.pages
+        flow.skip(BODY);
+        flow.text(&reflow(text.trim_end()), false, BODY);
+        flow
     };
     // Laid out twice: the header says how many pages there are.
-    let first = lay(1);
-    let mut pages = lay(first.len());
-    if pages.len() != first.len() {
-        pages = lay(pages.len());
+    let first = lay(1).pages.len();
+    let mut flow = lay(first);
+    if flow.pages.len() != first {
+        flow = lay(flow.pages.len());
     }
-    number(faces, &mut pages, 1);
-    Ok(pages)
+    number(faces, &mut flow.pages, 1);
+    Ok(Laid {
+        pages: flow.pages,
+        missing: flow.missing,
+    })
 }
 
 /// "n/N" centred at the foot of each page from page `from` on (1-based), at 10 pt, 15 mm up.
@@ -429,7 +355,7 @@ fn split_post(letter: &Letter) -> (String, String, String) {
 }
 
 /// A postal letter for a DIN 5008 form B window envelope.
-fn post(letter: &Letter) -> Result<Vec<Vec<Run>>> {
+fn post(letter: &Letter) -> Result<Laid> {
     let faces = faces()?;
     let (writer, address, text) = split_post(letter);
     let (left, right) = (mm(25.0), mm(20.0));
@@ -447,6 +373,7 @@ fn post(letter: &Letter) -> Result<Vec<Vec<Run>>> {
             .filter(|l| !l.is_empty() && !l.contains('@'))
             .collect::<Vec<_>>()
             .join(" · "),
+        &mut BTreeSet::new(),
     );
     let mut return_line = return_line;
     while faces.width(&return_line, false, 8.0) > field_w && return_line.pop().is_some() {}
@@ -459,7 +386,7 @@ fn post(letter: &Letter) -> Result<Vec<Vec<Run>>> {
     });
     let mut field = Flow::new(faces, field_x, field_w, mm(45.0) + mm(17.7), 0.0, PAGE_H);
     field.text(&address, false, 10.0);
-    runs.extend(field.pages.into_iter().flatten());
+    runs.extend(field.pages.drain(..).flatten());
     // The information block: the writer, at 125 mm from the left, 50 mm from the top.
     let mut info = Flow::new(
         faces,
@@ -470,16 +397,19 @@ fn post(letter: &Letter) -> Result<Vec<Vec<Run>>> {
         PAGE_H,
     );
     info.text(&writer, false, 10.0);
-    runs.extend(info.pages.into_iter().flatten());
+    runs.extend(info.pages.drain(..).flatten());
     // The letter, from below the field (98.5 mm) on.
     let mut flow = Flow::new(faces, left, width, mm(103.0), mm(20.0), PAGE_H - mm(25.0));
-    flow.text(text.trim_end(), false, BODY);
+    flow.text(&reflow(text.trim_end()), false, BODY);
     let mut pages = flow.pages;
     if let Some(first) = pages.first_mut() {
         first.splice(0..0, runs);
     }
     number(faces, &mut pages, 2);
-    Ok(pages)
+    let mut missing = flow.missing;
+    missing.extend(field.missing);
+    missing.extend(info.missing);
+    Ok(Laid { pages, missing })
 }
 
 /// The PDF of laid-out pages.
@@ -602,21 +532,9 @@ mod tests {
             assert!(render(&letter(ch, ""), date()).unwrap().is_some());
         }
         let faces = faces().unwrap();
-        assert_eq!(faces.settable("a\tб漢"), "a б?");
-    }
-
-    #[test]
-    fn lines_fit_the_width_and_keep_every_word() {
-        let faces = faces().unwrap();
-        let text = "Қуғын-сүргінді тоқтату and an end to police harassment of activists, now";
-        let lines = wrap(faces, text, false, BODY, 120.0);
-        assert!(lines.len() > 2, "{lines:?}");
-        assert!(lines.iter().all(|l| faces.width(l, false, BODY) <= 120.0));
-        assert_eq!(lines.join(" "), text);
-        assert_eq!(
-            wrap(faces, "  1. indented", false, BODY, 500.0),
-            ["  1. indented"]
-        );
+        let mut missing = BTreeSet::new();
+        assert_eq!(faces.settable("a\tб漢", &mut missing), "a б?");
+        assert_eq!(missing.into_iter().collect::<String>(), "漢");
     }
 
     #[test]
@@ -625,7 +543,7 @@ mod tests {
             "FAX\nTo: Court\n----------\n{}",
             "A line of the letter.\n".repeat(120)
         );
-        let pages = fax(&letter(Channel::Fax, &body), date()).unwrap();
+        let pages = fax(&letter(Channel::Fax, &body), date()).unwrap().pages;
         assert_eq!(pages.len(), 3);
         let texts = |p: &Vec<Run>| p.iter().map(|r| r.text.clone()).collect::<Vec<_>>();
         assert!(texts(&pages[0]).contains(&"3".to_string()));
@@ -640,7 +558,7 @@ mod tests {
             "Жанна Иванова\n12 Mill Road\nzhanna@example.org\n\n\nӘкімшілік басшысы\nҚонаев көшесі 14\nШымкент\n\n\n2 May 2011\n\n{}",
             "A line.\n".repeat(60)
         );
-        let pages = post(&letter(Channel::Post, &body)).unwrap();
+        let pages = post(&letter(Channel::Post, &body)).unwrap().pages;
         assert_eq!(pages.len(), 2);
         assert!(!pages[0].iter().any(|r| r.text == "1/2"));
         assert!(pages[1].iter().any(|r| r.text == "2/2"));
@@ -651,5 +569,40 @@ mod tests {
             .find(|r| r.text == "Әкімшілік басшысы")
             .unwrap();
         assert!(name.x >= mm(20.0) && name.y > mm(45.0) + mm(17.7) && name.y < mm(90.0));
+    }
+
+    /// Issue 13: a character the font lacks is named, once, for the warning; control
+    /// characters and tabs are not (they are dropped or made spaces, not "?").
+    #[test]
+    fn issue_13_the_characters_set_as_a_question_mark_are_named() {
+        let l = letter(
+            Channel::Fax,
+            "FAX\nTo: Court\n----------\nUnited 𝔘 ☭ 𝔘\t\u{7}\n",
+        );
+        let pdf = make(&l, date()).unwrap().unwrap();
+        assert_eq!(pdf.missing, ['☭', '𝔘']);
+        assert_eq!(
+            pdf.missing_note().unwrap(),
+            "2 characters the font has no glyph for are set as \"?\": ☭ 𝔘 (the .txt keeps them)"
+        );
+        let one = Pdf {
+            bytes: Vec::new(),
+            missing: vec!['漢'],
+        };
+        assert_eq!(
+            one.missing_note().unwrap(),
+            "1 character the font has no glyph for is set as \"?\": 漢 (the .txt keeps it)"
+        );
+        let many = Pdf {
+            bytes: Vec::new(),
+            missing: ('一'..='丝').collect(),
+        };
+        assert!(many.missing_note().unwrap().contains("专 and 10 more"));
+        // The postal letter's address and writer's block count too.
+        let mut l = letter(Channel::Post, "A line.\n");
+        l.to[0].address = "☭ Street 1".into();
+        assert_eq!(make(&l, date()).unwrap().unwrap().missing, ['☭']);
+        let plain = letter(Channel::Fax, "FAX\nTo: Court\n----------\nҚонаев\n");
+        assert_eq!(make(&plain, date()).unwrap().unwrap().missing_note(), None);
     }
 }
