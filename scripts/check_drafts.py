@@ -68,13 +68,30 @@ def check(raw, letter, where, eml):
     for line in text.split(b"\n"):
         if line.startswith(b">From ") or line.startswith(b"From "):
             fail(f"{where}: a body line {line!r} that mbox readers quote")
-    cte = msg["Content-Transfer-Encoding"]
+    # A coordinators' copy of a fax or postal letter is multipart/mixed: the text, then the
+    # letter's PDF (named as the review says, the same bytes as the PDF beside the drafts).
+    text_part = msg
+    if letter.get("attachment"):
+        if msg.get_content_type() != "multipart/mixed":
+            fail(f"{where}: a copy carrying {letter['attachment']} as {msg.get_content_type()}")
+        parts = [p for p in msg.iter_parts()]
+        if [p.get_content_type() for p in parts] != ["text/plain", "application/pdf"]:
+            fail(f"{where}: parts {[p.get_content_type() for p in parts]}")
+        text_part, pdf = parts
+        if pdf.get_filename() != letter["attachment"]:
+            fail(f"{where}: attachment named {pdf.get_filename()!r}, not {letter['attachment']!r}")
+        data = pdf.get_content()
+        if not data.startswith(b"%PDF-"):
+            fail(f"{where}: the attachment is no PDF")
+        if eml and open(f"{drafts_dir}/{letter['attachment']}", "rb").read() != data:
+            fail(f"{where}: the attached PDF differs from {letter['attachment']} beside it")
+    cte = text_part["Content-Transfer-Encoding"]
     if letter["body"].isascii() and max(map(len, letter["body"].split("\n"))) <= 998 \
             and not any(l.startswith("From ") for l in letter["body"].split("\n")) and cte != "7bit":
         fail(f"{where}: a plain ASCII body as {cte}")
-    if msg.get_content_type() != "text/plain" or msg.get_content_charset() != "utf-8":
-        fail(f"{where}: content type {msg.get_content_type()} {msg.get_content_charset()}")
-    body = msg.get_content().replace("\r\n", "\n")
+    if text_part.get_content_type() != "text/plain" or text_part.get_content_charset() != "utf-8":
+        fail(f"{where}: content type {text_part.get_content_type()} {text_part.get_content_charset()}")
+    body = text_part.get_content().replace("\r\n", "\n")
     if body != letter["body"]:
         fail(f"{where}: body differs:\n{body!r}\n!=\n{letter['body']!r}")
     for forbidden in ("User-Agent", "X-Mailer"):
@@ -82,8 +99,13 @@ def check(raw, letter, where, eml):
             fail(f"{where}: has {forbidden}")
 
 
+drafts_dir = "."
+
+
 def main():
+    global drafts_dir
     review_path, drafts, maildir_path, mbox_path = sys.argv[1:5]
+    drafts_dir = drafts
     with open(review_path, encoding="utf-8") as f:
         lines = [json.loads(line) for line in f]
     for line in lines:

@@ -169,7 +169,7 @@ pub fn message(letter: &Letter, date: Timestamp, purpose: Purpose) -> Result<Vec
         )),
         None => None,
     };
-    let bytes = build(letter, date, purpose, body(&letter.body)?, pdf)?.formatted();
+    let bytes = build(letter, date, purpose, body(&letter.body, pdf.is_some())?, pdf)?.formatted();
     check_line_ends(&bytes)
         .with_context(|| format!("the message for {} is malformed", letter.id))?;
     Ok(bytes)
@@ -255,14 +255,17 @@ fn boundary(text: &str, attachment: &[u8]) -> String {
 /// The line ends are made here in one pass: lettre's `Body::new` inserts each CR into the text
 /// in place, moving the rest of it every time, quadratic in the number of lines (a 10 MB
 /// letter took about 20 s to encode).
-fn body(text: &str) -> Result<Body> {
+fn body(text: &str, multipart: bool) -> Result<Body> {
     use email_encoding::body::Encoding;
     // lettre ends a part with a CRLF of its own. In 7bit and quoted-printable that CRLF is the
     // body's last line end, so the text goes without its own; base64 carries the text whole.
+    // In a multipart message that CRLF belongs to the boundary after the part (RFC 2046
+    // section 5.1.1), so the text keeps its own.
     let trimmed = text.strip_suffix('\n').unwrap_or(text);
+    let ends = if multipart { text } else { trimmed };
     if seven_bit(trimmed) {
         return Ok(Body::dangerous_pre_encoded(
-            crlf(trimmed).into_bytes(),
+            crlf(ends).into_bytes(),
             ContentTransferEncoding::SevenBit,
         ));
     }
@@ -271,7 +274,7 @@ fn body(text: &str) -> Result<Body> {
             .map_err(|_| anyhow::anyhow!("cannot encode the body as base64"));
     }
     Ok(Body::dangerous_pre_encoded(
-        quoted_printable(trimmed),
+        quoted_printable(ends),
         ContentTransferEncoding::QuotedPrintable,
     ))
 }
@@ -421,7 +424,7 @@ mod tests {
     fn message_with_body(text: &str) -> Vec<u8> {
         let part = SinglePart::builder()
             .header(ContentType::TEXT_PLAIN)
-            .body(body(text).unwrap());
+            .body(body(text, false).unwrap());
         Message::builder()
             .from("a@example.org".parse().unwrap())
             .to("b@example.org".parse().unwrap())
@@ -446,7 +449,7 @@ mod tests {
             format!("{text}\n")
         };
         assert_eq!(decoded, expected, "{text:?}");
-        let b = body(text).unwrap();
+        let b = body(text, false).unwrap();
         (
             b.encoding(),
             String::from_utf8(b.as_ref().to_vec()).unwrap(),

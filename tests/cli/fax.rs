@@ -75,7 +75,7 @@ fn a_fax_goes_once_through_the_gateway_with_its_pdf() {
     assert_eq!(
         m.body_text(0).as_deref(),
         Some(
-            "Fax for Court hearing the case of Dmitry Tikhonov, Almaty, +7 727 271 5802: the letter is attached (court-tikhonov.fax.pdf)."
+            "Fax for Court hearing the case of Dmitry Tikhonov, Almaty, +7 727 271 5802: the letter is attached (court-tikhonov.fax.pdf).\r\n"
         )
     );
     // The attachment is the PDF `compose --out` writes, byte for byte.
