@@ -82,9 +82,9 @@ fn init_makes_a_workspace_that_checks_and_overwrites_nothing() {
         .run()
         .success()
         .stdout_is("")
-        .stderr_is("contacts.toml:81: warning: contact \"almaty-prosecutor\" has no email, fax, web, post or phone: no letter can reach it\n\
-            contacts.toml:159: warning: contact \"embassy-kz-fr\" has no email, fax, web, post or phone: no letter can reach it\n\
-            contacts.toml:164: warning: contact \"embassy-kz-at\" has no email, fax, web, post or phone: no letter can reach it\n\
+        .stderr_is("contacts.toml:86: warning: contact \"almaty-prosecutor\" has no email, fax, web, post or phone: no letter can reach it\n\
+            contacts.toml:167: warning: contact \"embassy-kz-fr\" has no email, fax, web, post or phone: no letter can reach it\n\
+            contacts.toml:172: warning: contact \"embassy-kz-at\" has no email, fax, web, post or phone: no letter can reach it\n\
             letters/free-ainur-kurmanov/campaign.toml:9: warning: the deadline 2010-05-06 has passed\n\
             letters/free-ainur-kurmanov/campaign.toml:25: warning: almaty-prosecutor: Prosecutor of the City of Almaty has no e-mail, fax, web form, postal address or phone in contacts.toml\n\
             letters/mayday-2011/campaign.toml:34: warning: embassy:KZ: no sender country to pick the embassy by: set country in [sender] or --sender-country\n\

@@ -19,9 +19,9 @@ fn one_campaign_can_be_checked() {
         .run()
         .success()
         .stdout_is("")
-        .stderr_is("contacts.toml:81: warning: contact \"almaty-prosecutor\" has no email, fax, web, post or phone: no letter can reach it\n\
-            contacts.toml:159: warning: contact \"embassy-kz-fr\" has no email, fax, web, post or phone: no letter can reach it\n\
-            contacts.toml:164: warning: contact \"embassy-kz-at\" has no email, fax, web, post or phone: no letter can reach it\n\
+        .stderr_is("contacts.toml:86: warning: contact \"almaty-prosecutor\" has no email, fax, web, post or phone: no letter can reach it\n\
+            contacts.toml:167: warning: contact \"embassy-kz-fr\" has no email, fax, web, post or phone: no letter can reach it\n\
+            contacts.toml:172: warning: contact \"embassy-kz-at\" has no email, fax, web, post or phone: no letter can reach it\n\
             ok: 1 campaign, 11 contacts, 9 embassies, 7 letters render\n");
     Case::example()
         .args(["check", "nope"])
@@ -212,9 +212,9 @@ fn the_readme_walkthrough_campaign_checks() {
         .run()
         .success()
         .stdout_is("")
-        .stderr_is("contacts.toml:81: warning: contact \"almaty-prosecutor\" has no email, fax, web, post or phone: no letter can reach it\n\
-            contacts.toml:159: warning: contact \"embassy-kz-fr\" has no email, fax, web, post or phone: no letter can reach it\n\
-            contacts.toml:164: warning: contact \"embassy-kz-at\" has no email, fax, web, post or phone: no letter can reach it\n\
+        .stderr_is("contacts.toml:86: warning: contact \"almaty-prosecutor\" has no email, fax, web, post or phone: no letter can reach it\n\
+            contacts.toml:167: warning: contact \"embassy-kz-fr\" has no email, fax, web, post or phone: no letter can reach it\n\
+            contacts.toml:172: warning: contact \"embassy-kz-at\" has no email, fax, web, post or phone: no letter can reach it\n\
             ok: 1 campaign, 11 contacts, 9 embassies, 4 letters render\n");
 }
 
@@ -269,9 +269,9 @@ fn issue_11_the_readme_new_command_writes_what_the_readme_shows() {
         .run()
         .success()
         .stdout_is("")
-        .stderr_is("contacts.toml:81: warning: contact \"almaty-prosecutor\" has no email, fax, web, post or phone: no letter can reach it\n\
-            contacts.toml:159: warning: contact \"embassy-kz-fr\" has no email, fax, web, post or phone: no letter can reach it\n\
-            contacts.toml:164: warning: contact \"embassy-kz-at\" has no email, fax, web, post or phone: no letter can reach it\n\
+        .stderr_is("contacts.toml:86: warning: contact \"almaty-prosecutor\" has no email, fax, web, post or phone: no letter can reach it\n\
+            contacts.toml:167: warning: contact \"embassy-kz-fr\" has no email, fax, web, post or phone: no letter can reach it\n\
+            contacts.toml:172: warning: contact \"embassy-kz-at\" has no email, fax, web, post or phone: no letter can reach it\n\
             ok: 1 campaign, 11 contacts, 9 embassies, 4 letters render\n");
 }
 

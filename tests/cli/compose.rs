@@ -467,9 +467,9 @@ fn new_from_flags() {
         .stdout_is("")
         .stderr_is("wrote letters/free-them/campaign.toml\n\
             wrote letters/free-them/letter.hbs\n\
-            contacts.toml:81: warning: contact \"almaty-prosecutor\" has no email, fax, web, post or phone: no letter can reach it\n\
-            contacts.toml:159: warning: contact \"embassy-kz-fr\" has no email, fax, web, post or phone: no letter can reach it\n\
-            contacts.toml:164: warning: contact \"embassy-kz-at\" has no email, fax, web, post or phone: no letter can reach it\n\
+            contacts.toml:86: warning: contact \"almaty-prosecutor\" has no email, fax, web, post or phone: no letter can reach it\n\
+            contacts.toml:167: warning: contact \"embassy-kz-fr\" has no email, fax, web, post or phone: no letter can reach it\n\
+            contacts.toml:172: warning: contact \"embassy-kz-at\" has no email, fax, web, post or phone: no letter can reach it\n\
             ok: 1 campaign, 11 contacts, 9 embassies, 2 letters render\n");
     let review = run
         .again()
