@@ -9,7 +9,7 @@ use anyhow::{Context, Result};
 use crate::diag::Error;
 
 /// The files of a new workspace: path, contents.
-const FILES: [(&str, &str); 9] = [
+const FILES: [(&str, &str); 12] = [
     ("contacts.toml", include_str!("../contacts.toml")),
     ("outcry.toml", include_str!("init/outcry.toml")),
     (".gitignore", include_str!("init/gitignore")),
@@ -22,6 +22,10 @@ const FILES: [(&str, &str); 9] = [
         include_str!("../letters/mayday-2011/letter.hbs"),
     ),
     (
+        "letters/mayday-2011/letter.ru.hbs",
+        include_str!("../letters/mayday-2011/letter.ru.hbs"),
+    ),
+    (
         "letters/free-ainur-kurmanov/campaign.toml",
         include_str!("../letters/free-ainur-kurmanov/campaign.toml"),
     ),
@@ -30,12 +34,20 @@ const FILES: [(&str, &str); 9] = [
         include_str!("../letters/free-ainur-kurmanov/letter.hbs"),
     ),
     (
+        "letters/free-ainur-kurmanov/letter.ru.hbs",
+        include_str!("../letters/free-ainur-kurmanov/letter.ru.hbs"),
+    ),
+    (
         "letters/_partials/demands.hbs",
         include_str!("../letters/_partials/demands.hbs"),
     ),
     (
         "letters/_partials/signature.hbs",
         include_str!("../letters/_partials/signature.hbs"),
+    ),
+    (
+        "letters/_partials/signature.ru.hbs",
+        include_str!("../letters/_partials/signature.ru.hbs"),
     ),
 ];
 

@@ -93,8 +93,8 @@ pub fn plan(
 }
 
 /// The language a letter is written in: `--lang`'s, the one chosen for its target, its
-/// addressee's where the campaign has a translation into it, else the campaign's own. A joint
-/// letter, to several at once, is in the campaign's own (or `--lang`'s).
+/// addressee's where the campaign has a translation into it, else the campaign's own. The
+/// letters of a joint campaign, one text for all, are in the campaign's own (or `--lang`'s).
 fn language_of(campaign: &Campaign, selection: &Selection, p: &Planned) -> String {
     let targets = if p.kind == Kind::Copy {
         &p.copy_of
@@ -102,6 +102,8 @@ fn language_of(campaign: &Campaign, selection: &Selection, p: &Planned) -> Strin
         &p.to
     };
     let chosen = match targets.as_slice() {
+        // A joint letter is one text for all, whichever way each gets it.
+        _ if campaign.addressing == Addressing::Joint => None,
         [one] => selection
             .languages
             .iter()

@@ -50,10 +50,13 @@ fn init_makes_a_workspace_that_checks_and_overwrites_nothing() {
             wrote branch/.gitignore\n\
             wrote branch/letters/mayday-2011/campaign.toml\n\
             wrote branch/letters/mayday-2011/letter.hbs\n\
+            wrote branch/letters/mayday-2011/letter.ru.hbs\n\
             wrote branch/letters/free-ainur-kurmanov/campaign.toml\n\
             wrote branch/letters/free-ainur-kurmanov/letter.hbs\n\
+            wrote branch/letters/free-ainur-kurmanov/letter.ru.hbs\n\
             wrote branch/letters/_partials/demands.hbs\n\
             wrote branch/letters/_partials/signature.hbs\n\
+            wrote branch/letters/_partials/signature.ru.hbs\n\
             next: put your name and e-mail in [WS]/.home/.config/outcry/config.toml, then `outcry -C branch check`\n");
     let files = run.files("branch");
     assert_eq!(
@@ -63,10 +66,13 @@ fn init_makes_a_workspace_that_checks_and_overwrites_nothing() {
             "contacts.toml",
             "letters/_partials/demands.hbs",
             "letters/_partials/signature.hbs",
+            "letters/_partials/signature.ru.hbs",
             "letters/free-ainur-kurmanov/campaign.toml",
             "letters/free-ainur-kurmanov/letter.hbs",
+            "letters/free-ainur-kurmanov/letter.ru.hbs",
             "letters/mayday-2011/campaign.toml",
             "letters/mayday-2011/letter.hbs",
+            "letters/mayday-2011/letter.ru.hbs",
             "outcry.toml"
         ]
     );

@@ -369,7 +369,7 @@ fn windows_line_ends_and_byte_order_marks_are_read() {
         .file("contacts.toml", &contacts)
         .file("letters/mayday-2011/letter.hbs", &letter)
         .sender()
-        .args(["compose", "mayday-2011", "--format", "json"])
+        .args(["compose", "mayday-2011", "--lang", "en", "--format", "json"])
         .run()
         .success()
         .stderr_is("");

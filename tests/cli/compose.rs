@@ -27,7 +27,7 @@ fn addresses(list: &Value) -> Vec<String> {
 #[test]
 fn mayday_review_accounts_for_every_target() {
     let run = Case::example()
-        .args(["compose", "mayday-2011", "--format", "json"])
+        .args(["compose", "mayday-2011", "--lang", "en", "--format", "json"])
         .run()
         .success()
         .stderr_is("");
@@ -391,7 +391,7 @@ fn a_personal_paragraph_from_a_file_or_stdin() {
             "mine.txt",
             "\u{feff}I marched on May Day myself.\r\nAnd I will again.\r\n",
         )
-        .args(["compose", "mayday-2011", "--personal", "mine.txt"])
+        .args(["compose", "mayday-2011", "--lang", "en", "--personal", "mine.txt"])
         .run()
         .success()
         .stdout_matches_snapshot("compose__mayday_review_personal")

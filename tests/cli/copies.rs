@@ -169,7 +169,7 @@ fn issue_11_a_country_only_the_workspace_gives_is_used_and_named() {
 fn issue_11_drafts_copy_the_fax_and_the_post_letter_to_the_coordinators() {
     let run = Case::shipped()
         .personal_config(PETRA)
-        .args(["compose", "mayday-2011", "--out", "drafts"])
+        .args(["compose", "mayday-2011", "--lang", "en", "--out", "drafts"])
         .run()
         .success()
         .stdout_is("")
@@ -219,7 +219,7 @@ fn issue_11_send_delivers_the_copies_of_the_fax_and_the_post_letter() {
     let run = Case::shipped()
         .personal_config(PETRA)
         .smtp(&server, "activist", "pw")
-        .args(["send", "mayday-2011", "--yes", "--quiet"])
+        .args(["send", "mayday-2011", "--lang", "en", "--yes", "--quiet"])
         .run()
         .success()
         .stdout_is("")

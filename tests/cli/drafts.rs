@@ -105,7 +105,7 @@ fn eml_drafts_parse_with_the_right_headers() {
     assert_eq!(
         m.subject(),
         Some(
-            "Protest: stop police violence against activists in Almaty and drop the charges against Dmitry Tikhonov"
+            "Протест: прекратить полицейское насилие против активистов в Алматы и снять обвинения с Дмитрия Тихонова"
         )
     );
     assert_eq!(m.header_raw("X-Unsent").map(str::trim), Some("1"));
@@ -117,8 +117,7 @@ fn eml_drafts_parse_with_the_right_headers() {
     );
     let body = m.body_text(0).expect("text body");
     assert!(
-        body.starts_with("To whom it may concern,\r\n")
-            || body.starts_with("To whom it may concern,\n"),
+        body.starts_with("Уважаемые господа!\r\n") || body.starts_with("Уважаемые господа!\n"),
         "{body}"
     );
     assert!(body.contains(CYRILLIC_NAME));
@@ -283,7 +282,7 @@ fn mbox_appends_the_email_drafts() {
         .env("OUTCRY_SENDER_EMAIL", "jeanne@example.org")
         .file("drafts.mbox", "");
     let run = case
-        .args(["compose", "mayday-2011", "--mbox", "drafts.mbox"])
+        .args(["compose", "mayday-2011", "--lang", "en", "--mbox", "drafts.mbox"])
         .run()
         .success()
         .stdout_is("")

@@ -31,8 +31,8 @@ country = "GB"
 TOML
 fail() { echo "pdf.sh: $*" >&2; exit 1; }
 
-# The May Day appeal's fax to the court.
-"$outcry" compose mayday-2011 --out "$scratch/mayday" 2>/dev/null
+# The May Day appeal's fax to the court, in English (--lang en; the court reads Russian, below).
+"$outcry" compose mayday-2011 --lang en --out "$scratch/mayday" 2>/dev/null
 fax=$scratch/mayday/court-tikhonov.fax.pdf
 [ -f "$fax" ] || fail "no $fax"
 [ -f "$scratch/mayday/court-tikhonov.fax.txt" ] || fail "the .txt is no longer beside the PDF"
@@ -51,6 +51,18 @@ for want in "FAX" "To: Court hearing the case of Dmitry Tikhonov" "Fax: +7 727 2
   "8. Full support for \"Kazakhstan 2012\""; do
   grep -qF -- "$want" <<<"$text" || fail "fax text lacks: $want"
 done
+# As composed for the court, which reads Russian (issue 14): the Russian demands of the
+# campaign's [translations.ru], each whole, and the fax number.
+"$outcry" compose mayday-2011 --to court-tikhonov --out "$scratch/mayday-ru" 2>/dev/null
+rutext=$(pdftotext -layout "$scratch/mayday-ru/court-tikhonov.fax.pdf" - | tr -s ' \n' ' ')
+python3 - "$rutext" <<'PY' || fail "the Russian fax lacks a demand or the number"
+import sys, tomllib
+text = sys.argv[1]
+demands = tomllib.load(open("letters/mayday-2011/campaign.toml", "rb"))["translations"]["ru"]["demands"]
+assert len(demands) == 8, demands
+missing = [d for i, d in enumerate(demands, 1) if f"{i}. {d}" not in text]
+assert not missing and "+7 727 271 5802" in text, (missing, text[:400])
+PY
 # Nothing under 10 pt: pdftotext -bbox gives each word's box; a 10 pt line of Noto Sans is
 # 13.6 pt high (ascender to descender), so no word box is lower than 13.
 pdftotext -bbox "$fax" - | python3 -c '
@@ -146,7 +158,7 @@ if not ret or not ret[0][1] < min(w[1] for w in words if w[4] == "Әкімшіл
 '
 
 # Reproducible: the same input and SOURCE_DATE_EPOCH, the same bytes.
-"$outcry" compose mayday-2011 --out "$scratch/mayday-2" 2>/dev/null
+"$outcry" compose mayday-2011 --lang en --out "$scratch/mayday-2" 2>/dev/null
 "$outcry" -C "$ws" compose kz --out "$scratch/kz-2" 2>/dev/null
 cmp "$fax" "$scratch/mayday-2/court-tikhonov.fax.pdf" || fail "the fax PDF differs between two runs"
 cmp "$post" "$scratch/kz-2/akimat.post.pdf" || fail "the postal PDF differs between two runs"
