@@ -169,7 +169,14 @@ pub fn message(letter: &Letter, date: Timestamp, purpose: Purpose) -> Result<Vec
         )),
         None => None,
     };
-    let bytes = build(letter, date, purpose, body(&letter.body, pdf.is_some())?, pdf)?.formatted();
+    let bytes = build(
+        letter,
+        date,
+        purpose,
+        body(&letter.body, pdf.is_some())?,
+        pdf,
+    )?
+    .formatted();
     check_line_ends(&bytes)
         .with_context(|| format!("the message for {} is malformed", letter.id))?;
     Ok(bytes)
