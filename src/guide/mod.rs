@@ -96,7 +96,8 @@ pub fn start(given: &config::Given, req: &Request, now: Timestamp) -> Result<Exi
     show_campaign(&campaign);
     let (sender, save) = profile::settle(&l.settings.sender)?;
     l.settings.sender = sender;
-    let sel = pick_targets(&l, &campaign)?;
+    let mut sel = pick_targets(&l, &campaign)?;
+    pick_languages(&l, &campaign, &mut sel)?;
     let personal = personal_paragraph(&l, &campaign)?;
 
     let mut diags = Diagnostics::default();
@@ -237,6 +238,41 @@ fn pick_targets(l: &Loaded, campaign: &Campaign) -> Result<Selection> {
             ..Selection::default()
         });
     }
+}
+
+/// Step 3b, for a campaign with translations: the targets who read a language it is
+/// translated into, each ticked to get their letter in it; an unticked one gets the campaign's
+/// own. Nothing is asked when no target reads another language the campaign has.
+fn pick_languages(l: &Loaded, campaign: &Campaign, sel: &mut Selection) -> Result<()> {
+    let main = &campaign.main_language;
+    let name = |tag: &str| crate::locale::language_name(tag).unwrap_or_else(|| tag.to_string());
+    let mut keys = Vec::new();
+    let mut items = Vec::new();
+    for c in plan::choices(campaign, &l.book, &l.settings.sender) {
+        let Ok((contact, _)) = &c.reach else { continue };
+        let picked = sel.only.is_empty() || sel.only.contains(&c.key);
+        match &contact.language {
+            Some(lang) if picked && lang != main && campaign.speaks(lang) => {
+                items.push(format!("{}  ({})", contact.name, name(lang)));
+                keys.push(c.key.clone());
+            }
+            _ => {}
+        }
+    }
+    if items.is_empty() || campaign.addressing == crate::campaign::Addressing::Joint {
+        return Ok(());
+    }
+    let question = format!(
+        "Write to these in their language? (untick one for {}; space ticks or unticks, enter goes on)",
+        name(main)
+    );
+    let ticked = prompt::multi_select(&question, &items, &vec![true; items.len()])?;
+    for (i, key) in keys.into_iter().enumerate() {
+        if !ticked.contains(&i) {
+            sel.languages.push((key, main.clone()));
+        }
+    }
+    Ok(())
 }
 
 /// How a letter reaches the contact: "e-mail press@knb.kz", "fax +7 727 271 5802".

@@ -43,6 +43,9 @@ fn a_newcomer_writes_the_may_day_drafts() {
         .wait_for("Whom do you write to?");
     insta::assert_snapshot!("guided_3_targets", t.snapshot());
     t.keys(&["\r"])
+        .wait_for("Write to these in their language?");
+    insta::assert_snapshot!("guided_3b_languages", t.snapshot());
+    t.keys(&["\r"])
         .wait_for("Add a paragraph in your own words?")
         .keys(&[DOWN, "\r"])
         .wait_for("Your paragraph")
@@ -176,6 +179,7 @@ fn guided_send_delivers_to_the_server() {
     t.wait_for("Sign the letters with this profile?")
         .keys(&["y"]);
     t.wait_for("Whom do you write to?").keys(&["\r"]);
+    t.wait_for("in their language?").keys(&["\r"]);
     t.wait_for("Add a paragraph").keys(&["\r"]);
     t.wait_for("Read the letters")
         .keys(&[DOWN, DOWN, DOWN, DOWN, DOWN, DOWN, DOWN, "\r"]);
@@ -403,6 +407,7 @@ fn the_personal_paragraph_can_come_from_the_editor() {
     t.wait_for("Sign the letters with this profile?")
         .keys(&["y"]);
     t.wait_for("Whom do you write to?").keys(&["\r"]);
+    t.wait_for("in their language?").keys(&["\r"]);
     t.wait_for("Add a paragraph").keys(&[DOWN, DOWN, "\r"]);
     t.wait_for("Read the letters")
         .keys(&[DOWN, DOWN, DOWN, DOWN, DOWN, DOWN, DOWN, "\r"]);
@@ -588,6 +593,8 @@ fn from_init_to_may_day_drafts() {
         .wait_for("Sign the letters with this profile?")
         .keys(&["y"])
         .wait_for("Whom do you write to?")
+        .keys(&["\r"])
+        .wait_for("in their language?")
         .keys(&["\r"])
         .wait_for("Add a paragraph")
         .keys(&["\r"])

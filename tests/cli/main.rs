@@ -28,6 +28,7 @@ mod fax;
 mod guided;
 mod help;
 mod journal;
+mod languages;
 mod props;
 mod scripting;
 mod send;
