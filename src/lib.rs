@@ -18,6 +18,7 @@ pub mod files;
 pub mod guide;
 pub mod init;
 pub mod letter;
+pub mod locale;
 pub mod mime;
 pub mod output;
 pub mod pdf;
