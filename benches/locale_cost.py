@@ -1,13 +1,13 @@
 #!/usr/bin/env python3
 """Benchmark: what the locale data (ICU4X, issue 14) costs the release binary and its start.
 
-Usage: python3 benches/locale.py [ROUNDS]      (default: 40 rounds)
+Usage: python3 benches/locale_cost.py [ROUNDS]      (default: 40 rounds)
 
 Builds two release binaries (the shipped profile): the tree as it is, and HEAD's tree with
 benches/locale-probe.patch applied (an env-var branch in main.rs that writes the date line in
 OUTCRY_LOCALE_PROBE's language, OUTCRY_LOCALE_N times; it makes the binary carry the date code
-and data even while no command calls it yet), in target/locale-probe-src, sharing target/'s
-built dependencies. Prints their sizes; the instructions (valgrind's callgrind, installed with
+and data even while no command calls it yet), unpacked in a temporary folder and built into
+target/, sharing its built dependencies. Prints their sizes; the instructions (valgrind's callgrind, installed with
 apt-get if missing: deterministic on a shared machine) of `outcry check` in each, of the first
 date line in English, Russian, Kazakh, German and an unknown language, and of 1,000 more
 Russian ones; then ROUNDS interleaved rounds of wall times: `outcry --version` (yardstick),
@@ -27,7 +27,6 @@ import time
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TARGET = os.path.join(REPO, "target")
 OUTCRY = os.path.join(TARGET, "release", "outcry")
-PROBE_SRC = os.path.join(TARGET, "locale-probe-src")
 
 
 def environment(home, extra=None):
@@ -40,18 +39,29 @@ def environment(home, extra=None):
 
 
 def build_probe():
-    """HEAD's tree with the probe patch, built into target/ beside the real binary."""
-    shutil.rmtree(PROBE_SRC, ignore_errors=True)
-    os.makedirs(PROBE_SRC)
+    """HEAD's tree with the probe patch, built into target/ beside the real binary. Its
+    sources go outside the repository: `git apply` inside one would patch the repository's
+    own files, or skip them."""
+    src = tempfile.mkdtemp(prefix="outcry-locale-probe-")
     archive = subprocess.run(["git", "archive", "HEAD"], cwd=REPO, check=True,
                              capture_output=True).stdout
-    subprocess.run(["tar", "-x", "-C", PROBE_SRC], input=archive, check=True)
-    subprocess.run(["git", "apply", os.path.join(REPO, "benches", "locale-probe.patch")],
-                   cwd=PROBE_SRC, check=True)
-    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=PROBE_SRC, check=True,
-                   env={**os.environ, "CARGO_TARGET_DIR": TARGET})
+    try:
+        subprocess.run(["tar", "-x", "-C", src], input=archive, check=True)
+        subprocess.run(["git", "apply", os.path.join(REPO, "benches", "locale-probe.patch")],
+                       cwd=src, check=True)
+        # A package of its own name, so that its build and the real one do not share (and
+        # overwrite) one set of artifacts in target/; the library keeps its name.
+        manifest = os.path.join(src, "Cargo.toml")
+        text = open(manifest).read().replace('name = "outcry"', 'name = "outcry-locale-probe"', 1)
+        text = text.replace("\n[dependencies]", '\n[lib]\nname = "outcry"\n\n[dependencies]', 1)
+        open(manifest, "w").write(text)
+        subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=src, check=True,
+                       env={**os.environ, "CARGO_TARGET_DIR": TARGET})
+    finally:
+        shutil.rmtree(src, ignore_errors=True)
     probe = os.path.join(TARGET, "release", "outcry-locale-probe")
-    shutil.copy(OUTCRY, probe)
+    if b"OUTCRY_LOCALE_PROBE" not in open(probe, "rb").read():
+        sys.exit("the probe patch did not apply: its binary has no OUTCRY_LOCALE_PROBE")
     return probe
 
 
