@@ -260,39 +260,41 @@ fn split_fax(body: &str) -> (Vec<(String, String)>, &str) {
     (Vec::new(), body)
 }
 
-/// `2 May 2011`, in UTC.
-fn long_date(date: Timestamp) -> String {
-    date.to_zoned(jiff::tz::TimeZone::UTC)
-        .strftime("%-d %B %Y")
-        .to_string()
+/// The date in UTC, in the letter's language: `2 May 2011`, `2 мая 2011 г.`.
+fn long_date(date: Timestamp, language: &str) -> String {
+    crate::locale::long_date(date.to_zoned(jiff::tz::TimeZone::UTC).date(), language)
 }
 
 /// A fax: the header block, then the letter; "n/N" on every page.
 fn fax(letter: &Letter, date: Timestamp) -> Result<Laid> {
     let faces = faces()?;
+    let words = crate::locale::phrases(&letter.language);
     let (mut fields, text) = split_fax(&letter.body);
     if fields.is_empty() {
         let to = letter.to.first();
         fields = vec![
-            ("To:".into(), to.map(|a| a.name.clone()).unwrap_or_default()),
             (
-                "Fax:".into(),
+                words.to.into(),
+                to.map(|a| a.name.clone()).unwrap_or_default(),
+            ),
+            (
+                words.fax.into(),
                 to.map(|a| a.address.clone()).unwrap_or_default(),
             ),
-            ("From:".into(), letter.from.name.clone()),
-            ("Date:".into(), long_date(date)),
-            ("Subject:".into(), letter.subject.clone()),
+            (words.from.into(), letter.from.name.clone()),
+            (words.date.into(), long_date(date, &letter.language)),
+            (words.subject.into(), letter.subject.clone()),
         ];
     }
     let lay = |pages_shown: usize| {
         let (left, right, top, bottom) = (mm(20.0), mm(20.0), mm(20.0), PAGE_H - mm(25.0));
         let mut flow = Flow::new(faces, left, PAGE_W - left - right, top, top, bottom);
-        flow.text("FAX", true, 18.0);
+        flow.text(words.fax_title, true, 18.0);
         flow.skip(BODY * 0.5);
         for (k, v) in &fields {
             flow.field(k, v, mm(28.0));
         }
-        flow.field("Pages:", &pages_shown.to_string(), mm(28.0));
+        flow.field(words.pages, &pages_shown.to_string(), mm(28.0));
         flow.skip(BODY);
         flow.text(&reflow(text.trim_end()), false, BODY);
         flow
@@ -303,7 +305,7 @@ fn fax(letter: &Letter, date: Timestamp) -> Result<Laid> {
     if flow.pages.len() != first {
         flow = lay(flow.pages.len());
     }
-    number(faces, &mut flow.pages, 1);
+    number(faces, &mut flow.pages, 1, words);
     Ok(Laid {
         pages: flow.pages,
         missing: flow.missing,
@@ -311,10 +313,10 @@ fn fax(letter: &Letter, date: Timestamp) -> Result<Laid> {
 }
 
 /// "n/N" centred at the foot of each page from page `from` on (1-based), at 10 pt, 15 mm up.
-fn number(faces: &Faces, pages: &mut [Vec<Run>], from: usize) {
+fn number(faces: &Faces, pages: &mut [Vec<Run>], from: usize, words: &crate::locale::Phrases) {
     let n = pages.len();
     for (i, page) in pages.iter_mut().enumerate().skip(from - 1) {
-        let text = format!("{}/{n}", i + 1);
+        let text = words.page_number(i + 1, n);
         let w = faces.width(&text, false, 10.0);
         page.push(Run {
             x: (PAGE_W - w) / 2.0,
@@ -405,7 +407,12 @@ fn post(letter: &Letter) -> Result<Laid> {
     if let Some(first) = pages.first_mut() {
         first.splice(0..0, runs);
     }
-    number(faces, &mut pages, 2);
+    number(
+        faces,
+        &mut pages,
+        2,
+        crate::locale::phrases(&letter.language),
+    );
     let mut missing = flow.missing;
     missing.extend(field.missing);
     missing.extend(info.missing);

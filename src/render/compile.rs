@@ -8,6 +8,24 @@ use crate::diag::{Diagnostics, Origin};
 use crate::template;
 use crate::workspace::Partial;
 
+/// outcry's own channel layouts in other languages (translations to be checked by a native
+/// speaker): used for a letter in that language where the campaign brings no layout of its
+/// own. The coordinators' copy is not among them: it frames the letter for the coordinators.
+const TRANSLATED: [(&str, &str, &str); 12] = [
+    ("fax", "ru", include_str!("../layouts/fax.ru.hbs")),
+    ("post", "ru", include_str!("../layouts/post.ru.hbs")),
+    ("web", "ru", include_str!("../layouts/web.ru.hbs")),
+    ("call", "ru", include_str!("../layouts/call.ru.hbs")),
+    ("fax", "kk", include_str!("../layouts/fax.kk.hbs")),
+    ("post", "kk", include_str!("../layouts/post.kk.hbs")),
+    ("web", "kk", include_str!("../layouts/web.kk.hbs")),
+    ("call", "kk", include_str!("../layouts/call.kk.hbs")),
+    ("fax", "de", include_str!("../layouts/fax.de.hbs")),
+    ("post", "de", include_str!("../layouts/post.de.hbs")),
+    ("web", "de", include_str!("../layouts/web.de.hbs")),
+    ("call", "de", include_str!("../layouts/call.de.hbs")),
+];
+
 /// outcry's own channel layouts, by name: used where the campaign brings no `<name>.hbs`.
 const BUILTIN: [(&str, &str); 5] = [
     ("fax", include_str!("../layouts/fax.hbs")),
@@ -58,12 +76,18 @@ pub(super) fn entries(campaign: &Campaign, partials: &[Partial]) -> Vec<Entry> {
             &t.subject,
         ),
     ];
-    for (name, text) in BUILTIN {
+    for (name, english) in BUILTIN {
+        let (shown, text) = TRANSLATED
+            .iter()
+            .find(|(n, l, _)| *n == name && *l == campaign.language)
+            .map_or((name.to_string(), english), |(_, l, text)| {
+                (format!("{name}.{l}"), *text)
+            });
         let mut e = match t.layouts.iter().find(|(n, _)| n == name) {
             Some((_, own)) => Entry::new(own.source.path.display().to_string(), own),
             None => Entry {
-                name: format!("outcry:{name}"),
-                path: PathBuf::from(format!("outcry:{name}")),
+                name: format!("outcry:{shown}"),
+                path: PathBuf::from(format!("outcry:{shown}")),
                 first_line: 1,
                 text: text.to_string(),
                 partial: false,

@@ -212,6 +212,8 @@ pub(super) fn letter(
 /// What a letter's context has whoever writes to whom: `campaign`, `demands`, `date` and
 /// `signatories`.
 pub(super) fn fixed(campaign: &Campaign, signatories: &[String], date: Date) -> Value {
+    // In the letter's language: "2 May 2011", "2 мая 2011 г.".
+    let dated = |d: Date| crate::locale::long_date(d, &campaign.language);
     let demands: Vec<Value> = campaign
         .demands
         .iter()
@@ -223,11 +225,11 @@ pub(super) fn fixed(campaign: &Campaign, signatories: &[String], date: Date) -> 
             "id": campaign.id,
             "title": campaign.title,
             "summary": campaign.summary.clone().unwrap_or_default(),
-            "issued": long_date(campaign.issued),
-            "deadline": campaign.deadline.as_ref().map(|(d, _)| long_date(*d)).unwrap_or_default(),
+            "issued": dated(campaign.issued),
+            "deadline": campaign.deadline.as_ref().map(|(d, _)| dated(*d)).unwrap_or_default(),
         },
         "demands": demands,
-        "date": long_date(date),
+        "date": dated(date),
         "signatories": signatories,
     })
 }

@@ -267,8 +267,9 @@ fn coordinator(c: &Contact) -> Addressee {
 /// The line between a bilingual letter's text and the same in the campaign's own language
 /// (`language`), in the letter's language (`letter_language`).
 fn original_below(language: &str, letter_language: &str) -> String {
-    let _ = letter_language;
-    format!("--- {language} original below ---")
+    crate::locale::phrases(letter_language)
+        .original_below(language)
+        .to_string()
 }
 
 /// Gives each coordinators' copy of a fax or postal letter that letter, whose PDF the copy
