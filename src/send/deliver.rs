@@ -122,6 +122,7 @@ fn record(o: &Outgoing, state: State, reply: Option<String>, known: &[Recipient]
         recipients: known.to_vec(),
         refused: Vec::new(),
         remaining: Vec::new(),
+        call: None,
     }
 }
 

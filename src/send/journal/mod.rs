@@ -16,6 +16,9 @@ use serde::{Deserialize, Serialize};
 
 use super::seal::{self, Broken, Key, Seal};
 
+pub mod call;
+pub use call::{CallRecord, Outcome};
+
 /// A letter's state. The order of the journal is the order of events.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -34,7 +37,8 @@ pub enum State {
     /// automatically; `outcry send --retry-unknown` resends it with the same Message-ID.
     Unknown,
     /// A state written by a newer outcry: read as `unknown` (held back, resent only with
-    /// `--retry-unknown`). outcry never records it.
+    /// `--retry-unknown`). outcry records it only on a call's line (see [`call`]), which
+    /// is no letter's.
     #[serde(other, rename = "newer")]
     Newer,
 }
@@ -79,6 +83,9 @@ pub struct Record {
     /// away for now, those still to get it (empty: all of them). Read, no longer written.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub remaining: Vec<String>,
+    /// On a call's line, the call ([`call`]): the line is then no letter's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub call: Option<call::Call>,
 }
 
 impl Record {
@@ -104,6 +111,7 @@ impl Record {
                 .collect(),
             refused: clean(self.refused),
             remaining: clean(self.remaining),
+            call: self.call.map(call::Call::printable),
         }
     }
 }
@@ -169,10 +177,12 @@ impl Reception {
     }
 }
 
-/// What the journal says so far: the last record of each letter, by Message-ID.
+/// What the journal says so far: the last record of each letter, by Message-ID, and every
+/// call in the order made.
 #[derive(Debug, Default)]
 pub struct Replay {
     last: BTreeMap<String, Record>,
+    calls: Vec<CallRecord>,
     order: Vec<String>,
     /// The Message-ID each letter id was last journaled under.
     by_letter: BTreeMap<String, String>,
@@ -189,6 +199,10 @@ impl FromIterator<Record> for Replay {
 
 impl Replay {
     fn push(&mut self, r: Record) {
+        if let Some(c) = CallRecord::of(&r) {
+            self.calls.push(c);
+            return;
+        }
         if !self.last.contains_key(&r.message_id) {
             self.order.push(r.message_id.clone());
         }
@@ -214,6 +228,11 @@ impl Replay {
         self.last.get(message_id)
     }
 
+    /// Every call recorded, in the order made (a second call to a target is another record).
+    pub fn calls(&self) -> &[CallRecord] {
+        &self.calls
+    }
+
     /// Every letter's last record, in the order letters first appeared.
     pub fn letters(&self) -> impl Iterator<Item = &Record> {
         self.order.iter().filter_map(|id| self.last.get(id))
@@ -234,6 +253,8 @@ pub struct Journal {
     seal: Seal,
     /// The mac of the last line: the next one is sealed after it.
     last: String,
+    /// How many calls the journal holds.
+    calls: usize,
 }
 
 impl Journal {
@@ -290,6 +311,7 @@ impl Journal {
             shown,
             seal,
             last: parsed.last,
+            calls: parsed.replay.calls.len(),
         };
         Ok((journal, parsed.replay))
     }
@@ -345,6 +367,13 @@ impl Journal {
                 .with_context(|| format!("cannot write the journal {}", self.shown.display()));
         }
         self.last = mac;
+        Ok(())
+    }
+
+    /// Appends a call and syncs the journal to disk before returning.
+    pub fn record_call(&mut self, call: &CallRecord) -> Result<()> {
+        self.record(&call.record(self.calls + 1))?;
+        self.calls += 1;
         Ok(())
     }
 

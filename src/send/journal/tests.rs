@@ -43,6 +43,7 @@ fn rec(id: &str, state: State) -> Record {
         recipients: Vec::new(),
         refused: Vec::new(),
         remaining: Vec::new(),
+        call: None,
     }
 }
 
@@ -220,4 +221,73 @@ fn a_second_open_is_refused_while_locked() {
     let _first = open(dir.path()).unwrap();
     let e = open(dir.path()).err().unwrap().to_string();
     assert!(e.contains("another `outcry send c` is running"), "{e}");
+}
+
+fn call(target: &str, outcome: Outcome, note: Option<&str>) -> CallRecord {
+    CallRecord {
+        time: "2026-12-01T10:00:00Z".into(),
+        target: target.into(),
+        number: "+74959259800".into(),
+        outcome,
+        note: note.map(Into::into),
+    }
+}
+
+/// Issue 15: calls are kept beside letters, every call a record of its own, and are no
+/// letter's.
+#[test]
+fn calls_are_kept_in_order_and_are_not_letters() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let (mut j, _) = open(dir.path()).unwrap();
+        j.record(&rec("a", State::Accepted)).unwrap();
+        j.record_call(&call("k", Outcome::Busy, None)).unwrap();
+        j.record_call(&call("k", Outcome::Reached, Some("took my name\nsaid no")))
+            .unwrap();
+    }
+    let (mut j, replay) = open(dir.path()).unwrap();
+    assert_eq!(replay.letters().count(), 1);
+    assert_eq!(
+        replay.calls(),
+        &[
+            call("k", Outcome::Busy, None),
+            call("k", Outcome::Reached, Some("took my name\nsaid no")),
+        ]
+    );
+    j.record_call(&call("m", Outcome::NoAnswer, None)).unwrap();
+    let text = fs::read_to_string(path(dir.path(), "c")).unwrap();
+    let last = text.lines().last().unwrap();
+    assert!(
+        last.starts_with(
+            r#"{"time":"2026-12-01T10:00:00Z","letter":"call:m","message_id":"call:m:3","state":"newer","call":{"target":"m","number":"+74959259800","outcome":"no-answer"},"mac":""#
+        ),
+        "{last}"
+    );
+}
+
+/// What an outcry that knows no calls makes of a call's line: a letter record it can read,
+/// in the state of a newer outcry's, under an id no letter has.
+#[test]
+fn a_calls_line_reads_as_an_unknown_letter_without_calls() {
+    #[derive(Deserialize)]
+    struct Older {
+        letter: String,
+        message_id: String,
+        state: State,
+    }
+    let json = serde_json::to_string(&call("k", Outcome::Reached, None).record(1)).unwrap();
+    let older: Older = serde_json::from_str(&json).unwrap();
+    assert_eq!(older.letter, "call:k");
+    assert_eq!(older.message_id, "call:k:1");
+    assert_eq!(older.state, State::Newer);
+}
+
+#[test]
+fn a_note_is_shown_without_control_characters() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = serde_json::to_string(&call("k", Outcome::Reached, Some("a\u{1b}[2J\nb")).record(1))
+        .unwrap();
+    write(dir.path(), &[&json], "");
+    let replay = read(dir.path()).unwrap();
+    assert_eq!(replay.calls()[0].note.as_deref(), Some("a\\u{1b}[2J\nb"));
 }
