@@ -274,6 +274,15 @@ pub enum Command {
     /// Example: outcry man > ~/.local/share/man/man1/outcry.1
     Man,
 
+    /// Record a phone call to one of a campaign's targets in the campaign's journal.
+    ///
+    /// The number dialled is the target's phone in contacts.toml. Outcomes: reached,
+    /// voicemail, no-answer, busy, refused, wrong-number. A second call to a target is
+    /// another record; `outcry status CAMPAIGN` shows them under the target.
+    ///
+    /// Example: outcry call mayday-2011 presidential-administration --outcome voicemail --note "left my name"
+    Call(CallArgs),
+
     /// Show what the journal says about each letter of a campaign, or sum up every campaign.
     ///
     /// Without a campaign: one line a campaign, its letters counted by state (accepted,
@@ -285,6 +294,25 @@ pub enum Command {
         #[arg(value_name = "CAMPAIGN")]
         campaign: Option<String>,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct CallArgs {
+    /// The campaign: a folder name under letters/.
+    #[arg(value_name = "CAMPAIGN")]
+    pub campaign: String,
+
+    /// The target called, as the campaign names it (`presidential-administration`).
+    #[arg(value_name = "TARGET")]
+    pub target: Option<String>,
+
+    /// What came of the call: reached, voicemail, no-answer, busy, refused, wrong-number.
+    #[arg(long, value_name = "OUTCOME")]
+    pub outcome: Option<String>,
+
+    /// A note on the call (what was said): a line or a few.
+    #[arg(long, value_name = "TEXT", requires = "outcome")]
+    pub note: Option<String>,
 }
 
 // Each bool is a separate flag a user types; an enum would not read better.

@@ -5,6 +5,7 @@
 //! and [`review`] or [`drafts`] write the result. [`pipeline`] composes those steps beneath the commands ([`cmd`]).
 
 pub mod bulk;
+pub mod call;
 pub mod campaign;
 pub mod cli;
 pub mod cmd;

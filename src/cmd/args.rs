@@ -40,6 +40,7 @@ pub(super) enum Job {
     Compose(Compose),
     Send(Send),
     Status(Option<String>),
+    Call(super::call::Request),
     SmtpTest,
     Completions(clap_complete::Shell),
     Man,
@@ -90,7 +91,7 @@ impl Invocation {
             file: cli.config.clone(),
             overrides: overrides(cli),
         };
-        let job = job(cli, matches);
+        let job = job(cli, matches)?;
         Ok(Invocation {
             directory: cli.directory.clone(),
             no_input: cli.no_input,
@@ -102,7 +103,7 @@ impl Invocation {
     }
 }
 
-fn job(cli: &Cli, matches: &ArgMatches) -> Job {
+fn job(cli: &Cli, matches: &ArgMatches) -> Result<Job> {
     let signatories = match &cli.command {
         Some(Command::Compose(a)) => a.bulk.signatories.clone(),
         Some(Command::Send(a)) => a.bulk.signatories.clone(),
@@ -118,9 +119,9 @@ fn job(cli: &Cli, matches: &ArgMatches) -> Job {
         })
     };
     let Some(command) = &cli.command else {
-        return guide(guide::Intent::Any, None);
+        return Ok(guide(guide::Intent::Any, None));
     };
-    match command {
+    Ok(match command {
         Command::Init { dir } => Job::Init(dir.clone()),
         Command::New(args) => Job::New(new_campaign(args)),
         Command::Campaigns => Job::Campaigns,
@@ -132,10 +133,11 @@ fn job(cli: &Cli, matches: &ArgMatches) -> Job {
         }
         Command::Send(args) => Job::Send(send(args)),
         Command::Status { campaign } => Job::Status(campaign.clone()),
+        Command::Call(args) => Job::Call(call(args)?),
         Command::Smtp(cli::SmtpCommand::Test) => Job::SmtpTest,
         Command::Completions { shell } => Job::Completions(*shell),
         Command::Man => Job::Man,
-    }
+    })
 }
 
 fn selection(t: &cli::TargetArgs) -> Selection {
@@ -330,6 +332,41 @@ fn arg_name(v: &impl clap::ValueEnum) -> String {
     v.to_possible_value()
         .map(|p| p.get_name().to_string())
         .unwrap_or_default()
+}
+
+/// `outcry call CAMPAIGN [TARGET] [--outcome OUTCOME [--note TEXT]]`.
+fn call(a: &cli::CallArgs) -> Result<super::call::Request> {
+    use crate::send::journal::Outcome;
+    let outcome = a
+        .outcome
+        .as_deref()
+        .map(|name| {
+            Outcome::parse(name).ok_or_else(|| {
+                let allowed: Vec<&str> = Outcome::ALL.iter().map(|o| o.label()).collect();
+                Error::Usage(format!(
+                    "--outcome {:?} is not an outcome: use one of {}",
+                    crate::fields::shown(name),
+                    allowed.join(", ")
+                ))
+            })
+        })
+        .transpose()?;
+    let note = a
+        .note
+        .as_deref()
+        .map(|n| {
+            let n = crate::fields::trim(n);
+            crate::fields::check_text("--note", n)
+                .map(|()| n.to_string())
+                .map_err(Error::Usage)
+        })
+        .transpose()?;
+    Ok(super::call::Request {
+        campaign: a.campaign.clone(),
+        target: a.target.clone(),
+        outcome,
+        note,
+    })
 }
 
 /// The moment letters are dated: `SOURCE_DATE_EPOCH` if set (reproducible output), else now.

@@ -1,5 +1,5 @@
-//! `outcry status [CAMPAIGN]`: what the journal says of each letter, or of every campaign
-//! in one line each.
+//! `outcry status [CAMPAIGN]`: what the journal says of each letter and each call, or of
+//! every campaign in one line each.
 
 use std::io::Write as _;
 use std::process::ExitCode;
@@ -57,6 +57,7 @@ pub(super) fn run(campaign: Option<&str>) -> Result<ExitCode> {
             writeln!(out, "{:<28} {:<9} refused {refused}", "", "")?;
         }
     }
+    any |= calls(&mut out, &replay)?;
     out.flush()?;
     if !any {
         output::note(&format!("nothing sent yet for {campaign}"));
@@ -64,7 +65,38 @@ pub(super) fn run(campaign: Option<&str>) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Every campaign in one line: its letters counted by state, most telling first.
+/// Each call under its target, the targets in the order first called: the target, then a
+/// line a call (outcome, time, number dialled) and its note's lines below it. Whether any.
+fn calls(out: &mut impl std::io::Write, replay: &crate::send::journal::Replay) -> Result<bool> {
+    let mut targets: Vec<&str> = Vec::new();
+    for c in replay.calls() {
+        if !targets.contains(&c.target.as_str()) {
+            targets.push(&c.target);
+        }
+    }
+    for target in &targets {
+        writeln!(out, "call {target}")?;
+        for c in replay.calls().iter().filter(|c| c.target == *target) {
+            writeln!(
+                out,
+                "{:<28} {:<12} {}  {}",
+                "",
+                c.outcome.label(),
+                c.time,
+                // As people dial it: grouped, the international way.
+                crate::fields::Phone::parse(&c.number, None)
+                    .map_or_else(|_| c.number.clone(), |p| p.to_string())
+            )?;
+            for line in c.note.iter().flat_map(|n| n.lines()) {
+                writeln!(out, "{:<28} {:<12} {line}", "", "")?;
+            }
+        }
+    }
+    Ok(!targets.is_empty())
+}
+
+/// Every campaign in one line: its letters counted by state, most telling first, and its
+/// calls.
 fn summary(ws: &Workspace) -> Result<ExitCode> {
     use crate::send::journal::State;
     const ORDER: [State; 5] = [
@@ -102,6 +134,12 @@ fn summary(ws: &Workspace) -> Result<ExitCode> {
                 "letters"
             };
             format!("{} {letters}: {}", states.len(), counts.join(", "))
+        };
+        let calls = replay.calls().len();
+        let line = if calls == 0 {
+            line
+        } else {
+            format!("{line}; {}", output::count(calls, "call", "calls"))
         };
         writeln!(out, "{campaign:<width$}  {line}")?;
     }

@@ -17,6 +17,7 @@
 #![allow(clippy::return_self_not_must_use)]
 
 mod bulk;
+mod calls;
 mod campaigns;
 mod check;
 mod compose;

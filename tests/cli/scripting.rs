@@ -123,6 +123,7 @@ fn scripting_aids() {
         "send",
         "smtp",
         "status",
+        "call",
     ] {
         assert!(man.stdout.contains(command), "the man page lacks {command}");
     }
