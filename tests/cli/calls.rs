@@ -141,3 +141,15 @@ fn issue_15_quiet_leaves_stderr_empty() {
         .stdout_is("")
         .stderr_is("");
 }
+
+#[test]
+fn issue_15_an_outcome_without_a_target_asks_for_the_target() {
+    Case::example()
+        .args(["call", "mayday-2011", "--outcome", "busy"])
+        .run()
+        .code(2)
+        .stdout_is("")
+        .stderr_is(
+            "error: --outcome records one call: name the TARGET called (`outcry call CAMPAIGN TARGET --outcome OUTCOME`)\n",
+        );
+}
