@@ -157,6 +157,22 @@ pub fn select(question: &str, items: &[String], default: usize) -> Result<usize>
     }))
 }
 
+/// One of `items`, or `None` when Esc skips the question; Ctrl-C cancels.
+pub fn select_or_skip(question: &str, items: &[String], default: usize) -> Result<Option<usize>> {
+    let r = busy(Busy::Asking, || {
+        dialoguer::Select::with_theme(theme())
+            .with_prompt(question)
+            .items(items)
+            .default(default)
+            .interact_opt()
+    });
+    if let Ok(None) = r {
+        let _ = Term::stderr().show_cursor();
+        return Ok(None);
+    }
+    answer(r).map(Some)
+}
+
 /// Any of `items`, those in `checked` ticked first; Esc cancels.
 pub fn multi_select(question: &str, items: &[String], checked: &[bool]) -> Result<Vec<usize>> {
     answer(busy(Busy::Asking, || {

@@ -50,7 +50,7 @@ pub fn run(matches: &ArgMatches) -> Result<ExitCode> {
         Job::Compose(c) => compose::run(&given, &c, now),
         Job::Send(s) => send::run(&given, &s, now),
         Job::Status(campaign) => status::run(campaign.as_deref()),
-        Job::Call(req) => call::run(&given, &req),
+        Job::Call(req) => call::run(&given, &req, now),
         Job::SmtpTest => smtp_test(&given),
         Job::Completions(shell) => {
             // Made in memory, then printed: a stdout that fails is an error, not a panic.

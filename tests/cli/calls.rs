@@ -153,3 +153,31 @@ fn issue_15_an_outcome_without_a_target_asks_for_the_target() {
             "error: --outcome records one call: name the TARGET called (`outcry call CAMPAIGN TARGET --outcome OUTCOME`)\n",
         );
 }
+
+/// The guided call session: every target with a phone, the one only a call reaches first;
+/// Esc skips a target, Ctrl-C stops with what was answered recorded.
+#[test]
+fn issue_15_the_guided_call_session_records_each_answer() {
+    use crate::terminal::{CTRL_C, DOWN, ESC};
+    let mut t = Case::example().terminal(["call", "mayday-2011"]);
+    t.wait_for("What came of the call?");
+    insta::assert_snapshot!("calls_guided_1_first", t.snapshot());
+    t.keys(&[DOWN, "\r"])
+        .wait_for("A note")
+        .line("left my name")
+        .wait_for("2/4");
+    t.wait_for("What came of the call?")
+        .keys(&[ESC])
+        .wait_for("3/4");
+    t.wait_for("What came of the call?");
+    insta::assert_snapshot!("calls_guided_2_third", t.snapshot());
+    t.keys(&[CTRL_C]);
+    let run = t.finish().code(130);
+    let journal = String::from_utf8(run.read(JOURNAL)).expect("utf-8");
+    assert_eq!(journal.lines().count(), 1, "{journal}");
+    let call: serde_json::Value =
+        serde_json::from_str(journal.lines().next().expect("a line")).expect("JSON");
+    assert_eq!(call["call"]["target"], "presidential-administration");
+    assert_eq!(call["call"]["outcome"], "voicemail");
+    assert_eq!(call["call"]["note"], "left my name");
+}
