@@ -278,7 +278,9 @@ pub enum Command {
     ///
     /// The number dialled is the target's phone in contacts.toml. Outcomes: reached,
     /// voicemail, no-answer, busy, refused, wrong-number. A second call to a target is
-    /// another record; `outcry status CAMPAIGN` shows them under the target.
+    /// another record; `outcry status CAMPAIGN` shows them under the target. Without
+    /// --outcome, on a terminal: a guided session through each target with a phone (or
+    /// TARGET alone), asking what came of each call.
     ///
     /// Example: outcry call mayday-2011 presidential-administration --outcome voicemail --note "left my name"
     Call(CallArgs),
@@ -303,6 +305,7 @@ pub struct CallArgs {
     pub campaign: String,
 
     /// The target called, as the campaign names it (`presidential-administration`).
+    /// Needed with --outcome.
     #[arg(value_name = "TARGET")]
     pub target: Option<String>,
 
