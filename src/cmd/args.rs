@@ -146,6 +146,7 @@ fn selection(t: &cli::TargetArgs) -> Selection {
         skip: t.skip.clone(),
         language: t.lang.clone(),
         languages: Vec::new(),
+        calls: false,
     }
 }
 

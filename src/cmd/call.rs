@@ -84,7 +84,12 @@ fn session(l: &Loaded, campaign: &str, callees: &[Callee], now: Timestamp) -> Re
         "stopped: the calls answered are recorded (`outcry status {campaign}`)"
     ));
     let mut diags = Diagnostics::default();
-    let composed = compose_campaign(l, campaign, &Selection::default(), "", now, &mut diags)?;
+    let calls = Selection {
+        only: callees.iter().map(|c| c.key.clone()).collect(),
+        calls: true,
+        ..Selection::default()
+    };
+    let composed = compose_campaign(l, campaign, &calls, "", now, &mut diags)?;
     let letters = composed.map(|c| c.letters).unwrap_or_default();
     let items: Vec<String> = Outcome::ALL.iter().map(|o| o.label().to_string()).collect();
     let mut recorded = 0;
@@ -108,7 +113,7 @@ fn session(l: &Loaded, campaign: &str, callees: &[Callee], now: Timestamp) -> Re
                 }
             }
             None => output::say(
-                "  (no call script: this target gets a letter; ask them to act on the campaign's demands)",
+                "  (no call script for this target: ask them to act on the campaign's demands)",
             ),
         }
         let Some(outcome) =

@@ -69,6 +69,9 @@ pub struct Selection {
     pub language: Option<String>,
     /// Languages chosen target by target (the guided path): target key, language.
     pub languages: Vec<(String, String)>,
+    /// Every target with a phone addressed by a call (its script), whatever else reaches it
+    /// (`outcry call`).
+    pub calls: bool,
 }
 
 /// Plans the letters of `campaign`. Unknown contact ids are errors; unreachable targets are
@@ -181,7 +184,12 @@ fn resolve(
             continue;
         }
         named.push(contact.clone());
-        let Some(channel) = channel_of(contact) else {
+        let channel = if selection.calls && contact.phone.is_some() {
+            Some(Channel::Phone)
+        } else {
+            channel_of(contact)
+        };
+        let Some(channel) = channel else {
             let reason = unreachable(&key, contact);
             diags.warning(origin.clone(), reason.clone());
             plan.unresolved.push(Unresolved {
