@@ -5,6 +5,13 @@
 //!
 //! Every line is sealed with the writer's key ([`super::seal`]): a journal that came with the
 //! workspace, or was edited by hand, is refused rather than believed.
+//!
+//! Phone calls (`outcry call`) are lines of the same journal ([`call`]), written with
+//! [`Journal::record_call`] (sealed and synced like `sending`). Reading: [`Replay::letters`]
+//! gives each letter's last record (never a call), [`Replay::calls`] every [`CallRecord`]
+//! (time, target key, number in E.164, [`Outcome`], note) in the order made; a second call
+//! to a target is another record. [`Journal::read`] replays without locking (for `status`
+//! and reports).
 
 use std::collections::BTreeMap;
 use std::fs::File;
