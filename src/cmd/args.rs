@@ -9,7 +9,7 @@ use anyhow::Result;
 use clap::{ArgMatches, CommandFactory as _};
 use jiff::Timestamp;
 
-use crate::cli::{self, Cli, Command, ComposeArgs, NewArgs, SendArgs};
+use crate::cli::{self, Cli, Command, ComposeArgs, NewArgs, ReportArgs, SendArgs};
 use crate::config::{self, Override, Overrides};
 use crate::diag::Error;
 use crate::drafts::Destinations;
@@ -40,6 +40,7 @@ pub(super) enum Job {
     Compose(Compose),
     Send(Send),
     Status(Option<String>),
+    Report(Report),
     SmtpTest,
     Completions(clap_complete::Shell),
     Man,
@@ -62,6 +63,14 @@ pub(super) struct Send {
     pub(super) options: send::Options,
     /// `--force`: send past the deadline.
     pub(super) force: bool,
+}
+
+/// `outcry report CAMPAIGN`.
+pub(super) struct Report {
+    pub(super) campaign: String,
+    /// `--send`: the report e-mailed to the coordinators, with these options.
+    pub(super) send: Option<send::Options>,
+    pub(super) format: Format,
 }
 
 /// Which campaigns `send` sends.
@@ -132,6 +141,7 @@ fn job(cli: &Cli, matches: &ArgMatches) -> Job {
         }
         Command::Send(args) => Job::Send(send(args)),
         Command::Status { campaign } => Job::Status(campaign.clone()),
+        Command::Report(args) => Job::Report(report(args)),
         Command::Smtp(cli::SmtpCommand::Test) => Job::SmtpTest,
         Command::Completions { shell } => Job::Completions(*shell),
         Command::Man => Job::Man,
@@ -220,6 +230,19 @@ fn send(a: &SendArgs) -> Send {
         bulk: bulk_options(&a.bulk, &a.targets),
         options: send_options(a),
         force: a.force,
+    }
+}
+
+fn report(a: &ReportArgs) -> Report {
+    Report {
+        campaign: a.campaign.clone(),
+        send: a.send.then(|| send::Options {
+            yes: a.yes,
+            dry_run: a.dry_run,
+            format: format(&a.format),
+            ..send::Options::default()
+        }),
+        format: format(&a.format),
     }
 }
 

@@ -10,7 +10,7 @@ fn the_command_line_is_consistent() {
 
 #[test]
 fn every_help_page_is_pinned() {
-    let pages: [&[&str]; 12] = [
+    let pages: [&[&str]; 13] = [
         &[],
         &["init"],
         &["new"],
@@ -19,6 +19,7 @@ fn every_help_page_is_pinned() {
         &["compose"],
         &["send"],
         &["status"],
+        &["report"],
         &["smtp", "test"],
         &["completions"],
         &["man"],
