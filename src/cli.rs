@@ -317,6 +317,11 @@ pub struct ReportArgs {
     #[arg(long, requires = "send")]
     pub dry_run: bool,
 
+    /// A bulk run's report: the letters of each member in FILE (the CSV `send --signers`
+    /// sent from), counted.
+    #[arg(long, value_name = "FILE")]
+    pub signers: Option<PathBuf>,
+
     #[command(flatten)]
     pub format: FormatArgs,
 }

@@ -105,6 +105,32 @@ impl Totals {
         }
     }
 
+    fn merge(&mut self, o: &Totals) {
+        self.letters += o.letters;
+        self.accepted += o.accepted;
+        self.deferred += o.deferred;
+        self.failed += o.failed;
+        self.unknown += o.unknown;
+        self.not_sent += o.not_sent;
+        self.by_hand += o.by_hand;
+    }
+
+    /// "3 letters: 2 accepted, 1 not sent".
+    fn line(&self) -> String {
+        let counts: Vec<String> = Fate::ORDER
+            .iter()
+            .map(|f| (f, self.count(*f)))
+            .filter(|(_, n)| *n > 0)
+            .map(|(f, n)| format!("{n} {}", f.label()))
+            .collect();
+        format!(
+            "{}{}{}",
+            crate::output::count(self.letters, "letter", "letters"),
+            if counts.is_empty() { "" } else { ": " },
+            counts.join(", ")
+        )
+    }
+
     fn add(&mut self, fate: Fate) {
         self.letters += 1;
         *match fate {
@@ -118,12 +144,26 @@ impl Totals {
     }
 }
 
+/// One member's letters in a bulk run (`--signers`), counted by fate.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Member {
+    /// Their name, as the signers file gives it.
+    pub(crate) name: String,
+    /// Their key (see docs/format.md, Signers): their letters' ids end in it.
+    pub(crate) signer: String,
+    #[serde(flatten)]
+    pub(crate) totals: Totals,
+}
+
 /// What the writer did for one campaign.
 #[derive(Debug, Clone)]
 pub(crate) struct Report {
     pub(crate) campaign: String,
     pub(crate) title: String,
+    /// Letter by letter (one writer's report), or
     pub(crate) entries: Vec<Entry>,
+    /// member by member (a bulk run's).
+    pub(crate) members: Vec<Member>,
     pub(crate) totals: Totals,
 }
 
@@ -172,6 +212,26 @@ pub(crate) fn build(
         campaign: campaign.to_string(),
         title: title.to_string(),
         entries,
+        members: Vec::new(),
+        totals,
+    }
+}
+
+/// A bulk run's report: each member's letters counted (as [`build`] counts them), and the
+/// totals.
+pub(crate) fn members(campaign: &str, title: &str, members: Vec<Member>) -> Report {
+    let mut totals = Totals {
+        campaign: campaign.to_string(),
+        ..Totals::default()
+    };
+    for m in &members {
+        totals.merge(&m.totals);
+    }
+    Report {
+        campaign: campaign.to_string(),
+        title: title.to_string(),
+        entries: Vec::new(),
+        members,
         totals,
     }
 }
@@ -209,29 +269,34 @@ impl Report {
                 }
             }
         }
-        let t = &self.totals;
-        let counts: Vec<String> = Fate::ORDER
-            .iter()
-            .map(|f| (f, t.count(*f)))
-            .filter(|(_, n)| *n > 0)
-            .map(|(f, n)| format!("{n} {}", f.label()))
-            .collect();
-        let _ = writeln!(
-            s,
-            "\n{}{}{}",
-            crate::output::count(t.letters, "letter", "letters"),
-            if counts.is_empty() { "" } else { ": " },
-            counts.join(", ")
-        );
+        for m in &self.members {
+            let _ = writeln!(s, "{:<28} {}", m.name, m.totals.line());
+        }
+        if self.members.is_empty() {
+            s.push('\n');
+        } else {
+            let _ = write!(
+                s,
+                "\n{}, ",
+                crate::output::count(self.members.len(), "member", "members")
+            );
+        }
+        let _ = writeln!(s, "{}", self.totals.line());
         s
     }
 
-    /// The report as JSON Lines: a `fate` line a letter, then the `summary`.
+    /// The report as JSON Lines: a `fate` line a letter (or a `member` line a member), then
+    /// the `summary`.
     pub(crate) fn json(&self) -> String {
         let mut s: String = self
             .entries
             .iter()
             .map(|e| crate::output::json_line("fate", e))
+            .chain(
+                self.members
+                    .iter()
+                    .map(|m| crate::output::json_line("member", m)),
+            )
             .collect();
         s.push_str(&crate::output::json_line("summary", &self.totals));
         s

@@ -71,6 +71,8 @@ pub(super) struct Report {
     /// `--send`: the report e-mailed to the coordinators, with these options.
     pub(super) send: Option<send::Options>,
     pub(super) format: Format,
+    /// `--signers FILE`: a bulk run's members.
+    pub(super) signers: Option<PathBuf>,
 }
 
 /// Which campaigns `send` sends.
@@ -243,6 +245,7 @@ fn report(a: &ReportArgs) -> Report {
             ..send::Options::default()
         }),
         format: format(&a.format),
+        signers: a.signers.clone(),
     }
 }
 

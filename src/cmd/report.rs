@@ -20,6 +20,24 @@ pub(super) fn run(given: &Given, r: &Report, now: Timestamp) -> Result<ExitCode>
         campaign: r.campaign.clone(),
         ..Request::default()
     };
+    if let Some(file) = &r.signers {
+        let (l, campaign) = pipeline::load_bulk(given, &req, r.send.is_some(), &mut diags)?;
+        if let Some(opts) = &r.send {
+            pipeline::check_sender(&l, opts.dry_run, &mut diags);
+        }
+        let report = members(&l, &campaign, file, now, diags)?;
+        // The campaign's own problems were reported by the bulk run's plan.
+        let coordinators = crate::plan::plan(
+            &campaign,
+            &l.book,
+            &l.settings.sender,
+            &crate::plan::Selection::default(),
+            &mut Diagnostics::default(),
+        )
+        .map(|p| p.coordinators)
+        .unwrap_or_default();
+        return finish(&l, r, &report, &coordinators, now);
+    }
     let (mut l, composed) = pipeline::prepare(given, &req, now, &mut diags)?;
     if let Some(opts) = &r.send {
         pipeline::need_delivery(&mut l, &mut diags);
@@ -27,18 +45,70 @@ pub(super) fn run(given: &Given, r: &Report, now: Timestamp) -> Result<ExitCode>
     }
     let composed = pipeline::finish(composed, diags)?;
     let replay = Journal::read(&l.ws.root, &r.campaign)?;
-    let gateway = l
-        .settings
-        .delivery
-        .as_ref()
-        .is_some_and(|d| d.fax.is_some());
     let report = crate::report::build(
         &composed.campaign.id,
         &composed.campaign.title,
         &composed.letters,
         &replay,
-        gateway,
+        gateway(&l),
     );
+    finish(&l, r, &report, &composed.plan.coordinators, now)
+}
+
+fn gateway(l: &pipeline::Loaded) -> bool {
+    l.settings
+        .delivery
+        .as_ref()
+        .is_some_and(|d| d.fax.is_some())
+}
+
+/// A bulk run's report: every member of the signers file, their letters rendered as `send
+/// --signers` renders them and counted by what the journal says of each.
+fn members(
+    l: &pipeline::Loaded,
+    campaign: &crate::campaign::Campaign,
+    file: &std::path::Path,
+    now: Timestamp,
+    mut diags: Diagnostics,
+) -> Result<crate::report::Report> {
+    let bulk = crate::bulk::Bulk::new(
+        l,
+        campaign,
+        &crate::plan::Selection::default(),
+        &campaign.signatories,
+        file,
+        pipeline::today(now),
+        &mut diags,
+    )?;
+    let rows = crate::signers::Signers::open(file)?;
+    let (mut bulk, diags) = diags.and_then_value(bulk)?;
+    pipeline::print_warnings(&diags);
+    let replay = Journal::read(&l.ws.root, &campaign.id)?;
+    let mut each = Vec::new();
+    for row in rows {
+        match row.and_then(|signer| bulk.letters(&signer).map(|(letters, _)| (signer, letters))) {
+            Ok((signer, letters)) => {
+                let r = crate::report::build(&campaign.id, "", &letters, &replay, gateway(l));
+                each.push(crate::report::Member {
+                    name: signer.name,
+                    signer: signer.key,
+                    totals: r.totals,
+                });
+            }
+            Err(d) => crate::output::note(&format!("{d} (left out)")),
+        }
+    }
+    Ok(crate::report::members(&campaign.id, &campaign.title, each))
+}
+
+/// Prints the report, or sends it to the coordinators.
+fn finish(
+    l: &pipeline::Loaded,
+    r: &Report,
+    report: &crate::report::Report,
+    coordinators: &[crate::contacts::Contact],
+    now: Timestamp,
+) -> Result<ExitCode> {
     let Some(opts) = &r.send else {
         crate::output::print(&match r.format {
             Format::Text => report.text(),
@@ -46,9 +116,7 @@ pub(super) fn run(given: &Given, r: &Report, now: Timestamp) -> Result<ExitCode>
         })?;
         return Ok(ExitCode::SUCCESS);
     };
-    let to: Vec<Addressee> = composed
-        .plan
-        .coordinators
+    let to: Vec<Addressee> = coordinators
         .iter()
         .filter_map(|c| {
             c.email.as_ref().map(|e| Addressee {

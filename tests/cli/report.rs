@@ -185,3 +185,63 @@ fn report_send_dry_run_connects_nowhere() {
             \x20 report.b38215c7421b          robert.cwi@gmail.com, ainur1917@gmail.com\n\
             dry run: nothing was sent, no connection was made\n");
 }
+
+/// Issue 15 item 5: a bulk run's report counts each member's letters.
+#[test]
+fn a_bulk_report_counts_letters_per_member() {
+    let server = Server::start(Security::StartTls, Some((USER, PASSWORD)), vec![]);
+    let run = crate::bulk::branch()
+        .smtp(&server, USER, PASSWORD)
+        .file(
+            "members.csv",
+            "name,email,city,country,note\n\
+             Ann Activist,ann@example.org,Leeds,GB,\n\
+             Bob Builder,,York,GB,\n",
+        )
+        .args([
+            "send",
+            "mayday-2011",
+            "--signers",
+            "members.csv",
+            "--to",
+            "knb-press",
+            "--yes",
+        ])
+        .run()
+        .success()
+        .stdout_unchecked("the bulk tests pin send's output")
+        .stderr_unchecked("the bulk tests pin send's output");
+    let run = run
+        .again()
+        .args(["report", "mayday-2011", "--signers", "members.csv"])
+        .run()
+        .success()
+        .stdout_is(
+            "mayday-2011: May Day 2011: stop police violence against activists in Almaty\n\
+            \n\
+            Ann Activist                 6 letters: 1 accepted, 4 not sent, 1 by hand\n\
+            Bob Builder                  6 letters: 1 accepted, 4 not sent, 1 by hand\n\
+            \n\
+            2 members, 12 letters: 2 accepted, 8 not sent, 2 by hand\n",
+        )
+        .stderr_is("");
+    let json = run
+        .again()
+        .args([
+            "report",
+            "mayday-2011",
+            "--signers",
+            "members.csv",
+            "--format",
+            "json",
+        ])
+        .run()
+        .success()
+        .stderr_is("")
+        .json();
+    let members = json["members"].as_array().expect("members");
+    assert_eq!(members.len(), 2);
+    assert_eq!(members[0]["name"], "Ann Activist");
+    assert_eq!(members[0]["accepted"], 1);
+    assert_eq!(json["summary"]["accepted"], 2);
+}
