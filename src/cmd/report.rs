@@ -143,6 +143,15 @@ fn finish(
         email: email.to_string(),
     };
     let letter = report.letter(from, to, email.0.domain());
+    if let Some(before) = sent_before(l, &r.campaign, &letter)?
+        && opts.format == Format::Text
+    {
+        crate::output::note(&format!(
+            "nothing new to report: the coordinators got this report ({}) at {before}",
+            letter.id
+        ));
+        return Ok(ExitCode::SUCCESS);
+    }
     let letters = vec![letter];
     let job = crate::send::Job {
         root: &l.ws.root,
@@ -155,4 +164,19 @@ fn finish(
     } else {
         ExitCode::from(crate::EXIT_FAILED)
     })
+}
+
+/// When the journal shows this very report as accepted before.
+fn sent_before(
+    l: &pipeline::Loaded,
+    campaign: &str,
+    letter: &crate::letter::Letter,
+) -> Result<Option<String>> {
+    let replay = Journal::read(&l.ws.root, campaign)?;
+    let id = letter.message_id.as_deref().unwrap_or_default();
+    Ok(
+        (replay.state(id) == Some(crate::send::journal::State::Accepted))
+            .then(|| replay.last(id).map(|r| r.time.clone()))
+            .flatten(),
+    )
 }

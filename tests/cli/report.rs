@@ -144,7 +144,9 @@ fn report_send_reaches_the_coordinators_once_per_new_state() {
         .run()
         .success()
         .stdout_is("")
-        .stderr_is("nothing to send: every e-mail letter of mayday-2011 was accepted before (see `outcry status mayday-2011`)\n");
+        .stderr_is(
+            "nothing new to report: the coordinators got this report (report.[ID]) at [TIME]\n",
+        );
     assert_eq!(reports(&server).len(), 1, "nothing new: nothing sent");
     let run = run
         .again()
@@ -244,4 +246,17 @@ fn a_bulk_report_counts_letters_per_member() {
     assert_eq!(members[0]["name"], "Ann Activist");
     assert_eq!(members[0]["accepted"], 1);
     assert_eq!(json["summary"]["accepted"], 2);
+}
+
+#[test]
+fn a_report_without_coordinators_goes_nowhere() {
+    Case::example()
+        .sender()
+        .args(["report", "free-ainur-kurmanov", "--send", "--dry-run"])
+        .run()
+        .code(2)
+        .stdout_is("")
+        .stderr_is("letters/free-ainur-kurmanov/campaign.toml:9: warning: the deadline 2010-05-06 has passed\n\
+            letters/free-ainur-kurmanov/campaign.toml:25: warning: almaty-prosecutor: Prosecutor of the City of Almaty has no e-mail, fax, web form, postal address or phone in contacts.toml\n\
+            error: free-ainur-kurmanov has no coordinators with an e-mail address (`cc` in its campaign.toml): nobody to send the report to\n");
 }
