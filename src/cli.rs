@@ -296,6 +296,45 @@ pub enum Command {
         #[arg(value_name = "CAMPAIGN")]
         campaign: Option<String>,
     },
+
+    /// Report what you did for a campaign: every letter with its channel and fate, and totals.
+    ///
+    /// Composes the campaign as `send` does and reads its journal: each letter accepted (with
+    /// the server's reply and the time), deferred, failed, unknown, not sent, or to deliver by
+    /// hand (a fax without a gateway, a postal letter, a web form). With --send, e-mails the
+    /// report to the campaign's coordinators (its `cc`) through your account, after the same
+    /// question as `send`; a second --send sends it again only when something has changed.
+    ///
+    /// Example: outcry report mayday-2011 --send
+    Report(ReportArgs),
+}
+
+/// `outcry report CAMPAIGN`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The campaign: a folder name under letters/.
+    #[arg(value_name = "CAMPAIGN")]
+    pub campaign: String,
+
+    /// E-mail the report (as text) to the campaign's coordinators.
+    #[arg(long)]
+    pub send: bool,
+
+    /// With --send: send without asking.
+    #[arg(long, short = 'y', requires = "send")]
+    pub yes: bool,
+
+    /// With --send: do everything but connect, and print the envelope and message.
+    #[arg(long, requires = "send")]
+    pub dry_run: bool,
+
+    /// A bulk run's report: the letters of each member in FILE (the CSV `send --signers`
+    /// sent from), counted.
+    #[arg(long, value_name = "FILE")]
+    pub signers: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub format: FormatArgs,
 }
 
 #[derive(Debug, Args)]

@@ -28,6 +28,7 @@ pub mod pipeline;
 pub mod plan;
 pub mod prompt;
 pub mod render;
+pub mod report;
 pub mod review;
 pub mod scaffold;
 pub mod send;

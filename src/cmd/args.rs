@@ -9,7 +9,7 @@ use anyhow::Result;
 use clap::{ArgMatches, CommandFactory as _};
 use jiff::Timestamp;
 
-use crate::cli::{self, Cli, Command, ComposeArgs, NewArgs, SendArgs};
+use crate::cli::{self, Cli, Command, ComposeArgs, NewArgs, ReportArgs, SendArgs};
 use crate::config::{self, Override, Overrides};
 use crate::diag::Error;
 use crate::drafts::Destinations;
@@ -41,6 +41,7 @@ pub(super) enum Job {
     Send(Send),
     Status(Option<String>),
     Call(super::call::Request),
+    Report(Report),
     SmtpTest,
     Completions(clap_complete::Shell),
     Man,
@@ -63,6 +64,16 @@ pub(super) struct Send {
     pub(super) options: send::Options,
     /// `--force`: send past the deadline.
     pub(super) force: bool,
+}
+
+/// `outcry report CAMPAIGN`.
+pub(super) struct Report {
+    pub(super) campaign: String,
+    /// `--send`: the report e-mailed to the coordinators, with these options.
+    pub(super) send: Option<send::Options>,
+    pub(super) format: Format,
+    /// `--signers FILE`: a bulk run's members.
+    pub(super) signers: Option<PathBuf>,
 }
 
 /// Which campaigns `send` sends.
@@ -134,6 +145,7 @@ fn job(cli: &Cli, matches: &ArgMatches) -> Result<Job> {
         Command::Send(args) => Job::Send(send(args)),
         Command::Status { campaign } => Job::Status(campaign.clone()),
         Command::Call(args) => Job::Call(call(args)?),
+        Command::Report(args) => Job::Report(report(args)),
         Command::Smtp(cli::SmtpCommand::Test) => Job::SmtpTest,
         Command::Completions { shell } => Job::Completions(*shell),
         Command::Man => Job::Man,
@@ -223,6 +235,20 @@ fn send(a: &SendArgs) -> Send {
         bulk: bulk_options(&a.bulk, &a.targets),
         options: send_options(a),
         force: a.force,
+    }
+}
+
+fn report(a: &ReportArgs) -> Report {
+    Report {
+        campaign: a.campaign.clone(),
+        send: a.send.then(|| send::Options {
+            yes: a.yes,
+            dry_run: a.dry_run,
+            format: format(&a.format),
+            ..send::Options::default()
+        }),
+        format: format(&a.format),
+        signers: a.signers.clone(),
     }
 }
 

@@ -9,6 +9,7 @@ mod check;
 mod compose;
 mod init;
 mod new;
+mod report;
 mod send;
 mod status;
 
@@ -51,6 +52,7 @@ pub fn run(matches: &ArgMatches) -> Result<ExitCode> {
         Job::Send(s) => send::run(&given, &s, now),
         Job::Status(campaign) => status::run(campaign.as_deref()),
         Job::Call(req) => call::run(&given, &req, now),
+        Job::Report(r) => report::run(&given, &r, now),
         Job::SmtpTest => smtp_test(&given),
         Job::Completions(shell) => {
             // Made in memory, then printed: a stdout that fails is an error, not a panic.

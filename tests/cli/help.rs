@@ -10,7 +10,7 @@ fn the_command_line_is_consistent() {
 
 #[test]
 fn every_help_page_is_pinned() {
-    let pages: [&[&str]; 13] = [
+    let pages: [&[&str]; 14] = [
         &[],
         &["init"],
         &["new"],
@@ -20,6 +20,7 @@ fn every_help_page_is_pinned() {
         &["send"],
         &["status"],
         &["call"],
+        &["report"],
         &["smtp", "test"],
         &["completions"],
         &["man"],

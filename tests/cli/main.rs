@@ -31,6 +31,7 @@ mod help;
 mod journal;
 mod languages;
 mod props;
+mod report;
 mod scripting;
 mod send;
 mod smtp_server;
@@ -518,12 +519,12 @@ impl Run {
 
     /// The JSON Lines on stdout, each checked for the schema, gathered by type:
     /// `{"campaign": <the campaign line>, "letters": [...], "unresolved": [...],
-    /// "skipped": [...], "deliveries": [...], "summary": <the summary line>}`. This accounts
+    /// "skipped": [...], "deliveries": [...], "fates": [...], "members": [...], "summary": <the summary line>}`. This accounts
     /// for stdout: every line must parse, with a known type; the test checks the values.
     pub fn json(&self) -> serde_json::Value {
         self.stdout_checked.set(true);
         let mut out = serde_json::json!({
-            "letters": [], "unresolved": [], "skipped": [], "deliveries": []
+            "letters": [], "unresolved": [], "skipped": [], "deliveries": [], "fates": [], "members": []
         });
         for (i, line) in self.stdout.lines().enumerate() {
             let v: serde_json::Value = serde_json::from_str(line).unwrap_or_else(|e| {
@@ -540,6 +541,8 @@ impl Run {
                 Some("unresolved") => list("unresolved", &mut out),
                 Some("skipped") => list("skipped", &mut out),
                 Some("delivery") => list("deliveries", &mut out),
+                Some("fate") => list("fates", &mut out),
+                Some("member") => list("members", &mut out),
                 other => panic!("line {}: unknown type {other:?}", i + 1),
             }
         }

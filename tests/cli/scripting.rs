@@ -20,7 +20,7 @@ fn quiet_leaves_stderr_empty_on_success_for_every_command() {
         .success()
         .stderr_is("")
         .stdout_is("c                          2 demands   2 targets  deadline -           Test\n");
-    let commands: [&[&str]; 11] = [
+    let commands: [&[&str]; 13] = [
         &["check"],
         &["compose", "c"],
         &["compose", "c", "--format", "json"],
@@ -38,6 +38,8 @@ fn quiet_leaves_stderr_empty_on_success_for_every_command() {
         &["send", "c", "--yes"],
         &["send", "c", "--yes"],
         &["status", "c"],
+        &["report", "c"],
+        &["report", "c", "--format", "json"],
         &["smtp", "test"],
         &[
             "new", "x", "--title", "X", "--demand", "One.", "--to", "ministry",
@@ -124,6 +126,7 @@ fn scripting_aids() {
         "smtp",
         "status",
         "call",
+        "report",
     ] {
         assert!(man.stdout.contains(command), "the man page lacks {command}");
     }

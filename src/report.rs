@@ -1,0 +1,428 @@
+//! The writer's report of a campaign (`outcry report`): every letter the campaign plans for
+//! them, with its channel and its fate from the journal, and the totals, as text for people
+//! (and for the coordinators' e-mail) or as JSON Lines. Pure: letters and a replay in, a
+//! report out.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+use sha2::{Digest as _, Sha256};
+
+use crate::letter::{Addressee, Channel, From, Kind, Letter};
+use crate::send::journal::{Recipient, Replay, State};
+
+/// What became of a letter, as far as the journal knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum Fate {
+    /// The server took it.
+    Accepted,
+    /// Turned away for now: the next `send` tries again.
+    Deferred,
+    /// Refused for good.
+    Failed,
+    /// The connection was lost after the body: the server may have it.
+    Unknown,
+    /// Outcry could send it, and has not (yet).
+    NotSent,
+    /// Drafted for the writer to deliver: a fax without a gateway, a postal letter, a web form.
+    ByHand,
+}
+
+impl Fate {
+    /// The order of the totals, most telling first.
+    const ORDER: [Fate; 6] = [
+        Fate::Accepted,
+        Fate::Deferred,
+        Fate::Failed,
+        Fate::Unknown,
+        Fate::NotSent,
+        Fate::ByHand,
+    ];
+
+    pub(crate) fn label(self) -> &'static str {
+        match self {
+            Fate::Accepted => "accepted",
+            Fate::Deferred => "deferred",
+            Fate::Failed => "failed",
+            Fate::Unknown => "unknown",
+            Fate::NotSent => "not sent",
+            Fate::ByHand => "by hand",
+        }
+    }
+
+    fn of(state: State) -> Fate {
+        match state {
+            State::Accepted => Fate::Accepted,
+            State::Deferred => Fate::Deferred,
+            State::Failed => Fate::Failed,
+            State::Sending | State::Unknown | State::Newer => Fate::Unknown,
+            State::Planned => Fate::NotSent,
+        }
+    }
+}
+
+/// One letter of the report.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Entry {
+    pub(crate) campaign: String,
+    pub(crate) letter: String,
+    pub(crate) kind: Kind,
+    pub(crate) channel: Channel,
+    /// Its addressees' addresses (e-mail, number, URL or postal address).
+    pub(crate) to: Vec<String>,
+    pub(crate) state: Fate,
+    /// When the journal last recorded it (UTC, RFC 3339), if it did.
+    pub(crate) time: Option<String>,
+    /// The server's reply, or what went wrong.
+    pub(crate) reply: Option<String>,
+    /// What became of each recipient, as the journal has it.
+    pub(crate) recipients: Vec<Recipient>,
+}
+
+/// The letters counted by fate.
+#[derive(Debug, Clone, Default, Serialize)]
+pub(crate) struct Totals {
+    pub(crate) campaign: String,
+    pub(crate) letters: usize,
+    pub(crate) accepted: usize,
+    pub(crate) deferred: usize,
+    pub(crate) failed: usize,
+    pub(crate) unknown: usize,
+    pub(crate) not_sent: usize,
+    pub(crate) by_hand: usize,
+}
+
+impl Totals {
+    fn count(&self, fate: Fate) -> usize {
+        match fate {
+            Fate::Accepted => self.accepted,
+            Fate::Deferred => self.deferred,
+            Fate::Failed => self.failed,
+            Fate::Unknown => self.unknown,
+            Fate::NotSent => self.not_sent,
+            Fate::ByHand => self.by_hand,
+        }
+    }
+
+    fn merge(&mut self, o: &Totals) {
+        self.letters += o.letters;
+        self.accepted += o.accepted;
+        self.deferred += o.deferred;
+        self.failed += o.failed;
+        self.unknown += o.unknown;
+        self.not_sent += o.not_sent;
+        self.by_hand += o.by_hand;
+    }
+
+    /// "3 letters: 2 accepted, 1 not sent".
+    fn line(&self) -> String {
+        let counts: Vec<String> = Fate::ORDER
+            .iter()
+            .map(|f| (f, self.count(*f)))
+            .filter(|(_, n)| *n > 0)
+            .map(|(f, n)| format!("{n} {}", f.label()))
+            .collect();
+        format!(
+            "{}{}{}",
+            crate::output::count(self.letters, "letter", "letters"),
+            if counts.is_empty() { "" } else { ": " },
+            counts.join(", ")
+        )
+    }
+
+    fn add(&mut self, fate: Fate) {
+        self.letters += 1;
+        *match fate {
+            Fate::Accepted => &mut self.accepted,
+            Fate::Deferred => &mut self.deferred,
+            Fate::Failed => &mut self.failed,
+            Fate::Unknown => &mut self.unknown,
+            Fate::NotSent => &mut self.not_sent,
+            Fate::ByHand => &mut self.by_hand,
+        } += 1;
+    }
+}
+
+/// One member's letters in a bulk run (`--signers`), counted by fate.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Member {
+    /// Their name, as the signers file gives it.
+    pub(crate) name: String,
+    /// Their key (see docs/format.md, Signers): their letters' ids end in it.
+    pub(crate) signer: String,
+    #[serde(flatten)]
+    pub(crate) totals: Totals,
+}
+
+/// What the writer did for one campaign.
+#[derive(Debug, Clone)]
+pub(crate) struct Report {
+    pub(crate) campaign: String,
+    pub(crate) title: String,
+    /// Letter by letter (one writer's report), or
+    pub(crate) entries: Vec<Entry>,
+    /// member by member (a bulk run's).
+    pub(crate) members: Vec<Member>,
+    pub(crate) totals: Totals,
+}
+
+/// The report of a campaign's letters against its journal. `gateway`: the writer has a fax
+/// gateway, so faxes go like e-mail. Call scripts are left out: calls are the journal's own
+/// records, not letters.
+pub(crate) fn build(
+    campaign: &str,
+    title: &str,
+    letters: &[Letter],
+    replay: &Replay,
+    gateway: bool,
+) -> Report {
+    let mut totals = Totals {
+        campaign: campaign.to_string(),
+        ..Totals::default()
+    };
+    let entries: Vec<Entry> = letters
+        .iter()
+        .filter(|l| l.channel != Channel::Phone)
+        .map(|l| {
+            let sendable = l.is_email() || l.channel == Channel::Fax && gateway;
+            let last = replay.last_of_letter(&l.id);
+            let state = match last.and_then(|r| replay.state(&r.message_id)) {
+                Some(s) => Fate::of(s),
+                None if sendable => Fate::NotSent,
+                None => Fate::ByHand,
+            };
+            totals.add(state);
+            Entry {
+                campaign: campaign.to_string(),
+                letter: l.id.clone(),
+                kind: l.kind,
+                channel: l.channel,
+                to: l.to.iter().map(|a| a.address.clone()).collect(),
+                state,
+                time: last.map(|r| r.time.clone()),
+                reply: last.and_then(|r| r.reply.clone()),
+                recipients: last.map(|r| r.recipients.clone()).unwrap_or_default(),
+            }
+        })
+        .collect();
+    // Calls: when the journal keeps them (`Replay::calls()`, issue 15 item 2), they are
+    // listed here, each with its outcome and note, and counted in the totals.
+    Report {
+        campaign: campaign.to_string(),
+        title: title.to_string(),
+        entries,
+        members: Vec::new(),
+        totals,
+    }
+}
+
+/// A bulk run's report: each member's letters counted (as [`build`] counts them), and the
+/// totals.
+pub(crate) fn members(campaign: &str, title: &str, members: Vec<Member>) -> Report {
+    let mut totals = Totals {
+        campaign: campaign.to_string(),
+        ..Totals::default()
+    };
+    for m in &members {
+        totals.merge(&m.totals);
+    }
+    Report {
+        campaign: campaign.to_string(),
+        title: title.to_string(),
+        entries: Vec::new(),
+        members,
+        totals,
+    }
+}
+
+impl Report {
+    /// The report for people: a heading, a line a letter (and a line a recipient the journal
+    /// knows), the totals. The same input gives the same text, byte for byte.
+    pub(crate) fn text(&self) -> String {
+        let mut s = format!("{}: {}\n\n", self.campaign, self.title);
+        for e in &self.entries {
+            let line = format!(
+                "{:<28} {:<9} {:<9} {}  {}",
+                e.letter,
+                e.channel.label(),
+                e.state.label(),
+                e.time.as_deref().unwrap_or(""),
+                e.reply.as_deref().unwrap_or("")
+            );
+            let _ = writeln!(s, "{}", line.trim_end());
+            for k in &e.recipients {
+                let _ = write!(
+                    s,
+                    "{:<28} {:<9} {:<9} {} ({})",
+                    "",
+                    "",
+                    k.state.label(),
+                    k.address,
+                    k.role.label()
+                );
+                match &k.reply {
+                    Some(said) => {
+                        let _ = writeln!(s, ": {said}");
+                    }
+                    None => s.push('\n'),
+                }
+            }
+        }
+        for m in &self.members {
+            let _ = writeln!(s, "{:<28} {}", m.name, m.totals.line());
+        }
+        if self.members.is_empty() {
+            s.push('\n');
+        } else {
+            let _ = write!(
+                s,
+                "\n{}, ",
+                crate::output::count(self.members.len(), "member", "members")
+            );
+        }
+        let _ = writeln!(s, "{}", self.totals.line());
+        s
+    }
+
+    /// The report as JSON Lines: a `fate` line a letter (or a `member` line a member), then
+    /// the `summary`.
+    pub(crate) fn json(&self) -> String {
+        let mut s: String = self
+            .entries
+            .iter()
+            .map(|e| crate::output::json_line("fate", e))
+            .chain(
+                self.members
+                    .iter()
+                    .map(|m| crate::output::json_line("member", m)),
+            )
+            .collect();
+        s.push_str(&crate::output::json_line("summary", &self.totals));
+        s
+    }
+
+    /// The report as an e-mail letter from the writer to the coordinators. Its id and
+    /// Message-ID come from what it says, so the journal holds a report that was accepted
+    /// before as sent, and a report that says something new as a new letter.
+    pub(crate) fn letter(&self, from: From, to: Vec<Addressee>, domain: &str) -> Letter {
+        let digest = self.digest();
+        Letter {
+            id: format!("report.{}", &digest[..12]),
+            kind: Kind::Letter,
+            channel: Channel::Email,
+            from,
+            to,
+            cc: Vec::new(),
+            bcc: Vec::new(),
+            subject: format!("Report: {} ({})", self.title, self.campaign),
+            body: self.text(),
+            message_id: Some(format!("<report.{digest}@{domain}>")),
+            alternatives: Vec::new(),
+            language: "en".into(),
+            carries: None,
+        }
+    }
+
+    /// A short hash of what the report says: the same text, the same hash.
+    pub(crate) fn digest(&self) -> String {
+        let h = Sha256::digest(self.text().as_bytes());
+        h[..16].iter().fold(String::new(), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::send::journal::Record;
+
+    fn letter(id: &str, channel: Channel) -> Letter {
+        Letter {
+            id: id.into(),
+            kind: Kind::Letter,
+            channel,
+            from: From {
+                name: "A".into(),
+                email: "a@example.org".into(),
+            },
+            to: vec![Addressee {
+                id: id.into(),
+                name: id.into(),
+                address: format!("{id}@example.org"),
+                place: None,
+            }],
+            cc: Vec::new(),
+            bcc: Vec::new(),
+            subject: "S".into(),
+            body: "B\n".into(),
+            message_id: Some(format!("<{id}@example.org>")),
+            alternatives: Vec::new(),
+            language: "en".into(),
+            carries: None,
+        }
+    }
+
+    fn record(id: &str, state: State) -> Record {
+        Record {
+            time: "2026-01-01T00:00:00Z".into(),
+            letter: id.into(),
+            message_id: format!("<{id}@example.org>"),
+            state,
+            reply: Some("250 ok".into()),
+            recipients: Vec::new(),
+            refused: Vec::new(),
+            remaining: Vec::new(),
+            call: None,
+        }
+    }
+
+    #[test]
+    fn every_letter_has_its_fate_and_the_totals_count_them() {
+        let letters = vec![
+            letter("a", Channel::Email),
+            letter("b", Channel::Email),
+            letter("c", Channel::Fax),
+            letter("d", Channel::Post),
+            letter("e", Channel::Phone),
+            letter("f", Channel::Email),
+        ];
+        let replay: Replay = [
+            record("a", State::Sending),
+            record("a", State::Accepted),
+            record("f", State::Sending),
+        ]
+        .into_iter()
+        .collect();
+        let r = build("c1", "T", &letters, &replay, false);
+        let fates: Vec<Fate> = r.entries.iter().map(|e| e.state).collect();
+        assert_eq!(
+            fates,
+            [
+                Fate::Accepted,
+                Fate::NotSent,
+                Fate::ByHand,
+                Fate::ByHand,
+                Fate::Unknown
+            ]
+        );
+        assert!(
+            r.text()
+                .ends_with("\n5 letters: 1 accepted, 1 unknown, 1 not sent, 2 by hand\n")
+        );
+        let with_gateway = build("c1", "T", &letters, &replay, true);
+        assert_eq!(with_gateway.entries[2].state, Fate::NotSent);
+    }
+
+    #[test]
+    fn the_digest_changes_with_what_happened_only() {
+        let letters = vec![letter("a", Channel::Email)];
+        let none = Replay::default();
+        let sent: Replay = [record("a", State::Accepted)].into_iter().collect();
+        let d0 = build("c1", "T", &letters, &none, false).digest();
+        assert_eq!(d0, build("c1", "T", &letters, &none, false).digest());
+        assert_ne!(d0, build("c1", "T", &letters, &sent, false).digest());
+    }
+}
