@@ -9,7 +9,7 @@ use serde::Serialize;
 use sha2::{Digest as _, Sha256};
 
 use crate::letter::{Addressee, Channel, From, Kind, Letter};
-use crate::send::journal::{Recipient, Replay, State};
+use crate::send::journal::{CallRecord, Outcome, Recipient, Replay, State};
 
 /// What became of a letter, as far as the journal knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -91,6 +91,8 @@ pub(crate) struct Totals {
     pub(crate) unknown: usize,
     pub(crate) not_sent: usize,
     pub(crate) by_hand: usize,
+    /// Calls recorded (`outcry call`), each once however often a target was called.
+    pub(crate) calls: usize,
 }
 
 impl Totals {
@@ -113,6 +115,7 @@ impl Totals {
         self.unknown += o.unknown;
         self.not_sent += o.not_sent;
         self.by_hand += o.by_hand;
+        self.calls += o.calls;
     }
 
     /// "3 letters: 2 accepted, 1 not sent".
@@ -164,7 +167,22 @@ pub(crate) struct Report {
     pub(crate) entries: Vec<Entry>,
     /// member by member (a bulk run's).
     pub(crate) members: Vec<Member>,
+    /// The calls the writer recorded, in the order made (none in a bulk run's: calls are
+    /// individual).
+    pub(crate) calls: Vec<CallRecord>,
     pub(crate) totals: Totals,
+}
+
+/// A call as the JSON Lines give it: a `call` line.
+#[derive(Serialize)]
+struct CallLine<'a> {
+    campaign: &'a str,
+    target: &'a str,
+    number: &'a str,
+    outcome: &'a str,
+    time: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<&'a str>,
 }
 
 /// The report of a campaign's letters against its journal. `gateway`: the writer has a fax
@@ -206,13 +224,14 @@ pub(crate) fn build(
             }
         })
         .collect();
-    // Calls: when the journal keeps them (`Replay::calls()`, issue 15 item 2), they are
-    // listed here, each with its outcome and note, and counted in the totals.
+    let calls = replay.calls().to_vec();
+    totals.calls = calls.len();
     Report {
         campaign: campaign.to_string(),
         title: title.to_string(),
         entries,
         members: Vec::new(),
+        calls,
         totals,
     }
 }
@@ -232,8 +251,24 @@ pub(crate) fn members(campaign: &str, title: &str, members: Vec<Member>) -> Repo
         title: title.to_string(),
         entries: Vec::new(),
         members,
+        calls: Vec::new(),
         totals,
     }
+}
+
+/// "2 calls: 1 reached, 1 voicemail", the outcomes in their usual order.
+fn calls_line(calls: &[CallRecord]) -> String {
+    let counts: Vec<String> = Outcome::ALL
+        .iter()
+        .map(|o| (o, calls.iter().filter(|c| c.outcome == *o).count()))
+        .filter(|(_, n)| *n > 0)
+        .map(|(o, n)| format!("{n} {}", o.label()))
+        .collect();
+    format!(
+        "{}: {}",
+        crate::output::count(calls.len(), "call", "calls"),
+        counts.join(", ")
+    )
 }
 
 impl Report {
@@ -272,6 +307,24 @@ impl Report {
         for m in &self.members {
             let _ = writeln!(s, "{:<28} {}", m.name, m.totals.line());
         }
+        if !self.calls.is_empty() {
+            s.push_str("\ncalls\n");
+        }
+        for c in &self.calls {
+            let number = crate::phone::Phone::parse(&c.number, None)
+                .map_or_else(|_| c.number.clone(), |p| p.international);
+            let _ = writeln!(
+                s,
+                "{:<28} {:<9} {:<12} {}  {number}",
+                c.target,
+                "call",
+                c.outcome.label(),
+                c.time
+            );
+            for line in c.note.iter().flat_map(|n| n.lines()) {
+                let _ = writeln!(s, "{:<28} {:<9} {line}", "", "");
+            }
+        }
         if self.members.is_empty() {
             s.push('\n');
         } else {
@@ -281,7 +334,11 @@ impl Report {
                 crate::output::count(self.members.len(), "member", "members")
             );
         }
-        let _ = writeln!(s, "{}", self.totals.line());
+        let _ = write!(s, "{}", self.totals.line());
+        if !self.calls.is_empty() {
+            let _ = write!(s, "; {}", calls_line(&self.calls));
+        }
+        s.push('\n');
         s
     }
 
@@ -297,6 +354,19 @@ impl Report {
                     .iter()
                     .map(|m| crate::output::json_line("member", m)),
             )
+            .chain(self.calls.iter().map(|c| {
+                crate::output::json_line(
+                    "call",
+                    &CallLine {
+                        campaign: &self.campaign,
+                        target: &c.target,
+                        number: &c.number,
+                        outcome: c.outcome.label(),
+                        time: &c.time,
+                        note: c.note.as_deref(),
+                    },
+                )
+            }))
             .collect();
         s.push_str(&crate::output::json_line("summary", &self.totals));
         s

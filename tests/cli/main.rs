@@ -524,7 +524,7 @@ impl Run {
     pub fn json(&self) -> serde_json::Value {
         self.stdout_checked.set(true);
         let mut out = serde_json::json!({
-            "letters": [], "unresolved": [], "skipped": [], "deliveries": [], "fates": [], "members": []
+            "letters": [], "unresolved": [], "skipped": [], "deliveries": [], "fates": [], "members": [], "calls": []
         });
         for (i, line) in self.stdout.lines().enumerate() {
             let v: serde_json::Value = serde_json::from_str(line).unwrap_or_else(|e| {
@@ -543,6 +543,7 @@ impl Run {
                 Some("delivery") => list("deliveries", &mut out),
                 Some("fate") => list("fates", &mut out),
                 Some("member") => list("members", &mut out),
+                Some("call") => list("calls", &mut out),
                 other => panic!("line {}: unknown type {other:?}", i + 1),
             }
         }

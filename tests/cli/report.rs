@@ -260,3 +260,96 @@ fn a_report_without_coordinators_goes_nowhere() {
             letters/free-ainur-kurmanov/campaign.toml:25: warning: almaty-prosecutor: Prosecutor of the City of Almaty has no e-mail, fax, web form, postal address or phone in contacts.toml\n\
             error: free-ainur-kurmanov has no coordinators with an e-mail address (`cc` in its campaign.toml): nobody to send the report to\n");
 }
+
+/// Calls are in the report with their outcomes and notes (issue 15), and a new call is
+/// something new: `report --send` sends the report again, once.
+#[test]
+fn calls_are_reported_and_a_new_call_is_news() {
+    let server = Server::start(Security::StartTls, Some((USER, PASSWORD)), vec![]);
+    let run = mayday(&server)
+        .args([
+            "call",
+            "mayday-2011",
+            "presidential-administration",
+            "--outcome",
+            "reached",
+            "--note",
+            "Spoke to the duty officer.",
+        ])
+        .run()
+        .success()
+        .stdout_is("")
+        .stderr_is(
+            "recorded: a call to presidential-administration at +7 7172 74 55 24, reached\u{a}",
+        );
+    let run = run
+        .again()
+        .args(["report", "mayday-2011"])
+        .run()
+        .success()
+        .stdout_is(
+            "mayday-2011: May Day 2011: stop police violence against activists in Almaty\n\
+            \n\
+            knb-press                    e-mail    not sent\n\
+            almaty-police-press          e-mail    not sent\n\
+            mfa-kz                       e-mail    not sent\n\
+            court-tikhonov               fax       by hand\n\
+            court-tikhonov.copy          e-mail    not sent\n\
+            embassy-kz-gb                e-mail    not sent\n\
+            \n\
+            calls\n\
+            presidential-administration  call      reached      [TIME]  +7 7172 74 55 24\n\
+            \x20                                      Spoke to the duty officer.\n\
+            \n\
+            6 letters: 5 not sent, 1 by hand; 1 call: 1 reached\n",
+        )
+        .stderr_is("");
+    let run = run
+        .again()
+        .args(["report", "mayday-2011", "--send", "--yes"])
+        .run()
+        .success()
+        .hide_report_id()
+        .stdout_is("")
+        .stderr_is("1 e-mail letter(s) from sender@example.org through activist at 127.0.0.1:[PORT] (STARTTLS):\n\
+            \x20 report.[ID]          robert.cwi@gmail.com, ainur1917@gmail.com\n\
+            accepted 1:\n\
+            \x20 report.[ID]          250 2.0.0 queued\n");
+    let got = reports(&server);
+    assert_eq!(got.len(), 1);
+    assert!(
+        got[0].1.contains("Spoke to the duty officer.") && got[0].1.contains("1 call: 1 reached"),
+        "{}",
+        got[0].1
+    );
+    let run = run
+        .again()
+        .args([
+            "call",
+            "mayday-2011",
+            "court-tikhonov",
+            "--outcome",
+            "voicemail",
+        ])
+        .run()
+        .success()
+        .stdout_is("")
+        .stderr_is("recorded: a call to court-tikhonov at +7 727 271 5807, voicemail\u{a}");
+    run.again()
+        .args(["report", "mayday-2011", "--send", "--yes"])
+        .run()
+        .success()
+        .hide_report_id()
+        .stdout_is("")
+        .stderr_is("1 e-mail letter(s) from sender@example.org through activist at 127.0.0.1:[PORT] (STARTTLS):\n\
+            \x20 report.[ID]          robert.cwi@gmail.com, ainur1917@gmail.com\n\
+            accepted 1:\n\
+            \x20 report.[ID]          250 2.0.0 queued\n");
+    let got = reports(&server);
+    assert_eq!(got.len(), 2, "the new call, once");
+    assert!(
+        got[1].1.contains("2 calls: 1 reached, 1 voicemail"),
+        "{}",
+        got[1].1
+    );
+}
