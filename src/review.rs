@@ -290,8 +290,10 @@ fn plan(out: &mut String, campaign: &Campaign, letters: &[Letter], unresolved: &
     if !campaign.cc.is_empty() && !calls.is_empty() {
         let _ = writeln!(
             out,
-            "  no copy of a call ({}): tell the coordinators how it went",
-            calls.join(", ")
+            "  no copy of a call ({}): record how it went with `outcry call {}`; `outcry report {} --send` tells the coordinators",
+            calls.join(", "),
+            campaign.id,
+            campaign.id
         );
     }
     if unresolved.is_empty() {

@@ -550,7 +550,7 @@ fn issue_11_a_call_script_without_an_organisation() {
             web form   0\n\
             post       0\n\
             calls      1  (ministry)\n\
-            \x20 no copy of a call (ministry): tell the coordinators how it went\n\
+            \x20 no copy of a call (ministry): record how it went with `outcry call c`; `outcry report c --send` tells the coordinators\n\
             unresolved none\n")
         .stderr_is("");
 }
