@@ -88,3 +88,46 @@ pub fn record(
     journal.record_call(&call)?;
     Ok(call)
 }
+
+/// The time where the callee is (its contact's `timezone`, else its number's country's
+/// zones) and whether its offices are likely open: 09:00 to 18:00, Monday to Friday.
+pub fn local_time(callee: &Callee, now: Timestamp) -> String {
+    let country = callee
+        .number
+        .region
+        .as_deref()
+        .unwrap_or(callee.contact.country.code());
+    let place = crate::fax::Place::of(callee.contact.timezone.as_deref(), country);
+    let zoned: Vec<jiff::Zoned> = place
+        .zones
+        .iter()
+        .filter_map(|z| crate::fax::zone(z).ok())
+        .map(|z| now.to_zoned(z))
+        .collect();
+    let (Some(first), Some(last)) = (
+        zoned.iter().min_by_key(|z| z.offset()),
+        zoned.iter().max_by_key(|z| z.offset()),
+    ) else {
+        return format!("no time zone known for {}", place.shown);
+    };
+    let open = zoned.iter().all(|z| {
+        let weekday = z.weekday().to_monday_one_offset() <= 5;
+        weekday && z.hour() >= 9 && z.hour() < 18
+    });
+    let at = if first.offset() == last.offset() {
+        format!("{} there ({})", first.strftime("%a %H:%M"), place.shown)
+    } else {
+        format!(
+            "{} to {} in {}",
+            first.strftime("%a %H:%M"),
+            last.strftime("%H:%M"),
+            place.shown
+        )
+    };
+    let likely = if open {
+        "offices likely open"
+    } else {
+        "offices likely closed"
+    };
+    format!("{at}, {likely} (09:00-18:00 Mon-Fri)")
+}

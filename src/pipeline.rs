@@ -22,6 +22,10 @@ use crate::prompt;
 use crate::render::Renderers;
 use crate::workspace::{Partial, Workspace};
 
+mod report;
+
+pub(crate) use report::{has_gateway, report, report_letter, report_sent_before, send_report};
+
 pub(crate) fn today(now: Timestamp) -> Date {
     now.to_zoned(jiff::tz::TimeZone::UTC).date()
 }

@@ -11,6 +11,15 @@ use sha2::{Digest as _, Sha256};
 use crate::letter::{Addressee, Channel, From, Kind, Letter};
 use crate::send::journal::{CallRecord, Outcome, Recipient, Replay, State};
 
+/// How a report's letter id begins (`report:1a2b3c4d5e6f`) in the journal and the send
+/// report. No letter of a campaign can begin so: their ids are contact ids, which hold no `:`.
+const REPORT_PREFIX: &str = "report:";
+
+/// Whether a journal's letter id is a report sent to the coordinators, not a campaign letter.
+pub(crate) fn is_report(letter: &str) -> bool {
+    letter.starts_with(REPORT_PREFIX)
+}
+
 /// What became of a letter, as far as the journal knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -91,11 +100,17 @@ pub(crate) struct Totals {
     pub(crate) unknown: usize,
     pub(crate) not_sent: usize,
     pub(crate) by_hand: usize,
-    /// Calls recorded (`outcry call`), each once however often a target was called.
+    /// Calls recorded (`outcry call`): every call, a target called twice counted twice.
     pub(crate) calls: usize,
 }
 
 impl Totals {
+    /// Whether the writer did anything the coordinators would want to hear of: a letter that
+    /// went to a server (whatever became of it) or a call.
+    pub(crate) fn anything_done(&self) -> bool {
+        self.accepted + self.deferred + self.failed + self.unknown + self.calls > 0
+    }
+
     fn count(&self, fate: Fate) -> usize {
         match fate {
             Fate::Accepted => self.accepted,
@@ -378,7 +393,7 @@ impl Report {
     pub(crate) fn letter(&self, from: From, to: Vec<Addressee>, domain: &str) -> Letter {
         let digest = self.digest();
         Letter {
-            id: format!("report.{}", &digest[..12]),
+            id: format!("{REPORT_PREFIX}{}", &digest[..12]),
             kind: Kind::Letter,
             channel: Channel::Email,
             from,

@@ -8,8 +8,7 @@ use jiff::Timestamp;
 
 use super::args::Report;
 use crate::config::Given;
-use crate::diag::{Diagnostics, Error};
-use crate::letter::{Addressee, From};
+use crate::diag::Diagnostics;
 use crate::output::Format;
 use crate::pipeline::{self, Request};
 use crate::send::journal::Journal;
@@ -44,22 +43,8 @@ pub(super) fn run(given: &Given, r: &Report, now: Timestamp) -> Result<ExitCode>
         pipeline::check_sender(&l, opts.dry_run, &mut diags);
     }
     let composed = pipeline::finish(composed, diags)?;
-    let replay = Journal::read(&l.ws.root, &r.campaign)?;
-    let report = crate::report::build(
-        &composed.campaign.id,
-        &composed.campaign.title,
-        &composed.letters,
-        &replay,
-        gateway(&l),
-    );
+    let report = pipeline::report(&l, &composed)?;
     finish(&l, r, &report, &composed.plan.coordinators, now)
-}
-
-fn gateway(l: &pipeline::Loaded) -> bool {
-    l.settings
-        .delivery
-        .as_ref()
-        .is_some_and(|d| d.fax.is_some())
 }
 
 /// A bulk run's report: every member of the signers file, their letters rendered as `send
@@ -88,7 +73,13 @@ fn members(
     for row in rows {
         match row.and_then(|signer| bulk.letters(&signer).map(|(letters, _)| (signer, letters))) {
             Ok((signer, letters)) => {
-                let r = crate::report::build(&campaign.id, "", &letters, &replay, gateway(l));
+                let r = crate::report::build(
+                    &campaign.id,
+                    "",
+                    &letters,
+                    &replay,
+                    pipeline::has_gateway(l),
+                );
                 each.push(crate::report::Member {
                     name: signer.name,
                     signer: signer.key,
@@ -116,67 +107,14 @@ fn finish(
         })?;
         return Ok(ExitCode::SUCCESS);
     };
-    let to: Vec<Addressee> = coordinators
-        .iter()
-        .filter_map(|c| {
-            c.email.as_ref().map(|e| Addressee {
-                id: c.id.clone(),
-                name: c.name.clone(),
-                address: e.to_string(),
-                place: None,
-            })
-        })
-        .collect();
-    if to.is_empty() {
-        return Err(Error::Usage(format!(
-            "{} has no coordinators with an e-mail address (`cc` in its campaign.toml): nobody to send the report to",
-            r.campaign
-        ))
-        .into());
-    }
-    let sender = &l.settings.sender;
-    let (Some(name), Some(email)) = (&sender.name, &sender.email) else {
-        return Err(Error::Usage("sending the report needs a sender".into()).into());
-    };
-    let from = From {
-        name: name.clone(),
-        email: email.to_string(),
-    };
-    let letter = report.letter(from, to, email.0.domain());
-    if let Some(before) = sent_before(l, &r.campaign, &letter)?
-        && opts.format == Format::Text
-    {
+    let letter = pipeline::report_letter(l, &r.campaign, report, coordinators)?;
+    if let Some(before) = pipeline::report_sent_before(l, &r.campaign, &letter)? {
         crate::output::note(&format!(
             "nothing new to report: the coordinators got this report ({}) at {before}",
             letter.id
         ));
+        // As `send --format json` with nothing to send: no line on stdout.
         return Ok(ExitCode::SUCCESS);
     }
-    let letters = vec![letter];
-    let job = crate::send::Job {
-        root: &l.ws.root,
-        campaign: &r.campaign,
-        letters: &letters,
-    };
-    let reports = crate::send::send(&[job], l.settings.delivery.as_ref(), opts, now)?;
-    Ok(if reports.iter().all(crate::send::Report::all_accepted) {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(crate::EXIT_FAILED)
-    })
-}
-
-/// When the journal shows this very report as accepted before.
-fn sent_before(
-    l: &pipeline::Loaded,
-    campaign: &str,
-    letter: &crate::letter::Letter,
-) -> Result<Option<String>> {
-    let replay = Journal::read(&l.ws.root, campaign)?;
-    let id = letter.message_id.as_deref().unwrap_or_default();
-    Ok(
-        (replay.state(id) == Some(crate::send::journal::State::Accepted))
-            .then(|| replay.last(id).map(|r| r.time.clone()))
-            .flatten(),
-    )
+    pipeline::send_report(l, &r.campaign, letter, opts, now)
 }

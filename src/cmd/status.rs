@@ -8,6 +8,7 @@ use anyhow::Result;
 
 use crate::output;
 use crate::pipeline::require_campaign;
+use crate::send::journal::{Reception, Record, Replay, State};
 use crate::workspace::Workspace;
 
 pub(super) fn run(campaign: Option<&str>) -> Result<ExitCode> {
@@ -18,56 +19,63 @@ pub(super) fn run(campaign: Option<&str>) -> Result<ExitCode> {
     require_campaign(&ws, campaign)?;
     let replay = crate::send::journal::Journal::read(&ws.root, campaign)?;
     let mut out = crate::output::stdout();
-    let mut any = false;
-    for r in replay.letters() {
-        any = true;
-        let state = replay
-            .state(&r.message_id)
-            .map_or("?", crate::send::journal::State::label);
-        writeln!(
-            out,
-            "{:<28} {:<9} {}  {}",
-            r.letter,
-            state,
-            r.time,
-            r.reply.as_deref().unwrap_or("")
-        )?;
-        // Who has the letter and who not, when someone has not.
-        let all = r
-            .recipients
-            .iter()
-            .all(|k| k.state == crate::send::journal::Reception::Accepted);
-        for k in r.recipients.iter().filter(|_| !all) {
-            write!(
-                out,
-                "{:<28} {:<9} {:<8} {} ({})",
-                "",
-                "",
-                k.state.label(),
-                k.address,
-                k.role.label()
-            )?;
-            match &k.reply {
-                Some(said) => writeln!(out, ": {said}")?,
-                None => writeln!(out)?,
-            }
-        }
-        // Lines written before per-recipient outcomes.
-        for refused in &r.refused {
-            writeln!(out, "{:<28} {:<9} refused {refused}", "", "")?;
-        }
+    // The campaign's letters, then the calls, then the reports sent to the coordinators.
+    let (reports, letters): (Vec<&Record>, Vec<&Record>) = replay
+        .letters()
+        .partition(|r| crate::report::is_report(&r.letter));
+    for r in &letters {
+        letter(&mut out, &replay, r)?;
     }
-    any |= calls(&mut out, &replay)?;
+    let called = calls(&mut out, &replay)?;
+    for r in &reports {
+        letter(&mut out, &replay, r)?;
+    }
     out.flush()?;
-    if !any {
+    if letters.is_empty() && reports.is_empty() && !called {
         output::note(&format!("nothing sent yet for {campaign}"));
     }
     Ok(ExitCode::SUCCESS)
 }
 
+/// A letter's line (its id, state, time and the server's reply), and a line for each
+/// recipient when not all of them have it.
+fn letter(out: &mut impl std::io::Write, replay: &Replay, r: &Record) -> Result<()> {
+    let state = replay.state(&r.message_id).map_or("?", State::label);
+    writeln!(
+        out,
+        "{:<28} {:<9} {}  {}",
+        r.letter,
+        state,
+        r.time,
+        r.reply.as_deref().unwrap_or("")
+    )?;
+    // Who has the letter and who not, when someone has not.
+    let all = r.recipients.iter().all(|k| k.state == Reception::Accepted);
+    for k in r.recipients.iter().filter(|_| !all) {
+        write!(
+            out,
+            "{:<28} {:<9} {:<8} {} ({})",
+            "",
+            "",
+            k.state.label(),
+            k.address,
+            k.role.label()
+        )?;
+        match &k.reply {
+            Some(said) => writeln!(out, ": {said}")?,
+            None => writeln!(out)?,
+        }
+    }
+    // Lines written before per-recipient outcomes.
+    for refused in &r.refused {
+        writeln!(out, "{:<28} {:<9} refused {refused}", "", "")?;
+    }
+    Ok(())
+}
+
 /// Each call under its target, the targets in the order first called: the target, then a
 /// line a call (outcome, time, number dialled) and its note's lines below it. Whether any.
-fn calls(out: &mut impl std::io::Write, replay: &crate::send::journal::Replay) -> Result<bool> {
+fn calls(out: &mut impl std::io::Write, replay: &Replay) -> Result<bool> {
     let mut targets: Vec<&str> = Vec::new();
     for c in replay.calls() {
         if !targets.contains(&c.target.as_str()) {
@@ -98,7 +106,6 @@ fn calls(out: &mut impl std::io::Write, replay: &crate::send::journal::Replay) -
 /// Every campaign in one line: its letters counted by state, most telling first, and its
 /// calls.
 fn summary(ws: &Workspace) -> Result<ExitCode> {
-    use crate::send::journal::State;
     const ORDER: [State; 5] = [
         State::Accepted,
         State::Failed,
@@ -117,8 +124,14 @@ fn summary(ws: &Workspace) -> Result<ExitCode> {
         let replay = crate::send::journal::Journal::read(&ws.root, campaign)?;
         let states: Vec<State> = replay
             .letters()
+            .filter(|r| !crate::report::is_report(&r.letter))
             .filter_map(|r| replay.state(&r.message_id))
             .collect();
+        let reports = replay
+            .letters()
+            .filter(|r| crate::report::is_report(&r.letter))
+            .filter(|r| replay.state(&r.message_id) == Some(State::Accepted))
+            .count();
         let counts: Vec<String> = ORDER
             .iter()
             .map(|s| (s, states.iter().filter(|t| *t == s).count()))
@@ -140,6 +153,14 @@ fn summary(ws: &Workspace) -> Result<ExitCode> {
             line
         } else {
             format!("{line}; {}", output::count(calls, "call", "calls"))
+        };
+        let line = if reports == 0 {
+            line
+        } else {
+            format!(
+                "{line}; {} to the coordinators",
+                output::count(reports, "report", "reports")
+            )
         };
         writeln!(out, "{campaign:<width$}  {line}")?;
     }

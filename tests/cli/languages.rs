@@ -311,6 +311,7 @@ fn the_guided_path_lets_the_writer_choose_the_language_per_target() {
     t.wait_for("What now?").keys(&["\r"]);
     t.wait_for("Folder for the drafts").keys(&["\r"]);
     t.wait_for("wrote drafts/mayday-2011");
+    t.wait_for("The appeal asks for calls too").keys(&["n"]);
     let run = t.finish().code(0);
     let subject = |id: &str| {
         let eml = run.read(&format!("drafts/mayday-2011/{id}.eml"));

@@ -624,7 +624,7 @@ fn compare(name: &str, actual: &str, expected: &str, other: &str) {
 }
 
 /// `text` with each RFC 3339 UTC time (`YYYY-MM-DDTHH:MM:SSZ`) replaced by `[TIME]`.
-fn redact_times(text: &str) -> String {
+pub(crate) fn redact_times(text: &str) -> String {
     const SHAPE: &[u8; 20] = b"dddd-dd-ddTdd:dd:ddZ";
     let b = text.as_bytes();
     let mut out = String::new();

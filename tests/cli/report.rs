@@ -30,7 +30,7 @@ fn reports(server: &Server) -> Vec<(Vec<String>, String)> {
 }
 
 trait HideReportId {
-    /// The report's id (from a hash of what it says, times included) as `report.[ID]`.
+    /// The report's id (from a hash of what it says, times included) as `report:[ID]`.
     fn hide_report_id(self) -> Self;
 }
 
@@ -39,10 +39,10 @@ impl HideReportId for Run {
         let id = self
             .stderr
             .split_whitespace()
-            .find(|w| w.starts_with("report."))
+            .find(|w| w.starts_with("report:"))
             .map(str::to_string);
         match id {
-            Some(id) => self.redact(&id, "report.[ID]"),
+            Some(id) => self.redact(&id, "report:[ID]"),
             None => self,
         }
     }
@@ -131,9 +131,9 @@ fn report_send_reaches_the_coordinators_once_per_new_state() {
         .hide_report_id()
         .stdout_is("")
         .stderr_is("1 e-mail letter(s) from sender@example.org through activist at 127.0.0.1:[PORT] (STARTTLS):\n\
-            \x20 report.[ID]          robert.cwi@gmail.com, ainur1917@gmail.com\n\
+            \x20 report:[ID]          robert.cwi@gmail.com, ainur1917@gmail.com\n\
             accepted 1:\n\
-            \x20 report.[ID]          250 2.0.0 queued\n");
+            \x20 report:[ID]          250 2.0.0 queued\n");
     let got = reports(&server);
     assert_eq!(got.len(), 1);
     assert_eq!(got[0].0, ["robert.cwi@gmail.com", "ainur1917@gmail.com"]);
@@ -145,7 +145,25 @@ fn report_send_reaches_the_coordinators_once_per_new_state() {
         .success()
         .stdout_is("")
         .stderr_is(
-            "nothing new to report: the coordinators got this report (report.[ID]) at [TIME]\n",
+            "nothing new to report: the coordinators got this report (report:[ID]) at [TIME]\n",
+        );
+    assert_eq!(reports(&server).len(), 1, "nothing new: nothing sent");
+    // With JSON Lines, as `send --format json` with nothing to send: no line on stdout.
+    let run = run
+        .again()
+        .args([
+            "report",
+            "mayday-2011",
+            "--send",
+            "--yes",
+            "--format",
+            "json",
+        ])
+        .run()
+        .success()
+        .stdout_is("")
+        .stderr_is(
+            "nothing new to report: the coordinators got this report (report:[ID]) at [TIME]\n",
         );
     assert_eq!(reports(&server).len(), 1, "nothing new: nothing sent");
     let run = run
@@ -155,18 +173,41 @@ fn report_send_reaches_the_coordinators_once_per_new_state() {
         .success()
         .stdout_unchecked("the send tests pin send's output")
         .stderr_unchecked("the send tests pin send's output");
-    run.again()
+    let run = run
+        .again()
         .args(["report", "mayday-2011", "--send", "--yes"])
         .run()
         .success()
         .hide_report_id()
         .stdout_is("")
         .stderr_is("1 e-mail letter(s) from sender@example.org through activist at 127.0.0.1:[PORT] (STARTTLS):\n\
-            \x20 report.[ID]          robert.cwi@gmail.com, ainur1917@gmail.com\n\
+            \x20 report:[ID]          robert.cwi@gmail.com, ainur1917@gmail.com\n\
             accepted 1:\n\
-            \x20 report.[ID]          250 2.0.0 queued\n");
+            \x20 report:[ID]          250 2.0.0 queued\n");
     let got = reports(&server);
     assert_eq!(got.len(), 2, "the new state, once");
+    // `status` keeps the reports apart from the campaign's letters.
+    let run = run
+        .again()
+        .args(["status", "mayday-2011"])
+        .run()
+        .success()
+        .stdout_is(
+            "knb-press                    accepted  [TIME]  250 2.0.0 queued\n\
+            mfa-kz                       accepted  [TIME]  250 2.0.0 queued\n\
+            report:[ID]          accepted  [TIME]  250 2.0.0 queued\n\
+            report:[ID]          accepted  [TIME]  250 2.0.0 queued\n",
+        )
+        .stderr_is("");
+    run.again()
+        .args(["status"])
+        .run()
+        .success()
+        .stdout_is(
+            "free-ainur-kurmanov  nothing sent yet\n\
+            mayday-2011          2 letters: 2 accepted; 2 reports to the coordinators\n",
+        )
+        .stderr_is("");
     assert_eq!(got[1].0, ["robert.cwi@gmail.com", "ainur1917@gmail.com"]);
     assert!(
         got[1]
@@ -184,7 +225,7 @@ fn report_send_dry_run_connects_nowhere() {
         .success()
         .stdout_unchecked("the message, with its Date")
         .stderr_is("1 e-mail letter(s) from sender@example.org through no transport yet (set [smtp] to send):\n\
-            \x20 report.b38215c7421b          robert.cwi@gmail.com, ainur1917@gmail.com\n\
+            \x20 report:b38215c7421b          robert.cwi@gmail.com, ainur1917@gmail.com\n\
             dry run: nothing was sent, no connection was made\n");
 }
 
@@ -312,9 +353,9 @@ fn calls_are_reported_and_a_new_call_is_news() {
         .hide_report_id()
         .stdout_is("")
         .stderr_is("1 e-mail letter(s) from sender@example.org through activist at 127.0.0.1:[PORT] (STARTTLS):\n\
-            \x20 report.[ID]          robert.cwi@gmail.com, ainur1917@gmail.com\n\
+            \x20 report:[ID]          robert.cwi@gmail.com, ainur1917@gmail.com\n\
             accepted 1:\n\
-            \x20 report.[ID]          250 2.0.0 queued\n");
+            \x20 report:[ID]          250 2.0.0 queued\n");
     let got = reports(&server);
     assert_eq!(got.len(), 1);
     assert!(
@@ -342,9 +383,9 @@ fn calls_are_reported_and_a_new_call_is_news() {
         .hide_report_id()
         .stdout_is("")
         .stderr_is("1 e-mail letter(s) from sender@example.org through activist at 127.0.0.1:[PORT] (STARTTLS):\n\
-            \x20 report.[ID]          robert.cwi@gmail.com, ainur1917@gmail.com\n\
+            \x20 report:[ID]          robert.cwi@gmail.com, ainur1917@gmail.com\n\
             accepted 1:\n\
-            \x20 report.[ID]          250 2.0.0 queued\n");
+            \x20 report:[ID]          250 2.0.0 queued\n");
     let got = reports(&server);
     assert_eq!(got.len(), 2, "the new call, once");
     assert!(

@@ -105,7 +105,8 @@ impl Terminal {
         text
     }
 
-    /// The screen for a snapshot: the workspace's temporary path as `[ws]`.
+    /// The screen for a snapshot: the workspace's temporary path as `[ws]`, the machine's
+    /// clock's times (journal records) as `[TIME]`.
     pub fn snapshot(&self) -> String {
         let root = self
             .case
@@ -114,7 +115,7 @@ impl Terminal {
             .path()
             .display()
             .to_string();
-        self.screen().replace(&root, "[ws]")
+        crate::redact_times(&self.screen().replace(&root, "[ws]"))
     }
 
     /// Waits until the screen shows `text`.
