@@ -330,6 +330,21 @@ pub(crate) fn write_drafts(dest: &Destinations, letters: &[Letter], now: Timesta
     })
 }
 
+/// Records in the campaign's journal that `letters` were written as drafts, for `outcry
+/// report` (see [`crate::send::journal::draft`]). The drafts are written already: a journal
+/// that cannot take the line (another run holds it) is a warning, not a failure.
+pub(crate) fn journal_drafts(l: &Loaded, campaign: &str, letters: &[Letter]) {
+    let ids = letters.iter().map(|x| x.id.clone()).collect();
+    let time = Timestamp::now().strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let recorded = crate::send::journal::Journal::open(&l.ws.root, campaign)
+        .and_then(|(mut journal, _)| journal.record_drafts(ids, time));
+    if let Err(e) = recorded {
+        crate::output::note(&format!(
+            "warning: the drafts are written, but the journal does not record them (`outcry report` will show them as not sent): {e:#}"
+        ));
+    }
+}
+
 /// Checks that the letters have someone to sign them and answer: `what` needs a name and an
 /// e-mail, which only the writer's own settings give.
 pub(crate) fn require_sender(sender: &config::Sender, what: &str, diags: &mut Diagnostics) {

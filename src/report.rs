@@ -32,19 +32,24 @@ pub(crate) enum Fate {
     Failed,
     /// The connection was lost after the body: the server may have it.
     Unknown,
-    /// Outcry could send it, and has not (yet).
+    /// Written as a draft (`compose --out`, `--maildir`, `--mbox`) and not sent by outcry:
+    /// an e-mail for the writer's mail program, a fax or postal letter to deliver by hand.
+    Drafted,
+    /// Outcry could send it, and has not (yet); no draft of it was written.
     NotSent,
-    /// Drafted for the writer to deliver: a fax without a gateway, a postal letter, a web form.
+    /// For the writer to deliver (a fax without a gateway, a postal letter, a web form), and
+    /// no draft of it was written.
     ByHand,
 }
 
 impl Fate {
     /// The order of the totals, most telling first.
-    const ORDER: [Fate; 6] = [
+    const ORDER: [Fate; 7] = [
         Fate::Accepted,
         Fate::Deferred,
         Fate::Failed,
         Fate::Unknown,
+        Fate::Drafted,
         Fate::NotSent,
         Fate::ByHand,
     ];
@@ -55,6 +60,7 @@ impl Fate {
             Fate::Deferred => "deferred",
             Fate::Failed => "failed",
             Fate::Unknown => "unknown",
+            Fate::Drafted => "drafted",
             Fate::NotSent => "not sent",
             Fate::ByHand => "by hand",
         }
@@ -98,6 +104,7 @@ pub(crate) struct Totals {
     pub(crate) deferred: usize,
     pub(crate) failed: usize,
     pub(crate) unknown: usize,
+    pub(crate) drafted: usize,
     pub(crate) not_sent: usize,
     pub(crate) by_hand: usize,
     /// Calls recorded (`outcry call`): every call, a target called twice counted twice.
@@ -117,6 +124,7 @@ impl Totals {
             Fate::Deferred => self.deferred,
             Fate::Failed => self.failed,
             Fate::Unknown => self.unknown,
+            Fate::Drafted => self.drafted,
             Fate::NotSent => self.not_sent,
             Fate::ByHand => self.by_hand,
         }
@@ -128,6 +136,7 @@ impl Totals {
         self.deferred += o.deferred;
         self.failed += o.failed;
         self.unknown += o.unknown;
+        self.drafted += o.drafted;
         self.not_sent += o.not_sent;
         self.by_hand += o.by_hand;
         self.calls += o.calls;
@@ -156,6 +165,7 @@ impl Totals {
             Fate::Deferred => &mut self.deferred,
             Fate::Failed => &mut self.failed,
             Fate::Unknown => &mut self.unknown,
+            Fate::Drafted => &mut self.drafted,
             Fate::NotSent => &mut self.not_sent,
             Fate::ByHand => &mut self.by_hand,
         } += 1;
@@ -220,10 +230,18 @@ pub(crate) fn build(
         .map(|l| {
             let sendable = l.is_email() || l.channel == Channel::Fax && gateway;
             let last = replay.last_of_letter(&l.id);
+            let drafted = replay.drafted(&l.id);
             let state = match last.and_then(|r| replay.state(&r.message_id)) {
                 Some(s) => Fate::of(s),
                 None if sendable => Fate::NotSent,
                 None => Fate::ByHand,
+            };
+            // Not sent by outcry, but written as a draft: the writer has it to send or deliver.
+            let (state, time) = match drafted {
+                Some(t) if matches!(state, Fate::NotSent | Fate::ByHand) => {
+                    (Fate::Drafted, Some(t.to_string()))
+                }
+                _ => (state, last.map(|r| r.time.clone())),
             };
             totals.add(state);
             Entry {
@@ -233,7 +251,7 @@ pub(crate) fn build(
                 channel: l.channel,
                 to: l.to.iter().map(|a| a.address.clone()).collect(),
                 state,
-                time: last.map(|r| r.time.clone()),
+                time,
                 reply: last.and_then(|r| r.reply.clone()),
                 recipients: last.map(|r| r.recipients.clone()).unwrap_or_default(),
             }
@@ -461,6 +479,7 @@ mod tests {
             refused: Vec::new(),
             remaining: Vec::new(),
             call: None,
+            drafts: None,
         }
     }
 
@@ -499,6 +518,52 @@ mod tests {
         );
         let with_gateway = build("c1", "T", &letters, &replay, true);
         assert_eq!(with_gateway.entries[2].state, Fate::NotSent);
+    }
+
+    /// Issue 15: a letter written as a draft and not sent by outcry is "drafted" (an e-mail
+    /// for the mail program, a fax or postal letter to deliver), with the time it was drafted;
+    /// one sent after is what the server said.
+    #[test]
+    fn drafted_letters_are_told_from_those_never_written() {
+        let letters = vec![
+            letter("a", Channel::Email),
+            letter("b", Channel::Email),
+            letter("c", Channel::Fax),
+            letter("d", Channel::Post),
+        ];
+        let drafts = Record {
+            time: "2026-01-02T00:00:00Z".into(),
+            letter: "drafts".into(),
+            message_id: "drafts:1".into(),
+            state: State::Newer,
+            drafts: Some(crate::send::journal::draft::Drafts {
+                letters: vec!["a".into(), "b".into(), "c".into()],
+            }),
+            ..record("x", State::Newer)
+        };
+        let replay: Replay = [drafts, record("b", State::Accepted)].into_iter().collect();
+        let r = build("c1", "T", &letters, &replay, false);
+        let fates: Vec<(Fate, Option<&str>)> = r
+            .entries
+            .iter()
+            .map(|e| (e.state, e.time.as_deref()))
+            .collect();
+        assert_eq!(
+            fates,
+            [
+                (Fate::Drafted, Some("2026-01-02T00:00:00Z")),
+                (Fate::Accepted, Some("2026-01-01T00:00:00Z")),
+                (Fate::Drafted, Some("2026-01-02T00:00:00Z")),
+                (Fate::ByHand, None),
+            ]
+        );
+        assert!(
+            r.text()
+                .ends_with("\n4 letters: 1 accepted, 2 drafted, 1 by hand\n"),
+            "{}",
+            r.text()
+        );
+        assert_eq!(replay.letters().count(), 1, "a drafting run is no letter");
     }
 
     #[test]

@@ -34,6 +34,7 @@ pub(super) fn run(given: &Given, c: &Compose, now: Timestamp) -> Result<ExitCode
     } = pipeline::finish(composed, diags)?;
     if writes_drafts {
         pipeline::write_drafts(&c.drafts, &letters, now)?;
+        pipeline::journal_drafts(&l, &campaign.id, &letters);
         return Ok(ExitCode::SUCCESS);
     }
     let text = match c.format {

@@ -447,7 +447,9 @@ fn save_drafts(l: &Loaded, c: &Composed, dest: &Destinations, now: Timestamp) ->
     let mut diags = Diagnostics::default();
     pipeline::no_return_address(&l.settings.sender, c, &mut diags);
     pipeline::print_warnings(&diags);
-    pipeline::write_drafts(dest, &c.letters, now)
+    pipeline::write_drafts(dest, &c.letters, now)?;
+    pipeline::journal_drafts(l, &c.campaign.id, &c.letters);
+    Ok(())
 }
 
 /// Step 7: send, save drafts, print the review, or quit.

@@ -123,6 +123,7 @@ fn record(o: &Outgoing, state: State, reply: Option<String>, known: &[Recipient]
         refused: Vec::new(),
         remaining: Vec::new(),
         call: None,
+        drafts: None,
     }
 }
 

@@ -112,6 +112,67 @@ fn report_shows_every_letter_with_its_fate() {
     assert_eq!(json["summary"]["accepted"], 1);
 }
 
+/// Issue 15: letters written as drafts (for the mail program, or a fax to send by hand) are
+/// "drafted", not "not sent"; the drafts' own list says nothing of where they went.
+#[test]
+fn drafted_letters_are_reported_as_drafted() {
+    let run = Case::example()
+        .sender()
+        .args([
+            "compose",
+            "mayday-2011",
+            "--to",
+            "knb-press",
+            "--to",
+            "court-tikhonov",
+            "--out",
+            "drafts",
+        ])
+        .run()
+        .success()
+        .stdout_is("")
+        .stderr_unchecked("the drafts tests pin compose's notes");
+    let run = run
+        .again()
+        .args(["report", "mayday-2011"])
+        .run()
+        .success()
+        .stdout_is(
+            "mayday-2011: May Day 2011: stop police violence against activists in Almaty\n\
+            \n\
+            knb-press                    e-mail    drafted   [TIME]\n\
+            almaty-police-press          e-mail    not sent\n\
+            mfa-kz                       e-mail    not sent\n\
+            court-tikhonov               fax       drafted   [TIME]\n\
+            court-tikhonov.copy          e-mail    drafted   [TIME]\n\
+            embassy-kz-gb                e-mail    not sent\n\
+            \n\
+            6 letters: 3 drafted, 3 not sent\n",
+        )
+        .stderr_is("");
+    let journal = String::from_utf8(run.read(".outcry/journal/mayday-2011.jsonl")).expect("utf-8");
+    assert!(
+        !journal.contains("drafts/"),
+        "no path in the journal: {journal}"
+    );
+    let run = run
+        .again()
+        .args(["report", "mayday-2011", "--format", "json"])
+        .run()
+        .success()
+        .stderr_is("");
+    let json = run.json();
+    assert_eq!(json["summary"]["drafted"], 3);
+    assert_eq!(json["fates"][0]["state"], "drafted");
+    // A drafting run is no letter: `status` has nothing sent.
+    run.again()
+        .args(["status", "mayday-2011"])
+        .run()
+        .success()
+        .stdout_is("")
+        .stderr_is("nothing sent yet for mayday-2011\n");
+}
+
 /// Issue 15: `report --send` reaches both coordinators once, and again only after
 /// something new happened.
 #[test]

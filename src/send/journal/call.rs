@@ -143,6 +143,7 @@ impl CallRecord {
                 outcome: self.outcome,
                 note: self.note.clone(),
             }),
+            drafts: None,
         }
     }
 }

@@ -10,8 +10,9 @@
 //! [`Journal::record_call`] (sealed and synced like `sending`). Reading: [`Replay::letters`]
 //! gives each letter's last record (never a call), [`Replay::calls`] every [`CallRecord`]
 //! (time, target key, number in E.164, [`Outcome`], note) in the order made; a second call
-//! to a target is another record. [`Journal::read`] replays without locking (for `status`
-//! and reports).
+//! to a target is another record. Drafting runs are lines too ([`draft`],
+//! [`Journal::record_drafts`]): [`Replay::drafted`] says when a letter was last written as a
+//! draft. [`Journal::read`] replays without locking (for `status` and reports).
 
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -24,6 +25,7 @@ use serde::{Deserialize, Serialize};
 use super::seal::{self, Broken, Key, Seal};
 
 pub mod call;
+pub mod draft;
 pub use call::{CallRecord, Outcome};
 
 /// A letter's state. The order of the journal is the order of events.
@@ -93,6 +95,10 @@ pub struct Record {
     /// On a call's line, the call ([`call`]): the line is then no letter's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub call: Option<call::Call>,
+    /// On a drafting run's line, the letters written as drafts ([`draft`]): the line is then
+    /// no letter's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drafts: Option<draft::Drafts>,
 }
 
 impl Record {
@@ -119,6 +125,7 @@ impl Record {
             refused: clean(self.refused),
             remaining: clean(self.remaining),
             call: self.call.map(call::Call::printable),
+            drafts: self.drafts.map(draft::Drafts::printable),
         }
     }
 }
@@ -190,6 +197,10 @@ impl Reception {
 pub struct Replay {
     last: BTreeMap<String, Record>,
     calls: Vec<CallRecord>,
+    /// When each letter id was last written as a draft.
+    drafted: BTreeMap<String, String>,
+    /// How many drafting runs the journal holds.
+    drafting_runs: usize,
     order: Vec<String>,
     /// The Message-ID each letter id was last journaled under.
     by_letter: BTreeMap<String, String>,
@@ -208,6 +219,13 @@ impl Replay {
     fn push(&mut self, r: Record) {
         if let Some(c) = CallRecord::of(&r) {
             self.calls.push(c);
+            return;
+        }
+        if let Some(d) = &r.drafts {
+            for letter in &d.letters {
+                self.drafted.insert(letter.clone(), r.time.clone());
+            }
+            self.drafting_runs += 1;
             return;
         }
         if !self.last.contains_key(&r.message_id) {
@@ -240,6 +258,11 @@ impl Replay {
         &self.calls
     }
 
+    /// When the letter `letter` was last written as a draft (UTC, RFC 3339).
+    pub fn drafted(&self, letter: &str) -> Option<&str> {
+        self.drafted.get(letter).map(String::as_str)
+    }
+
     /// Every letter's last record, in the order letters first appeared.
     pub fn letters(&self) -> impl Iterator<Item = &Record> {
         self.order.iter().filter_map(|id| self.last.get(id))
@@ -262,6 +285,8 @@ pub struct Journal {
     last: String,
     /// How many calls the journal holds.
     calls: usize,
+    /// How many drafting runs it holds.
+    drafting_runs: usize,
 }
 
 impl Journal {
@@ -319,6 +344,7 @@ impl Journal {
             seal,
             last: parsed.last,
             calls: parsed.replay.calls.len(),
+            drafting_runs: parsed.replay.drafting_runs,
         };
         Ok((journal, parsed.replay))
     }
@@ -381,6 +407,14 @@ impl Journal {
     pub fn record_call(&mut self, call: &CallRecord) -> Result<()> {
         self.record(&call.record(self.calls + 1))?;
         self.calls += 1;
+        Ok(())
+    }
+
+    /// Appends that `letters` were written as drafts at `time`, synced before returning.
+    pub fn record_drafts(&mut self, letters: Vec<String>, time: String) -> Result<()> {
+        let n = self.drafting_runs + 1;
+        self.record(&draft::Drafts { letters }.record(time, n))?;
+        self.drafting_runs = n;
         Ok(())
     }
 

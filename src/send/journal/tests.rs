@@ -44,6 +44,7 @@ fn rec(id: &str, state: State) -> Record {
         refused: Vec::new(),
         remaining: Vec::new(),
         call: None,
+        drafts: None,
     }
 }
 
@@ -290,4 +291,36 @@ fn a_note_is_shown_without_control_characters() {
     write(dir.path(), &[&json], "");
     let replay = read(dir.path()).unwrap();
     assert_eq!(replay.calls()[0].note.as_deref(), Some("a\\u{1b}[2J\nb"));
+}
+
+/// Issue 15: drafting runs are kept (which letters, when; not where), numbered, and are no
+/// letter's; the last drafting of a letter is the one replayed.
+#[test]
+fn drafting_runs_are_kept_and_are_not_letters() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let (mut j, _) = open(dir.path()).unwrap();
+        j.record_drafts(vec!["a".into(), "b".into()], "2026-12-01T10:00:00Z".into())
+            .unwrap();
+        j.record(&rec("a", State::Accepted)).unwrap();
+    }
+    let (mut j, replay) = open(dir.path()).unwrap();
+    j.record_drafts(vec!["b".into()], "2026-12-02T10:00:00Z".into())
+        .unwrap();
+    assert_eq!(replay.letters().count(), 1);
+    assert_eq!(replay.drafted("a"), Some("2026-12-01T10:00:00Z"));
+    assert_eq!(replay.drafted("c"), None);
+    let (_, replay) = {
+        drop(j);
+        open(dir.path()).unwrap()
+    };
+    assert_eq!(replay.drafted("b"), Some("2026-12-02T10:00:00Z"));
+    let text = fs::read_to_string(path(dir.path(), "c")).unwrap();
+    let last = text.lines().last().unwrap();
+    assert!(
+        last.starts_with(
+            r#"{"time":"2026-12-02T10:00:00Z","letter":"drafts","message_id":"drafts:2","state":"newer","drafts":{"letters":["b"]},"mac":""#
+        ),
+        "{last}"
+    );
 }
