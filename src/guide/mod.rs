@@ -9,6 +9,7 @@
 //! the letters, the calls the appeal asks for and the report to the coordinators.
 
 mod account;
+mod after;
 mod call;
 mod new;
 mod profile;
@@ -473,19 +474,19 @@ fn finish(
         match choice {
             Choice::Send => {
                 if let Some(code) = send(req, l, c, now)? {
-                    return afterwards(req, l, c, code, now);
+                    return after::afterwards(req, l, c, code, now);
                 }
             }
             Choice::Folder => {
                 let default = shown(&l.ws.root.join("drafts").join(&c.campaign.id));
                 let dest = ask_path("Folder for the drafts", &default, folder, c)?;
                 save_drafts(l, c, &dest, now)?;
-                return afterwards(req, l, c, ExitCode::SUCCESS, now);
+                return after::afterwards(req, l, c, ExitCode::SUCCESS, now);
             }
             Choice::Maildir => {
                 let dest = ask_path("Maildir folder (e.g. ~/Maildir/Drafts)", "", maildir, c)?;
                 save_drafts(l, c, &dest, now)?;
-                return afterwards(req, l, c, ExitCode::SUCCESS, now);
+                return after::afterwards(req, l, c, ExitCode::SUCCESS, now);
             }
             Choice::Review => {
                 let text = review::text(
@@ -580,101 +581,4 @@ fn send(req: &Request, l: &Loaded, c: &Composed, now: Timestamp) -> Result<Optio
         }
         other => other.map(Some),
     }
-}
-
-/// Step 8, once the letters are sent or saved: the calls the appeal asks for, then the report
-/// to the coordinators. `code`: how the letters went, which stays the exit code. A dry run
-/// stops before them, as it writes nothing.
-fn afterwards(
-    req: &Request,
-    l: &Loaded,
-    c: &Composed,
-    code: ExitCode,
-    now: Timestamp,
-) -> Result<ExitCode> {
-    if req.send.dry_run {
-        return Ok(code);
-    }
-    let id = &c.campaign.id;
-    prompt::on_interrupt(&format!(
-        "stopped: the letters are done; `outcry call {id}` records calls and `outcry report {id} --send` tells the coordinators, later"
-    ));
-    let callees = crate::call::callees(&c.campaign, &l.book, &l.settings.sender);
-    if !callees.is_empty() {
-        let question = format!(
-            "The appeal asks for calls too: call {} now? (the number, the time there and a script for each)",
-            crate::output::count(callees.len(), "target with a phone", "targets with a phone")
-        );
-        crate::output::say("");
-        if prompt::confirm(&question)? {
-            calls(l, id, &callees, now)?;
-        } else {
-            crate::output::say(&format!("No calls now: `outcry call {id}` when you can."));
-        }
-    }
-    match offer_report(req, l, c, now)? {
-        Some(sent) if sent != ExitCode::SUCCESS => Ok(sent),
-        _ => Ok(code),
-    }
-}
-
-/// The last step: what the writer did for the campaign (all its letters, as `outcry report`
-/// shows them, and the calls), shown and, once agreed, e-mailed to the coordinators as
-/// `outcry report --send` does. Offered only where `send` is (not to `outcry compose`), with
-/// an account, and with something done that the coordinators have not been told of.
-fn offer_report(
-    req: &Request,
-    l: &Loaded,
-    c: &Composed,
-    now: Timestamp,
-) -> Result<Option<ExitCode>> {
-    if req.intent == Intent::Compose || l.settings.delivery.is_none() {
-        return Ok(None);
-    }
-    let id = &c.campaign.id;
-    // The report is of the campaign, whichever targets were written to this time.
-    let mut diags = Diagnostics::default();
-    let all = pipeline::compose_campaign(l, id, &Selection::default(), "", now, &mut diags)?;
-    let Some(all) = all.filter(|_| !diags.has_errors()) else {
-        return Ok(None);
-    };
-    let report = pipeline::report(l, &all)?;
-    if !report.totals.anything_done() {
-        return Ok(None);
-    }
-    let Ok(letter) = pipeline::report_letter(l, id, &report, &all.plan.coordinators) else {
-        return Ok(None);
-    };
-    if pipeline::report_sent_before(l, id, &letter)?.is_some() {
-        return Ok(None);
-    }
-    prompt::on_interrupt(&format!(
-        "stopped: the report was not sent; `outcry report {id} --send` sends it later"
-    ));
-    crate::output::say("");
-    crate::output::heading("What you did, for the coordinators:");
-    crate::output::say(report.text().trim_end());
-    let to: Vec<String> = letter
-        .to
-        .iter()
-        .map(|a| format!("{} <{}>", a.name, a.address))
-        .collect();
-    let question = format!(
-        "E-mail this report to the coordinators ({}) from {}?",
-        to.join(", "),
-        crate::send::account(l.settings.delivery.as_ref())
-    );
-    if !prompt::confirm(&question)? {
-        crate::output::say(&format!(
-            "The report was not sent: `outcry report {id} --send` sends it later."
-        ));
-        return Ok(None);
-    }
-    // The answer is the consent `outcry send` asks for.
-    let opts = crate::send::Options {
-        yes: true,
-        format: crate::output::Format::Text,
-        ..req.send.clone()
-    };
-    pipeline::send_report(l, id, letter, &opts, now).map(Some)
 }
