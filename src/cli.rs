@@ -311,6 +311,7 @@ pub enum Command {
 
 /// `outcry report CAMPAIGN`.
 #[derive(Debug, Args)]
+#[allow(clippy::struct_excessive_bools)] // each is a flag of the command line
 pub struct ReportArgs {
     /// The campaign: a folder name under letters/.
     #[arg(value_name = "CAMPAIGN")]
@@ -327,6 +328,16 @@ pub struct ReportArgs {
     /// With --send: do everything but connect, and print the envelope and message.
     #[arg(long, requires = "send")]
     pub dry_run: bool,
+
+    /// With --send: send again this very report, which the server refused for good (a 5xx)
+    /// in an earlier run.
+    #[arg(long, requires = "send")]
+    pub retry_failed: bool,
+
+    /// With --send: send again this very report, whose fate is unknown (the connection died
+    /// after its body went), with the same Message-ID.
+    #[arg(long, requires = "send")]
+    pub retry_unknown: bool,
 
     /// A bulk run's report: the letters of each member in FILE (the CSV `send --signers`
     /// sent from), counted.

@@ -24,7 +24,7 @@ use crate::workspace::{Partial, Workspace};
 
 mod report;
 
-pub(crate) use report::{has_gateway, report, report_letter, report_sent_before, send_report};
+pub(crate) use report::{has_gateway, report, report_letter, report_state, send_report};
 
 pub(crate) fn today(now: Timestamp) -> Date {
     now.to_zoned(jiff::tz::TimeZone::UTC).date()
@@ -472,6 +472,7 @@ pub(crate) fn deliver_all(
             root: &l.ws.root,
             campaign: &c.campaign.id,
             letters: &c.letters,
+            command: "outcry send",
         })
         .collect();
     let reports = crate::send::send(&jobs, l.settings.delivery.as_ref(), opts, now)?;

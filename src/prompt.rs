@@ -213,6 +213,26 @@ pub fn text(
     optional: bool,
     check: impl Fn(&str) -> Result<(), String>,
 ) -> Result<String> {
+    read_text(question, initial, optional, check, false).map(Option::unwrap_or_default)
+}
+
+/// An optional line of text, or `None` when Esc skips the question; Ctrl-C cancels, so that
+/// stopping is never taken for skipping.
+pub fn text_or_skip(
+    question: &str,
+    check: impl Fn(&str) -> Result<(), String>,
+) -> Result<Option<String>> {
+    read_text(question, None, true, check, true)
+}
+
+/// [`text`], and with `esc_skips` [`text_or_skip`].
+fn read_text(
+    question: &str,
+    initial: Option<&str>,
+    optional: bool,
+    check: impl Fn(&str) -> Result<(), String>,
+    esc_skips: bool,
+) -> Result<Option<String>> {
     let term = Term::stderr();
     let mut answer: Vec<char> = initial.unwrap_or_default().chars().collect();
     let mut drawn_rows = 0;
@@ -222,6 +242,10 @@ pub fn text(
         drawn_rows = redraw(&term, question, &typed, error.as_deref(), drawn_rows)?;
         let key = busy(Busy::Asking, || term.read_key());
         match key {
+            Ok(Key::Escape) if esc_skips => {
+                clear_rows(&term, drawn_rows)?;
+                return Ok(None);
+            }
             Ok(Key::Escape) => {
                 clear_rows(&term, drawn_rows)?;
                 return Err(cancelled());
@@ -246,7 +270,7 @@ pub fn text(
                         let mut done = String::new();
                         let _ = theme().format_input_prompt_selection(&mut done, question, value);
                         term.write_line(&done)?;
-                        return Ok(value.to_string());
+                        return Ok(Some(value.to_string()));
                     }
                     Err(e) => error = Some(e),
                 }

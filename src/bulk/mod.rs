@@ -669,6 +669,7 @@ pub(crate) fn send(
         root: &l.ws.root,
         campaign: &campaign.id,
         letters: &letters,
+        command: "outcry send",
     };
     let reports = crate::send::send(&[job], l.settings.delivery.as_ref(), opts, now)?;
     let skipped = letters.left_out();

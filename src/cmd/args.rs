@@ -245,6 +245,8 @@ fn report(a: &ReportArgs) -> Report {
             yes: a.yes,
             dry_run: a.dry_run,
             format: format(&a.format),
+            retry_failed: a.retry_failed,
+            retry_unknown: a.retry_unknown,
             ..send::Options::default()
         }),
         format: format(&a.format),

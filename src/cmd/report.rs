@@ -11,7 +11,7 @@ use crate::config::Given;
 use crate::diag::Diagnostics;
 use crate::output::Format;
 use crate::pipeline::{self, Request};
-use crate::send::journal::Journal;
+use crate::send::journal::{Journal, State};
 
 pub(super) fn run(given: &Given, r: &Report, now: Timestamp) -> Result<ExitCode> {
     let mut diags = Diagnostics::default();
@@ -108,7 +108,7 @@ fn finish(
         return Ok(ExitCode::SUCCESS);
     };
     let letter = pipeline::report_letter(l, &r.campaign, report, coordinators)?;
-    if let Some(before) = pipeline::report_sent_before(l, &r.campaign, &letter)? {
+    if let Some((State::Accepted, before)) = pipeline::report_state(l, &r.campaign, &letter)? {
         crate::output::note(&format!(
             "nothing new to report: the coordinators got this report ({}) at {before}",
             letter.id

@@ -138,8 +138,11 @@ fn summary(ws: &Workspace) -> Result<ExitCode> {
             .filter(|(_, n)| *n > 0)
             .map(|(s, n)| format!("{n} {}", s.label()))
             .collect();
-        let line = if counts.is_empty() {
+        let calls = replay.calls().len();
+        let line = if counts.is_empty() && calls + reports == 0 {
             "nothing sent yet".to_string()
+        } else if counts.is_empty() {
+            "no letters sent yet".to_string()
         } else {
             let letters = if states.len() == 1 {
                 "letter"
@@ -148,7 +151,6 @@ fn summary(ws: &Workspace) -> Result<ExitCode> {
             };
             format!("{} {letters}: {}", states.len(), counts.join(", "))
         };
-        let calls = replay.calls().len();
         let line = if calls == 0 {
             line
         } else {

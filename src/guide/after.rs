@@ -11,6 +11,7 @@ use crate::diag::Diagnostics;
 use crate::pipeline::{self, Composed, Loaded};
 use crate::plan::Selection;
 use crate::prompt;
+use crate::send::journal::State;
 
 /// Step 8, once the letters are sent or saved: the calls the appeal asks for, then the report
 /// to the coordinators. `code`: how the letters went, which stays the exit code. A dry run
@@ -38,6 +39,9 @@ pub(super) fn afterwards(
         crate::output::say("");
         if prompt::confirm(&question)? {
             calls(l, id, &callees, now)?;
+            prompt::on_interrupt(&format!(
+                "stopped: the letters and calls are kept; `outcry report {id} --send` tells the coordinators, later"
+            ));
         } else {
             crate::output::say(&format!("No calls now: `outcry call {id}` when you can."));
         }
@@ -75,8 +79,28 @@ fn offer_report(
     let Ok(letter) = pipeline::report_letter(l, id, &report, &all.plan.coordinators) else {
         return Ok(None);
     };
-    if pipeline::report_sent_before(l, id, &letter)?.is_some() {
-        return Ok(None);
+    match pipeline::report_state(l, id, &letter)? {
+        Some((State::Accepted, _)) => return Ok(None),
+        // This very report went wrong before: `send` holds it back unless told to retry.
+        Some((state @ (State::Failed | State::Unknown), time))
+            if !(state == State::Failed && req.send.retry_failed
+                || state == State::Unknown && req.send.retry_unknown) =>
+        {
+            let (what, flag) = if state == State::Failed {
+                ("was refused", "--retry-failed")
+            } else {
+                (
+                    "may not have arrived (the connection died)",
+                    "--retry-unknown",
+                )
+            };
+            crate::output::say(&format!(
+                "\nThe report to the coordinators ({}) {what} at {time}: `outcry report {id} --send {flag}` sends it again.",
+                letter.id
+            ));
+            return Ok(None);
+        }
+        _ => {}
     }
     prompt::on_interrupt(&format!(
         "stopped: the report was not sent; `outcry report {id} --send` sends it later"
@@ -100,6 +124,9 @@ fn offer_report(
         ));
         return Ok(None);
     }
+    prompt::on_interrupt(&format!(
+        "interrupted: the journal knows whether the report went (`outcry status {id}`)"
+    ));
     // The answer is the consent `outcry send` asks for.
     let opts = crate::send::Options {
         yes: true,

@@ -22,9 +22,14 @@ pub(crate) fn calls(
     callees: &[Callee],
     now: Timestamp,
 ) -> Result<usize> {
-    crate::prompt::on_interrupt(&format!(
-        "stopped: the calls answered are recorded (`outcry status {campaign}`)"
-    ));
+    // What Ctrl-C says: the calls recorded so far stay; the one on screen is not recorded.
+    let stopped = |n: usize| {
+        crate::prompt::on_interrupt(&format!(
+            "stopped: {} recorded (`outcry status {campaign}`); the call on screen is not",
+            output::count(n, "call", "calls")
+        ));
+    };
+    stopped(0);
     let mut diags = Diagnostics::default();
     let calls = Selection {
         only: callees.iter().map(|c| c.key.clone()).collect(),
@@ -65,22 +70,23 @@ pub(crate) fn calls(
             output::say(&format!("  skipped {}", callee.key));
             continue;
         };
-        let note = match crate::prompt::text("A note (Enter: none)", None, true, |t| {
+        // Esc: no note; Ctrl-C stops, and this call, not yet recorded, is not.
+        let note = crate::prompt::text_or_skip("A note (Enter or Esc: none)", |t| {
             crate::fields::check_text("the note", t)
-        }) {
-            Ok(t) => Some(t).filter(|t| !t.is_empty()),
-            Err(e) if crate::prompt::is_cancelled(&e) => None,
-            Err(e) => return Err(e),
-        };
-        crate::call::record(
-            &l.ws.root,
-            campaign,
-            callee,
-            outcome,
-            note,
-            Timestamp::now(),
-        )?;
+        })?
+        .filter(|t| !t.is_empty());
+        crate::prompt::writing(|| {
+            crate::call::record(
+                &l.ws.root,
+                campaign,
+                callee,
+                outcome,
+                note,
+                Timestamp::now(),
+            )
+        })?;
         recorded += 1;
+        stopped(recorded);
         output::say(&format!("  recorded: {}", outcome.label()));
     }
     output::note(&format!(

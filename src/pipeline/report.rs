@@ -70,17 +70,18 @@ pub(crate) fn report_letter(
     Ok(report.letter(from, to, email.0.domain()))
 }
 
-/// When the journal shows this very report (the same text) as accepted before.
-pub(crate) fn report_sent_before(
+/// What the journal says of this very report (the same text) and when: `None` when it was
+/// never sent.
+pub(crate) fn report_state(
     l: &Loaded,
     campaign: &str,
     letter: &Letter,
-) -> Result<Option<String>> {
+) -> Result<Option<(State, String)>> {
     let replay = Journal::read(&l.ws.root, campaign)?;
     let id = letter.message_id.as_deref().unwrap_or_default();
-    Ok((replay.state(id) == Some(State::Accepted))
-        .then(|| replay.last(id).map(|r| r.time.clone()))
-        .flatten())
+    Ok(replay
+        .state(id)
+        .zip(replay.last(id).map(|r| r.time.clone())))
 }
 
 /// Sends the report's letter as `send` sends a letter: the plan shown, the same consent
@@ -97,6 +98,7 @@ pub(crate) fn send_report(
         root: &l.ws.root,
         campaign,
         letters: &letters,
+        command: "outcry report --send",
     };
     let reports = crate::send::send(&[job], l.settings.delivery.as_ref(), opts, now)?;
     Ok(if reports.iter().all(crate::send::Report::all_accepted) {

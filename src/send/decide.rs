@@ -206,7 +206,7 @@ pub(super) struct Planned<'a> {
 impl<'a> Planned<'a> {
     pub fn new(job: &'a Job<'a>, opts: &Options, now: Timestamp) -> Result<Planned<'a>> {
         let (journal, replay) = Journal::open(job.root, job.campaign)?;
-        let mut report = Report::new(job.campaign, opts.format == Format::Json);
+        let mut report = Report::new(job.campaign, job.command, opts.format == Format::Json);
         let plan = plan(job, &replay, opts, now, &mut report)?;
         Ok(Planned {
             job,
@@ -244,7 +244,7 @@ pub(super) fn dry_run(
     several: bool,
 ) -> Result<Report> {
     let replay = Journal::read(job.root, job.campaign)?;
-    let mut report = Report::new(job.campaign, opts.format == Format::Json);
+    let mut report = Report::new(job.campaign, job.command, opts.format == Format::Json);
     let p = plan(job, &replay, opts, now, &mut report)?;
     let plan = p.describe(delivery);
     if several {

@@ -83,6 +83,9 @@ pub struct Job<'a> {
     pub root: &'a Path,
     pub campaign: &'a str,
     pub letters: &'a dyn Letters,
+    /// The command that sends these letters, as the hints name it (`outcry send`, `outcry
+    /// report --send`): what to run again for what is left, with `--retry-failed`...
+    pub command: &'static str,
 }
 
 /// Runs `outcry send` for one or several campaigns: plans every job, shows the plans and asks

@@ -12,6 +12,8 @@ use crate::output;
 #[derive(Debug, Default)]
 pub struct Report {
     pub campaign: String,
+    /// The command that sent the letters (`outcry send`), for the hints: see [`super::Job`].
+    pub command: &'static str,
     /// `--format json`: each result is printed as a `delivery` line of this campaign.
     pub json: bool,
     /// How many were accepted; the first [`SHOWN`] are in `accepted`.
@@ -51,9 +53,10 @@ struct DeliveryLine<'a> {
 }
 
 impl Report {
-    pub fn new(campaign: &str, json: bool) -> Report {
+    pub fn new(campaign: &str, command: &'static str, json: bool) -> Report {
         Report {
             campaign: campaign.to_string(),
+            command,
             json,
             ..Report::default()
         }
@@ -187,12 +190,13 @@ impl Report {
                 ));
             }
         }
+        let command = self.command;
         section(
-            "deferred (try again later: `outcry send` resends them)",
+            &format!("deferred (try again later: `{command}` resends them)"),
             &self.deferred,
         );
         section(
-            "failed (refused by the server; `outcry send --retry-failed` tries them again)",
+            &format!("failed (refused by the server; `{command} --retry-failed` tries them again)"),
             &self.failed,
         );
         for (i, (id, reply)) in self.sent_before.iter().enumerate() {
@@ -202,7 +206,9 @@ impl Report {
             output::note(&format!("  {id:<28} {reply}"));
         }
         section(
-            "unknown (the server may have them: `outcry send --retry-unknown` resends them)",
+            &format!(
+                "unknown (the server may have them: `{command} --retry-unknown` resends them)"
+            ),
             &self.unknown,
         );
         self.print_what_is_left();
@@ -233,8 +239,8 @@ impl Report {
         }
         if self.left_count > 0 || self.beyond_limit > 0 || !self.deferred.is_empty() {
             output::say(&format!(
-                "run `outcry send {}` again to send what is left",
-                self.campaign
+                "run `{} {}` again to send what is left",
+                self.command, self.campaign
             ));
         }
     }

@@ -72,7 +72,7 @@ fn issue_15_a_call_is_recorded_without_a_terminal_and_status_shows_it() {
         .success()
         .stdout_is(
             "free-ainur-kurmanov  nothing sent yet\n\
-            mayday-2011          nothing sent yet; 3 calls\n",
+            mayday-2011          no letters sent yet; 3 calls\n",
         )
         .stderr_is("");
 }
@@ -155,7 +155,8 @@ fn issue_15_an_outcome_without_a_target_asks_for_the_target() {
 }
 
 /// The guided call session: every target with a phone, the one only a call reaches first;
-/// Esc skips a target, Ctrl-C stops with what was answered recorded.
+/// Esc at the outcome skips a target, Esc at the note means none; Ctrl-C stops with the calls
+/// recorded kept, and the one on screen (its outcome chosen, its note being typed) not.
 #[test]
 fn issue_15_the_guided_call_session_records_each_answer() {
     use crate::terminal::{CTRL_C, DOWN, ESC};
@@ -171,13 +172,32 @@ fn issue_15_the_guided_call_session_records_each_answer() {
         .wait_for("3/4");
     t.wait_for("What came of the call?");
     insta::assert_snapshot!("calls_guided_2_third", t.snapshot());
-    t.keys(&[CTRL_C]);
+    t.keys(&["\r"])
+        .wait_for("A note")
+        .keys(&[ESC])
+        .wait_for("4/4");
+    t.wait_for("What came of the call?")
+        .keys(&[DOWN, DOWN, DOWN, "\r"])
+        .wait_for("A note")
+        .keys(&["x", CTRL_C]);
     let run = t.finish().code(130);
+    assert!(
+        run.stdout.contains(
+            "stopped: 2 calls recorded (`outcry status mayday-2011`); the call on screen is not"
+        ),
+        "{}",
+        run.stdout
+    );
     let journal = String::from_utf8(run.read(JOURNAL)).expect("utf-8");
-    assert_eq!(journal.lines().count(), 1, "{journal}");
-    let call: serde_json::Value =
-        serde_json::from_str(journal.lines().next().expect("a line")).expect("JSON");
-    assert_eq!(call["call"]["target"], "presidential-administration");
-    assert_eq!(call["call"]["outcome"], "voicemail");
-    assert_eq!(call["call"]["note"], "left my name");
+    let calls: Vec<serde_json::Value> = journal
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON"))
+        .collect();
+    assert_eq!(calls.len(), 2, "{journal}");
+    assert_eq!(calls[0]["call"]["target"], "presidential-administration");
+    assert_eq!(calls[0]["call"]["outcome"], "voicemail");
+    assert_eq!(calls[0]["call"]["note"], "left my name");
+    assert_eq!(calls[1]["call"]["target"], "court-tikhonov");
+    assert_eq!(calls[1]["call"]["outcome"], "reached");
+    assert_eq!(calls[1]["call"].get("note"), None, "Esc: no note");
 }

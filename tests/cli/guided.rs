@@ -256,6 +256,64 @@ fn guided_send_delivers_to_the_server() {
     drop(run);
 }
 
+/// A report the server refused is not offered again as if new: the next guided run says how
+/// to send it again, and the letters' exit code stands.
+#[test]
+fn a_refused_report_is_not_offered_again() {
+    let server = smtp_server::Server::start(
+        smtp_server::Security::StartTls,
+        Some(("user", "secret")),
+        vec![smtp_server::Fault::ReplyToMessage {
+            n: 6,
+            code: 554,
+            text: "5.7.1 Message refused".into(),
+        }],
+    );
+    let case = Case::example()
+        .smtp(&server, "user", "secret")
+        .personal_config("[sender]\nname = \"Ann Activist\"\nemail = \"ann@example.org\"\ncity = \"Leeds\"\ncountry = \"GB\"\n");
+    let through_the_letters = |t: &mut crate::terminal::Terminal| {
+        t.wait_for("Which appeal").keys(&[DOWN, "\r"]);
+        t.wait_for("Sign the letters with this profile?")
+            .keys(&["y"]);
+        t.wait_for("Whom do you write to?").keys(&["\r"]);
+        t.wait_for("in their language?").keys(&["\r"]);
+        t.wait_for("Add a paragraph").keys(&["\r"]);
+        t.wait_for("Read the letters")
+            .keys(&[DOWN, DOWN, DOWN, DOWN, DOWN, DOWN, DOWN, "\r"]);
+        t.wait_for("What now?").keys(&["\r"]);
+    };
+    let mut t = case.terminal(["send"]);
+    through_the_letters(&mut t);
+    t.wait_for("Send these letters now?").keys(&["y"]);
+    t.wait_for("The appeal asks for calls too").keys(&["n"]);
+    t.wait_for("E-mail this report to the coordinators")
+        .keys(&["y"]);
+    t.wait_for("failed (refused by the server");
+    let run = t.finish().code(1);
+    assert_eq!(server.received().len(), 5, "the letters, not the report");
+
+    let mut t = run.again().terminal(["send"]);
+    through_the_letters(&mut t);
+    t.wait_for("The appeal asks for calls too").keys(&["n"]);
+    t.wait_for("sends it again.");
+    let screen = t.snapshot();
+    let run = t.finish().code(0);
+    let said = screen
+        .lines()
+        .find(|l| l.starts_with("The report to the coordinators"))
+        .expect("the report's line");
+    let id = said.split(['(', ')']).nth(1).expect("the report's id");
+    assert!(id.starts_with("report:"), "{said}");
+    assert_eq!(
+        said.replace(id, "report:[ID]"),
+        "The report to the coordinators (report:[ID]) was refused at [TIME]: `outcry report mayday-2011 --send --retry-failed` sends it again."
+    );
+    assert!(!screen.contains("E-mail this report"), "{screen}");
+    assert_eq!(server.received().len(), 5);
+    drop(run);
+}
+
 /// `outcry init` on a terminal: the profile, a mail account, and a connection test.
 #[test]
 fn init_asks_for_profile_and_account_and_tests_it() {

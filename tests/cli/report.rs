@@ -2,7 +2,7 @@
 
 use mail_parser::MessageParser;
 
-use crate::smtp_server::{Security, Server};
+use crate::smtp_server::{Fault, Security, Server};
 use crate::{Case, Run};
 
 const USER: &str = "activist";
@@ -275,6 +275,60 @@ fn report_send_reaches_the_coordinators_once_per_new_state() {
             .1
             .contains("mfa-kz                       e-mail    accepted")
     );
+}
+
+/// A report the server refused for good is held back as a letter would be, saying how to
+/// send it again; `--retry-failed` does.
+#[test]
+fn a_refused_report_goes_again_with_retry_failed() {
+    let server = Server::start(
+        Security::StartTls,
+        Some((USER, PASSWORD)),
+        vec![Fault::ReplyToMessage {
+            n: 2,
+            code: 554,
+            text: "5.7.1 Message refused".into(),
+        }],
+    );
+    let run = mayday(&server)
+        .args(["send", "mayday-2011", "--yes", "--to", "knb-press"])
+        .run()
+        .success()
+        .stdout_unchecked("the send tests pin send's output")
+        .stderr_unchecked("the send tests pin send's output");
+    let run = run
+        .again()
+        .args(["report", "mayday-2011", "--send", "--yes"])
+        .run()
+        .code(1)
+        .hide_report_id()
+        .stdout_is("")
+        .stderr_is("1 e-mail letter(s) from sender@example.org through activist at 127.0.0.1:[PORT] (STARTTLS):\n\
+            \x20 report:[ID]          robert.cwi@gmail.com, ainur1917@gmail.com\n\
+            failed (refused by the server; `outcry report --send --retry-failed` tries them again) 1:\n\
+            \x20 report:[ID]          robert.cwi@gmail.com (to) refused: permanent error (554): 5.7.1 Message refused; ainur1917@gmail.com (to) refused: permanent error (554): 5.7.1 Message refused\n");
+    let run = run
+        .again()
+        .args(["report", "mayday-2011", "--send", "--yes"])
+        .run()
+        .code(1)
+        .stdout_is("")
+        .stderr_is("nothing to send now: 1 letter(s) held back (see below)\n\
+            failed (refused by the server; `outcry report --send --retry-failed` tries them again) 1:\n\
+            \x20 report:[ID]          robert.cwi@gmail.com (to) refused: permanent error (554): 5.7.1 Message refused; ainur1917@gmail.com (to) refused: permanent error (554): 5.7.1 Message refused (not resent: use --retry-failed)\n");
+    assert_eq!(reports(&server).len(), 0);
+    run.again()
+        .args(["report", "mayday-2011", "--send", "--yes", "--retry-failed"])
+        .run()
+        .success()
+        .stdout_is("")
+        .stderr_is("1 e-mail letter(s) from sender@example.org through activist at 127.0.0.1:[PORT] (STARTTLS):\n\
+            \x20 report:[ID]          robert.cwi@gmail.com, ainur1917@gmail.com\n\
+            accepted 1:\n\
+            \x20 report:[ID]          250 2.0.0 queued\n");
+    let got = reports(&server);
+    assert_eq!(got.len(), 1, "sent again, once");
+    assert_eq!(got[0].0, ["robert.cwi@gmail.com", "ainur1917@gmail.com"]);
 }
 
 #[test]

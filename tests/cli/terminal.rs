@@ -105,8 +105,24 @@ impl Terminal {
         text
     }
 
-    /// The screen for a snapshot: the workspace's temporary path as `[ws]`, the machine's
-    /// clock's times (journal records) as `[TIME]`.
+    /// The screen once it has stopped changing: a question's prompt line can be drawn before
+    /// its items (dialoguer writes them in several writes), so the text a test waits for is
+    /// not the end of a drawing on a busy machine.
+    fn settled(&self) -> String {
+        let start = Instant::now();
+        let mut last = self.screen();
+        loop {
+            std::thread::sleep(Duration::from_millis(150));
+            let now = self.screen();
+            if now == last || start.elapsed() > PATIENCE {
+                return now;
+            }
+            last = now;
+        }
+    }
+
+    /// The screen for a snapshot, once settled: the workspace's temporary path as `[ws]`, the
+    /// machine's clock's times (journal records) as `[TIME]`.
     pub fn snapshot(&self) -> String {
         let root = self
             .case
@@ -115,7 +131,7 @@ impl Terminal {
             .path()
             .display()
             .to_string();
-        crate::redact_times(&self.screen().replace(&root, "[ws]"))
+        crate::redact_times(&self.settled().replace(&root, "[ws]"))
     }
 
     /// Waits until the screen shows `text`.
