@@ -155,6 +155,32 @@ fn drafted_letters_are_reported_as_drafted() {
         !journal.contains("drafts/"),
         "no path in the journal: {journal}"
     );
+    // Drafting again is no news: the report (and so what `--send` would send) stays the same.
+    let before = run.stdout.clone();
+    // The journal's times are the clock's, to the second: the second drafting is a later one.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let run = run
+        .again()
+        .args([
+            "compose",
+            "mayday-2011",
+            "--to",
+            "knb-press",
+            "--out",
+            "drafts",
+        ])
+        .run()
+        .success()
+        .stdout_is("")
+        .stderr_unchecked("the drafts tests pin compose's notes");
+    let run = run
+        .again()
+        .args(["report", "mayday-2011"])
+        .run()
+        .success()
+        .stdout_unchecked("compared whole with the report before, times and all, below")
+        .stderr_is("");
+    assert_eq!(run.stdout, before);
     let run = run
         .again()
         .args(["report", "mayday-2011", "--format", "json"])

@@ -11,7 +11,7 @@
 //! gives each letter's last record (never a call), [`Replay::calls`] every [`CallRecord`]
 //! (time, target key, number in E.164, [`Outcome`], note) in the order made; a second call
 //! to a target is another record. Drafting runs are lines too ([`draft`],
-//! [`Journal::record_drafts`]): [`Replay::drafted`] says when a letter was last written as a
+//! [`Journal::record_drafts`]): [`Replay::drafted`] says when a letter was first written as a
 //! draft. [`Journal::read`] replays without locking (for `status` and reports).
 
 use std::collections::BTreeMap;
@@ -197,7 +197,7 @@ impl Reception {
 pub struct Replay {
     last: BTreeMap<String, Record>,
     calls: Vec<CallRecord>,
-    /// When each letter id was last written as a draft.
+    /// When each letter id was first written as a draft.
     drafted: BTreeMap<String, String>,
     /// How many drafting runs the journal holds.
     drafting_runs: usize,
@@ -223,7 +223,10 @@ impl Replay {
         }
         if let Some(d) = &r.drafts {
             for letter in &d.letters {
-                self.drafted.insert(letter.clone(), r.time.clone());
+                // The first time: drafting again is no news for a report.
+                self.drafted
+                    .entry(letter.clone())
+                    .or_insert_with(|| r.time.clone());
             }
             self.drafting_runs += 1;
             return;
@@ -258,7 +261,7 @@ impl Replay {
         &self.calls
     }
 
-    /// When the letter `letter` was last written as a draft (UTC, RFC 3339).
+    /// When the letter `letter` was first written as a draft (UTC, RFC 3339).
     pub fn drafted(&self, letter: &str) -> Option<&str> {
         self.drafted.get(letter).map(String::as_str)
     }
