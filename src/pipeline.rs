@@ -330,17 +330,32 @@ pub(crate) fn write_drafts(dest: &Destinations, letters: &[Letter], now: Timesta
     })
 }
 
-/// Records in the campaign's journal that `letters` were written as drafts, for `outcry
-/// report` (see [`crate::send::journal::draft`]). The drafts are written already: a journal
-/// that cannot take the line (another run holds it) is a warning, not a failure.
+/// Records in the campaign's journal, when it has one, that `letters` were written as drafts,
+/// for `outcry report` (see [`crate::send::journal::draft`]). Drafting alone never makes a
+/// journal: a workspace drafted in and passed on must not carry one for others' `send` to
+/// refuse. The drafts are written already, so a journal that cannot take the line (another
+/// run holds it, or it is not this writer's) is a warning, not a failure.
 pub(crate) fn journal_drafts(l: &Loaded, campaign: &str, letters: &[Letter]) {
-    let ids = letters.iter().map(|x| x.id.clone()).collect();
+    // Call scripts are no letters: the journal's calls are the calls made.
+    let ids: Vec<String> = letters
+        .iter()
+        .filter(|x| x.channel != Channel::Phone)
+        .map(|x| x.id.clone())
+        .collect();
+    if ids.is_empty() {
+        return;
+    }
     let time = Timestamp::now().strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
-    let recorded = crate::send::journal::Journal::open(&l.ws.root, campaign)
-        .and_then(|(mut journal, _)| journal.record_drafts(ids, time));
+    let recorded =
+        crate::send::journal::Journal::open_existing(&l.ws.root, campaign).and_then(|journal| {
+            match journal {
+                Some((mut journal, _)) => journal.record_drafts(ids, time),
+                None => Ok(()),
+            }
+        });
     if let Err(e) = recorded {
         crate::output::note(&format!(
-            "warning: the drafts are written, but the journal does not record them (`outcry report` will show them as not sent): {e:#}"
+            "warning: the drafts are written, but the journal does not record them, so `outcry report {campaign}` does not show them as drafted (the same compose again records them): {e:#}"
         ));
     }
 }

@@ -112,12 +112,42 @@ fn report_shows_every_letter_with_its_fate() {
     assert_eq!(json["summary"]["accepted"], 1);
 }
 
-/// Issue 15: letters written as drafts (for the mail program, or a fax to send by hand) are
-/// "drafted", not "not sent"; the drafts' own list says nothing of where they went.
+/// Drafting alone makes no journal (nor journal key): a workspace drafted in and passed on
+/// carries none for the next writer's `send` to refuse.
 #[test]
-fn drafted_letters_are_reported_as_drafted() {
+fn drafting_alone_makes_no_journal() {
     let run = Case::example()
         .sender()
+        .args(["compose", "mayday-2011", "--out", "drafts"])
+        .run()
+        .success()
+        .stdout_is("")
+        .stderr_unchecked("the drafts tests pin compose's notes");
+    assert_eq!(run.files(".outcry"), Vec::<String>::new());
+    assert_eq!(run.files(".home/.local/state"), Vec::<String>::new());
+}
+
+/// Issue 15: letters written as drafts (for the mail program, or a fax to send by hand) are
+/// "drafted", not "not sent", once the campaign has a journal; the journal says nothing of
+/// where they went.
+#[test]
+fn drafted_letters_are_reported_as_drafted() {
+    // Once there is a journal (a call recorded, a letter sent), drafting runs go into it.
+    let run = Case::example()
+        .sender()
+        .args([
+            "call",
+            "mayday-2011",
+            "presidential-administration",
+            "--outcome",
+            "busy",
+        ])
+        .run()
+        .success()
+        .stdout_is("")
+        .stderr_unchecked("the call tests pin this");
+    let run = run
+        .again()
         .args([
             "compose",
             "mayday-2011",
@@ -147,7 +177,10 @@ fn drafted_letters_are_reported_as_drafted() {
             court-tikhonov.copy          e-mail    drafted   [TIME]\n\
             embassy-kz-gb                e-mail    not sent\n\
             \n\
-            6 letters: 3 drafted, 3 not sent\n",
+            calls\n\
+            presidential-administration  call      busy         [TIME]  +7 7172 74 55 24\n\
+            \n\
+            6 letters: 3 drafted, 3 not sent; 1 call: 1 busy\n",
         )
         .stderr_is("");
     let journal = String::from_utf8(run.read(".outcry/journal/mayday-2011.jsonl")).expect("utf-8");
@@ -195,8 +228,11 @@ fn drafted_letters_are_reported_as_drafted() {
         .args(["status", "mayday-2011"])
         .run()
         .success()
-        .stdout_is("")
-        .stderr_is("nothing sent yet for mayday-2011\n");
+        .stdout_is(
+            "call presidential-administration\n\
+            \x20                            busy         [TIME]  +7 7172 74 55 24\n",
+        )
+        .stderr_is("");
 }
 
 /// Issue 15: `report --send` reaches both coordinators once, and again only after

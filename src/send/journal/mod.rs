@@ -300,6 +300,17 @@ impl Journal {
         Journal::open_with(root, campaign, key)
     }
 
+    /// Opens the journal only if there is one (`None` if not), for records that must never be
+    /// why a workspace has a journal: drafting runs. The journal key is not made here: a
+    /// journal without it was not written on this account, and opening it says so.
+    pub fn open_existing(root: &Path, campaign: &str) -> Result<Option<(Journal, Replay)>> {
+        if !crate::files::taken(&path(root, campaign)) {
+            return Ok(None);
+        }
+        let key = seal::load_key(false)?;
+        Journal::open_with(root, campaign, key).map(Some)
+    }
+
     fn open_with(root: &Path, campaign: &str, key: Option<Key>) -> Result<(Journal, Replay)> {
         let p = path(root, campaign);
         let shown = p.strip_prefix(root).unwrap_or(&p).to_path_buf();
