@@ -147,7 +147,7 @@ impl<'a> Bulk<'a> {
             let lang = self.renderers.get(language);
             let key = (country, lang.campaign.language.clone());
             let sheet = sheets.0.entry(key.clone()).or_insert_with(|| {
-                Sheet::new(&lang.campaign, &plan.letters, self.signatories, self.date)
+                Sheet::new(&lang.campaign, &plan.letters, self.signatories, self.date).memoized()
             });
             if !signed_in.contains(&key.1) {
                 sheet.sign(account, &signing);

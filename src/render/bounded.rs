@@ -35,6 +35,12 @@ impl Renderer {
     /// Renders `name` (at most [`MAX_LETTER`] bytes) and checks the text for control characters.
     pub(super) fn run(&self, name: &str, ctx: &Context) -> Result<String, Diagnostic> {
         let text = self.render_bounded(name, ctx)?;
+        self.checked(name, text)
+    }
+
+    /// `text`, rendered from `name`, if it holds no control character (`run`'s check, also
+    /// for a text made otherwise: see [`super::memo`]).
+    pub(super) fn checked(&self, name: &str, text: String) -> Result<String, Diagnostic> {
         // Every file and value is checked for control characters where it is read; this is
         // the last guard, on what will be shown and sent.
         // Most letters are printable ASCII and line ends, which hold no control character.

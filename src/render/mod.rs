@@ -9,6 +9,7 @@ mod bounded;
 mod compile;
 mod context;
 mod languages;
+mod memo;
 mod sheet;
 #[cfg(test)]
 mod tests;
@@ -51,6 +52,8 @@ pub struct Renderer {
     letter: String,
     subject: String,
     layouts: HashMap<&'static str, String>,
+    /// The templates a bulk mailing renders once per shape of signer (see [`memo`]).
+    memoizable: Vec<String>,
 }
 
 impl Renderer {
@@ -111,6 +114,7 @@ impl Renderer {
             letter: entries[0].name.clone(),
             subject: entries[1].name.clone(),
             layouts: HashMap::new(),
+            memoizable: Vec::new(),
         };
         // Partials first: a partial named like one of the campaign's templates (`outcry:fax`)
         // does not replace it.
@@ -121,6 +125,12 @@ impl Renderer {
             r.hb.register_template(&e.name, a.compiled);
             r.files.insert(e.name, (e.path, e.first_line));
         }
+        r.memoizable = std::iter::once(&r.letter)
+            .chain([&r.subject])
+            .chain(r.layouts.values())
+            .filter(|name| memo::memoizable(&r.hb, name))
+            .cloned()
+            .collect();
         Some(r)
     }
 
@@ -158,12 +168,13 @@ impl Renderer {
         self.render_on(&mut sheet, 0, campaign, planned, sender, signing, original)
     }
 
-    fn subject_line(
-        &self,
-        ctx: &handlebars::Context,
-        campaign: &Campaign,
-    ) -> Result<String, Diagnostic> {
-        let raw = self.run(&self.subject, ctx)?;
+    /// Whether `name` renders once per shape of signer in a bulk mailing (see [`memo`]).
+    fn memoizable(&self, name: &str) -> bool {
+        self.memoizable.iter().any(|m| m == name)
+    }
+
+    /// The subject, rendered as `raw`, on one line.
+    fn subject_line(raw: &str, campaign: &Campaign) -> Result<String, Diagnostic> {
         let subject = raw.trim();
         fields::check_line("the rendered subject", subject).map_err(|e| Diagnostic {
             severity: Severity::Error,

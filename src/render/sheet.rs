@@ -9,6 +9,7 @@ use handlebars::Context;
 use serde_json::{Value, json};
 
 use super::context::{self, Signing, recipient_ctx};
+use super::memo::{Memo, SIGNED};
 use super::{Renderer, address, addressee, alternatives, coordinator, from, tidy};
 use crate::campaign::Campaign;
 use crate::config::Sender;
@@ -19,6 +20,8 @@ use crate::plan::Planned;
 /// The contexts of a plan's letters (see the module's documentation).
 pub struct Sheet {
     ctx: Context,
+    /// The texts rendered for each shape of signer, in a bulk mailing ([`Sheet::memoized`]).
+    memo: Option<Memo>,
     letters: Vec<Own>,
     /// The signer's `return_address`, for the layouts.
     return_address: Value,
@@ -51,8 +54,19 @@ impl Sheet {
         }
         Sheet {
             ctx: Context::from(ctx),
+            memo: None,
             letters: letters.iter().map(own).collect(),
             return_address: Value::Null,
+        }
+    }
+
+    /// The sheet, keeping what it renders for each shape of signer (see [`super::memo`]): for
+    /// a bulk mailing, whose signers it renders in turn.
+    #[must_use]
+    pub fn memoized(self) -> Sheet {
+        Sheet {
+            memo: Some(Memo::new()),
+            ..self
         }
     }
 
@@ -90,6 +104,7 @@ impl Sheet {
             ctx,
             letters,
             return_address,
+            ..
         } = self;
         if let Value::Object(map) = ctx.data_mut() {
             map.insert("subject".into(), json!(subject));
@@ -107,6 +122,7 @@ impl Sheet {
             ctx,
             letters,
             return_address,
+            ..
         } = self;
         if let Value::Object(map) = ctx.data_mut() {
             for (k, v) in &mut letters[i].layout {
@@ -235,8 +251,8 @@ impl Renderer {
         planned: &Planned,
         original: Option<(&str, &str)>,
     ) -> Result<(String, String), Diagnostic> {
-        let subject = self.subject_line(&sheet.ctx, campaign)?;
-        let mut body = tidy(self.run(&self.letter, &sheet.ctx)?);
+        let subject = Renderer::subject_line(&self.run_on(&self.subject, sheet, i)?, campaign)?;
+        let mut body = tidy(self.run_on(&self.letter, sheet, i)?);
         if let Some((language, text)) = original {
             body = format!(
                 "{body}\n{}\n\n{text}",
@@ -265,12 +281,61 @@ impl Renderer {
             (Kind::Letter, ch) => super::layout_name(ch),
         };
         sheet.enter_layout(i, &subject, &body);
-        let text = self.run(&self.layouts[layout], &sheet.ctx);
+        let text = self.run_on(&self.layouts[layout], sheet, i);
         sheet.leave_layout(i);
         let body = tidy(text?);
         Ok(match planned.kind {
             Kind::Copy => (format!("Copy: {subject}"), body),
             Kind::Letter => (subject, body),
         })
+    }
+}
+
+impl Renderer {
+    /// Renders `name` for the letter `i` on `sheet`: as [`Renderer::run`] does, or, on a
+    /// memoized sheet and for a template that qualifies, from the text kept for the signer's
+    /// shape (rendered by handlebars the first time; see [`super::memo`]).
+    fn run_on(&self, name: &str, sheet: &mut Sheet, i: usize) -> Result<String, Diagnostic> {
+        let (Some(memo), true) = (&sheet.memo, self.memoizable(name)) else {
+            return self.run(name, &sheet.ctx);
+        };
+        let Value::Object(map) = sheet.ctx.data() else {
+            return self.run(name, &sheet.ctx);
+        };
+        let probe = memo.probe(SIGNED.iter().filter_map(|k| map.get(*k).map(|v| (*k, v))));
+        if let Some(text) = memo.kept(name, i, &probe.shape) {
+            return match memo.fill(text, &probe.strings) {
+                Some(filled) if filled.len() <= super::bounded::MAX_LETTER => {
+                    self.checked(name, filled)
+                }
+                _ => self.run(name, &sheet.ctx),
+            };
+        }
+        // The first signer of this shape: rendered with markers for its strings.
+        let mut marked = probe.marked;
+        swap_values(&mut sheet.ctx, &mut marked);
+        let text = self.run(name, &sheet.ctx);
+        swap_values(&mut sheet.ctx, &mut marked);
+        let Some(memo) = &mut sheet.memo else {
+            return self.run(name, &sheet.ctx);
+        };
+        match text.map(|t| (memo.fill(&t, &probe.strings), t)) {
+            Ok((Some(filled), text)) if filled.len() <= super::bounded::MAX_LETTER => {
+                memo.keep(name, i, probe.shape, text);
+                self.checked(name, filled)
+            }
+            _ => self.run(name, &sheet.ctx),
+        }
+    }
+}
+
+/// Exchanges the context's values of `values`' keys with those values.
+fn swap_values(ctx: &mut Context, values: &mut [(&'static str, Value)]) {
+    if let Value::Object(map) = ctx.data_mut() {
+        for (k, v) in values {
+            if let Some(x) = map.get_mut(*k) {
+                std::mem::swap(x, v);
+            }
+        }
     }
 }

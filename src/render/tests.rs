@@ -196,4 +196,179 @@ mod props {
             prop_assert!(renderer.is_none() || rendered > 0 || d.has_errors(), "{:?}", d);
         }
     }
+
+    /// A member of a signers file: a name, a city or none (or an empty one), a note or none,
+    /// an extra column or none.
+    fn signer() -> impl Strategy<Value = crate::signers::Signer> {
+        (
+            testgen::words(),
+            prop_oneof![
+                Just(None),
+                Just(Some(String::new())),
+                testgen::words().prop_map(Some)
+            ],
+            prop_oneof![
+                Just(String::new()),
+                testgen::words(),
+                Just("Two\n\nparagraphs  \n".to_string())
+            ],
+            prop_oneof![Just(None), testgen::words().prop_map(Some)],
+        )
+            .prop_map(|(name, city, note, branch)| crate::signers::Signer {
+                line: 2,
+                name: if name.trim().is_empty() {
+                    "A".into()
+                } else {
+                    name
+                },
+                email: None,
+                city,
+                country: None,
+                note,
+                extra: branch
+                    .into_iter()
+                    .map(|b| ("branch".to_string(), b))
+                    .collect(),
+                key: "s".into(),
+            })
+    }
+
+    proptest! {
+        #![proptest_config(testgen::config(400))]
+
+        /// A bulk mailing's sheet keeps what it rendered for each shape of signer (see
+        /// `render::memo`): every letter it gives, for every signer in turn, is the letter
+        /// handlebars renders for that signer alone, or the same error.
+        #[test]
+        fn props_memo_is_handlebars(input in input(), signers in proptest::collection::vec(signer(), 1..6)) {
+            memo_matches(&input, &signers)?;
+        }
+    }
+
+    /// Renders every planned letter of `input` for each of `signers` in turn (twice) on one
+    /// memoized sheet, and fails unless each is what handlebars renders for that signer alone.
+    fn memo_matches(
+        input: &Input,
+        signers: &[crate::signers::Signer],
+    ) -> Result<(), TestCaseError> {
+        let dir = PathBuf::from("letters/x");
+        let mut d = Diagnostics::default();
+        let book = AddressBook::parse(&Source::new("contacts.toml", CONTACTS.into()), &mut d);
+        let src = Source::new(dir.join("campaign.toml"), input.toml.clone());
+        let read = |name: &str| -> Result<Option<Source>, Diagnostic> {
+            input
+                .templates
+                .iter()
+                .rev()
+                .find(|(n, _)| n == name)
+                .map(|(n, t)| Source::from_bytes(&dir.join(n), t.as_bytes()))
+                .transpose()
+        };
+        let Some(campaign) = Campaign::parse("x", dir.clone(), &src, &read, &[], &mut d) else {
+            return Ok(());
+        };
+        let partials: Vec<Partial> = input
+            .partials
+            .iter()
+            .filter_map(|(n, t)| {
+                let path = PathBuf::from(format!("letters/_partials/{n}.hbs"));
+                Source::from_bytes(&path, t.as_bytes())
+                    .ok()
+                    .map(|source| Partial {
+                        name: n.clone(),
+                        source,
+                        language: None,
+                    })
+            })
+            .collect();
+        let sender = Sender {
+            name: Some("Branch".into()),
+            email: "branch@example.org".parse().ok(),
+            organisation: input.full_sender.then(|| "Leeds Branch".into()),
+            ..Sender::default()
+        };
+        let Some(r) = Renderer::new(&campaign, &partials, &mut d) else {
+            return Ok(());
+        };
+        let Ok(planned) = plan(&campaign, &book, &sender, &Selection::default(), &mut d) else {
+            return Ok(());
+        };
+        let date = jiff::civil::date(2011, 5, 2);
+        let mut sheet =
+            Sheet::new(&campaign, &planned.letters, &campaign.signatories, date).memoized();
+        // Each signer twice: the second time from what the first kept.
+        for s in signers.iter().chain(signers) {
+            let signing = Signing {
+                signer: Some(s),
+                personal: "",
+                signatories: &campaign.signatories,
+            };
+            sheet.sign(&sender, &signing);
+            for (i, p) in planned.letters.iter().enumerate() {
+                let kept = r.render_on(&mut sheet, i, &campaign, p, &sender, &signing, None);
+                let alone = r.render(&campaign, p, &sender, &signing, date);
+                match (kept, alone) {
+                    (Ok(a), Ok(b)) => {
+                        prop_assert_eq!(&a.subject, &b.subject);
+                        prop_assert_eq!(&a.body, &b.body);
+                    }
+                    (Err(a), Err(b)) => prop_assert_eq!(a.message, b.message),
+                    (a, b) => prop_assert!(
+                        false,
+                        "kept {:?}\nalone {:?}",
+                        a.map(|l| l.body),
+                        b.map(|l| l.body)
+                    ),
+                }
+            }
+        }
+
+        Ok(())
+    }
+
+    /// Templates that look into a signer's values (a helper's argument, `#each`/`#with` over
+    /// them, a path into them where a block changed the context) are rendered by handlebars
+    /// for each signer; those that only print or test them come from what was kept.
+    #[test]
+    fn what_looks_into_a_signers_values_is_rendered_for_each() {
+        let toml = "title = \"T\"\nsubject = \"S {{sender.name}}\"\nissued = 2011-05-02\ndemands = [\"D\"]\n\
+            to = [\"ministry\", \"court\", \"a-1\", \"b_2\"]\ncc = [\"coord\"]\nsignatories = [\"Ann\"]\n";
+        let letters = [
+            "{{#if (eq sender.city \"Leeds\")}}L{{else}}X{{/if}} {{len personal}}",
+            "{{#each signer}}{{@key}}={{this}};{{/each}}",
+            "{{#with sender}}{{name}} {{city}}{{/with}}",
+            "{{lookup sender \"city\"}} {{#each demands}}{{../sender.name}}{{/each}}",
+            "{{#if personal}}{{personal}}{{else}}none{{/if}} {{> p0}}",
+            "{{#unless sender.city}}nowhere{{/unless}}{{sender.city}}",
+        ];
+        let signers: Vec<crate::signers::Signer> = ["Leeds", "York", ""]
+            .iter()
+            .zip(["A note", "", "Another"])
+            .map(|(city, note)| crate::signers::Signer {
+                line: 2,
+                name: format!("Ann of {city}"),
+                email: None,
+                city: Some((*city).to_string()),
+                country: None,
+                note: note.to_string(),
+                extra: std::iter::once(("branch".to_string(), (*city).to_string())).collect(),
+                key: "s".into(),
+            })
+            .collect();
+        for letter in letters {
+            let input = Input {
+                toml: toml.into(),
+                templates: vec![
+                    ("letter.hbs".into(), letter.into()),
+                    ("fax.hbs".into(), "{{body}} / {{sender.city}}".into()),
+                ],
+                partials: vec![(
+                    "p0".into(),
+                    "{{#if sender.city}}{{sender.city}}{{/if}}".into(),
+                )],
+                full_sender: true,
+            };
+            memo_matches(&input, &signers).unwrap_or_else(|e| panic!("{letter}: {e}"));
+        }
+    }
 }
