@@ -30,9 +30,10 @@ pub(super) const SIGNED: [&str; 6] = [
     "return_address",
 ];
 
-/// How many shapes a sheet keeps, for each letter and template, before it stops keeping
-/// more (each further shape is rendered by handlebars).
-const MAX_KEPT: usize = 4096;
+/// How many texts a sheet keeps (a template of a planned letter for a shape of signer: a
+/// few KiB each) before it stops keeping more and renders further shapes by handlebars: a
+/// signers file of many shapes (columns empty in every pattern) keeps a few MiB a sheet.
+const MAX_KEPT: usize = 1024;
 
 /// A sheet's memory of rendered shapes (see the module's documentation).
 pub(super) struct Memo {
@@ -168,10 +169,13 @@ fn element_ok<'a>(
         TemplateElement::Expression(h) | TemplateElement::HtmlExpression(h) => {
             if h.params.is_empty() && h.hash.is_empty() {
                 // A print: a signer's value only where the context is the letter's own.
-                !(in_block && signed(&h.name))
+                !(in_block && signed(&h.name, in_block))
             } else {
                 // A helper: none of its arguments may be a signer's value.
-                !h.params.iter().chain(h.hash.values()).any(signed)
+                !h.params
+                    .iter()
+                    .chain(h.hash.values())
+                    .any(|p| signed(p, in_block))
             }
         }
         TemplateElement::HelperBlock(h) => {
@@ -179,9 +183,14 @@ fn element_ok<'a>(
             let args_ok = match name {
                 // A test: on a signer's value, only where the context is the letter's own.
                 "if" | "unless" if h.params.len() == 1 && h.hash.is_empty() => {
-                    !(nested_signed(&h.params[0]) || in_block && signed(&h.params[0]))
+                    !(nested_signed(&h.params[0], in_block)
+                        || in_block && signed(&h.params[0], in_block))
                 }
-                _ => !h.params.iter().chain(h.hash.values()).any(signed),
+                _ => !h
+                    .params
+                    .iter()
+                    .chain(h.hash.values())
+                    .any(|p| signed(p, in_block)),
             };
             // `if` and `unless` keep the context; any other block may change it.
             let inner = in_block || !matches!(name, "if" | "unless");
@@ -220,16 +229,25 @@ fn element_ok<'a>(
 }
 
 /// Whether a parameter is, or holds, a signer-dependent value: a path into one of [`SIGNED`],
-/// a path to the whole context (`this`, `@root`, `..`), or a subexpression with one.
-fn signed(p: &Parameter) -> bool {
+/// the whole context of the letter (`this` where no block changed it, `@root`, `../`), or a
+/// subexpression with one. Inside a block (`in_block`), a bare `this` is the block's own
+/// value, which is a signer's only if the block's argument was (and such a block is refused).
+fn signed(p: &Parameter, in_block: bool) -> bool {
     match p {
         Parameter::Path(_) => {
             let raw = p.as_name().unwrap_or_default();
             let mut rest = raw;
+            let mut up = false;
             loop {
                 let before = rest;
-                for prefix in ["this.", "this/", "./", "../", "@root.", "@root/"] {
+                for prefix in ["this.", "this/", "./"] {
                     rest = rest.strip_prefix(prefix).unwrap_or(rest);
+                }
+                for prefix in ["../", "@root.", "@root/"] {
+                    if let Some(r) = rest.strip_prefix(prefix) {
+                        rest = r;
+                        up = true;
+                    }
                 }
                 if rest == before {
                     break;
@@ -241,9 +259,13 @@ fn signed(p: &Parameter) -> bool {
                 .unwrap_or_default()
                 .trim_start_matches('[')
                 .trim_end_matches(']');
-            matches!(first, "" | "this" | "." | ".." | "@root") || SIGNED.contains(&first)
+            if SIGNED.contains(&first) {
+                return true;
+            }
+            let whole = matches!(first, "" | "this" | "." | "..");
+            first == "@root" || whole && (up || !in_block)
         }
-        Parameter::Subexpression(_) => nested_signed(p),
+        Parameter::Subexpression(_) => nested_signed(p, in_block),
         Parameter::Name(_) | Parameter::Literal(_) => false,
         // Whatever a later handlebars adds: taken as a signer's.
         _ => true,
@@ -251,10 +273,12 @@ fn signed(p: &Parameter) -> bool {
 }
 
 /// Whether a subexpression holds a signer-dependent value among its arguments.
-fn nested_signed(p: &Parameter) -> bool {
+fn nested_signed(p: &Parameter, in_block: bool) -> bool {
     let Parameter::Subexpression(s) = p else {
         return false;
     };
-    s.params().is_some_and(|ps| ps.iter().any(signed))
-        || s.hash().is_some_and(|h| h.values().any(signed))
+    s.params()
+        .is_some_and(|ps| ps.iter().any(|x| signed(x, in_block)))
+        || s.hash()
+            .is_some_and(|h| h.values().any(|x| signed(x, in_block)))
 }

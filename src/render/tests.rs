@@ -340,6 +340,8 @@ mod props {
             "{{lookup sender \"city\"}} {{#each demands}}{{../sender.name}}{{/each}}",
             "{{#if personal}}{{personal}}{{else}}none{{/if}} {{> p0}}",
             "{{#unless sender.city}}nowhere{{/unless}}{{sender.city}}",
+            "{{#each signatories}}{{this}} {{../personal}} {{@root.sender.city}}{{/each}}",
+            "{{#each demands}}{{#each ../signer}}{{this}}{{/each}}{{/each}} {{lookup this \"personal\"}}",
         ];
         let signers: Vec<crate::signers::Signer> = ["Leeds", "York", ""]
             .iter()
@@ -371,4 +373,30 @@ mod props {
             memo_matches(&input, &signers).unwrap_or_else(|e| panic!("{letter}: {e}"));
         }
     }
+}
+
+/// The shipped appeals' templates (each letter, subject and layout, in each language) are
+/// rendered once per shape of signer in a bulk mailing: none looks into a signer's values.
+#[test]
+fn the_shipped_templates_render_once_per_shape() {
+    let ws = crate::workspace::Workspace::find(std::path::Path::new(env!("CARGO_MANIFEST_DIR")))
+        .expect("the example workspace");
+    let mut d = Diagnostics::default();
+    let partials = ws.partials(&mut d);
+    for id in ws.campaigns() {
+        let campaign = ws.load_campaign(&id, &mut d).expect("loads");
+        let languages = campaign.translations.iter().map(|t| t.language.clone());
+        for language in std::iter::once(campaign.language.clone()).chain(languages) {
+            let c = campaign.in_language(&language);
+            let partials = crate::workspace::partials_in(&partials, &language);
+            let r = Renderer::new(&c, &partials, &mut d).expect("compiles");
+            assert_eq!(
+                r.memoizable.len(),
+                2 + r.layouts.len(),
+                "{id} {language}: {:?}",
+                r.memoizable
+            );
+        }
+    }
+    assert!(!d.has_errors(), "{d:?}");
 }
