@@ -4,7 +4,7 @@
 Usage: python3 benches/bulk.py [--runs N] [--before OUTCRY]
 
 (--before: another outcry binary, e.g. a release build of an earlier commit, timed in the
-same rounds on the same review.)
+same rounds on the same review, whose output must be byte-identical to this build's.)
 
 Builds outcry in release mode and installs mailmerge (PyPI, pinned) into a virtualenv under
 target/. Generates a signers file of 2,000 members (name, email, city, an empty country, a
@@ -158,6 +158,14 @@ def main():
         _, _, err = timed(jobs["json"], root)
         letters = [l for l in err.splitlines() if "letter(s)" in l]
         print(f"<!-- outcry: {letters[-1] if letters else err.strip()} -->")
+        if before:
+            # The two builds must review the same letters, byte for byte.
+            for k in ("text", "json"):
+                now = subprocess.run(jobs[k], capture_output=True, cwd=root, check=True)
+                then = subprocess.run(jobs[k + "-before"], capture_output=True, cwd=root, check=True)
+                if (now.stdout, now.stderr) != (then.stdout, then.stderr):
+                    sys.exit(f"{k}: the output differs from --before's")
+            print("<!-- the review (text and JSON Lines, stdout and stderr) is byte-identical to --before's -->")
         for _ in range(runs):
             for k, argv in jobs.items():
                 wall, cpu, _ = timed(argv, root)

@@ -130,10 +130,27 @@ pub fn shown_path(path: &std::path::Path) -> String {
 }
 
 /// The first [`hidden_control`] in `text`: its byte offset and how to name it.
+///
+/// Every run reads every rendered letter through this, so it looks at bytes: a hidden control
+/// is an ASCII control (below 0x20, or 0x7F) or starts with the byte 0xC2 (U+0080 to U+009F),
+/// 0xE2 (the bidirectional overrides) or 0xF3 (the tag characters), and only there is a
+/// character decoded. Those bytes only ever start a character, so a text in Cyrillic or Greek
+/// is one comparison a byte.
 pub fn find_hidden_control(text: &str) -> Option<(usize, String)> {
-    text.char_indices()
-        .find(|&(_, c)| hidden_control(c))
-        .map(|(i, c)| (i, escape(c)))
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while let Some(b) = bytes.get(i) {
+        if *b < 0x20 || matches!(b, 0x7F | 0xC2 | 0xE2 | 0xF3) {
+            let c = text[i..].chars().next()?;
+            if hidden_control(c) {
+                return Some((i, escape(c)));
+            }
+            i += c.len_utf8();
+        } else {
+            i += 1;
+        }
+    }
+    None
 }
 
 /// How a message names a character: `carriage return`, `U+001B, escape`.
@@ -313,6 +330,32 @@ pub fn check_web(raw: &str) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The byte scan finds what a scan of every character finds, at the same offset: each
+    /// character in and around the hidden ones, in ASCII, Cyrillic and the rest.
+    #[test]
+    fn the_byte_scan_finds_each_hidden_control() {
+        let naive = |t: &str| {
+            t.char_indices()
+                .find(|&(_, c)| hidden_control(c))
+                .map(|(i, c)| (i, escape(c)))
+        };
+        let probes = (0u32..0x300)
+            .chain(0x2000..0x2100)
+            .chain(0xE000..0xE010)
+            .chain(0xDFF80..0xE0100)
+            .filter_map(char::from_u32);
+        for c in probes {
+            for text in [
+                format!("{c}"),
+                format!("Письмо{c}x"),
+                format!("ab\t\n{c}\u{202D}"),
+                format!("é{c}"),
+            ] {
+                assert_eq!(find_hidden_control(&text), naive(&text), "{text:?}");
+            }
+        }
+    }
 
     #[test]
     fn countries_go_by_their_common_short_names() {

@@ -124,9 +124,15 @@ impl Memo {
         let mut out =
             String::with_capacity(text.len() + strings.iter().map(String::len).sum::<usize>());
         let mut rest = text;
-        while let Some(at) = rest.find(&self.open) {
+        // A marker's first character, then the nonce (a U+E000 in a campaign's text is not
+        // followed by it, and is kept).
+        while let Some(at) = rest.find('\u{E000}') {
             out.push_str(&rest[..at]);
-            let after = &rest[at + self.open.len()..];
+            let Some(after) = rest[at..].strip_prefix(self.open.as_str()) else {
+                out.push('\u{E000}');
+                rest = &rest[at + '\u{E000}'.len_utf8()..];
+                continue;
+            };
             let end = after.find('\u{E001}')?;
             let i: usize = after[..end].parse().ok()?;
             out.push_str(strings.get(i)?);

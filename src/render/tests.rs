@@ -400,3 +400,29 @@ fn the_shipped_templates_render_once_per_shape() {
     }
     assert!(!d.has_errors(), "{d:?}");
 }
+
+/// A marker is the nonce's: a U+E000 that a campaign's own text holds is kept as it is.
+#[test]
+fn markers_are_filled_and_other_private_use_text_is_kept() {
+    let memo = super::memo::Memo::new();
+    let value = serde_json::json!({"name": "Ann", "city": ""});
+    let probe = memo.probe(std::iter::once(("sender", &value)));
+    let marker = probe.marked[0].1["name"]
+        .as_str()
+        .expect("a marker")
+        .to_string();
+    let text = format!("\u{E000}1\u{E001} {marker}, \u{E000}");
+    assert_eq!(
+        memo.fill(&text, &probe.strings).as_deref(),
+        Some("\u{E000}1\u{E001} Ann, \u{E000}")
+    );
+    assert_eq!(
+        probe.marked[0].1["city"], "",
+        "an empty string stays: `#if` sees it"
+    );
+    assert_eq!(
+        memo.fill(&format!("{marker}x"), &[]),
+        None,
+        "a marker naming no string"
+    );
+}
