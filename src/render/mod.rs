@@ -351,7 +351,11 @@ fn tidy(mut text: String) -> String {
         text.push('\n');
         return text;
     }
-    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let text = if text.contains('\r') {
+        text.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        text
+    };
     let mut out = String::with_capacity(text.len());
     for line in text.trim_start_matches('\n').lines() {
         out.push_str(line.trim_end());
@@ -367,12 +371,26 @@ fn tidy(mut text: String) -> String {
 }
 
 /// Whether no line of `text` needs tidying: none holds a `\r` or ends in white space (the
-/// byte that ends a line is neither ASCII white space nor part of a character that could be
-/// Unicode's).
+/// character that ends a line is not white space, ASCII or Unicode's: a letter in Cyrillic
+/// ends its lines in characters of more than one byte).
 fn is_tidy_within(text: &str) -> bool {
-    let spaced = |b: u8| matches!(b, b'\t' | 0x0b | 0x0c | b'\r' | b' ') || b >= 0x80;
-    let b = text.as_bytes();
-    !b.contains(&b'\r')
-        && b.windows(2).all(|w| w[1] != b'\n' || !spaced(w[0]))
-        && b.last().is_none_or(|&l| l == b'\n' || !spaced(l))
+    let spaced_before = |end: usize| match text.as_bytes()[..end].last() {
+        None | Some(b'\n') => false,
+        Some(&b) if b < 0x80 => matches!(b, b'\t' | 0x0b | 0x0c | b' '),
+        Some(_) => text[..end]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_whitespace),
+    };
+    !text.as_bytes().contains(&b'\r')
+        && line_feeds(text).all(|end| !spaced_before(end))
+        && !spaced_before(text.len())
+}
+
+/// The byte offset of every line feed in `text`.
+fn line_feeds(text: &str) -> impl Iterator<Item = usize> + '_ {
+    text.bytes()
+        .enumerate()
+        .filter(|&(_, b)| b == b'\n')
+        .map(|(i, _)| i)
 }

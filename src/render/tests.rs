@@ -50,6 +50,10 @@ fn tidy_keeps_only_what_is_tidy() {
         "a\nb ",
         "a\n\u{a0}",
         "\n\n a\n",
+        "Письмо\nдалее\n",
+        "Письмо\u{2003}\nдалее",
+        "ж\u{1680}",
+        "«Ы»\n\u{a0}\n",
     ] {
         assert_eq!(tidy(text.into()), by_lines(text), "{text:?}");
     }
