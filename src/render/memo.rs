@@ -39,17 +39,57 @@ const MAX_KEPT: usize = 1024;
 pub(super) struct Memo {
     /// Begins every marker: a private-use character, then the run's nonce.
     open: String,
-    /// (template, planned letter, shape) → the text with markers.
-    kept: HashMap<(String, usize, String), String>,
+    /// shape → (template, planned letter) → the text with markers.
+    kept: HashMap<String, HashMap<(usize, usize), String>>,
+    /// How many texts `kept` holds.
+    count: usize,
 }
 
-/// What the signer-dependent values of one render become: the values with markers, the shape
-/// (the same for every signer whose values are empty or not in the same places), and the
-/// strings the markers stand for.
-pub(super) struct Probe {
-    pub(super) marked: Vec<(&'static str, Value)>,
-    pub(super) shape: String,
-    pub(super) strings: Vec<String>,
+/// The shape of the signer-dependent `values` (each non-empty string, empty string, null,
+/// boolean and number in its place, objects with their keys) and their non-empty strings,
+/// in the order [`Memo::mark`] numbers them.
+pub(super) fn shape<'v>(values: &[(&'static str, &'v Value)]) -> (String, Vec<&'v str>) {
+    fn walk<'v>(v: &'v Value, shape: &mut String, strings: &mut Vec<&'v str>) {
+        match v {
+            Value::String(s) if s.is_empty() => shape.push('e'),
+            Value::String(s) => {
+                shape.push('s');
+                strings.push(s);
+            }
+            Value::Null => shape.push('n'),
+            Value::Bool(b) => shape.push(if *b { 't' } else { 'f' }),
+            Value::Number(n) => {
+                shape.push('#');
+                shape.push_str(&n.to_string());
+                shape.push(';');
+            }
+            Value::Array(a) => {
+                shape.push('[');
+                a.iter().for_each(|x| walk(x, shape, strings));
+                shape.push(']');
+            }
+            Value::Object(o) => {
+                shape.push('{');
+                for (k, x) in o {
+                    // A key's length first: no key can pass for another and its value.
+                    shape.push_str(&k.len().to_string());
+                    shape.push(':');
+                    shape.push_str(k);
+                    walk(x, shape, strings);
+                }
+                shape.push('}');
+            }
+        }
+    }
+    let mut shape = String::new();
+    let mut strings = Vec::new();
+    for (k, v) in values {
+        shape.push_str(k);
+        shape.push('=');
+        walk(v, &mut shape, &mut strings);
+        shape.push(';');
+    }
+    (shape, strings)
 }
 
 impl Memo {
@@ -60,69 +100,54 @@ impl Memo {
         Memo {
             open: format!("\u{E000}{nonce:016x}:"),
             kept: HashMap::new(),
+            count: 0,
         }
     }
 
-    /// The probe of `values` (the context's signer-dependent entries).
-    pub(super) fn probe<'v>(
-        &self,
-        values: impl Iterator<Item = (&'static str, &'v Value)>,
-    ) -> Probe {
-        let mut strings = Vec::new();
-        let marked: Vec<(&'static str, Value)> = values
-            .map(|(k, v)| (k, self.mark(v, &mut strings)))
-            .collect();
-        let mut shape = String::new();
-        for (k, v) in &marked {
-            shape.push_str(k);
-            shape.push('=');
-            shape.push_str(&v.to_string());
-            shape.push('\n');
-        }
-        Probe {
-            marked,
-            shape,
-            strings,
-        }
-    }
-
-    /// `v` with each non-empty string replaced by a marker (its index in `strings`).
-    fn mark(&self, v: &Value, strings: &mut Vec<String>) -> Value {
+    /// `v` with each non-empty string replaced by a marker numbered from `n`, in the order
+    /// [`shape`] lists the strings.
+    pub(super) fn mark(&self, v: &Value, n: &mut usize) -> Value {
         match v {
             Value::String(s) if !s.is_empty() => {
-                let marker = format!("{}{}\u{E001}", self.open, strings.len());
-                strings.push(s.clone());
+                let marker = format!("{}{n}\u{E001}", self.open);
+                *n += 1;
                 Value::String(marker)
             }
-            Value::Array(a) => Value::Array(a.iter().map(|x| self.mark(x, strings)).collect()),
+            Value::Array(a) => Value::Array(a.iter().map(|x| self.mark(x, n)).collect()),
             Value::Object(o) => Value::Object(
                 o.iter()
-                    .map(|(k, x)| (k.clone(), self.mark(x, strings)))
+                    .map(|(k, x)| (k.clone(), self.mark(x, n)))
                     .collect(),
             ),
             other => other.clone(),
         }
     }
 
-    /// The text kept for this template, letter and shape, if any.
-    pub(super) fn kept(&self, name: &str, letter: usize, shape: &str) -> Option<&str> {
+    /// The text kept for this shape, template (its index) and planned letter, if any.
+    pub(super) fn kept(&self, shape: &str, template: usize, letter: usize) -> Option<&str> {
         self.kept
-            .get(&(name.to_string(), letter, shape.to_string()))
+            .get(shape)
+            .and_then(|t| t.get(&(template, letter)))
             .map(String::as_str)
     }
 
-    /// Keeps a text rendered with markers (up to [`MAX_KEPT`] shapes).
-    pub(super) fn keep(&mut self, name: &str, letter: usize, shape: String, text: String) {
-        if self.kept.len() < MAX_KEPT {
-            self.kept.insert((name.to_string(), letter, shape), text);
+    /// Keeps a text rendered with markers (up to [`MAX_KEPT`] texts).
+    pub(super) fn keep(&mut self, shape: String, template: usize, letter: usize, text: String) {
+        if self.count < MAX_KEPT {
+            self.count += 1;
+            self.kept
+                .entry(shape)
+                .or_default()
+                .insert((template, letter), text);
         }
     }
 
     /// `text` with its markers replaced by `strings`; `None` if a marker is not whole or
     /// names no string (the text is then rendered by handlebars).
-    pub(super) fn fill(&self, text: &str, strings: &[String]) -> Option<String> {
-        let mut out =
-            String::with_capacity(text.len() + strings.iter().map(String::len).sum::<usize>());
+    pub(super) fn fill(&self, text: &str, strings: &[impl AsRef<str>]) -> Option<String> {
+        let mut out = String::with_capacity(
+            text.len() + strings.iter().map(|s| s.as_ref().len()).sum::<usize>(),
+        );
         let mut rest = text;
         // A marker's first character, then the nonce (a U+E000 in a campaign's text is not
         // followed by it, and is kept).
@@ -135,7 +160,7 @@ impl Memo {
             };
             let end = after.find('\u{E001}')?;
             let i: usize = after[..end].parse().ok()?;
-            out.push_str(strings.get(i)?);
+            out.push_str(strings.get(i)?.as_ref());
             rest = &after[end + '\u{E001}'.len_utf8()..];
         }
         out.push_str(rest);

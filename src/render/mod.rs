@@ -168,9 +168,10 @@ impl Renderer {
         self.render_on(&mut sheet, 0, campaign, planned, sender, signing, original)
     }
 
-    /// Whether `name` renders once per shape of signer in a bulk mailing (see [`memo`]).
-    fn memoizable(&self, name: &str) -> bool {
-        self.memoizable.iter().any(|m| m == name)
+    /// Where `name` is among the templates a bulk mailing renders once per shape of signer
+    /// (see [`memo`]), if it is.
+    fn memoized(&self, name: &str) -> Option<usize> {
+        self.memoizable.iter().position(|m| m == name)
     }
 
     /// The subject, rendered as `raw`, on one line.
@@ -387,10 +388,7 @@ fn is_tidy_within(text: &str) -> bool {
         && !spaced_before(text.len())
 }
 
-/// The byte offset of every line feed in `text`.
+/// The byte offset of every line feed in `text` (found as `memchr` finds a byte).
 fn line_feeds(text: &str) -> impl Iterator<Item = usize> + '_ {
-    text.bytes()
-        .enumerate()
-        .filter(|&(_, b)| b == b'\n')
-        .map(|(i, _)| i)
+    text.match_indices('\n').map(|(i, _)| i)
 }

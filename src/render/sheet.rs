@@ -8,12 +8,14 @@
 use handlebars::Context;
 use serde_json::{Value, json};
 
+use super::MAX_LETTER;
 use super::context::{self, Signing, recipient_ctx};
 use super::memo::{Memo, SIGNED};
 use super::{Renderer, address, addressee, alternatives, coordinator, from, tidy};
 use crate::campaign::Campaign;
 use crate::config::Sender;
 use crate::diag::Diagnostic;
+use crate::fields;
 use crate::letter::{Channel, Kind, Letter};
 use crate::plan::Planned;
 
@@ -296,33 +298,48 @@ impl Renderer {
     /// memoized sheet and for a template that qualifies, from the text kept for the signer's
     /// shape (rendered by handlebars the first time; see [`super::memo`]).
     fn run_on(&self, name: &str, sheet: &mut Sheet, i: usize) -> Result<String, Diagnostic> {
-        let (Some(memo), true) = (&sheet.memo, self.memoizable(name)) else {
+        let (Some(memo), Some(t)) = (&sheet.memo, self.memoized(name)) else {
             return self.run(name, &sheet.ctx);
         };
         let Value::Object(map) = sheet.ctx.data() else {
             return self.run(name, &sheet.ctx);
         };
-        let probe = memo.probe(SIGNED.iter().filter_map(|k| map.get(*k).map(|v| (*k, v))));
-        if let Some(text) = memo.kept(name, i, &probe.shape) {
-            return match memo.fill(text, &probe.strings) {
-                Some(filled) if filled.len() <= super::bounded::MAX_LETTER => {
-                    self.checked(name, filled)
-                }
+        let values: Vec<(&'static str, &Value)> = SIGNED
+            .iter()
+            .filter_map(|k| map.get(*k).map(|v| (*k, v)))
+            .collect();
+        let (shape, strings) = super::memo::shape(&values);
+        if let Some(text) = memo.kept(&shape, t, i) {
+            // The kept text was checked; the strings put in are checked here.
+            let clean = strings
+                .iter()
+                .all(|s| fields::find_hidden_control(s).is_none());
+            return match memo.fill(text, &strings) {
+                Some(filled) if clean && filled.len() <= MAX_LETTER => Ok(filled),
                 _ => self.run(name, &sheet.ctx),
             };
         }
         // The first signer of this shape: rendered with markers for its strings.
-        let mut marked = probe.marked;
+        let mut n = 0;
+        let mut marked: Vec<(&'static str, Value)> = values
+            .iter()
+            .map(|(k, v)| (*k, memo.mark(v, &mut n)))
+            .collect();
+        let strings: Vec<String> = strings.into_iter().map(str::to_string).collect();
         swap_values(&mut sheet.ctx, &mut marked);
         let text = self.run(name, &sheet.ctx);
         swap_values(&mut sheet.ctx, &mut marked);
         let Some(memo) = &mut sheet.memo else {
             return self.run(name, &sheet.ctx);
         };
-        match text.map(|t| (memo.fill(&t, &probe.strings), t)) {
-            Ok((Some(filled), text)) if filled.len() <= super::bounded::MAX_LETTER => {
-                memo.keep(name, i, probe.shape, text);
-                self.checked(name, filled)
+        match text.map(|text| (memo.fill(&text, &strings), text)) {
+            Ok((Some(filled), text)) if filled.len() <= MAX_LETTER => {
+                let checked = self.checked(name, filled);
+                // Kept only when clean: a later signer's text is then checked in its strings.
+                if checked.is_ok() {
+                    memo.keep(shape, t, i, text);
+                }
+                checked
             }
             _ => self.run(name, &sheet.ctx),
         }

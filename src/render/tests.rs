@@ -410,22 +410,24 @@ fn the_shipped_templates_render_once_per_shape() {
 fn markers_are_filled_and_other_private_use_text_is_kept() {
     let memo = super::memo::Memo::new();
     let value = serde_json::json!({"name": "Ann", "city": ""});
-    let probe = memo.probe(std::iter::once(("sender", &value)));
-    let marker = probe.marked[0].1["name"]
-        .as_str()
-        .expect("a marker")
-        .to_string();
+    let (shape, strings) = super::memo::shape(&[("sender", &value)]);
+    assert_eq!(strings, ["Ann"]);
+    let other = serde_json::json!({"name": "Bob", "city": ""});
+    assert_eq!(
+        super::memo::shape(&[("sender", &other)]).0,
+        shape,
+        "the same shape"
+    );
+    let marked = memo.mark(&value, &mut 0);
+    assert_eq!(marked["city"], "", "an empty string stays: `#if` sees it");
+    let marker = marked["name"].as_str().expect("a marker").to_string();
     let text = format!("\u{E000}1\u{E001} {marker}, \u{E000}");
     assert_eq!(
-        memo.fill(&text, &probe.strings).as_deref(),
+        memo.fill(&text, &strings).as_deref(),
         Some("\u{E000}1\u{E001} Ann, \u{E000}")
     );
     assert_eq!(
-        probe.marked[0].1["city"], "",
-        "an empty string stays: `#if` sees it"
-    );
-    assert_eq!(
-        memo.fill(&format!("{marker}x"), &[]),
+        memo.fill(&format!("{marker}x"), &[] as &[&str]),
         None,
         "a marker naming no string"
     );
