@@ -65,7 +65,9 @@ pub(super) fn shape<'v>(values: &[(&'static str, &'v Value)]) -> (String, Vec<&'
             }
             Value::Array(a) => {
                 shape.push('[');
-                a.iter().for_each(|x| walk(x, shape, strings));
+                for x in a {
+                    walk(x, shape, strings);
+                }
                 shape.push(']');
             }
             Value::Object(o) => {

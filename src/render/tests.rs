@@ -418,9 +418,12 @@ fn markers_are_filled_and_other_private_use_text_is_kept() {
         shape,
         "the same shape"
     );
-    let marked = memo.mark(&value, &mut 0);
-    assert_eq!(marked["city"], "", "an empty string stays: `#if` sees it");
-    let marker = marked["name"].as_str().expect("a marker").to_string();
+    let with_markers = memo.mark(&value, &mut 0);
+    assert_eq!(
+        with_markers["city"], "",
+        "an empty string stays: `#if` sees it"
+    );
+    let marker = with_markers["name"].as_str().expect("a marker").to_string();
     let text = format!("\u{E000}1\u{E001} {marker}, \u{E000}");
     assert_eq!(
         memo.fill(&text, &strings).as_deref(),
