@@ -152,8 +152,13 @@ impl Memo {
         );
         let mut rest = text;
         // A marker's first character, then the nonce (a U+E000 in a campaign's text is not
-        // followed by it, and is kept).
-        while let Some(at) = rest.find('\u{E000}') {
+        // followed by it, and is kept). Found by its first byte, 0xEE, which begins a
+        // character of the private-use area only (Cyrillic and Greek text is full of the
+        // 0x80 it ends in).
+        let first = |s: &str| {
+            memchr::memchr_iter(0xEE, s.as_bytes()).find(|&i| s[i..].starts_with('\u{E000}'))
+        };
+        while let Some(at) = first(rest) {
             out.push_str(&rest[..at]);
             let Some(after) = rest[at..].strip_prefix(self.open.as_str()) else {
                 out.push('\u{E000}');
