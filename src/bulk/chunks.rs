@@ -52,6 +52,12 @@ impl Ready {
             text: String::new(),
             marks: Vec::new(),
         };
+        if mode != Mode::Drafts {
+            // Each letter's body and about as much again for its envelope (or its JSON
+            // escapes): the text grows without being copied on the way.
+            let size: usize = letters.iter().map(|l| 2 * l.body.len() + 1024).sum();
+            ready.text.reserve(size);
+        }
         match mode {
             Mode::Drafts => ready.letters = letters,
             Mode::Json => {
