@@ -310,8 +310,15 @@ impl Renderer {
             .collect();
         let (shape, strings) = super::memo::shape(&values);
         if let Some(text) = memo.kept(&shape, t, i) {
-            // The kept text was checked; the strings put in are checked here.
-            let clean = strings
+            // The kept text was checked, and so were a layout's `subject` and `body` (texts
+            // rendered and checked before it): the signer's own strings are checked here.
+            let own: Vec<(&'static str, &Value)> = values
+                .iter()
+                .filter(|(k, _)| !matches!(*k, "subject" | "body"))
+                .copied()
+                .collect();
+            let clean = super::memo::shape(&own)
+                .1
                 .iter()
                 .all(|s| fields::find_hidden_control(s).is_none());
             return match memo.fill(text, &strings) {
