@@ -181,34 +181,76 @@ impl Faces {
     /// The width of `text` at `size` points (advance widths, no kerning: a little wider than
     /// set, never narrower, as kerning only tightens Noto Sans).
     fn width(&self, text: &str, bold: bool, size: f32) -> f32 {
+        text.chars().map(|c| self.advance(c, bold, size)).sum()
+    }
+
+    /// The advance of `c` at `size` points, as skrifa gives it (or 0.6 em without a glyph).
+    /// Each thread keeps those it looked up: line breaking measures every word many times, and
+    /// a bulk mailing sets the same characters in every member's fax.
+    fn advance(&self, c: char, bold: bool, size: f32) -> f32 {
+        type Kept = std::collections::HashMap<(bool, u32, char), f32>;
+        thread_local! {
+            static KEPT: std::cell::RefCell<Kept> = std::cell::RefCell::default();
+        }
+        let key = (bold, size.to_bits(), c);
+        if let Some(a) = KEPT.with_borrow(|kept| kept.get(&key).copied()) {
+            return a;
+        }
+        let f = self.font_ref(bold);
+        let advance = f
+            .charmap()
+            .map(c)
+            .and_then(|g| {
+                f.glyph_metrics(Size::new(size), LocationRef::default())
+                    .advance_width(g)
+            })
+            .unwrap_or(size * 0.6);
+        KEPT.with_borrow_mut(|kept| {
+            // A text of every character there is would not fill memory.
+            if kept.len() > 65_536 {
+                kept.clear();
+            }
+            kept.insert(key, advance);
+        });
+        advance
+    }
+
+    /// The glyph of `c` (of `?` where the font has none) and its advance in ems.
+    fn glyph(&self, c: char, bold: bool) -> (u32, f32) {
+        type Kept = std::collections::HashMap<(bool, char), (u32, f32)>;
+        thread_local! {
+            static KEPT: std::cell::RefCell<Kept> = std::cell::RefCell::default();
+        }
+        if let Some(g) = KEPT.with_borrow(|kept| kept.get(&(bold, c)).copied()) {
+            return g;
+        }
         let f = self.font_ref(bold);
         let charmap = f.charmap();
-        let metrics = f.glyph_metrics(Size::new(size), LocationRef::default());
-        text.chars()
-            .map(|c| {
-                charmap
-                    .map(c)
-                    .and_then(|g| metrics.advance_width(g))
-                    .unwrap_or(size * 0.6)
-            })
-            .sum()
+        let g = charmap
+            .map(c)
+            .or_else(|| charmap.map('?'))
+            .unwrap_or_default();
+        let advance = f
+            .glyph_metrics(Size::new(1.0), LocationRef::default())
+            .advance_width(g)
+            .unwrap_or(0.6);
+        KEPT.with_borrow_mut(|kept| {
+            if kept.len() > 65_536 {
+                kept.clear();
+            }
+            kept.insert((bold, c), (g.to_u32(), advance));
+        });
+        (g.to_u32(), advance)
     }
 
     /// The glyphs of `text`, one a character, advances in ems: no shaping (Latin, Cyrillic and
     /// Kazakh need none), so that no shaper is built in (rustybuzz is unmaintained).
     fn glyphs(&self, text: &str, bold: bool) -> Vec<KrillaGlyph> {
-        let f = self.font_ref(bold);
-        let charmap = f.charmap();
-        let metrics = f.glyph_metrics(Size::new(1.0), LocationRef::default());
         text.char_indices()
             .map(|(i, c)| {
-                let g = charmap
-                    .map(c)
-                    .or_else(|| charmap.map('?'))
-                    .unwrap_or_default();
-                let advance = metrics.advance_width(g).unwrap_or(0.6);
+                let (g, advance) = self.glyph(c, bold);
                 KrillaGlyph::new(
-                    GlyphId::new(g.to_u32()),
+                    GlyphId::new(g),
                     advance,
                     0.0,
                     0.0,
