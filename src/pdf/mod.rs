@@ -188,23 +188,45 @@ impl Faces {
     /// Each thread keeps those it looked up: line breaking measures every word many times, and
     /// a bulk mailing sets the same characters in every member's fax.
     fn advance(&self, c: char, bold: bool, size: f32) -> f32 {
+        /// The characters up to Cyrillic's end, looked up by their number; the rest by hash.
+        const TABLED: usize = 0x530;
+        type Tables = Vec<((bool, u32), Vec<f32>)>;
         type Kept = std::collections::HashMap<(bool, u32, char), f32>;
         thread_local! {
+            static TABLES: std::cell::RefCell<Tables> = std::cell::RefCell::default();
             static KEPT: std::cell::RefCell<Kept> = std::cell::RefCell::default();
+        }
+        let face = (bold, size.to_bits());
+        let at = usize::try_from(u32::from(c)).unwrap_or(usize::MAX);
+        if at < TABLED {
+            let known = TABLES.with_borrow(|tables| {
+                tables
+                    .iter()
+                    .find(|(k, _)| *k == face)
+                    .map(|(_, t)| t[at])
+                    .filter(|a| !a.is_nan())
+            });
+            if let Some(a) = known {
+                return a;
+            }
+            let a = self.advance_read(c, bold, size);
+            TABLES.with_borrow_mut(|tables| {
+                let i = tables
+                    .iter()
+                    .position(|(k, _)| *k == face)
+                    .unwrap_or_else(|| {
+                        tables.push((face, vec![f32::NAN; TABLED]));
+                        tables.len() - 1
+                    });
+                tables[i].1[at] = a;
+            });
+            return a;
         }
         let key = (bold, size.to_bits(), c);
         if let Some(a) = KEPT.with_borrow(|kept| kept.get(&key).copied()) {
             return a;
         }
-        let f = self.font_ref(bold);
-        let advance = f
-            .charmap()
-            .map(c)
-            .and_then(|g| {
-                f.glyph_metrics(Size::new(size), LocationRef::default())
-                    .advance_width(g)
-            })
-            .unwrap_or(size * 0.6);
+        let advance = self.advance_read(c, bold, size);
         KEPT.with_borrow_mut(|kept| {
             // A text of every character there is would not fill memory.
             if kept.len() > 65_536 {
@@ -213,6 +235,18 @@ impl Faces {
             kept.insert(key, advance);
         });
         advance
+    }
+
+    /// The advance of `c` at `size` points, read from the font.
+    fn advance_read(&self, c: char, bold: bool, size: f32) -> f32 {
+        let f = self.font_ref(bold);
+        f.charmap()
+            .map(c)
+            .and_then(|g| {
+                f.glyph_metrics(Size::new(size), LocationRef::default())
+                    .advance_width(g)
+            })
+            .unwrap_or(size * 0.6)
     }
 
     /// The glyph of `c` (of `?` where the font has none) and its advance in ems.
