@@ -165,6 +165,20 @@ fn cancelling_halfway_writes_nothing() {
     assert!(everything.is_empty(), "written: {everything:?}");
 }
 
+/// The guided `send` with the profile as it is, every target, each in their language, no
+/// paragraph of one's own, the letters not read: up to "What now?".
+fn to_what_now(t: &mut crate::terminal::Terminal) {
+    t.wait_for("Which appeal").keys(&[DOWN, "\r"]);
+    t.wait_for("Sign the letters with this profile?")
+        .keys(&["y"]);
+    t.wait_for("Whom do you write to?").keys(&["\r"]);
+    t.wait_for("in their language?").keys(&["\r"]);
+    t.wait_for("Add a paragraph").keys(&["\r"]);
+    t.wait_for("Read the letters")
+        .keys(&[DOWN, DOWN, DOWN, DOWN, DOWN, DOWN, DOWN, "\r"]);
+    t.wait_for("What now?");
+}
+
 /// The guided `send`: the configured profile, all targets, the same confirmation as
 /// `outcry send`, and the letters at the test server.
 #[test]
@@ -179,15 +193,7 @@ fn guided_send_delivers_to_the_server() {
         .personal_config("[sender]\nname = \"Ann Activist\"\nemail = \"ann@example.org\"\ncity = \"Leeds\"\ncountry = \"GB\"\n")
         .env("PAGER", PAGER)
         .terminal(["send"]);
-    t.wait_for("Which appeal").keys(&[DOWN, "\r"]);
-    t.wait_for("Sign the letters with this profile?")
-        .keys(&["y"]);
-    t.wait_for("Whom do you write to?").keys(&["\r"]);
-    t.wait_for("in their language?").keys(&["\r"]);
-    t.wait_for("Add a paragraph").keys(&["\r"]);
-    t.wait_for("Read the letters")
-        .keys(&[DOWN, DOWN, DOWN, DOWN, DOWN, DOWN, DOWN, "\r"]);
-    t.wait_for("What now?");
+    to_what_now(&mut t);
     insta::assert_snapshot!(
         "guided_send_what_now",
         t.snapshot().replace(&server.port().to_string(), "[port]")
@@ -273,15 +279,8 @@ fn a_refused_report_is_not_offered_again() {
         .smtp(&server, "user", "secret")
         .personal_config("[sender]\nname = \"Ann Activist\"\nemail = \"ann@example.org\"\ncity = \"Leeds\"\ncountry = \"GB\"\n");
     let through_the_letters = |t: &mut crate::terminal::Terminal| {
-        t.wait_for("Which appeal").keys(&[DOWN, "\r"]);
-        t.wait_for("Sign the letters with this profile?")
-            .keys(&["y"]);
-        t.wait_for("Whom do you write to?").keys(&["\r"]);
-        t.wait_for("in their language?").keys(&["\r"]);
-        t.wait_for("Add a paragraph").keys(&["\r"]);
-        t.wait_for("Read the letters")
-            .keys(&[DOWN, DOWN, DOWN, DOWN, DOWN, DOWN, DOWN, "\r"]);
-        t.wait_for("What now?").keys(&["\r"]);
+        to_what_now(t);
+        t.keys(&["\r"]);
     };
     let mut t = case.terminal(["send"]);
     through_the_letters(&mut t);
