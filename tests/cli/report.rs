@@ -29,6 +29,13 @@ fn reports(server: &Server) -> Vec<(Vec<String>, String)> {
         .collect()
 }
 
+/// What `report --send --yes` says when the report goes to both coordinators and the test
+/// server takes it (its id hidden by [`HideReportId`]).
+const REPORT_ACCEPTED: &str = "1 e-mail letter(s) from sender@example.org through activist at 127.0.0.1:[PORT] (STARTTLS):\n\
+    \x20 report:[ID]          robert.cwi@gmail.com, ainur1917@gmail.com\n\
+    accepted 1:\n\
+    \x20 report:[ID]          250 2.0.0 queued\n";
+
 trait HideReportId {
     /// The report's id (from a hash of what it says, times included) as `report:[ID]`.
     fn hide_report_id(self) -> Self;
@@ -253,10 +260,7 @@ fn report_send_reaches_the_coordinators_once_per_new_state() {
         .success()
         .hide_report_id()
         .stdout_is("")
-        .stderr_is("1 e-mail letter(s) from sender@example.org through activist at 127.0.0.1:[PORT] (STARTTLS):\n\
-            \x20 report:[ID]          robert.cwi@gmail.com, ainur1917@gmail.com\n\
-            accepted 1:\n\
-            \x20 report:[ID]          250 2.0.0 queued\n");
+        .stderr_is(REPORT_ACCEPTED);
     let got = reports(&server);
     assert_eq!(got.len(), 1);
     assert_eq!(got[0].0, ["robert.cwi@gmail.com", "ainur1917@gmail.com"]);
@@ -303,10 +307,7 @@ fn report_send_reaches_the_coordinators_once_per_new_state() {
         .success()
         .hide_report_id()
         .stdout_is("")
-        .stderr_is("1 e-mail letter(s) from sender@example.org through activist at 127.0.0.1:[PORT] (STARTTLS):\n\
-            \x20 report:[ID]          robert.cwi@gmail.com, ainur1917@gmail.com\n\
-            accepted 1:\n\
-            \x20 report:[ID]          250 2.0.0 queued\n");
+        .stderr_is(REPORT_ACCEPTED);
     let got = reports(&server);
     assert_eq!(got.len(), 2, "the new state, once");
     // `status` keeps the reports apart from the campaign's letters.
@@ -384,10 +385,7 @@ fn a_refused_report_goes_again_with_retry_failed() {
         .run()
         .success()
         .stdout_is("")
-        .stderr_is("1 e-mail letter(s) from sender@example.org through activist at 127.0.0.1:[PORT] (STARTTLS):\n\
-            \x20 report:[ID]          robert.cwi@gmail.com, ainur1917@gmail.com\n\
-            accepted 1:\n\
-            \x20 report:[ID]          250 2.0.0 queued\n");
+        .stderr_is(REPORT_ACCEPTED);
     let got = reports(&server);
     assert_eq!(got.len(), 1, "sent again, once");
     assert_eq!(got[0].0, ["robert.cwi@gmail.com", "ainur1917@gmail.com"]);
@@ -529,10 +527,7 @@ fn calls_are_reported_and_a_new_call_is_news() {
         .success()
         .hide_report_id()
         .stdout_is("")
-        .stderr_is("1 e-mail letter(s) from sender@example.org through activist at 127.0.0.1:[PORT] (STARTTLS):\n\
-            \x20 report:[ID]          robert.cwi@gmail.com, ainur1917@gmail.com\n\
-            accepted 1:\n\
-            \x20 report:[ID]          250 2.0.0 queued\n");
+        .stderr_is(REPORT_ACCEPTED);
     let got = reports(&server);
     assert_eq!(got.len(), 1);
     assert!(
@@ -559,10 +554,7 @@ fn calls_are_reported_and_a_new_call_is_news() {
         .success()
         .hide_report_id()
         .stdout_is("")
-        .stderr_is("1 e-mail letter(s) from sender@example.org through activist at 127.0.0.1:[PORT] (STARTTLS):\n\
-            \x20 report:[ID]          robert.cwi@gmail.com, ainur1917@gmail.com\n\
-            accepted 1:\n\
-            \x20 report:[ID]          250 2.0.0 queued\n");
+        .stderr_is(REPORT_ACCEPTED);
     let got = reports(&server);
     assert_eq!(got.len(), 2, "the new call, once");
     assert!(
