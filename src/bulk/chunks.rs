@@ -1,10 +1,13 @@
 //! Signers rendered a chunk at a time on every core, in the file's order: each thread
 //! renders its share of the chunk on contexts of its own ([`Sheets`]) and makes each
-//! signer's letters ready for the output (the review's text, or the letters for drafts);
-//! the calling thread writes them in order.
+//! signer's letters ready for the output (the review's text, or the drafts: messages and
+//! PDFs); the calling thread writes them in order.
 
 use super::{Bulk, Sheets};
+use jiff::Timestamp;
+
 use crate::diag::Diagnostic;
+use crate::drafts::{Draft, Forms};
 use crate::fields::Country;
 use crate::letter::Letter;
 use crate::review;
@@ -21,11 +24,11 @@ pub(super) fn threads() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
 }
 
-/// What a thread that renders makes of a signer's letters: drafts get the letters, a review
-/// their text.
+/// What a thread that renders makes of a signer's letters: drafts get the forms their
+/// destinations write (dated `now`), a review the letters' text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Mode {
-    Drafts,
+    Drafts { forms: Forms, now: Timestamp },
     Json,
     Text,
 }
@@ -35,8 +38,8 @@ pub(super) struct Ready {
     /// The signer's country, for the targets no letter reaches.
     pub(super) country: Option<Country>,
     pub(super) count: usize,
-    /// Drafts: the letters.
-    pub(super) letters: Vec<Letter>,
+    /// Drafts: the letters with their forms made, or why they could not be.
+    pub(super) drafts: anyhow::Result<Vec<Draft>>,
     /// A review: the text, with `marks` where each letter's number goes (the text review
     /// numbers the letters of the whole file, which only the writer knows).
     pub(super) text: String,
@@ -48,18 +51,23 @@ impl Ready {
         let mut ready = Ready {
             country,
             count: letters.len(),
-            letters: Vec::new(),
+            drafts: Ok(Vec::new()),
             text: String::new(),
             marks: Vec::new(),
         };
-        if mode != Mode::Drafts {
+        if !matches!(mode, Mode::Drafts { .. }) {
             // Each letter's body and about as much again for its envelope (or its JSON
             // escapes): the text grows without being copied on the way.
             let size: usize = letters.iter().map(|l| 2 * l.body.len() + 1024).sum();
             ready.text.reserve(size);
         }
         match mode {
-            Mode::Drafts => ready.letters = letters,
+            Mode::Drafts { forms, now } => {
+                ready.drafts = letters
+                    .into_iter()
+                    .map(|l| Draft::make(l, now, forms))
+                    .collect();
+            }
             Mode::Json => {
                 for l in &letters {
                     ready.text.push_str(&review::json_letter(campaign, l));

@@ -20,7 +20,7 @@ use serde::Serialize;
 use crate::campaign::Campaign;
 use crate::config::Sender;
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::drafts::Destinations;
+use crate::drafts::{Destinations, Draft, Forms};
 use crate::fields::Country;
 use crate::letter::Letter;
 use crate::output::Format;
@@ -241,20 +241,20 @@ struct Totals {
     skipped: usize,
 }
 
-/// Drafts written on a thread of their own, so that writing files (and building the
-/// messages) overlaps rendering the next letters.
+/// Drafts written on a thread of their own, so that writing files overlaps rendering (and
+/// making the messages and PDFs of) the next letters.
 struct DraftWriter {
-    tx: std::sync::mpsc::SyncSender<Letter>,
+    tx: std::sync::mpsc::SyncSender<Draft>,
     thread: std::thread::JoinHandle<Result<Vec<Box<dyn drafts::Sink>>>>,
 }
 
 impl DraftWriter {
     fn start(mut sinks: Vec<Box<dyn drafts::Sink>>, now: Timestamp) -> DraftWriter {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Letter>(256);
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Draft>(256);
         let thread = std::thread::spawn(move || {
-            for letter in rx {
+            for draft in rx {
                 for s in &mut sinks {
-                    s.add(&letter, now)?;
+                    s.add(&draft, now)?;
                 }
             }
             Ok(sinks)
@@ -262,9 +262,9 @@ impl DraftWriter {
         DraftWriter { tx, thread }
     }
 
-    /// Hands a letter over; an error is the writer's own, once it stopped.
-    fn write(&mut self, letter: Letter) -> Result<()> {
-        if self.tx.send(letter).is_err() {
+    /// Hands a draft over; an error is the writer's own, once it stopped.
+    fn write(&mut self, draft: Draft) -> Result<()> {
+        if self.tx.send(draft).is_err() {
             // The thread stopped on an error: finish() reports it.
             anyhow::bail!("the drafts could not be written");
         }
@@ -303,6 +303,9 @@ struct Output<'a> {
     out: std::io::BufWriter<std::io::StdoutLock<'static>>,
     json: bool,
     drafts: Option<DraftWriter>,
+    /// What the drafts' destinations write of a letter, and the run's date.
+    forms: Forms,
+    now: Timestamp,
     totals: Totals,
 }
 
@@ -320,6 +323,8 @@ impl<'a> Output<'a> {
             out: crate::output::stdout(),
             json: format == Format::Json && !writes,
             drafts: writes.then(|| DraftWriter::start(sinks, now)),
+            forms: dest.forms(),
+            now,
             totals: Totals::default(),
         };
         if o.json {
@@ -332,7 +337,10 @@ impl<'a> Output<'a> {
     /// What the threads that render make of each signer's letters for this output.
     fn mode(&self) -> Mode {
         match (&self.drafts, self.json) {
-            (Some(_), _) => Mode::Drafts,
+            (Some(_), _) => Mode::Drafts {
+                forms: self.forms,
+                now: self.now,
+            },
             (None, true) => Mode::Json,
             (None, false) => Mode::Text,
         }
@@ -341,9 +349,9 @@ impl<'a> Output<'a> {
     /// Writes one signer's letters, numbering them in the text review.
     fn letters(&mut self, ready: Ready) -> Result<()> {
         if let Some(w) = &mut self.drafts {
-            for letter in ready.letters {
+            for draft in ready.drafts? {
                 self.totals.letters += 1;
-                w.write(letter)?;
+                w.write(draft)?;
             }
             return Ok(());
         }

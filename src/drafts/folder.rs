@@ -8,7 +8,6 @@
 //! (listed in the folder's `.outcry-drafts`) that this one did not are removed. Files outcry did
 //! not write are left alone, so a folder may hold the writer's own notes beside the drafts.
 
-use std::borrow::Cow;
 use std::ffi::OsStr;
 use std::fs::{self, File};
 use std::io::{BufRead as _, BufReader, BufWriter, Read as _, Write};
@@ -20,7 +19,7 @@ use anyhow::{Context, Result};
 use jiff::Timestamp;
 use rustix::fs::{AtFlags, Dir, FileType, fsync, renameat, statat, unlinkat};
 
-use super::{Destination, Listing, Sink, Written, draft_message, refused};
+use super::{Destination, Draft, Forms, Listing, Sink, Written, refused};
 use crate::diag::{Diagnostic, Error, Origin, Severity};
 use crate::files;
 use crate::letter::Letter;
@@ -46,14 +45,22 @@ impl Destination for Folder {
         check_folder(self, letters.iter())
     }
 
+    fn forms(&self) -> Forms {
+        Forms {
+            file: true,
+            stored: false,
+            pdf: true,
+        }
+    }
+
     fn open(&self, listing: Listing) -> Result<Box<dyn Sink>> {
         Ok(Box::new(FolderWriter::new(&self.0, listing)?))
     }
 }
 
 impl Sink for FolderWriter {
-    fn add(&mut self, letter: &Letter, date: Timestamp) -> Result<()> {
-        self.write(letter, date)
+    fn add(&mut self, draft: &Draft, date: Timestamp) -> Result<()> {
+        self.write(draft, date)
     }
 
     fn finish(self: Box<Self>) -> Result<Option<Written>> {
@@ -85,6 +92,14 @@ impl Destination for Others {
         check_folder(self, letters.iter().filter(|l| !l.is_email()))
     }
 
+    fn forms(&self) -> Forms {
+        Forms {
+            file: false,
+            stored: false,
+            pdf: true,
+        }
+    }
+
     fn open(&self, listing: Listing) -> Result<Box<dyn Sink>> {
         Ok(Box::new(Beside {
             dir: self.dir.clone(),
@@ -102,8 +117,8 @@ struct Beside {
 }
 
 impl Sink for Beside {
-    fn add(&mut self, letter: &Letter, date: Timestamp) -> Result<()> {
-        if letter.is_email() {
+    fn add(&mut self, draft: &Draft, date: Timestamp) -> Result<()> {
+        if draft.letter.is_email() {
             return Ok(());
         }
         if self.writer.is_none() {
@@ -111,7 +126,7 @@ impl Sink for Beside {
         }
         self.writer
             .as_mut()
-            .map_or(Ok(()), |w| w.write(letter, date))
+            .map_or(Ok(()), |w| w.write(draft, date))
     }
 
     fn finish(self: Box<Self>) -> Result<Option<Written>> {
@@ -217,15 +232,11 @@ impl FolderWriter {
     }
 
     /// Writes one letter's draft (readable by its owner only).
-    fn write(&mut self, letter: &Letter, date: Timestamp) -> Result<()> {
-        let bytes: Cow<'_, [u8]> = if letter.is_email() {
-            Cow::Owned(draft_message(letter, date)?)
-        } else {
-            Cow::Borrowed(letter.body.as_bytes())
-        };
-        self.put(letter.file_name(), &bytes)?;
+    fn write(&mut self, draft: &Draft, date: Timestamp) -> Result<()> {
+        let letter = &draft.letter;
+        self.put(letter.file_name(), &draft.file(date)?)?;
         if let Some(name) = letter.pdf_name() {
-            let pdf = crate::pdf::make(letter, date)?.unwrap_or_default();
+            let pdf = draft.pdf(date)?.unwrap_or_default();
             if let Some(message) = pdf.missing_note() {
                 crate::output::warning(&Diagnostic {
                     severity: Severity::Warning,

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use jiff::Timestamp;
 
-use super::{Destination, Listing, NotHeld, Sink, Written, refused, stored_message};
+use super::{Destination, Draft, Forms, Listing, NotHeld, Sink, Written, refused};
 use crate::diag::Error;
 use crate::files;
 use crate::letter::Letter;
@@ -46,6 +46,14 @@ impl Destination for Maildir {
         Ok(())
     }
 
+    fn forms(&self) -> Forms {
+        Forms {
+            file: false,
+            stored: true,
+            pdf: false,
+        }
+    }
+
     fn open(&self, _: Listing) -> Result<Box<dyn Sink>> {
         let dir = &self.dir;
         for sub in FOLDERS {
@@ -73,12 +81,13 @@ struct Storing {
 
 impl Sink for Storing {
     /// Each message arrives whole: written in tmp/, then moved to cur/.
-    fn add(&mut self, letter: &Letter, date: Timestamp) -> Result<()> {
+    fn add(&mut self, draft: &Draft, date: Timestamp) -> Result<()> {
+        let letter = &draft.letter;
         if !letter.is_email() {
             self.not_held.count(letter);
             return Ok(());
         }
-        let message = stored_message(letter, date)?;
+        let message = draft.stored(date)?;
         self.md
             .store_cur_with_flags(&message, FLAGS)
             .with_context(|| format!("cannot store a draft in {}", self.dir.display()))?;

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use jiff::Timestamp;
 
-use super::{Destination, Listing, NotHeld, Sink, Written, refused, stored_message};
+use super::{Destination, Draft, Forms, Listing, NotHeld, Sink, Written, refused};
 use crate::diag::Error;
 use crate::files;
 use crate::letter::Letter;
@@ -46,6 +46,14 @@ impl Destination for Mbox {
         ))
     }
 
+    fn forms(&self) -> Forms {
+        Forms {
+            file: false,
+            stored: true,
+            pdf: false,
+        }
+    }
+
     fn open(&self, _: Listing) -> Result<Box<dyn Sink>> {
         Ok(Box::new(Appending {
             file: self.file.clone(),
@@ -67,7 +75,8 @@ struct Appending {
 }
 
 impl Sink for Appending {
-    fn add(&mut self, letter: &Letter, date: Timestamp) -> Result<()> {
+    fn add(&mut self, draft: &Draft, date: Timestamp) -> Result<()> {
+        let letter = &draft.letter;
         if !letter.is_email() {
             self.not_held.count(letter);
             return Ok(());
@@ -76,7 +85,7 @@ impl Sink for Appending {
             .to_zoned(jiff::tz::TimeZone::UTC)
             .strftime("%a %b %e %H:%M:%S %Y")
             .to_string();
-        let msg = stored_message(letter, date)?;
+        let msg = draft.stored(date)?;
         let text = String::from_utf8_lossy(&msg);
         let out = &mut self.out;
         out.extend_from_slice(format!("From {} {stamp}\n", letter.from.email).as_bytes());

@@ -14,6 +14,7 @@ mod folder;
 mod maildir;
 mod mbox;
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
@@ -22,6 +23,7 @@ use jiff::Timestamp;
 use crate::diag::Error;
 use crate::letter::Letter;
 use crate::mime::{self, Purpose};
+use crate::pdf::Pdf;
 pub use folder::{Folder, Others};
 pub use maildir::Maildir;
 pub use mbox::Mbox;
@@ -44,8 +46,97 @@ pub trait Destination: std::fmt::Debug + Send + Sync {
         Ok(())
     }
 
+    /// The forms of a letter it writes, to be made before it is handed one ([`Draft::make`]).
+    fn forms(&self) -> Forms;
+
     /// Starts writing; `listing` says whether [`Written::files`] is to name every file.
     fn open(&self, listing: Listing) -> Result<Box<dyn Sink>>;
+}
+
+/// The forms of a letter that destinations write, each made once by [`Draft::make`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Forms {
+    /// An e-mail letter's message as a `.eml` file has it: CRLF line ends, `X-Unsent: 1`.
+    pub file: bool,
+    /// An e-mail letter's message as a mailbox holds it: LF line ends.
+    pub stored: bool,
+    /// The PDF of a fax or postal letter.
+    pub pdf: bool,
+}
+
+impl Forms {
+    /// What either needs.
+    #[must_use]
+    pub fn and(self, other: Forms) -> Forms {
+        Forms {
+            file: self.file || other.file,
+            stored: self.stored || other.stored,
+            pdf: self.pdf || other.pdf,
+        }
+    }
+}
+
+/// A letter with the forms of it that its destinations write, made before any is written: a
+/// letter that cannot become a message stops the run before a file is written, and a bulk
+/// mailing makes them on the threads that render, so that the one that writes only writes.
+#[derive(Debug)]
+pub struct Draft {
+    pub letter: Letter,
+    file: Option<Vec<u8>>,
+    stored: Option<Vec<u8>>,
+    pdf: Option<Pdf>,
+}
+
+impl Draft {
+    /// Makes the `forms` of `letter` that it has (a fax has no message, an e-mail no PDF).
+    pub fn make(letter: Letter, date: Timestamp, forms: Forms) -> Result<Draft> {
+        let email = letter.is_email();
+        let file = (forms.file && email)
+            .then(|| draft_message(&letter, date))
+            .transpose()?;
+        let stored = (forms.stored && email)
+            .then(|| stored_message(&letter, date))
+            .transpose()?;
+        let pdf = if forms.pdf {
+            crate::pdf::make(&letter, date)?
+        } else {
+            None
+        };
+        Ok(Draft {
+            letter,
+            file,
+            stored,
+            pdf,
+        })
+    }
+
+    /// What a folder's file of the letter holds: an e-mail letter's message (`.eml`), or the
+    /// text of any other letter.
+    fn file(&self, date: Timestamp) -> Result<Cow<'_, [u8]>> {
+        if !self.letter.is_email() {
+            return Ok(Cow::Borrowed(self.letter.body.as_bytes()));
+        }
+        match &self.file {
+            Some(bytes) => Ok(Cow::Borrowed(bytes)),
+            None => draft_message(&self.letter, date).map(Cow::Owned),
+        }
+    }
+
+    /// An e-mail letter's message as a mailbox holds it.
+    fn stored(&self, date: Timestamp) -> Result<Cow<'_, [u8]>> {
+        match &self.stored {
+            Some(bytes) => Ok(Cow::Borrowed(bytes)),
+            None => stored_message(&self.letter, date).map(Cow::Owned),
+        }
+    }
+
+    /// The PDF of a fax or postal letter.
+    fn pdf(&self, date: Timestamp) -> Result<Option<Cow<'_, Pdf>>> {
+        match &self.pdf {
+            Some(pdf) => Ok(Some(Cow::Borrowed(pdf))),
+            None => Ok(crate::pdf::make(&self.letter, date)?.map(Cow::Owned)),
+        }
+    }
 }
 
 /// What a [`Sink`] keeps of the files it writes: every name, for a run whose notes list them,
@@ -59,7 +150,7 @@ pub enum Listing {
 /// Drafts being written to one destination.
 pub trait Sink: Send {
     /// Writes one letter's draft (destinations that only hold e-mail skip the others).
-    fn add(&mut self, letter: &Letter, date: Timestamp) -> Result<()>;
+    fn add(&mut self, draft: &Draft, date: Timestamp) -> Result<()>;
 
     /// Puts what was added in place; `None` if it was given nothing and wrote nothing.
     fn finish(self: Box<Self>) -> Result<Option<Written>>;
@@ -138,6 +229,13 @@ impl Destinations {
         self.0.iter().try_for_each(|d| d.check_streaming())
     }
 
+    /// The forms of a letter that the destinations write.
+    pub fn forms(&self) -> Forms {
+        self.0
+            .iter()
+            .fold(Forms::default(), |all, d| all.and(d.forms()))
+    }
+
     /// Starts writing to every destination, letters of a bulk mailing: the [`Written`] of
     /// each counts the files, not naming them ([`Listing::Count`]).
     pub fn open(&self) -> Result<Vec<Box<dyn Sink>>> {
@@ -145,22 +243,24 @@ impl Destinations {
     }
 
     /// Writes `letters` to each destination in turn, each whole before the next, and hands
-    /// each one's [`Written`] to `done` as soon as it is in place. Every e-mail message is
-    /// built once first, so a letter that cannot become one stops the run before anything is
-    /// written.
+    /// each one's [`Written`] to `done` as soon as it is in place. Every form of every letter
+    /// is made once first ([`Draft::make`]), so a letter that cannot become a message stops the
+    /// run before anything is written.
     pub fn write(
         &self,
         letters: &[Letter],
         date: Timestamp,
         done: &mut dyn FnMut(Written),
     ) -> Result<()> {
-        for l in letters.iter().filter(|l| l.is_email()) {
-            mime::check(l, date)?;
-        }
+        let forms = self.forms();
+        let drafts = letters
+            .iter()
+            .map(|l| Draft::make(l.clone(), date, forms))
+            .collect::<Result<Vec<_>>>()?;
         for d in &self.0 {
             let mut sink = d.open(Listing::Files)?;
-            for letter in letters {
-                sink.add(letter, date)?;
+            for draft in &drafts {
+                sink.add(draft, date)?;
             }
             if let Some(w) = sink.finish()? {
                 done(w);

@@ -41,37 +41,44 @@ fn wrap(faces: &Faces, line: &str, bold: bool, size: f32, width: f32, rest: f32)
     if line.is_empty() {
         return vec![String::new()];
     }
-    let fits = |s: &str, out: &Vec<String>| {
-        faces.width(s, bold, size) <= if out.is_empty() { width } else { rest }
-    };
+    // Widths are summed a character at a time, left to right, as [`Faces::width`] sums them:
+    // a candidate line's width is the width so far plus its next word's characters.
+    let add = |w: f32, s: &str| s.chars().fold(w, |w, c| w + faces.advance(c, bold, size));
+    let limit = |out: &Vec<String>| if out.is_empty() { width } else { rest };
     let mut out = Vec::new();
     let mut cur = String::new();
     let indent_len = line.len() - line.trim_start().len();
     cur.push_str(&line[..indent_len]);
+    let mut cur_w = add(0.0, &cur);
     for word in line.trim_start().split(' ') {
-        let candidate = if cur.trim().is_empty() {
-            format!("{cur}{word}")
-        } else {
-            format!("{cur} {word}")
-        };
-        if fits(&candidate, &out) {
-            cur = candidate;
+        let blank = cur.trim().is_empty();
+        let candidate_w = add(if blank { cur_w } else { add(cur_w, " ") }, word);
+        if candidate_w <= limit(&out) {
+            if !blank {
+                cur.push(' ');
+            }
+            cur.push_str(word);
+            cur_w = candidate_w;
             continue;
         }
-        if !cur.trim().is_empty() {
+        if !blank {
             out.push(std::mem::take(&mut cur));
         }
         // The word alone, broken where it must be.
         let mut piece = String::new();
+        let mut piece_w = 0.0;
         for c in word.chars() {
-            piece.push(c);
-            if !fits(&piece, &out) && piece.chars().count() > 1 {
-                piece.pop();
+            let w = piece_w + faces.advance(c, bold, size);
+            if w > limit(&out) && !piece.is_empty() {
                 out.push(std::mem::take(&mut piece));
-                piece.push(c);
+                piece_w = faces.advance(c, bold, size);
+            } else {
+                piece_w = w;
             }
+            piece.push(c);
         }
         cur = piece;
+        cur_w = piece_w;
     }
     out.push(cur);
     out

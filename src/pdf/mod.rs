@@ -1,8 +1,8 @@
 //! Print-ready PDFs of fax and postal letters (`<id>.fax.pdf`, `<id>.post.pdf`), beside their
-//! `.txt`: A4, Noto Sans (shipped in `fonts/`, OFL) embedded and subset by krilla, the text
+//! `.txt`: A4, Noto Sans (shipped in `fonts/`, OFL) embedded and subset, the text
 //! extractable. The text is the letter as rendered (its layout, `fax.hbs` or `post.hbs`), set
-//! in lines here: krilla subsets and embeds; the glyphs, their advances (skrifa) and the line
-//! breaking are ours.
+//! in lines here: the glyphs, their advances (skrifa) and the line breaking; [`write`] makes
+//! the PDF (subsetter, pdf-writer).
 //!
 //! - A fax has a header block on page 1 (to, fax number, from, date, subject, pages) and a page
 //!   number "1/2" on every page; nothing under 10 pt, margins of 20 mm.
@@ -27,11 +27,6 @@ use std::sync::OnceLock;
 
 use anyhow::{Result, anyhow};
 use jiff::Timestamp;
-use krilla::geom::Point;
-use krilla::metadata::{DateTime, Metadata};
-use krilla::page::PageSettings;
-use krilla::text::{Font, GlyphId, KrillaGlyph};
-use krilla::{Document, SerializeSettings};
 use skrifa::instance::{LocationRef, Size};
 use skrifa::{FontRef, MetadataProvider as _};
 
@@ -39,6 +34,7 @@ use crate::letter::{Channel, Letter};
 use flow::{Flow, reflow};
 
 mod flow;
+mod write;
 
 static REGULAR: &[u8] = include_bytes!("../../fonts/NotoSans-Regular.ttf");
 static BOLD: &[u8] = include_bytes!("../../fonts/NotoSans-Bold.ttf");
@@ -148,21 +144,41 @@ struct Run {
 
 /// The two faces, loaded once, with their metrics for measuring.
 struct Faces {
-    regular: Font,
-    bold: Font,
     regular_ref: FontRef<'static>,
     bold_ref: FontRef<'static>,
+    /// For each face (regular, bold), the characters below [`TABLED`] by their number: the
+    /// whether the face has a glyph for it, the glyph set for it (`?` where it has none) and
+    /// that glyph's advance in ems.
+    table: [Vec<(bool, u32, f32)>; 2],
+}
+
+/// The characters up to Cyrillic's end, looked up by their number; the rest by hash.
+const TABLED: u32 = 0x530;
+
+/// The font file of a face, for subsetting.
+fn font_data(bold: bool) -> &'static [u8] {
+    if bold { BOLD } else { REGULAR }
 }
 
 fn faces() -> Result<&'static Faces> {
     static FACES: OnceLock<Option<Faces>> = OnceLock::new();
     FACES
         .get_or_init(|| {
+            let regular_ref = FontRef::new(REGULAR).ok()?;
+            let bold_ref = FontRef::new(BOLD).ok()?;
+            let table = [&regular_ref, &bold_ref].map(|f| {
+                (0..TABLED)
+                    .map(|c| {
+                        let c = char::from_u32(c).unwrap_or('?');
+                        let (g, advance) = read_glyph(f, c);
+                        (f.charmap().map(c).is_some(), g, advance)
+                    })
+                    .collect()
+            });
             Some(Faces {
-                regular: Font::new(REGULAR.into(), 0)?,
-                bold: Font::new(BOLD.into(), 0)?,
-                regular_ref: FontRef::new(REGULAR).ok()?,
-                bold_ref: FontRef::new(BOLD).ok()?,
+                regular_ref,
+                bold_ref,
+                table,
             })
         })
         .as_ref()
@@ -188,8 +204,6 @@ impl Faces {
     /// Each thread keeps those it looked up: line breaking measures every word many times, and
     /// a bulk mailing sets the same characters in every member's fax.
     fn advance(&self, c: char, bold: bool, size: f32) -> f32 {
-        /// The characters up to Cyrillic's end, looked up by their number; the rest by hash.
-        const TABLED: usize = 0x530;
         type Tables = Vec<((bool, u32), Vec<f32>)>;
         type Kept = std::collections::HashMap<(bool, u32, char), f32>;
         thread_local! {
@@ -198,7 +212,7 @@ impl Faces {
         }
         let face = (bold, size.to_bits());
         let at = usize::try_from(u32::from(c)).unwrap_or(usize::MAX);
-        if at < TABLED {
+        if at < TABLED as usize {
             let known = TABLES.with_borrow(|tables| {
                 tables
                     .iter()
@@ -215,7 +229,7 @@ impl Faces {
                     .iter()
                     .position(|(k, _)| *k == face)
                     .unwrap_or_else(|| {
-                        tables.push((face, vec![f32::NAN; TABLED]));
+                        tables.push((face, vec![f32::NAN; TABLED as usize]));
                         tables.len() - 1
                     });
                 tables[i].1[at] = a;
@@ -255,56 +269,38 @@ impl Faces {
         thread_local! {
             static KEPT: std::cell::RefCell<Kept> = std::cell::RefCell::default();
         }
+        if let Some(&(_, g, advance)) = self.table[usize::from(bold)].get(c as usize) {
+            return (g, advance);
+        }
         if let Some(g) = KEPT.with_borrow(|kept| kept.get(&(bold, c)).copied()) {
             return g;
         }
-        let f = self.font_ref(bold);
-        let charmap = f.charmap();
-        let g = charmap
-            .map(c)
-            .or_else(|| charmap.map('?'))
-            .unwrap_or_default();
-        let advance = f
-            .glyph_metrics(Size::new(1.0), LocationRef::default())
-            .advance_width(g)
-            .unwrap_or(0.6);
+        let g = read_glyph(self.font_ref(bold), c);
         KEPT.with_borrow_mut(|kept| {
             if kept.len() > 65_536 {
                 kept.clear();
             }
-            kept.insert((bold, c), (g.to_u32(), advance));
+            kept.insert((bold, c), g);
         });
-        (g.to_u32(), advance)
+        g
     }
 
-    /// The glyphs of `text`, one a character, advances in ems: no shaping (Latin, Cyrillic and
-    /// Kazakh need none), so that no shaper is built in (rustybuzz is unmaintained).
-    fn glyphs(&self, text: &str, bold: bool) -> Vec<KrillaGlyph> {
-        text.char_indices()
-            .map(|(i, c)| {
-                let (g, advance) = self.glyph(c, bold);
-                KrillaGlyph::new(
-                    GlyphId::new(g),
-                    advance,
-                    0.0,
-                    0.0,
-                    0.0,
-                    i..i + c.len_utf8(),
-                    None,
-                )
-            })
-            .collect()
+    /// Whether the regular face has a glyph for `c`.
+    fn has(&self, c: char) -> bool {
+        match self.table[0].get(c as usize) {
+            Some(&(has, _, _)) => has,
+            None => self.regular_ref.charmap().map(c).is_some(),
+        }
     }
 
     /// `text` with what the font cannot show replaced: tabs as spaces, control characters
     /// dropped, a character without a glyph as `?` (and added to `missing`).
     fn settable(&self, text: &str, missing: &mut BTreeSet<char>) -> String {
-        let charmap = self.regular_ref.charmap();
         text.chars()
             .filter_map(|c| match c {
                 '\t' => Some(' '),
                 c if c.is_control() => None,
-                c if charmap.map(c).is_some() => Some(c),
+                c if self.has(c) => Some(c),
                 c => {
                     missing.insert(c);
                     Some('?')
@@ -312,6 +308,20 @@ impl Faces {
             })
             .collect()
     }
+}
+
+/// The glyph of `c` in a face (of `?` where it has none) and its advance in ems.
+fn read_glyph(f: &FontRef<'_>, c: char) -> (u32, f32) {
+    let charmap = f.charmap();
+    let g = charmap
+        .map(c)
+        .or_else(|| charmap.map('?'))
+        .unwrap_or_default();
+    let advance = f
+        .glyph_metrics(Size::new(1.0), LocationRef::default())
+        .advance_width(g)
+        .unwrap_or(0.6);
+    (g.to_u32(), advance)
 }
 
 /// The lines of a fax layout's header (`Label: value`, before a rule of dashes), and the text
@@ -370,16 +380,26 @@ fn fax(letter: &Letter, date: Timestamp) -> Result<Laid> {
         for (k, v) in &fields {
             flow.field(k, v, mm(28.0));
         }
+        // The page count's run: the label's, then the value's, on the current page.
+        let count = (
+            flow.pages.len() - 1,
+            flow.pages.last().map_or(0, Vec::len) + 1,
+        );
         flow.field(words.pages, &pages_shown.to_string(), mm(28.0));
         flow.skip(BODY);
         flow.text(&reflow(text.trim_end()), false, BODY);
-        flow
+        (flow, count)
     };
-    // Laid out twice: the header says how many pages there are.
-    let first = lay(1).pages.len();
-    let mut flow = lay(first);
-    if flow.pages.len() != first {
-        flow = lay(flow.pages.len());
+    // The header says how many pages there are: laid out with "1", then the count put in its
+    // place. A number takes one line whatever its value, so nothing else moves; where the
+    // count's run is not where it was expected, the fax is laid out again with the count.
+    let (mut flow, (page, run)) = lay(1);
+    let n = flow.pages.len();
+    if n != 1 {
+        match flow.pages.get_mut(page).and_then(|p| p.get_mut(run)) {
+            Some(r) if r.text == "1" && !r.bold => r.text = n.to_string(),
+            _ => flow = lay(n).0,
+        }
     }
     number(faces, &mut flow.pages, 1, words);
     Ok(Laid {
@@ -497,45 +517,13 @@ fn post(letter: &Letter) -> Result<Laid> {
 
 /// The PDF of laid-out pages.
 fn write(letter: &Letter, date: Timestamp, pages: &[Vec<Run>]) -> Result<Vec<u8>> {
-    let faces = faces()?;
-    let mut doc = Document::new_with(SerializeSettings::default());
-    let utc = date.to_zoned(jiff::tz::TimeZone::UTC);
-    let created = DateTime::new(u16::try_from(utc.year()).unwrap_or(1970))
-        .month(u8::try_from(utc.month()).unwrap_or(1))
-        .day(u8::try_from(utc.day()).unwrap_or(1))
-        .hour(u8::try_from(utc.hour()).unwrap_or(0))
-        .minute(u8::try_from(utc.minute()).unwrap_or(0))
-        .second(u8::try_from(utc.second()).unwrap_or(0))
-        .utc_offset_hour(0)
-        .utc_offset_minute(0);
-    doc.set_metadata(
-        Metadata::new()
-            .title(letter.subject.clone())
-            .authors(vec![letter.from.name.clone()])
-            .creator("outcry".into())
-            .creation_date(created)
-            .document_id(format!("outcry {} {}", letter.id, letter.subject)),
-    );
-    let size = PageSettings::from_wh(PAGE_W, PAGE_H).ok_or_else(|| anyhow!("bad page size"))?;
-    for runs in pages {
-        let mut page = doc.start_page_with(size.clone());
-        let mut surface = page.surface();
-        for r in runs {
-            let font = if r.bold { &faces.bold } else { &faces.regular };
-            surface.draw_glyphs(
-                Point::from_xy(r.x, r.y),
-                &faces.glyphs(&r.text, r.bold),
-                font.clone(),
-                &r.text,
-                r.size,
-                false,
-            );
-        }
-        surface.finish();
-        page.finish();
-    }
-    doc.finish()
-        .map_err(|e| anyhow!("cannot make the PDF of {}: {e:?}", letter.id))
+    let meta = write::Meta {
+        title: &letter.subject,
+        author: &letter.from.name,
+        letter: &letter.id,
+        date,
+    };
+    write::write(faces()?, &meta, pages)
 }
 
 #[cfg(test)]
@@ -687,5 +675,58 @@ mod tests {
         assert_eq!(make(&l, date()).unwrap().unwrap().missing, ['☭']);
         let plain = letter(Channel::Fax, "FAX\nTo: Court\n----------\nҚонаев\n");
         assert_eq!(make(&plain, date()).unwrap().unwrap().missing_note(), None);
+    }
+
+    /// The `ToUnicode` maps of a PDF (written uncompressed): the characters it embeds glyphs for.
+    fn embedded_chars(pdf: &[u8]) -> BTreeSet<char> {
+        let text = String::from_utf8_lossy(pdf);
+        let mut chars = BTreeSet::new();
+        for map in text.split("beginbfchar").skip(1) {
+            let map = map.split("endbfchar").next().unwrap();
+            for pair in map.lines().filter(|l| l.starts_with('<')) {
+                let hex = pair.rsplit('<').next().unwrap().trim_end_matches('>');
+                let code = u32::from_str_radix(hex, 16).unwrap();
+                chars.insert(char::from_u32(code).unwrap());
+            }
+        }
+        chars
+    }
+
+    /// Issue 12: a face's embedded objects are kept for the next PDF that sets the same
+    /// glyphs. Whether kept or made, a PDF's bytes are the same, and it embeds the glyphs of
+    /// its own text only, never those of a PDF made before it.
+    #[test]
+    fn kept_fonts_give_the_same_bytes_and_only_the_pdfs_own_glyphs() {
+        // Twelve faxes that each set a letter no other sets, more than are kept.
+        let letters: Vec<Letter> = ('A'..='L')
+            .map(|c| {
+                letter(
+                    Channel::Fax,
+                    &format!("FAX\nTo: Court\n----------\n{c}{c} Řůžička\n"),
+                )
+            })
+            .collect();
+        let first: Vec<Pdf> = letters
+            .iter()
+            .map(|l| make_anew(l, date()).unwrap().unwrap())
+            .collect();
+        let again: Vec<Pdf> = letters
+            .iter()
+            .rev()
+            .map(|l| make_anew(l, date()).unwrap().unwrap())
+            .collect();
+        for (a, b) in first.iter().zip(again.iter().rev()) {
+            assert_eq!(a, b);
+        }
+        for (l, pdf) in ('A'..='L').zip(&first) {
+            let chars = embedded_chars(&pdf.bytes);
+            assert!(chars.contains(&l) && chars.contains(&'Ř'), "{chars:?}");
+            let others: Vec<char> = ('A'..='L')
+                .filter(|&c| c != l && chars.contains(&c))
+                .collect();
+            // "FAX", "Court", "To:" and the header's words set some capitals of their own.
+            let header: BTreeSet<char> = "FAXCTSPDE".chars().collect();
+            assert!(others.iter().all(|c| header.contains(c)), "{l}: {others:?}");
+        }
     }
 }

@@ -1,0 +1,341 @@
+//! Laid-out pages as PDF bytes, with pdf-writer: each face used is embedded as a CID-keyed
+//! TrueType font (Identity-H), subset to the glyphs the document sets (subsetter), with a
+//! `ToUnicode` map so that the text can be extracted and searched.
+//!
+//! A bulk mailing makes one fax for each of thousands of members, and they differ in a name
+//! and a city: the glyphs they set are mostly the same. So a face's embedded objects (its
+//! subset, compressed, its widths and Unicode map) are made once for each set of glyphs and
+//! kept ([`embedded`]): a PDF still carries exactly the glyphs it sets, no other member's, and
+//! its bytes are the same whether the objects were kept or made.
+//!
+//! The objects have fixed numbers, so that kept ones can be copied in as they are: 1 to 5 for
+//! the regular face, 6 to 10 for the bold one, then the catalog, the page tree and the
+//! document information, then each page and its content.
+
+use std::collections::BTreeMap;
+use std::io::Write as _;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use anyhow::{Result, anyhow};
+use jiff::Timestamp;
+use pdf_writer::types::{CidFontType, FontFlags, SystemInfo, UnicodeCmap};
+use pdf_writer::writers::WMode;
+use pdf_writer::{Chunk, Content, Date, Filter, Finish as _, Name, Pdf, Rect, Ref, Str, TextStr};
+use sha2::Digest as _;
+use skrifa::instance::{LocationRef, Size};
+use skrifa::{FontRef, MetadataProvider as _};
+use subsetter::GlyphRemapper;
+
+use super::{Faces, PAGE_H, PAGE_W, Run};
+
+/// What the document information says.
+pub(super) struct Meta<'a> {
+    pub title: &'a str,
+    pub author: &'a str,
+    /// The letter's id, for errors and the file identifier.
+    pub letter: &'a str,
+    pub date: Timestamp,
+}
+
+const SYSTEM_INFO: SystemInfo = SystemInfo {
+    registry: Str(b"Adobe"),
+    ordering: Str(b"Identity"),
+    supplement: 0,
+};
+
+/// The first object number of a face's objects: the Type 0 font, its CID font, the font
+/// descriptor, the `ToUnicode` map, the font program.
+fn first_ref(bold: bool) -> i32 {
+    if bold { 6 } else { 1 }
+}
+
+const CATALOG: Ref = Ref::new(11);
+const PAGES: Ref = Ref::new(12);
+const INFO: Ref = Ref::new(13);
+/// Page `i` is object `FIRST_PAGE + 2i`, its content the next.
+const FIRST_PAGE: i32 = 14;
+
+/// The name of a face in a page's resources.
+fn resource(bold: bool) -> Name<'static> {
+    Name(if bold { b"F1" } else { b"F0" })
+}
+
+/// The PDF of `pages` (runs of text, `y` from the top of the page).
+pub(super) fn write(faces: &Faces, meta: &Meta<'_>, pages: &[Vec<Run>]) -> Result<Vec<u8>> {
+    // The glyphs each face sets, each with the character it stands for (the lowest, where
+    // several characters share a glyph), in glyph order.
+    let mut used: [BTreeMap<u16, char>; 2] = [BTreeMap::new(), BTreeMap::new()];
+    for r in pages.iter().flatten() {
+        let set = &mut used[usize::from(r.bold)];
+        for c in r.text.chars() {
+            let g = glyph16(faces.glyph(c, r.bold).0);
+            set.entry(g).and_modify(|k| *k = (*k).min(c)).or_insert(c);
+        }
+    }
+    let fonts = [false, true]
+        .into_iter()
+        .filter(|&bold| !used[usize::from(bold)].is_empty())
+        .map(|bold| {
+            let key = used[usize::from(bold)]
+                .iter()
+                .map(|(&g, &c)| (g, c))
+                .collect();
+            embedded(faces, bold, key).map(|e| (bold, e))
+        })
+        .collect::<Result<Vec<_>>>()
+        .map_err(|e| anyhow!("cannot make the PDF of {}: {e}", meta.letter))?;
+
+    let mut pdf = Pdf::with_capacity(
+        fonts.iter().map(|(_, e)| e.chunk.len()).sum::<usize>() + 4096 * (pages.len() + 1),
+    );
+    for (_, e) in &fonts {
+        pdf.extend(&e.chunk);
+    }
+    pdf.catalog(CATALOG).pages(PAGES);
+    let page_refs = (0..pages.len()).map(|i| Ref::new(FIRST_PAGE + 2 * index(i)));
+    pdf.pages(PAGES).kids(page_refs).count(index(pages.len()));
+    let date = pdf_date(meta.date);
+    pdf.document_info(INFO)
+        .title(TextStr(meta.title))
+        .author(TextStr(meta.author))
+        .creator(TextStr("outcry"))
+        .creation_date(date)
+        .modified_date(date);
+    for (i, runs) in pages.iter().enumerate() {
+        let page = Ref::new(FIRST_PAGE + 2 * index(i));
+        let contents = Ref::new(FIRST_PAGE + 2 * index(i) + 1);
+        let mut p = pdf.page(page);
+        p.parent(PAGES)
+            .media_box(Rect::new(0.0, 0.0, PAGE_W, PAGE_H))
+            .contents(contents);
+        let mut resources = p.resources();
+        let mut names = resources.fonts();
+        for (bold, _) in &fonts {
+            names.pair(resource(*bold), Ref::new(first_ref(*bold)));
+        }
+        names.finish();
+        resources.finish();
+        p.finish();
+        let content = deflate(&page_content(faces, &fonts, runs));
+        pdf.stream(contents, &content).filter(Filter::FlateDecode);
+    }
+    // The same letter on the same subject: the same identifier.
+    let id = sha2::Sha256::digest(format!("outcry {} {}", meta.letter, meta.title))[..16].to_vec();
+    pdf.set_file_id((id.clone(), id));
+    Ok(pdf.finish())
+}
+
+/// The drawing of one page: each run as its glyphs' CIDs, at its place.
+fn page_content(faces: &Faces, fonts: &[(bool, Arc<Embedded>)], runs: &[Run]) -> Vec<u8> {
+    let mut content = Content::new();
+    let mut cids = Vec::new();
+    for r in runs {
+        let Some((_, font)) = fonts.iter().find(|(bold, _)| *bold == r.bold) else {
+            continue;
+        };
+        cids.clear();
+        for c in r.text.chars() {
+            let g = glyph16(faces.glyph(c, r.bold).0);
+            cids.extend(font.remapper.get(g).unwrap_or(0).to_be_bytes());
+        }
+        content
+            .begin_text()
+            .set_font(resource(r.bold), r.size)
+            .set_text_matrix([1.0, 0.0, 0.0, 1.0, r.x, PAGE_H - r.y])
+            .show(Str(&cids))
+            .end_text();
+    }
+    content.finish().into_vec()
+}
+
+/// A face's objects for one set of glyphs: copied into every PDF that sets those glyphs.
+struct Embedded {
+    /// The glyphs and their characters, in glyph order: what these objects were made for.
+    key: Vec<(u16, char)>,
+    /// The glyphs' numbers in the subset (their CIDs).
+    remapper: GlyphRemapper,
+    chunk: Chunk,
+}
+
+/// The objects of face `bold` for the glyphs of `key`, made or kept. Up to eight sets of
+/// glyphs are kept (the most recently used): a bulk mailing's faxes use a few, and nothing
+/// grows with the number of members.
+fn embedded(faces: &Faces, bold: bool, key: Vec<(u16, char)>) -> Result<Arc<Embedded>> {
+    const KEPT: usize = 8;
+    static CACHE: Mutex<Vec<(bool, Arc<Embedded>)>> = Mutex::new(Vec::new());
+    let found = {
+        let mut cache = CACHE.lock().unwrap_or_else(PoisonError::into_inner);
+        cache
+            .iter()
+            .position(|(b, e)| *b == bold && e.key == key)
+            .map(|i| {
+                let hit = cache.remove(i);
+                let e = Arc::clone(&hit.1);
+                cache.push(hit);
+                e
+            })
+    };
+    if let Some(e) = found {
+        return Ok(e);
+    }
+    let made = Arc::new(embed(
+        faces.font_ref(bold),
+        super::font_data(bold),
+        bold,
+        key,
+    )?);
+    let mut cache = CACHE.lock().unwrap_or_else(PoisonError::into_inner);
+    if cache.len() >= KEPT {
+        cache.remove(0);
+    }
+    cache.push((bold, Arc::clone(&made)));
+    Ok(made)
+}
+
+/// Embed the glyphs of `key` of a face: a Type 0 font over a CID TrueType font whose CIDs are
+/// the glyphs' numbers in the subset.
+fn embed(font: &FontRef<'_>, data: &[u8], bold: bool, key: Vec<(u16, char)>) -> Result<Embedded> {
+    let mut remapper = GlyphRemapper::new();
+    for &(g, _) in &key {
+        remapper.remap(g);
+    }
+    let subset = subsetter::subset(data, 0, &remapper)
+        .map_err(|e| anyhow!("the shipped font cannot be subset: {e}"))?;
+    let first = first_ref(bold);
+    let (type0, cid, descriptor, cmap, file) = (
+        Ref::new(first),
+        Ref::new(first + 1),
+        Ref::new(first + 2),
+        Ref::new(first + 3),
+        Ref::new(first + 4),
+    );
+    // PDF measures glyphs in thousandths of an em.
+    let metrics = font.metrics(Size::new(1000.0), LocationRef::default());
+    let widths = font.glyph_metrics(Size::new(1000.0), LocationRef::default());
+    let postscript = font
+        .localized_strings(skrifa::string::StringId::POSTSCRIPT_NAME)
+        .english_or_first()
+        .map(|s| {
+            s.chars()
+                .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+                .collect::<String>()
+        })
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "NotoSans".into());
+    let base = format!("{}+{postscript}", subset_tag(&key, bold));
+
+    let mut chunk = Chunk::new();
+    chunk
+        .type0_font(type0)
+        .base_font(Name(base.as_bytes()))
+        .encoding_predefined(Name(b"Identity-H"))
+        .descendant_font(cid)
+        .to_unicode(cmap);
+
+    let mut c = chunk.cid_font(cid);
+    c.subtype(CidFontType::Type2)
+        .base_font(Name(base.as_bytes()))
+        .system_info(SYSTEM_INFO)
+        .font_descriptor(descriptor)
+        .default_width(0.0)
+        .cid_to_gid_map_predefined(Name(b"Identity"));
+    let mut w = c.widths();
+    for g in remapper.remapped_gids() {
+        let cid = remapper.get(g).unwrap_or(0);
+        let advance = widths
+            .advance_width(skrifa::GlyphId::new(u32::from(g)))
+            .unwrap_or(0.0);
+        w.same(cid, cid, advance);
+    }
+    w.finish();
+    c.finish();
+
+    let bbox = metrics.bounds.map_or(
+        Rect::new(0.0, metrics.descent, 1000.0, metrics.ascent),
+        |b| Rect::new(b.x_min, b.y_min, b.x_max, b.y_max),
+    );
+    let weight = font.attributes().weight.value();
+    chunk
+        .font_descriptor(descriptor)
+        .name(Name(base.as_bytes()))
+        .flags(FontFlags::SYMBOLIC)
+        .bbox(bbox)
+        .italic_angle(metrics.italic_angle)
+        .ascent(metrics.ascent)
+        .descent(metrics.descent)
+        .cap_height(metrics.cap_height.unwrap_or(metrics.ascent))
+        .stem_v(10.0 + 0.244 * (weight - 50.0))
+        .font_file2(file);
+
+    let mut unicode = UnicodeCmap::new(Name(b"Custom"), SYSTEM_INFO);
+    for &(g, ch) in &key {
+        let cid = remapper.get(g).unwrap_or(0);
+        if cid != 0 {
+            unicode.pair(cid, ch);
+        }
+    }
+    let unicode = unicode.finish();
+    chunk.cmap(cmap, &unicode).writing_mode(WMode::Horizontal);
+
+    let program = deflate(&subset);
+    chunk
+        .stream(file, &program)
+        .filter(Filter::FlateDecode)
+        .pair(
+            Name(b"Length1"),
+            i32::try_from(subset.len()).unwrap_or(i32::MAX),
+        );
+    Ok(Embedded {
+        key,
+        remapper,
+        chunk,
+    })
+}
+
+/// Six capital letters naming a subset (PDF 32000-1, 9.6.4): the same for the same glyphs.
+fn subset_tag(key: &[(u16, char)], bold: bool) -> String {
+    let mut hash = sha2::Sha256::new();
+    hash.update([u8::from(bold)]);
+    for (g, c) in key {
+        hash.update(g.to_be_bytes());
+        hash.update(u32::from(*c).to_be_bytes());
+    }
+    hash.finalize()
+        .iter()
+        .take(6)
+        .map(|b| char::from(b'A' + b % 26))
+        .collect()
+}
+
+/// zlib, at its default level (6).
+fn deflate(data: &[u8]) -> Vec<u8> {
+    let mut z = flate2::write::ZlibEncoder::new(
+        Vec::with_capacity(data.len() / 2 + 64),
+        flate2::Compression::new(6),
+    );
+    // Writing to a Vec cannot fail.
+    let _ = z.write_all(data);
+    z.finish().unwrap_or_default()
+}
+
+fn glyph16(g: u32) -> u16 {
+    u16::try_from(g).unwrap_or(0)
+}
+
+fn index(i: usize) -> i32 {
+    i32::try_from(i).unwrap_or(i32::MAX / 4)
+}
+
+/// The run's date, in UTC.
+fn pdf_date(date: Timestamp) -> Date {
+    let utc = date.to_zoned(jiff::tz::TimeZone::UTC);
+    let byte = |v: i8| u8::try_from(v).unwrap_or(0);
+    Date::new(u16::try_from(utc.year()).unwrap_or(1970))
+        .month(byte(utc.month()))
+        .day(byte(utc.day()))
+        .hour(byte(utc.hour()))
+        .minute(byte(utc.minute()))
+        .second(byte(utc.second()))
+        .utc_offset_hour(0)
+        .utc_offset_minute(0)
+}
