@@ -173,7 +173,7 @@ pub fn message(letter: &Letter, date: Timestamp, purpose: Purpose) -> Result<Vec
         letter,
         date,
         purpose,
-        body(&letter.body, pdf.is_some())?,
+        body(&letter.body, pdf.is_some()),
         pdf,
     )?
     .formatted();
@@ -231,7 +231,7 @@ fn build(
                 MultiPart::mixed()
                     .boundary(boundary(&letter.body, &bytes))
                     .singlepart(part)
-                    .singlepart(Attachment::new(name).body(bytes, pdf)),
+                    .singlepart(Attachment::new(name).body(base64_body(&bytes), pdf)),
             )
         }
     };
@@ -262,7 +262,7 @@ fn boundary(text: &str, attachment: &[u8]) -> String {
 /// The line ends are made here in one pass: lettre's `Body::new` inserts each CR into the text
 /// in place, moving the rest of it every time, quadratic in the number of lines (a 10 MB
 /// letter took about 20 s to encode).
-fn body(text: &str, multipart: bool) -> Result<Body> {
+fn body(text: &str, multipart: bool) -> Body {
     use email_encoding::body::Encoding;
     // lettre ends a part with a CRLF of its own. In 7bit and quoted-printable that CRLF is the
     // body's last line end, so the text goes without its own; base64 carries the text whole.
@@ -271,19 +271,29 @@ fn body(text: &str, multipart: bool) -> Result<Body> {
     let trimmed = text.strip_suffix('\n').unwrap_or(text);
     let ends = if multipart { text } else { trimmed };
     if seven_bit(trimmed) {
-        return Ok(Body::dangerous_pre_encoded(
+        return Body::dangerous_pre_encoded(
             crlf(ends).into_bytes(),
             ContentTransferEncoding::SevenBit,
-        ));
+        );
     }
     if Encoding::choose(trimmed, false) == Encoding::Base64 {
-        return Body::new_with_encoding(crlf(text), ContentTransferEncoding::Base64)
-            .map_err(|_| anyhow::anyhow!("cannot encode the body as base64"));
+        return base64_body(crlf(text).as_bytes());
     }
-    Ok(Body::dangerous_pre_encoded(
+    Body::dangerous_pre_encoded(
         quoted_printable(ends),
         ContentTransferEncoding::QuotedPrintable,
-    ))
+    )
+}
+
+/// `bytes` as a base64 body, as lettre's `Body::new` encodes one (email-encoding's lines of
+/// 76), without its chooser reading them again: a PDF, and text the chooser has already
+/// read, go as base64.
+fn base64_body(bytes: &[u8]) -> Body {
+    use email_encoding::body::base64;
+    let mut out = String::with_capacity(base64::encoded_len(bytes.len()));
+    // Writing to a String cannot fail.
+    let _ = base64::encode(bytes, &mut out);
+    Body::dangerous_pre_encoded(out.into_bytes(), ContentTransferEncoding::Base64)
 }
 
 /// The longest line a 7bit body may have (RFC 5322 section 2.1.1), without its CRLF.
@@ -352,20 +362,23 @@ fn quoted_printable(text: &str) -> Vec<u8> {
 /// `text` with CRLF line ends, made in one pass: each LF gets a CR before it unless it has
 /// one, and a CR without an LF after it (which no letter should hold) becomes a line end.
 fn crlf(text: &str) -> String {
+    let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len() + text.len() / 16);
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\r' => {
-                out.push_str("\r\n");
-                if chars.peek() == Some(&'\n') {
-                    chars.next();
-                }
-            }
-            '\n' => out.push_str("\r\n"),
-            c => out.push(c),
+    let mut from = 0;
+    for at in memchr::memchr2_iter(b'\r', b'\n', bytes) {
+        if at < from {
+            // The LF of a CRLF already written.
+            continue;
+        }
+        // Line ends are ASCII: the text between them is whole characters.
+        out.push_str(&text[from..at]);
+        out.push_str("\r\n");
+        from = at + 1;
+        if bytes[at] == b'\r' && bytes.get(at + 1) == Some(&b'\n') {
+            from += 1;
         }
     }
+    out.push_str(&text[from..]);
     out
 }
 
@@ -410,11 +423,10 @@ pub fn shown(message: &[u8]) -> String {
 /// Every CR is followed by LF and every LF preceded by CR. lettre 0.11.23 does not dot-stuff a
 /// line that follows a bare LF (RUSTSEC-2026-0561): no message with one may reach a server.
 pub fn check_line_ends(bytes: &[u8]) -> Result<()> {
-    for (i, b) in bytes.iter().enumerate() {
-        let bare = match b {
+    for i in memchr::memchr2_iter(b'\r', b'\n', bytes) {
+        let bare = match bytes[i] {
             b'\r' => bytes.get(i + 1) != Some(&b'\n'),
-            b'\n' => i == 0 || bytes[i - 1] != b'\r',
-            _ => false,
+            _ => i == 0 || bytes[i - 1] != b'\r',
         };
         if bare {
             anyhow::bail!("bare CR or LF at byte {i}");
@@ -431,7 +443,7 @@ mod tests {
     fn message_with_body(text: &str) -> Vec<u8> {
         let part = SinglePart::builder()
             .header(ContentType::TEXT_PLAIN)
-            .body(body(text, false).unwrap());
+            .body(body(text, false));
         Message::builder()
             .from("a@example.org".parse().unwrap())
             .to("b@example.org".parse().unwrap())
@@ -456,7 +468,7 @@ mod tests {
             format!("{text}\n")
         };
         assert_eq!(decoded, expected, "{text:?}");
-        let b = body(text, false).unwrap();
+        let b = body(text, false);
         (
             b.encoding(),
             String::from_utf8(b.as_ref().to_vec()).unwrap(),
@@ -552,6 +564,38 @@ mod tests {
     #[test]
     fn a_bare_cr_becomes_a_line_end() {
         assert_eq!(crlf("a\rb\r\nc\nd\r"), "a\r\nb\r\nc\r\nd\r\n");
+    }
+
+    proptest::proptest! {
+        /// `crlf` and `check_line_ends` find line ends by searching bytes; a character at a
+        /// time gives the same, on text of Cyrillic, CR, LF and ASCII.
+        #[test]
+        fn line_ends_read_bytewise_as_by_character(text in "[a\\rб\\n ]{0,40}") {
+            let mut by_char = String::new();
+            let mut chars = text.chars().peekable();
+            while let Some(c) = chars.next() {
+                match c {
+                    '\r' => {
+                        by_char.push_str("\r\n");
+                        if chars.peek() == Some(&'\n') {
+                            chars.next();
+                        }
+                    }
+                    '\n' => by_char.push_str("\r\n"),
+                    c => by_char.push(c),
+                }
+            }
+            let made = crlf(&text);
+            proptest::prop_assert_eq!(&made, &by_char);
+            proptest::prop_assert!(check_line_ends(made.as_bytes()).is_ok());
+            let bytes = text.as_bytes();
+            let bare = (0..bytes.len()).any(|i| match bytes[i] {
+                b'\r' => bytes.get(i + 1) != Some(&b'\n'),
+                b'\n' => i == 0 || bytes[i - 1] != b'\r',
+                _ => false,
+            });
+            proptest::prop_assert_eq!(check_line_ends(bytes).is_err(), bare);
+        }
     }
 
     #[test]

@@ -14,7 +14,11 @@ use crate::review;
 use crate::signers::Signer;
 
 /// Signers read, rendered and written at a time: their letters are what is held in memory.
-pub(super) const CHUNK: usize = 256;
+const CHUNK: usize = 256;
+
+/// The same for drafts, which hold their messages and PDFs (a fax's copy to the
+/// coordinators carries its PDF: 50 KB), so that memory stays low.
+const CHUNK_DRAFTS: usize = 64;
 
 /// The fewest signers worth a thread of their own: a small file renders on one.
 const SHARE: usize = 32;
@@ -31,6 +35,16 @@ pub(super) enum Mode {
     Drafts { forms: Forms, now: Timestamp },
     Json,
     Text,
+}
+
+impl Mode {
+    /// How many signers to read, render and write at a time.
+    pub(super) fn chunk(self) -> usize {
+        match self {
+            Mode::Drafts { .. } => CHUNK_DRAFTS,
+            Mode::Json | Mode::Text => CHUNK,
+        }
+    }
 }
 
 /// One signer's letters, made ready for the output on the thread that rendered them.

@@ -31,7 +31,7 @@ use crate::send::Letters as _;
 use crate::signers::Signer;
 use crate::signers::Signers;
 use crate::{drafts, prompt, review};
-use chunks::{CHUNK, Mode, Ready, render_chunk, threads};
+use chunks::{Mode, Ready, render_chunk, threads};
 
 /// A bulk run as asked for: the signers file, whether a bad row stops it, the targets.
 #[derive(Debug, Clone)]
@@ -485,7 +485,7 @@ pub(crate) fn compose(
         .collect();
     let mut signers = signers.peekable();
     while signers.peek().is_some() {
-        let rows: Vec<_> = signers.by_ref().take(CHUNK).collect();
+        let rows: Vec<_> = signers.by_ref().take(mode.chunk()).collect();
         for s in rows.iter().flatten() {
             bulk.plan_for(s);
         }
