@@ -12,7 +12,7 @@
 //! the regular face, 6 to 10 for the bold one, then the catalog, the page tree and the
 //! document information, then each page and its content.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write as _;
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -22,8 +22,8 @@ use pdf_writer::types::{CidFontType, FontFlags, SystemInfo, UnicodeCmap};
 use pdf_writer::writers::WMode;
 use pdf_writer::{Chunk, Date, Filter, Finish as _, Name, Pdf, Rect, Ref, Str, TextStr};
 use sha2::Digest as _;
+use skrifa::MetadataProvider as _;
 use skrifa::instance::{LocationRef, Size};
-use skrifa::{FontRef, MetadataProvider as _};
 use subsetter::GlyphRemapper;
 
 use super::{Faces, PAGE_H, PAGE_W, Run};
@@ -55,6 +55,11 @@ const INFO: Ref = Ref::new(13);
 /// Page `i` is object `FIRST_PAGE + 2i`, its content the next.
 const FIRST_PAGE: i32 = 14;
 
+/// The characters looked up in tables rather than sets (Latin and Cyrillic), and the words of
+/// a bit set of them.
+const LOW: usize = super::TABLED as usize;
+const LOW_WORDS: usize = LOW.div_ceil(64);
+
 /// The name of a face in a page's resources.
 fn resource(bold: bool) -> Name<'static> {
     Name(if bold { b"F1" } else { b"F0" })
@@ -62,28 +67,40 @@ fn resource(bold: bool) -> Name<'static> {
 
 /// The PDF of `pages` (runs of text, `y` from the top of the page).
 pub(super) fn write(faces: &Faces, meta: &Meta<'_>, pages: &[Vec<Run>]) -> Result<Vec<u8>> {
-    // The glyphs each face sets, each with the character it stands for (the lowest, where
-    // several characters share a glyph), in glyph order.
-    let mut used: [BTreeMap<u16, char>; 2] = [BTreeMap::new(), BTreeMap::new()];
+    // The characters each face sets: those below TABLED as bits, the rest in a set.
+    let mut low = [[0u64; LOW_WORDS]; 2];
+    let mut high: [BTreeSet<char>; 2] = [BTreeSet::new(), BTreeSet::new()];
     for r in pages.iter().flatten() {
-        let set = &mut used[usize::from(r.bold)];
+        let face = usize::from(r.bold);
         for c in r.text.chars() {
-            let g = glyph16(faces.glyph(c, r.bold).0);
-            set.entry(g).and_modify(|k| *k = (*k).min(c)).or_insert(c);
+            match usize::try_from(u32::from(c)).ok().filter(|&i| i < LOW) {
+                Some(i) => low[face][i / 64] |= 1 << (i % 64),
+                None => {
+                    high[face].insert(c);
+                }
+            }
         }
     }
-    let fonts = [false, true]
-        .into_iter()
-        .filter(|&bold| !used[usize::from(bold)].is_empty())
-        .map(|bold| {
-            let key = used[usize::from(bold)]
-                .iter()
-                .map(|(&g, &c)| (g, c))
-                .collect();
-            embedded(faces, bold, key).map(|e| (bold, e))
-        })
-        .collect::<Result<Vec<_>>>()
-        .map_err(|e| anyhow!("cannot make the PDF of {}: {e}", meta.letter))?;
+    let mut fonts = Vec::with_capacity(2);
+    for bold in [false, true] {
+        let face = usize::from(bold);
+        let chars = (0..LOW)
+            .filter(|i| low[face][i / 64] & (1 << (i % 64)) != 0)
+            .filter_map(|i| u32::try_from(i).ok().and_then(char::from_u32))
+            .chain(high[face].iter().copied());
+        // Each glyph with the character it stands for: the lowest, where several share it.
+        let mut used: BTreeMap<u16, char> = BTreeMap::new();
+        for c in chars {
+            used.entry(glyph16(faces.glyph(c, bold).0)).or_insert(c);
+        }
+        if used.is_empty() {
+            continue;
+        }
+        let key = used.into_iter().collect();
+        let e = embedded(faces, bold, key)
+            .map_err(|e| anyhow!("cannot make the PDF of {}: {e}", meta.letter))?;
+        fonts.push((bold, e));
+    }
 
     let mut pdf = Pdf::with_capacity(
         fonts.iter().map(|(_, e)| e.chunk.len()).sum::<usize>() + 4096 * (pages.len() + 1),
@@ -146,8 +163,14 @@ fn page_content(faces: &Faces, fonts: &[(bool, Arc<Embedded>)], runs: &[Run]) ->
         }
         let _ = write!(out, "1 0 0 1 {} {} Tm\n(", num(r.x), num(PAGE_H - r.y));
         for c in r.text.chars() {
-            let g = glyph16(faces.glyph(c, r.bold).0);
-            for b in font.remapper.get(g).unwrap_or(0).to_be_bytes() {
+            let cid = match font.cids.get(c as usize) {
+                Some(&cid) => cid,
+                None => font
+                    .remapper
+                    .get(glyph16(faces.glyph(c, r.bold).0))
+                    .unwrap_or(0),
+            };
+            for b in cid.to_be_bytes() {
                 match b {
                     b'(' | b')' | b'\\' => out.extend_from_slice(&[b'\\', b]),
                     // A line end inside a literal string would be read as a line feed.
@@ -169,6 +192,8 @@ struct Embedded {
     key: Vec<(u16, char)>,
     /// The glyphs' numbers in the subset (their CIDs).
     remapper: GlyphRemapper,
+    /// The CID of each character below [`LOW`] (0 for those not in the subset).
+    cids: Vec<u16>,
     chunk: Chunk,
 }
 
@@ -193,12 +218,7 @@ fn embedded(faces: &Faces, bold: bool, key: Vec<(u16, char)>) -> Result<Arc<Embe
     if let Some(e) = found {
         return Ok(e);
     }
-    let made = Arc::new(embed(
-        faces.font_ref(bold),
-        super::font_data(bold),
-        bold,
-        key,
-    )?);
+    let made = Arc::new(embed(faces, bold, key)?);
     let mut cache = CACHE.lock().unwrap_or_else(PoisonError::into_inner);
     if cache.len() >= KEPT {
         cache.remove(0);
@@ -209,7 +229,9 @@ fn embedded(faces: &Faces, bold: bool, key: Vec<(u16, char)>) -> Result<Arc<Embe
 
 /// Embed the glyphs of `key` of a face: a Type 0 font over a CID TrueType font whose CIDs are
 /// the glyphs' numbers in the subset.
-fn embed(font: &FontRef<'_>, data: &[u8], bold: bool, key: Vec<(u16, char)>) -> Result<Embedded> {
+fn embed(faces: &Faces, bold: bool, key: Vec<(u16, char)>) -> Result<Embedded> {
+    let font = faces.font_ref(bold);
+    let data = super::font_data(bold);
     let mut remapper = GlyphRemapper::new();
     for &(g, _) in &key {
         remapper.remap(g);
@@ -300,11 +322,26 @@ fn embed(font: &FontRef<'_>, data: &[u8], bold: bool, key: Vec<(u16, char)>) -> 
             Name(b"Length1"),
             i32::try_from(subset.len()).unwrap_or(i32::MAX),
         );
+    let cids = cid_table(faces, bold, &remapper);
     Ok(Embedded {
         key,
         remapper,
+        cids,
         chunk,
     })
+}
+
+/// The CID of each character below [`LOW`] in a subset (0 where its glyph is not in it).
+fn cid_table(faces: &Faces, bold: bool, remapper: &GlyphRemapper) -> Vec<u16> {
+    (0..LOW)
+        .map(|i| {
+            u32::try_from(i)
+                .ok()
+                .and_then(char::from_u32)
+                .and_then(|c| remapper.get(glyph16(faces.glyph(c, bold).0)))
+                .unwrap_or(0)
+        })
+        .collect()
 }
 
 /// Six capital letters naming a subset (PDF 32000-1, 9.6.4): the same for the same glyphs.
