@@ -27,7 +27,23 @@ pub struct Sheet {
     letters: Vec<Own>,
     /// The signer's `return_address`, for the layouts.
     return_address: Value,
+    /// The signer's part of every shape, on a memoized sheet (see [`Signed`]).
+    signed: Option<Signed>,
 }
+
+/// What a memoized sheet's shapes have of the signer (`sender`, `signer`, `personal`): the
+/// start of each shape and its strings ([`super::memo::shape`]), made once a signer rather
+/// than for every template of every letter, and whether those strings are clean (no hidden
+/// control characters), checked once.
+struct Signed {
+    shape: String,
+    strings: Vec<String>,
+    clean: bool,
+}
+
+/// The keys of [`SIGNED`] that hold who signs, set by [`Sheet::sign`]; the others are a
+/// layout's ([`LAYOUT_TEXTS`]).
+const SIGNER: [&str; 3] = ["sender", "signer", "personal"];
 
 /// What a planned letter's context has of its own: `recipient` and `recipients`, and for
 /// its layout `copy_to`, `delivery_address`, and `original_to` (a copy) or `addressee`.
@@ -59,6 +75,7 @@ impl Sheet {
             memo: None,
             letters: letters.iter().map(own).collect(),
             return_address: Value::Null,
+            signed: None,
         }
     }
 
@@ -80,6 +97,23 @@ impl Sheet {
             for (k, v) in signed {
                 map.insert(k.into(), v);
             }
+        }
+        self.signed = None;
+        if self.memo.is_some()
+            && let Value::Object(map) = self.ctx.data()
+        {
+            let values: Vec<(&'static str, &Value)> = SIGNER
+                .iter()
+                .filter_map(|k| map.get(*k).map(|v| (*k, v)))
+                .collect();
+            let (shape, strings) = super::memo::shape(&values);
+            self.signed = Some(Signed {
+                shape,
+                clean: strings
+                    .iter()
+                    .all(|s| fields::find_hidden_control(s).is_none()),
+                strings: strings.into_iter().map(str::to_string).collect(),
+            });
         }
     }
 
@@ -308,21 +342,52 @@ impl Renderer {
             .iter()
             .filter_map(|k| map.get(*k).map(|v| (*k, v)))
             .collect();
-        let (shape, strings) = super::memo::shape(&values);
+        // The shape and its strings: the signer's part as signed, the layout's texts here.
+        let layout: Vec<(&'static str, &Value)> = values
+            .iter()
+            .filter(|(k, _)| LAYOUT_TEXTS.contains(k))
+            .copied()
+            .collect();
+        let (shape, strings) = match &sheet.signed {
+            Some(signed) if values.len() == SIGNER.len() + layout.len() => {
+                let (tail, tail_strings) = super::memo::shape(&layout);
+                let strings: Vec<&str> = signed
+                    .strings
+                    .iter()
+                    .map(String::as_str)
+                    .chain(tail_strings)
+                    .collect();
+                (format!("{}{tail}", signed.shape), strings)
+            }
+            _ => super::memo::shape(&values),
+        };
         if let Some(text) = memo.kept(&shape, t, i) {
             // The kept text was checked, and so were a layout's `subject` and `body` (texts
-            // rendered and checked before it): the signer's own strings are checked here.
-            let own: Vec<(&'static str, &Value)> = values
-                .iter()
-                .filter(|(k, _)| !matches!(*k, "subject" | "body"))
-                .copied()
-                .collect();
-            let clean = super::memo::shape(&own)
-                .1
-                .iter()
-                .all(|s| fields::find_hidden_control(s).is_none());
+            // rendered and checked before it): the signer's own strings are checked here,
+            // once a signer ([`Signed`]), and the return address.
+            let clean = |values: &[(&'static str, &Value)]| {
+                super::memo::shape(values)
+                    .1
+                    .iter()
+                    .all(|s| fields::find_hidden_control(s).is_none())
+            };
+            let own_clean = if let Some(signed) = &sheet.signed {
+                let ret: Vec<(&'static str, &Value)> = layout
+                    .iter()
+                    .filter(|(k, _)| *k == "return_address")
+                    .copied()
+                    .collect();
+                signed.clean && clean(&ret)
+            } else {
+                let own: Vec<(&'static str, &Value)> = values
+                    .iter()
+                    .filter(|(k, _)| !matches!(*k, "subject" | "body"))
+                    .copied()
+                    .collect();
+                clean(&own)
+            };
             return match memo.fill(text, &strings) {
-                Some(filled) if clean && filled.len() <= MAX_LETTER => Ok(filled),
+                Some(filled) if own_clean && filled.len() <= MAX_LETTER => Ok(filled),
                 _ => self.run(name, &sheet.ctx),
             };
         }
