@@ -14,7 +14,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr;
-use std::sync::{Arc, LazyLock, Mutex, PoisonError};
+use std::sync::{Arc, LazyLock, Mutex, OnceLock, PoisonError};
 
 use phonenumber::country::Id;
 use phonenumber::metadata::Database;
@@ -215,6 +215,9 @@ static TERRITORIES: LazyLock<Vec<Territory>> = LazyLock::new(|| {
             all.push(Territory {
                 id,
                 code,
+                leading: attribute(head, "leadingDigits"),
+                main: attribute(head, "mainCountryForCode") == Some("true"),
+                leading_re: OnceLock::new(),
                 xml: &from[..end],
             });
         }
@@ -226,7 +229,35 @@ static TERRITORIES: LazyLock<Vec<Territory>> = LazyLock::new(|| {
 struct Territory {
     id: &'static str,
     code: u16,
+    /// The leading digits that tell its numbers from the rest of its calling code's (most
+    /// territories sharing `+1` have one: Antigua's `268`).
+    leading: Option<&'static str>,
+    /// The calling code's main country (`US` for `+1`).
+    main: bool,
+    /// `leading`, compiled when first needed.
+    leading_re: OnceLock<Option<regex::Regex>>,
     xml: &'static str,
+}
+
+impl Territory {
+    /// Whether a number of `+code digits` can be this territory's, as phonenumber decides
+    /// which of a calling code's territories a number is in: a territory with leading digits
+    /// only when they begin the number, every other always. The digits are tried from each
+    /// of their first three places, for a national prefix or zeros phonenumber may strip
+    /// first; a territory that might match is kept, so the small database can only hold more
+    /// than phonenumber looks at, never less.
+    fn may_hold(&self, digits: &str) -> bool {
+        let Some(leading) = self.leading else {
+            return true;
+        };
+        let compiled = self
+            .leading_re
+            .get_or_init(|| regex::Regex::new(&pattern(leading)).ok());
+        let Some(re) = compiled else {
+            return true;
+        };
+        (0..=2.min(digits.len())).any(|k| re.is_match(&digits[k..]))
+    }
 }
 
 /// The value of `name="…"` in an element's opening tag.
@@ -235,8 +266,8 @@ fn attribute<'a>(head: &'a str, name: &str) -> Option<&'a str> {
     head[at..].split('"').next()
 }
 
-/// The small databases loaded so far, by their sorted calling codes.
-type Loaded = HashMap<Vec<u16>, Option<Arc<Database>>>;
+/// The small databases loaded so far, by their territories (indexes into [`TERRITORIES`]).
+type Loaded = HashMap<Vec<usize>, Option<Arc<Database>>>;
 
 /// The database for reading `normalised` in `region`: the territories of the region's calling
 /// code and of the code after a leading `+`, loaded once per process.
@@ -248,26 +279,62 @@ fn subset(region: Option<Id>, normalised: &str) -> Option<Arc<Database>> {
             .find(|t| t.id == r.as_ref())
             .map(|t| t.code)
     });
-    let mut codes: Vec<u16> = of_region
-        .into_iter()
-        .chain(calling_code(normalised))
-        .collect();
+    let code = calling_code(normalised);
+    let mut codes: Vec<u16> = of_region.into_iter().chain(code).collect();
     codes.sort_unstable();
     codes.dedup();
     if codes.is_empty() {
         return None;
     }
+    // The digits after a `+` and its calling code: the territories of that code they cannot
+    // be in are left out (`+1` has 25: a number of Washington needs the United States' and
+    // Canada's patterns, not Antigua's).
+    let digits: Option<String> = code.map(|code| {
+        normalised
+            .chars()
+            .filter(char::is_ascii_digit)
+            .skip(code.to_string().len())
+            .collect()
+    });
+    let of_codes = || {
+        TERRITORIES
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| codes.contains(&t.code))
+    };
+    let mut wanted: Vec<usize> = of_codes()
+        .filter(|(_, t)| {
+            Some(t.code) != code
+                || t.main
+                || region.is_some_and(|r| r.as_ref() == t.id)
+                || digits.as_deref().is_none_or(|d| t.may_hold(d))
+        })
+        .map(|(i, _)| i)
+        .collect();
+    // phonenumber takes a calling code's only territory without asking whether the number is
+    // in it, and asks when the code has several: a shared code keeps at least two.
+    let shared = |n: usize| n > 1;
+    let of_code = |v: &[usize]| {
+        v.iter()
+            .filter(|&&i| Some(TERRITORIES[i].code) == code)
+            .count()
+    };
+    let all: Vec<usize> = of_codes().map(|(i, _)| i).collect();
+    if shared(of_code(&all)) && !shared(of_code(&wanted)) {
+        wanted = all;
+    }
     let mut loaded = LOADED.lock().unwrap_or_else(PoisonError::into_inner);
     loaded
-        .entry(codes)
-        .or_insert_with_key(|codes| load(codes))
+        .entry(wanted)
+        .or_insert_with_key(|wanted| load(wanted))
         .clone()
 }
 
-/// A database of the territories with these calling codes, their patterns [`prepared`].
-fn load(codes: &[u16]) -> Option<Arc<Database>> {
+/// A database of these territories (indexes into [`TERRITORIES`]), their patterns
+/// [`prepared`].
+fn load(wanted: &[usize]) -> Option<Arc<Database>> {
     let mut xml = String::from("<phoneNumberMetadata><territories>\n");
-    for t in TERRITORIES.iter().filter(|t| codes.contains(&t.code)) {
+    for t in wanted.iter().filter_map(|&i| TERRITORIES.get(i)) {
         xml.push_str(&prepared(t.xml));
         xml.push('\n');
     }

@@ -213,6 +213,50 @@ fn issue_12_example_numbers_read_as_before() {
     }
 }
 
+/// Issue 12: a number read with `+` and a calling code shared by several territories is
+/// read against only those it can be in (its leading digits). Every territory's example
+/// numbers, of every calling code shared by more than one, read as with the full database,
+/// written internationally (with and without the contact's country) and nationally.
+#[test]
+fn issue_12_shared_calling_codes_read_as_before() {
+    let mut shared: Vec<u16> = TERRITORIES.iter().map(|t| t.code).collect();
+    shared.sort_unstable();
+    let shared: Vec<u16> = shared
+        .windows(2)
+        .filter(|w| w[0] == w[1])
+        .map(|w| w[0])
+        .collect();
+    let mut read = 0;
+    for meta in DATABASE
+        .iter()
+        .filter(|m| shared.contains(&m.country_code()))
+    {
+        let region = meta.id();
+        let d = meta.descriptors();
+        let examples = [d.fixed_line(), d.mobile(), d.toll_free(), d.voip()]
+            .into_iter()
+            .flatten()
+            .filter_map(Descriptor::example);
+        for example in examples {
+            let national = format!("{}{example}", meta.national_prefix().unwrap_or(""));
+            let international = format!("+{} {example}", meta.country_code());
+            for (raw, country) in [
+                (international.as_str(), None),
+                (international.as_str(), Some(region)),
+                (national.as_str(), Some(region)),
+            ] {
+                reads_as_before_on_the_fast_path(raw, country);
+                read += 1;
+            }
+        }
+    }
+    assert!(read > 300, "{read}");
+    // Washington is read against the United States and Canada only.
+    let normalised = normalise("+1 202 232 5488");
+    let db = subset(None, &normalised).unwrap();
+    assert_eq!(db.by_code(&1).unwrap().len(), 2);
+}
+
 /// The vendored metadata is the one phonenumber compiled in, territory by territory, patterns
 /// [`prepared`]. If this fails after phonenumber was updated, copy its
 /// `assets/PhoneNumberMetadata.xml` over `src/phone/PhoneNumberMetadata.xml`.
@@ -223,7 +267,10 @@ fn vendored_metadata_is_phonenumbers_own() {
     codes.dedup();
     let mut compared = 0;
     for &code in &codes {
-        let db = load(&[code]).expect("the territories load");
+        let all: Vec<usize> = (0..TERRITORIES.len())
+            .filter(|&i| TERRITORIES[i].code == code)
+            .collect();
+        let db = load(&all).expect("the territories load");
         let ours: Vec<String> = db
             .by_code(&code)
             .unwrap()
