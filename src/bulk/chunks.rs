@@ -100,28 +100,31 @@ impl Ready {
 }
 
 /// Renders the rows of a chunk, split between as many threads as `sheets` has (fewer for a
-/// short chunk), in the rows' order.
-pub(super) fn render_chunk(
+/// short chunk), in the rows' order; `meanwhile` runs on the calling thread once the others
+/// have started, before it renders its own share (the chunk before is written then).
+pub(super) fn render_chunk<R>(
     bulk: &Bulk<'_>,
     sheets: &mut [Sheets],
     rows: &[Result<Signer, Diagnostic>],
     mode: Mode,
-) -> Vec<Result<Ready, Diagnostic>> {
+    meanwhile: impl FnOnce() -> R,
+) -> (Vec<Result<Ready, Diagnostic>>, R) {
     let threads = sheets.len().min(rows.len() / SHARE).max(1);
     let share = rows.len().div_ceil(threads).max(1);
     let mut parts = rows.chunks(share).zip(sheets.iter_mut());
     let Some((first, own)) = parts.next() else {
-        return Vec::new();
+        return (Vec::new(), meanwhile());
     };
     std::thread::scope(|scope| {
         let others: Vec<_> = parts
             .map(|(rows, sheets)| scope.spawn(move || render_rows(bulk, sheets, rows, mode)))
             .collect();
+        let r = meanwhile();
         let mut done = render_rows(bulk, own, first, mode);
         for t in others {
             done.extend(t.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
         }
-        done
+        (done, r)
     })
 }
 

@@ -484,29 +484,49 @@ pub(crate) fn compose(
         .take(threads())
         .collect();
     let mut signers = signers.peekable();
-    while signers.peek().is_some() {
+    // Each chunk's letters are written while the next chunk renders.
+    let mut pending = Vec::new();
+    let mut stop = None;
+    while signers.peek().is_some() && stop.is_none() {
         let rows: Vec<_> = signers.by_ref().take(mode.chunk()).collect();
         for s in rows.iter().flatten() {
             bulk.plan_for(s);
         }
-        for done in render_chunk(&bulk, &mut sheets, &rows, mode) {
-            match done {
-                Ok(ready) => {
-                    unresolved.count(bulk.unresolved(ready.country));
-                    output.totals.signers += 1;
-                    if let Err(e) = output.letters(ready) {
-                        // The writer's own error says what went wrong.
-                        return Err(output.stop().err().unwrap_or(e));
-                    }
-                }
-                Err(d) if o.strict => {
-                    // The drafts written so far go with the writer's staging folder.
-                    output.stop()?;
-                    return Err(crate::diag::Error::Invalid(vec![d]).into());
-                }
-                Err(d) => output.skipped(signers_file, &d)?,
-            }
+        let earlier = std::mem::take(&mut pending);
+        let (done, written) = render_chunk(&bulk, &mut sheets, &rows, mode, || {
+            write_chunk(
+                &bulk,
+                &mut output,
+                &mut unresolved,
+                earlier,
+                signers_file,
+                o.strict,
+            )
+        });
+        stop = written.err();
+        pending = done;
+    }
+    if stop.is_none() {
+        stop = write_chunk(
+            &bulk,
+            &mut output,
+            &mut unresolved,
+            pending,
+            signers_file,
+            o.strict,
+        )
+        .err();
+    }
+    match stop {
+        None => {}
+        // The writer's own error says what went wrong.
+        Some(Stop::Writer(e)) => return Err(output.stop().err().unwrap_or(e)),
+        Some(Stop::Strict(d)) => {
+            // The drafts written so far go with the writer's staging folder.
+            output.stop()?;
+            return Err(crate::diag::Error::Invalid(vec![d]).into());
         }
+        Some(Stop::Other(e)) => return Err(e),
     }
     for (reason, n) in &unresolved.0 {
         output.unresolved(reason, *n)?;
@@ -532,6 +552,38 @@ pub(crate) fn compose(
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Why writing a chunk's letters stopped the run.
+enum Stop {
+    /// The output (stdout, the drafts) failed.
+    Writer(anyhow::Error),
+    /// A row was left out under `--strict`.
+    Strict(Diagnostic),
+    Other(anyhow::Error),
+}
+
+/// Writes a rendered chunk's letters, in order, and notes its rows left out.
+fn write_chunk(
+    bulk: &Bulk<'_>,
+    output: &mut Output<'_>,
+    unresolved: &mut Unresolved,
+    done: Vec<Result<Ready, Diagnostic>>,
+    signers_file: &Path,
+    strict: bool,
+) -> Result<(), Stop> {
+    for done in done {
+        match done {
+            Ok(ready) => {
+                unresolved.count(bulk.unresolved(ready.country));
+                output.totals.signers += 1;
+                output.letters(ready).map_err(Stop::Writer)?;
+            }
+            Err(d) if strict => return Err(Stop::Strict(d)),
+            Err(d) => output.skipped(signers_file, &d).map_err(Stop::Other)?,
+        }
+    }
+    Ok(())
 }
 
 /// A signers file as the letters `send` asks for: read anew for each pass, rows left out and
