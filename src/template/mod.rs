@@ -216,24 +216,60 @@ pub fn analyse(name: &str, text: &str) -> Result<Analysis, Vec<Problem>> {
     }
     // handlebars parses sub-expressions recursively, with no limit of its own: on a stack of
     // its own, large enough for the deepest nesting MAX_BYTES allows, the parse (and the drop
-    // of what is refused) cannot overflow ours. Its panics become a problem too.
-    std::thread::scope(|scope| {
-        let parse = std::thread::Builder::new()
+    // of what is refused) cannot overflow ours. Its panics become a problem too. One thread
+    // parses every template of the run, in turn ([`parser`]).
+    let outcome = parser().and_then(|parser| {
+        let (back, answer) = std::sync::mpsc::channel();
+        parser
+            .send((name.to_string(), text.to_string(), back))
+            .ok()?;
+        answer.recv().ok()
+    });
+    match outcome {
+        Some(Ok(result)) => result,
+        Some(Err(_)) => Err(vec![Problem {
+            line: 1,
+            message: "handlebars could not read this template".to_string(),
+        }]),
+        None => Err(vec![Problem {
+            line: 1,
+            message: "cannot start reading the template".to_string(),
+        }]),
+    }
+}
+
+/// What the parser thread answers: the analysis, or the panic it caught.
+type Answer = std::thread::Result<Result<Analysis, Vec<Problem>>>;
+
+/// A template to parse (its name and text) and where the answer goes.
+type Job = (String, String, std::sync::mpsc::Sender<Answer>);
+
+/// The thread that parses templates, on a stack of [`PARSER_STACK`], started with the first
+/// template and kept for the next ones (a campaign has dozens, with its layouts and partials,
+/// and a thread started for each cost more than its parse).
+fn parser() -> Option<std::sync::mpsc::Sender<Job>> {
+    static PARSER: std::sync::Mutex<Option<std::sync::mpsc::Sender<Job>>> =
+        std::sync::Mutex::new(None);
+    let mut kept = PARSER
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if kept.is_none() {
+        let (jobs, queue) = std::sync::mpsc::channel::<Job>();
+        std::thread::Builder::new()
             .name("template".into())
             .stack_size(PARSER_STACK)
-            .spawn_scoped(scope, || compile_and_outline(name, text));
-        match parse.map(std::thread::ScopedJoinHandle::join) {
-            Ok(Ok(result)) => result,
-            Ok(Err(_)) => Err(vec![Problem {
-                line: 1,
-                message: "handlebars could not read this template".to_string(),
-            }]),
-            Err(e) => Err(vec![Problem {
-                line: 1,
-                message: format!("cannot start reading the template: {e}"),
-            }]),
-        }
-    })
+            .spawn(move || {
+                for (name, text, back) in queue {
+                    let answer = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        compile_and_outline(&name, &text)
+                    }));
+                    let _ = back.send(answer);
+                }
+            })
+            .ok()?;
+        *kept = Some(jobs);
+    }
+    kept.clone()
 }
 
 /// The stack handlebars' parser gets: the 16,000 nested sub-expressions that fit in
