@@ -174,6 +174,26 @@ fn issue_12_fast_path_agrees_with_the_full_database() {
     }
 }
 
+/// libphonenumber's example numbers of a territory, one of each kind of line it has.
+fn examples(meta: &Metadata) -> impl Iterator<Item = &str> {
+    let d = meta.descriptors();
+    [
+        d.fixed_line(),
+        d.mobile(),
+        d.toll_free(),
+        d.premium_rate(),
+        d.shared_cost(),
+        d.personal_number(),
+        d.voip(),
+        d.pager(),
+        d.uan(),
+        d.voicemail(),
+    ]
+    .into_iter()
+    .flatten()
+    .filter_map(Descriptor::example)
+}
+
 /// libphonenumber's example numbers of the countries appeals and senders are most often in,
 /// written nationally and internationally.
 #[test]
@@ -183,23 +203,7 @@ fn issue_12_example_numbers_read_as_before() {
         "KG", "UZ", "TR", "IN", "AU",
     ] {
         let meta = DATABASE.by_id(region).unwrap();
-        let d = meta.descriptors();
-        let examples = [
-            d.fixed_line(),
-            d.mobile(),
-            d.toll_free(),
-            d.premium_rate(),
-            d.shared_cost(),
-            d.personal_number(),
-            d.voip(),
-            d.pager(),
-            d.uan(),
-            d.voicemail(),
-        ]
-        .into_iter()
-        .flatten()
-        .filter_map(Descriptor::example);
-        for example in examples {
+        for example in examples(meta) {
             let national = format!("{}{example}", meta.national_prefix().unwrap_or(""));
             let international = format!("+{} {example}", meta.country_code());
             for (raw, country) in [
@@ -232,12 +236,7 @@ fn issue_12_shared_calling_codes_read_as_before() {
         .filter(|m| shared.contains(&m.country_code()))
     {
         let region = meta.id();
-        let d = meta.descriptors();
-        let examples = [d.fixed_line(), d.mobile(), d.toll_free(), d.voip()]
-            .into_iter()
-            .flatten()
-            .filter_map(Descriptor::example);
-        for example in examples {
+        for example in examples(meta) {
             let national = format!("{}{example}", meta.national_prefix().unwrap_or(""));
             let international = format!("+{} {example}", meta.country_code());
             for (raw, country) in [
