@@ -157,6 +157,45 @@ if not ret or not ret[0][1] < min(w[1] for w in words if w[4] == "Әкімшіл
     sys.exit("the return-address line is not in the field above the address")
 '
 
+# Many glyphs in one PDF (issue 12: outcry writes the glyphs' CIDs itself, two bytes each, in
+# literal strings): with more than 300 distinct characters, CIDs run past 0x28, 0x29 and 0x5C
+# (parentheses, backslash: a string breaks without their escapes) and 0x0A and 0x0D (escaped
+# too: the PDF specification reads a bare carriage return in a string as a line feed, though
+# poppler keeps it). Every word comes back whole.
+many=$scratch/many
+mkdir -p "$many/letters/many"
+python3 - "$many" <<'PY'
+import sys
+root = sys.argv[1]
+letters = [chr(c) for c in range(0x21, 0x7F) if chr(c) not in "{}\\"]
+letters += [chr(c) for c in range(0xC0, 0x17F)] + [chr(c) for c in range(0x410, 0x450)]
+words = ["".join(letters[i:i + 12]) for i in range(0, len(letters), 12)]
+open(f"{root}/words.txt", "w", encoding="utf-8").write("\n".join(words) + "\n")
+open(f"{root}/letters/many/letter.hbs", "w", encoding="utf-8").write("Dear Sir,\n\n" + "\n".join(words) + "\n\n{{sender.name}}\n")
+PY
+cat >"$many/contacts.toml" <<'TOML'
+[contacts.court]
+name = "Court"
+country = "KZ"
+fax = "+7 727 271 5802"
+TOML
+cat >"$many/letters/many/campaign.toml" <<'TOML'
+title = "Many glyphs"
+subject = "Protest"
+issued = 2011-05-02
+demands = ["One."]
+to = ["court"]
+TOML
+"$outcry" -C "$many" compose many --out "$scratch/many-1" 2>"$scratch/many.log" || { cat "$scratch/many.log"; exit 1; }
+pdftotext -raw "$scratch/many-1/court.fax.pdf" "$scratch/many.txt"
+python3 - "$many/words.txt" "$scratch/many.txt" <<'PY' || fail "a word of many glyphs did not come back whole"
+import sys
+words = open(sys.argv[1], encoding="utf-8").read().split()
+text = open(sys.argv[2], encoding="utf-8").read()
+missing = [w for w in words if w not in text]
+assert len(set("".join(words))) > 300 and not missing, missing
+PY
+
 # Reproducible: the same input and SOURCE_DATE_EPOCH, the same bytes.
 "$outcry" compose mayday-2011 --lang en --out "$scratch/mayday-2" 2>/dev/null
 "$outcry" -C "$ws" compose kz --out "$scratch/kz-2" 2>/dev/null
