@@ -35,7 +35,7 @@ pub struct Problem {
 }
 
 /// A template, compiled and outlined.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Analysis {
     /// handlebars' own compiled template, named for error messages: register this.
     pub compiled: Compiled,
@@ -44,7 +44,7 @@ pub struct Analysis {
 
 /// Every tag of a template, and the nodes it is made of: the template itself (node 0) and
 /// each inline partial it defines (`{{#*inline "name"}}`), in order.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Outline {
     pub tags: Vec<Tag>,
     pub nodes: Vec<Node>,
@@ -53,7 +53,7 @@ pub struct Outline {
 }
 
 /// The template itself, or one inline partial it defines.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Node {
     /// The inline partial's name; `None` for the template itself.
     pub inline: Option<String>,
@@ -190,6 +190,11 @@ impl Analysis {
     }
 }
 
+/// The analyses made so far, by template name and text ([`analyse`]).
+type Kept = std::collections::HashMap<(String, String), Result<Analysis, Vec<Problem>>>;
+static KEPT: std::sync::LazyLock<std::sync::Mutex<Kept>> =
+    std::sync::LazyLock::new(std::sync::Mutex::default);
+
 /// Compiles `text` (registered as `name`) with handlebars and outlines it. Refuses, with
 /// the line, a template too large to parse quickly, invalid syntax, nesting deeper than
 /// [`MAX_DEPTH`], dynamic partials `{{> (expr)}}` and inline partials without a quoted name.
@@ -214,6 +219,31 @@ pub fn analyse(name: &str, text: &str) -> Result<Analysis, Vec<Problem>> {
             ),
         }]);
     }
+    // A run reads the same template more than once (for each language, a campaign's layouts;
+    // the letter for its checks): each text is parsed once, and kept.
+    let key = (name.to_string(), text.to_string());
+    let kept = |k: &Kept| k.get(&key).cloned();
+    if let Some(known) = kept(
+        &KEPT
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner),
+    ) {
+        return known;
+    }
+    let result = parse_apart(name, text);
+    let mut all = KEPT
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    // A few hundred templates at most (64 KiB each): a workspace's, many times over.
+    if all.len() >= 256 {
+        all.clear();
+    }
+    all.insert(key, result.clone());
+    result
+}
+
+/// [`analyse`], parsing: on a thread of its own.
+fn parse_apart(name: &str, text: &str) -> Result<Analysis, Vec<Problem>> {
     // handlebars parses sub-expressions recursively, with no limit of its own: on a stack of
     // its own, large enough for the deepest nesting MAX_BYTES allows, the parse (and the drop
     // of what is refused) cannot overflow ours. Its panics become a problem too. One thread
